@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs everything Orbit needs on Debian 12, from Debian's packages and npm only.
+# Idempotent: a second run checks, finds nothing missing and changes nothing.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libboost-dev libboost-system-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
+  emscripten dpkg-dev
+  chromium
+)
+command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+updated=0
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $sudo apt-get update -qq
+  updated=1
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Dear ImGui's sources for the WebAssembly build come from Debian's source package.
+third="$root/third_party"
+if [ ! -f "$third/imgui/imgui.cpp" ]; then
+  # A deb-src entry with the same mirror as the existing bookworm `deb` entry.
+  if ! grep -rqs '^[^#]*deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    src=/etc/apt/sources.list.d/orbit-deb-src.sources
+    if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+      awk -v RS= -v ORS='\n\n' '/Suites:[^\n]*bookworm( |\n|$)/ && /Types: deb/ { sub(/Types: deb/, "Types: deb-src"); print }' \
+        /etc/apt/sources.list.d/debian.sources | $sudo tee "$src" >/dev/null
+    else
+      grep -E '^deb [^ ]+ bookworm ' /etc/apt/sources.list | sed 's/^deb /deb-src /' |
+        $sudo tee /etc/apt/sources.list.d/orbit-deb-src.list >/dev/null
+    fi
+    updated=0
+  fi
+  [ "$updated" -eq 1 ] || $sudo apt-get update -qq
+  rm -rf "$third/src" && mkdir -p "$third/src"
+  (cd "$third/src" && apt-get source -qq imgui >/dev/null)
+  rm -rf "$third/imgui" && mv "$third"/src/imgui-*/ "$third/imgui" && rm -rf "$third/src"
+  echo "setup: Dear ImGui sources in third_party/imgui"
+fi
+
+# Browser-test tooling from npm (playwright-core drives Debian's Chromium; it downloads no browser).
+e2e="$root/tests/e2e"
+if [ -f "$e2e/package.json" ]; then
+  stamp="$e2e/node_modules/.orbit-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$e2e/package-lock.json" "$stamp"; then
+    (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$e2e/package-lock.json" "$stamp"
+  fi
+fi
+echo "setup: ready"

@@ -1,0 +1,116 @@
+#include "codec.hpp"
+
+#include "payloads.hpp"
+
+namespace orbit {
+namespace {
+
+// nlohmann's own DOM builder, with two additions: a depth limit (so 20,000 nested
+// arrays are refused at level 33 instead of being built), and the parser's message kept
+// for the caller. Works without exceptions, as the browser build needs.
+class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
+ public:
+  explicit BoundedDomParser(Json& result)
+      : nlohmann::detail::json_sax_dom_parser<Json>(result, /*allow_exceptions=*/false) {}
+
+  bool start_object(std::size_t n) {
+    return enter() && nlohmann::detail::json_sax_dom_parser<Json>::start_object(n);
+  }
+  bool end_object() {
+    --depth_;
+    return nlohmann::detail::json_sax_dom_parser<Json>::end_object();
+  }
+  bool start_array(std::size_t n) {
+    return enter() && nlohmann::detail::json_sax_dom_parser<Json>::start_array(n);
+  }
+  bool end_array() {
+    --depth_;
+    return nlohmann::detail::json_sax_dom_parser<Json>::end_array();
+  }
+  template <class Exception>
+  bool parse_error(std::size_t position, const std::string& /*lastToken*/, const Exception& ex) {
+    // ex.what() reads "[json.exception.parse_error.101] parse error at line 1, column 9: ...";
+    // the bracketed library tag means nothing to a client.
+    std::string what = ex.what();
+    if (auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
+      what.erase(0, close + 2);
+    }
+    error_ = "invalid JSON: " + what;
+    (void)position;
+    return false;
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  bool enter() {
+    if (++depth_ > kMaxJsonDepth) {
+      error_ = "invalid JSON: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+      return false;
+    }
+    return true;
+  }
+
+  std::size_t depth_ = 0;
+  std::string error_;
+};
+
+}  // namespace
+
+Result<Json> parseJson(std::string_view text) {
+  Json result;
+  BoundedDomParser sax(result);
+  const bool ok = Json::sax_parse(text.begin(), text.end(), &sax, nlohmann::detail::input_format_t::json,
+                                  /*strict=*/true, /*ignore_comments=*/false);
+  if (!ok) {
+    return Error{sax.error().empty() ? std::string("invalid JSON") : sax.error()};
+  }
+  return result;
+}
+
+Result<Message> decode(std::string_view text) {
+  auto parsed = parseJson(text);
+  if (!parsed) return parsed.error();
+  Json& root = *parsed;
+  if (!root.is_object()) {
+    return Error{std::string("a message must be a JSON object, not ") + root.type_name()};
+  }
+
+  Message msg;
+  auto type = root.find("type");
+  if (type == root.end()) return Error{"message has no \"type\""};
+  if (!type->is_string()) return Error{"message \"type\" must be a string"};
+  const auto& typeName = type->get_ref<const std::string&>();
+  auto known = messageTypeFromString(typeName);
+  if (!known) {
+    std::string shown = typeName.size() > 40 ? typeName.substr(0, 40) + "..." : typeName;
+    return Error{"unknown message type \"" + shown + "\""};
+  }
+  msg.type = *known;
+
+  for (auto [field, into] : {std::pair{"sender", &msg.sender}, std::pair{"receiver", &msg.receiver}}) {
+    auto it = root.find(field);
+    if (it == root.end() || it->is_null()) continue;
+    if (!it->is_string()) return Error{std::string("message \"") + field + "\" must be a string"};
+    *into = std::move(it->get_ref<std::string&>());
+  }
+
+  if (auto data = root.find("data"); data != root.end()) msg.data = std::move(*data);
+  if (auto problem = validateData(msg.type, msg.data)) return Error{std::move(*problem)};
+  return msg;
+}
+
+std::string dumpJson(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string encode(const Message& message) {
+  Json out = Json::object();
+  out["sender"] = message.sender;
+  out["receiver"] = message.receiver;
+  out["type"] = toString(message.type);
+  if (message.data) out["data"] = *message.data;
+  return dumpJson(out);
+}
+
+}  // namespace orbit

@@ -1,0 +1,250 @@
+#include "payloads.hpp"
+
+#include <limits>
+
+namespace orbit {
+namespace {
+
+// Each helper returns the problem with the field, or nothing when it is fine.
+std::optional<std::string> needObject(const Json& data, std::string_view type) {
+  if (!data.is_object()) return std::string(type) + " data must be an object";
+  return std::nullopt;
+}
+
+std::optional<std::string> needString(const Json& obj, const char* field, std::string_view type) {
+  auto it = obj.find(field);
+  if (it == obj.end()) return std::string(type) + " data needs \"" + field + "\"";
+  if (!it->is_string()) return std::string(type) + " data field \"" + field + "\" must be a string";
+  return std::nullopt;
+}
+
+std::optional<std::string> optionalString(const Json& obj, const char* field,
+                                          std::string_view type) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null() || it->is_string()) return std::nullopt;
+  return std::string(type) + " data field \"" + field + "\" must be a string or null";
+}
+
+#define ORBIT_CHECK(expr)            \
+  if (auto problem_ = (expr)) {      \
+    return Error{std::move(*problem_)}; \
+  }
+
+Result<std::vector<std::string>> parseUrls(const Json& server, std::size_t index) {
+  const std::string where = "ice-servers entry " + std::to_string(index);
+  auto it = server.find("urls");
+  if (it == server.end()) return Error{where + " needs \"urls\""};
+  std::vector<std::string> urls;
+  if (it->is_string()) {
+    urls.push_back(it->get<std::string>());
+  } else if (it->is_array()) {
+    for (const Json& u : *it) {
+      if (!u.is_string()) return Error{where + " \"urls\" must hold only strings"};
+      urls.push_back(u.get<std::string>());
+    }
+  } else {
+    return Error{where + " \"urls\" must be a string or an array of strings"};
+  }
+  return urls;
+}
+
+}  // namespace
+
+std::size_t utf8Length(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+Result<std::string> normalizeUsername(std::string_view name) {
+  auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!name.empty() && isSpace(name.front())) name.remove_prefix(1);
+  while (!name.empty() && isSpace(name.back())) name.remove_suffix(1);
+  if (name.empty()) return Error{"username must not be empty"};
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x20 || c == 0x7F) return Error{"username must not contain control characters"};
+    // C1 controls U+0080..U+009F are encoded as C2 80..C2 9F.
+    if (c == 0xC2 && i + 1 < name.size()) {
+      const auto next = static_cast<unsigned char>(name[i + 1]);
+      if (next >= 0x80 && next <= 0x9F) {
+        return Error{"username must not contain control characters"};
+      }
+    }
+  }
+  if (utf8Length(name) > kMaxUsernameChars) {
+    return Error{"username must be at most " + std::to_string(kMaxUsernameChars) + " characters"};
+  }
+  return std::string(name);
+}
+
+Result<TextData> parseText(const Json& data) {
+  ORBIT_CHECK(needObject(data, "text"));
+  ORBIT_CHECK(needString(data, "from", "text"));
+  ORBIT_CHECK(needString(data, "text", "text"));
+  auto time = data.find("time");
+  if (time == data.end()) return Error{"text data needs \"time\""};
+  if (!time->is_number()) return Error{"text data field \"time\" must be a number (ms since the epoch)"};
+  TextData out;
+  out.from = data["from"].get<std::string>();
+  out.text = data["text"].get<std::string>();
+  out.time = time->is_number_float() ? static_cast<std::int64_t>(time->get<double>())
+                                     : time->get<std::int64_t>();
+  if (utf8Length(out.text) > kMaxTextChars) {
+    return Error{"text must be at most " + std::to_string(kMaxTextChars) + " characters"};
+  }
+  return out;
+}
+
+Result<RoomInfoData> parseRoomInfo(const Json& data) {
+  ORBIT_CHECK(needObject(data, "room-info"));
+  ORBIT_CHECK(needString(data, "room_id", "room-info"));
+  auto clients = data.find("clients");
+  if (clients == data.end()) return Error{"room-info data needs \"clients\""};
+  if (!clients->is_array()) return Error{"room-info data field \"clients\" must be an array"};
+  RoomInfoData out;
+  out.roomId = data["room_id"].get<std::string>();
+  for (const Json& c : *clients) {
+    ORBIT_CHECK(needObject(c, "room-info client"));
+    ORBIT_CHECK(needString(c, "id", "room-info client"));
+    ORBIT_CHECK(needString(c, "username", "room-info client"));
+    out.clients.push_back({c["id"].get<std::string>(), c["username"].get<std::string>()});
+  }
+  return out;
+}
+
+Result<ProfileData> parseProfile(const Json& data) {
+  ORBIT_CHECK(needObject(data, "profile"));
+  ORBIT_CHECK(needString(data, "username", "profile"));
+  auto name = normalizeUsername(data["username"].get<std::string>());
+  if (!name) return name.error();
+  return ProfileData{std::move(*name)};
+}
+
+Result<std::vector<IceServer>> parseIceServers(const Json& data) {
+  if (!data.is_array()) return Error{"ice-servers data must be an array"};
+  std::vector<IceServer> out;
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const Json& s = data[i];
+    if (!s.is_object()) return Error{"ice-servers entry " + std::to_string(i) + " must be an object"};
+    auto urls = parseUrls(s, i);
+    if (!urls) return urls.error();
+    IceServer server{std::move(*urls), std::nullopt, std::nullopt};
+    for (auto [field, into] : {std::pair{"username", &server.username},
+                               std::pair{"credential", &server.credential}}) {
+      auto it = s.find(field);
+      if (it == s.end()) continue;
+      if (!it->is_string()) {
+        return Error{"ice-servers entry " + std::to_string(i) + " \"" + field + "\" must be a string"};
+      }
+      *into = it->get<std::string>();
+    }
+    out.push_back(std::move(server));
+  }
+  return out;
+}
+
+Result<SessionDescription> parseSessionDescription(MessageType type, const Json& data) {
+  const std::string_view name = toString(type);
+  ORBIT_CHECK(needObject(data, name));
+  ORBIT_CHECK(needString(data, "type", name));
+  ORBIT_CHECK(needString(data, "sdp", name));
+  SessionDescription out{data["type"].get<std::string>(), data["sdp"].get<std::string>()};
+  if (out.type != name) {
+    return Error{std::string(name) + " data field \"type\" must be \"" + std::string(name) + "\""};
+  }
+  return out;
+}
+
+Result<IceCandidateData> parseIceCandidate(const Json& data) {
+  ORBIT_CHECK(needObject(data, "icecandidate"));
+  ORBIT_CHECK(needString(data, "candidate", "icecandidate"));
+  ORBIT_CHECK(optionalString(data, "sdpMid", "icecandidate"));
+  IceCandidateData out;
+  out.candidate = data["candidate"].get<std::string>();
+  if (auto mid = data.find("sdpMid"); mid != data.end() && mid->is_string()) {
+    out.sdpMid = mid->get<std::string>();
+  }
+  if (auto index = data.find("sdpMLineIndex"); index != data.end() && !index->is_null()) {
+    if (!index->is_number_integer() || index->get<std::int64_t>() < 0 ||
+        index->get<std::int64_t>() > std::numeric_limits<std::uint16_t>::max()) {
+      return Error{"icecandidate data field \"sdpMLineIndex\" must be a non-negative integer or null"};
+    }
+    out.sdpMLineIndex = index->get<int>();
+  }
+  return out;
+}
+
+std::optional<std::string> validateData(MessageType type, const std::optional<Json>& data) {
+  auto need = [&](std::string_view what) -> std::optional<std::string> {
+    return std::string(toString(type)) + " needs data: " + std::string(what);
+  };
+  auto problem = [](const auto& result) -> std::optional<std::string> {
+    if (result) return std::nullopt;
+    return result.error().message;
+  };
+  switch (type) {
+    case MessageType::Ping:
+    case MessageType::Pong:
+    case MessageType::GetRoomInfo:
+    case MessageType::GetIceServers:
+    case MessageType::Bye:
+      return std::nullopt;  // anything, or nothing at all
+    case MessageType::Greeting:
+    case MessageType::Error:
+      if (!data) return need("a string");
+      if (!data->is_string()) return std::string(toString(type)) + " data must be a string";
+      return std::nullopt;
+    case MessageType::Text:
+      if (!data) return need("{from, time, text}");
+      return problem(parseText(*data));
+    case MessageType::RoomInfo:
+      if (!data) return need("{room_id, clients}");
+      return problem(parseRoomInfo(*data));
+    case MessageType::Profile:
+      if (!data) return need("{username}");
+      return problem(parseProfile(*data));
+    case MessageType::IceServers:
+      if (!data) return need("[{urls}]");
+      return problem(parseIceServers(*data));
+    case MessageType::Offer:
+    case MessageType::Answer:
+      if (!data) return need("{type, sdp}");
+      return problem(parseSessionDescription(type, *data));
+    case MessageType::IceCandidate:
+      if (!data) return need("{candidate, sdpMid, sdpMLineIndex}");
+      return problem(parseIceCandidate(*data));
+  }
+  return std::string("unhandled message type");
+}
+
+Json toJson(const TextData& v) { return {{"from", v.from}, {"time", v.time}, {"text", v.text}}; }
+Json toJson(const RoomClient& v) { return {{"id", v.id}, {"username", v.username}}; }
+Json toJson(const RoomInfoData& v) {
+  Json clients = Json::array();
+  for (const auto& c : v.clients) clients.push_back(toJson(c));
+  return {{"room_id", v.roomId}, {"clients", std::move(clients)}};
+}
+Json toJson(const ProfileData& v) { return {{"username", v.username}}; }
+Json toJson(const IceServer& v) {
+  Json out{{"urls", v.urls}};
+  if (v.username) out["username"] = *v.username;
+  if (v.credential) out["credential"] = *v.credential;
+  return out;
+}
+Json toJson(const std::vector<IceServer>& v) {
+  Json out = Json::array();
+  for (const auto& s : v) out.push_back(toJson(s));
+  return out;
+}
+Json toJson(const SessionDescription& v) { return {{"type", v.type}, {"sdp", v.sdp}}; }
+Json toJson(const IceCandidateData& v) {
+  Json out{{"candidate", v.candidate}};
+  out["sdpMid"] = v.sdpMid ? Json(*v.sdpMid) : Json(nullptr);
+  out["sdpMLineIndex"] = v.sdpMLineIndex ? Json(*v.sdpMLineIndex) : Json(nullptr);
+  return out;
+}
+
+}  // namespace orbit

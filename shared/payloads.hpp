@@ -1,0 +1,83 @@
+#pragma once
+
+#include "message.hpp"
+#include "result.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orbit {
+
+inline constexpr std::size_t kMaxTextChars = 4096;     // code points in a `text` message
+inline constexpr std::size_t kMaxUsernameChars = 64;   // code points in a username
+
+// Typed views of each type's `data`. Parsing checks the fields a type needs and their
+// JSON types, and nothing more: extra fields stay in the JSON and are relayed untouched.
+
+struct TextData {  // text
+  std::string from;
+  std::int64_t time = 0;  // ms since the epoch
+  std::string text;
+};
+
+struct RoomClient {
+  std::string id;
+  std::string username;
+};
+
+struct RoomInfoData {  // room-info
+  std::string roomId;
+  std::vector<RoomClient> clients;
+};
+
+struct ProfileData {  // profile
+  std::string username;
+};
+
+struct IceServer {  // one entry of ice-servers
+  std::vector<std::string> urls;
+  std::optional<std::string> username;
+  std::optional<std::string> credential;
+};
+
+struct SessionDescription {  // offer, answer (RTCSessionDescriptionInit)
+  std::string type;          // "offer" or "answer"
+  std::string sdp;
+};
+
+struct IceCandidateData {  // icecandidate (RTCIceCandidateInit); "" means end of candidates
+  std::string candidate;
+  std::optional<std::string> sdpMid;
+  std::optional<int> sdpMLineIndex;
+};
+
+// Checks `data` against what `type` needs. Returns the problem, or nothing when it fits.
+std::optional<std::string> validateData(MessageType type, const std::optional<Json>& data);
+
+Result<TextData> parseText(const Json& data);
+Result<RoomInfoData> parseRoomInfo(const Json& data);
+Result<ProfileData> parseProfile(const Json& data);
+Result<std::vector<IceServer>> parseIceServers(const Json& data);
+Result<SessionDescription> parseSessionDescription(MessageType type, const Json& data);
+Result<IceCandidateData> parseIceCandidate(const Json& data);
+
+Json toJson(const TextData& v);
+Json toJson(const RoomClient& v);
+Json toJson(const RoomInfoData& v);
+Json toJson(const ProfileData& v);
+Json toJson(const IceServer& v);
+Json toJson(const std::vector<IceServer>& v);
+Json toJson(const SessionDescription& v);
+Json toJson(const IceCandidateData& v);
+
+// A display name as the server stores it: surrounding whitespace trimmed, then 1 to 64
+// code points of valid UTF-8 with no control characters.
+Result<std::string> normalizeUsername(std::string_view name);
+
+// Code points in valid UTF-8 text (the JSON parser has already rejected invalid UTF-8).
+std::size_t utf8Length(std::string_view s);
+
+}  // namespace orbit
