@@ -1,0 +1,30 @@
+#pragma once
+
+#include "ids.hpp"
+
+#include <string>
+#include <string_view>
+
+namespace orbit {
+
+// What the URL the client was opened at asks for: which room, under which name, and the
+// server that the room's WebSocket lives on.
+struct PageAddress {
+  bool secure = false;    // https, so the WebSocket must be wss
+  std::string host;       // host[:port] as the URL spells it
+  RoomId room;            // from /room/<id>, as a slug; empty when the URL names no room
+  std::string username;   // from ?name=, percent-decoded; empty when absent
+};
+
+// Reads http(s)://host/room/<id>?name=<name>. Anything it does not recognise leaves the
+// matching field empty rather than failing: a page at / is simply not in a room.
+PageAddress parsePageAddress(std::string_view url);
+
+// ws(s)://<host>/room/<id>/ws, the room's WebSocket on the server that served the page.
+std::string webSocketUrl(const PageAddress& address);
+
+// %XX escapes decoded, and '+' read as a space as in a form-encoded query. A malformed
+// escape is kept as it is.
+std::string percentDecode(std::string_view text);
+
+}  // namespace orbit
