@@ -1,0 +1,24 @@
+// The browser entry point. Emscripten-only, but it reaches Emscripten only through
+// bindings/browser.
+#include "browser_platform.hpp"
+#include "browser_transport.hpp"
+#include "client_app.hpp"
+#include "page_address.hpp"
+
+#include <cstdio>
+#include <memory>
+
+int main(int argc, char** argv) {
+  // web/orbit-loader.js passes the page's URL as the one argument.
+  const orbit::PageAddress address = orbit::parsePageAddress(argc > 1 ? argv[1] : "");
+
+  // main returns while the page keeps running frames, so these live as long as the page.
+  static orbit::BrowserPlatform platform;
+  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), address);
+  if (auto error = app.start()) {
+    std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
+    return 1;
+  }
+  platform.runMainLoop([] { app.frame(); });
+  return 0;
+}

@@ -1,0 +1,37 @@
+#include "client_app.hpp"
+
+#include "codec.hpp"
+#include "ui/views.hpp"
+
+#include <utility>
+
+namespace orbit {
+
+ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, PageAddress address)
+    : platform_(platform),
+      address_(std::move(address)),
+      manager_(std::move(transport)),
+      shell_(platform, [this] { draw(); }) {}
+
+std::optional<Error> ClientApp::start() {
+  if (auto error = shell_.open("Orbit")) return error;
+  manager_.setOnChange([this] {
+    shell_.invalidate();
+    publishState();
+  });
+  publishState();
+  if (!address_.room.empty()) manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  return std::nullopt;
+}
+
+void ClientApp::draw() {
+  if (address_.room.empty()) {
+    drawLobbyView();
+  } else {
+    drawRoomView(manager_);
+  }
+}
+
+void ClientApp::publishState() { platform_.publishState(dumpJson(manager_.snapshot())); }
+
+}  // namespace orbit

@@ -1,0 +1,123 @@
+#include "ui/ui_shell.hpp"
+
+#define GLFW_INCLUDE_ES3
+#include <GLFW/glfw3.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include <cmath>
+#include <utility>
+
+namespace orbit {
+namespace {
+
+// ImGui lays a changed window out over the following frames (a new window is measured in
+// one frame and shown in the next; table columns settle a frame later), so each change is
+// drawn this many times.
+constexpr int kSettleFrames = 3;
+
+// The size ProggyClean, ImGui's built-in font, is drawn for.
+constexpr float kFontPixels = 13.0f;
+
+UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWindowUserPointer(window)); }
+
+}  // namespace
+
+UiShell::UiShell(Platform& platform, std::function<void()> draw)
+    : platform_(platform), draw_(std::move(draw)) {}
+
+UiShell::~UiShell() {
+  if (!window_) return;
+  ImGui_ImplOpenGL3_Shutdown();
+  ImGui_ImplGlfw_Shutdown();
+  ImGui::DestroyContext();
+  glfwDestroyWindow(window_);
+  glfwTerminate();
+}
+
+std::optional<Error> UiShell::open(const char* title) {
+  if (!glfwInit()) return Error{"GLFW did not start"};
+  glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+  glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+  glfwWindowHint(GLFW_DEPTH_BITS, 0);
+  glfwWindowHint(GLFW_STENCIL_BITS, 0);
+  // The platform fits the surface to the screen before the first frame; this is a start.
+  window_ = glfwCreateWindow(1280, 720, title, nullptr, nullptr);
+  if (!window_) {
+    glfwTerminate();
+    return Error{"no OpenGL ES 3 / WebGL2 context"};
+  }
+  glfwMakeContextCurrent(window_);
+  glfwSetWindowUserPointer(window_, this);
+  // Before ImGui's backend installs its own callbacks, which then chain to these.
+  installInputHooks();
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;
+  ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
+  ImGui_ImplOpenGL3_Init(nullptr);
+  ImGui_ImplOpenGL3_CreateDeviceObjects();
+  invalidate();
+  return std::nullopt;
+}
+
+void UiShell::installInputHooks() {
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { shellOf(w).invalidate(); });
+  glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { shellOf(w).invalidate(); });
+  glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { shellOf(w).invalidate(); });
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { shellOf(w).invalidate(); });
+  glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { shellOf(w).invalidate(); });
+  glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
+  glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { shellOf(w).invalidate(); });
+}
+
+void UiShell::applyPixelRatio(float ratio) {
+  pixelRatio_ = ratio;
+  ImGuiIO& io = ImGui::GetIO();
+  io.Fonts->Clear();
+  ImFontConfig font;
+  font.SizePixels = std::round(kFontPixels * ratio);
+  io.Fonts->AddFontDefault(&font);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
+
+  ImGuiStyle style;
+  ImGui::StyleColorsDark(&style);
+  style.ScaleAllSizes(ratio);
+  ImGui::GetStyle() = style;
+}
+
+void UiShell::invalidate() { framesToDraw_ = kSettleFrames; }
+
+void UiShell::frame() {
+  glfwPollEvents();
+  platform_.fitSurface();
+  if (float ratio = platform_.pixelRatio(); ratio != pixelRatio_) {
+    applyPixelRatio(ratio);
+    invalidate();
+  }
+  // TODO(issue 4): also stop the browser's animation-frame loop while idle.
+  if (framesToDraw_ == 0) return;
+  --framesToDraw_;
+
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  draw_();
+  ImGui::Render();
+
+  int width = 0;
+  int height = 0;
+  glfwGetFramebufferSize(window_, &width, &height);
+  glViewport(0, 0, width, height);
+  glClearColor(0.06f, 0.07f, 0.09f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+  glfwSwapBuffers(window_);
+}
+
+}  // namespace orbit

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "platform.hpp"
+#include "result.hpp"
+
+#include <functional>
+#include <optional>
+
+struct GLFWwindow;
+
+namespace orbit {
+
+// The window the UI lives in: a GLFW window with an OpenGL ES 3 (WebGL2) context and a Dear
+// ImGui context drawn at the screen's pixel density. Draws only when something the UI shows
+// may have changed: input, a resize, or invalidate().
+class UiShell {
+ public:
+  // `draw` makes the ImGui calls of one frame.
+  UiShell(Platform& platform, std::function<void()> draw);
+  ~UiShell();
+  UiShell(const UiShell&) = delete;
+  UiShell& operator=(const UiShell&) = delete;
+
+  std::optional<Error> open(const char* title);
+
+  // One turn of the main loop: handles events, then draws if anything changed.
+  void frame();
+
+  // Asks for a redraw, e.g. after a network event changed what the UI shows.
+  void invalidate();
+
+ private:
+  void installInputHooks();
+  void applyPixelRatio(float ratio);
+
+  Platform& platform_;
+  std::function<void()> draw_;
+  GLFWwindow* window_ = nullptr;
+  float pixelRatio_ = 0.0f;
+  int framesToDraw_ = 0;
+};
+
+}  // namespace orbit
