@@ -1,0 +1,142 @@
+// Shared pieces of the browser end-to-end tests: a real orbit-server on a free port, and
+// Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export const artifactsDir = path.join(repoRoot, 'tests/e2e/artifacts');
+
+const chromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  // WebGL2 from SwiftShader, so the ImGui canvas renders (and screenshots) without a GPU.
+  '--use-gl=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  // With loopback as the only interface, WebRTC finds no host candidate without it.
+  '--allow-loopback-in-peer-connection',
+];
+
+// Starts orbit-server on 127.0.0.1 and a port the system picks, and resolves once it prints
+// `listening <url>`. ORBIT_SERVER_BIN and ORBIT_WEB_ROOT override the default build folders.
+export async function startServer({ timeoutMs = 20000 } = {}) {
+  const bin = process.env.ORBIT_SERVER_BIN ?? path.join(repoRoot, 'build/server/orbit-server');
+  const webRoot = process.env.ORBIT_WEB_ROOT ?? path.join(repoRoot, 'build-web/web');
+  if (!existsSync(bin)) throw new Error(`no orbit-server at ${bin}: build it, or set ORBIT_SERVER_BIN`);
+  if (!existsSync(path.join(webRoot, 'orbit.wasm'))) {
+    throw new Error(`no web client in ${webRoot}: build it (see emsdk-toolchain.cmake), or set ORBIT_WEB_ROOT`);
+  }
+
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--web-root', webRoot], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Read both pipes to the end, or a chatty server blocks on a full pipe.
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => { log = (log + chunk).slice(-8000); });
+  const lines = readline.createInterface({ input: child.stdout });
+
+  const url = await new Promise((resolve, reject) => {
+    const fail = (error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(error);
+    };
+    const timer = setTimeout(
+      () => fail(new Error(`orbit-server printed no "listening" line within ${timeoutMs} ms\n${log}`)),
+      timeoutMs);
+    lines.on('line', (line) => {
+      log = (log + line + '\n').slice(-8000);
+      const match = /^listening (https?:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        child.removeListener('exit', onExit);
+        resolve(match[1]);
+      }
+    });
+    const onExit = (code, signal) => fail(new Error(`orbit-server exited (${code ?? signal}) before listening\n${log}`));
+    child.once('exit', onExit);
+    child.once('error', fail);
+  });
+
+  return {
+    url,
+    log: () => log,
+    async stop({ timeoutMs: stopTimeoutMs = 5000 } = {}) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+// Chromium with a temporary profile (playwright's launch makes a fresh one each time).
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.ORBIT_CHROMIUM ?? '/usr/bin/chromium',
+    args: chromiumFlags,
+  });
+}
+
+// Opens `url` in a new page of `context`, keeping the page's console output for failure reports.
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.logs = [];
+  page.on('console', (message) => page.logs.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => page.logs.push(`[pageerror] ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+// The client's state as window.orbit.state() reports it; null before the client has started.
+export function stateOf(page) {
+  return page.evaluate(() => (window.orbit ? window.orbit.state() : null));
+}
+
+// Waits until `predicate(state, arg)` holds in the page, where state is window.orbit.state().
+// On timeout the error shows the last state and the page's console.
+export async function waitForState(page, what, predicate, arg = null, { timeoutMs = 20000 } = {}) {
+  try {
+    // A string is evaluated in the page as an expression: it carries the predicate's source.
+    await page.waitForFunction(
+      `(() => {
+        const state = window.orbit ? window.orbit.state() : null;
+        return state !== null && (${predicate.toString()})(state, ${JSON.stringify(arg)});
+      })()`,
+      null,
+      { timeout: timeoutMs });
+  } catch (error) {
+    const state = await stateOf(page).catch(() => 'unavailable');
+    throw new Error(`${page.url()}: ${what}: ${error.message}\n` +
+                    `last state: ${JSON.stringify(state)}\npage console:\n${page.logs.join('\n')}`);
+  }
+  return stateOf(page);
+}
+
+// Saves what the page shows once the client has drawn its latest state: the client draws a
+// change over its next few animation frames.
+export async function screenshot(page, name) {
+  await page.evaluate(() => new Promise((resolve) => {
+    let frames = 5;
+    const next = () => (--frames === 0 ? resolve() : requestAnimationFrame(next));
+    requestAnimationFrame(next);
+  }));
+  mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}

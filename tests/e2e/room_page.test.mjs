@@ -1,0 +1,96 @@
+// The web client against a real orbit-server in headless Chromium:
+//   node --test tests/e2e/
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+
+import { launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
+
+const clientId = /^[0-9a-f]{32}$/;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('two pages in a room learn their ids and see each other, and a page that closes leaves', async () => {
+  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  try {
+    const alice = await openPage(context, `${server.url}/room/test?name=Alice`);
+    const bob = await openPage(context, `${server.url}/room/test?name=Bob`);
+
+    const bothJoined = (state) =>
+      state.connection === 'open' && /^[0-9a-f]{32}$/.test(state.self.id ?? '') &&
+      state.roomInfo !== null && state.roomInfo.clients.length === 2 &&
+      state.roomInfo.clients.map((c) => c.username).sort().join() === 'Alice,Bob';
+    const states = {
+      Alice: await waitForState(alice, 'Alice sees both names', bothJoined),
+      Bob: await waitForState(bob, 'Bob sees both names', bothJoined),
+    };
+
+    for (const [name, other] of [['Alice', 'Bob'], ['Bob', 'Alice']]) {
+      const state = states[name];
+      assert.equal(state.room, 'test');
+      assert.match(state.self.id, clientId);
+      assert.equal(state.self.name, name);
+      assert.equal(state.roomInfo.room_id, 'test');
+      assert.deepEqual(state.peers, [{ id: states[other].self.id, name: other }]);
+      assert.ok(state.roomInfo.clients.some((c) => c.id === state.self.id && c.username === name),
+                `${name}'s own entry is in the room-info`);
+    }
+    assert.notEqual(states.Alice.self.id, states.Bob.self.id);
+    await screenshot(bob, 'room-two-members');
+
+    await bob.close();
+    const alone = await waitForState(alice, 'Alice sees Bob leave',
+                                     (state) => state.roomInfo.clients.length === 1);
+    assert.equal(alone.connection, 'open');
+    assert.deepEqual(alone.roomInfo.clients, [{ id: states.Alice.self.id, username: 'Alice' }]);
+    assert.deepEqual(alone.peers, []);
+    await screenshot(alice, 'room-after-leave');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the page at / is not in a room and does not connect', async () => {
+  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  try {
+    const page = await openPage(context, `${server.url}/`);
+    const state = await waitForState(page, 'the client has started', () => true);
+    assert.equal(state.room, null);
+    assert.equal(state.connection, 'idle');
+    assert.equal(state.self.id, null);
+    await screenshot(page, 'lobby');
+    assert.deepEqual(await stateOf(page), state);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the canvas covers the window in device pixels and follows a resize', async () => {
+  const context = await browser.newContext({ viewport: { width: 800, height: 450 }, deviceScaleFactor: 2 });
+  try {
+    const page = await openPage(context, `${server.url}/room/sizes`);
+    await waitForState(page, 'the client has started', () => true);
+    const canvasIs = (width, height) => page.waitForFunction(
+      ([w, h]) => {
+        const canvas = document.getElementById('canvas');
+        return canvas.width === w && canvas.height === h;
+      },
+      [width, height], { timeout: 20000 });
+    await canvasIs(1600, 900);
+    await page.setViewportSize({ width: 640, height: 360 });
+    await canvasIs(1280, 720);
+    await screenshot(page, 'resized-at-2x');
+  } finally {
+    await context.close();
+  }
+});
