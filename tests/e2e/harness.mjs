@@ -127,14 +127,23 @@ export async function waitForState(page, what, predicate, arg = null, { timeoutM
   return stateOf(page);
 }
 
+// The page's console errors and uncaught exceptions so far.
+export function errorsOf(page) {
+  return page.logs.filter((line) => line.startsWith('[error]') || line.startsWith('[pageerror]'));
+}
+
+// Resolves after the page's next `count` animation frames.
+export function animationFrames(page, count) {
+  return page.evaluate((count) => new Promise((resolve) => {
+    const next = () => (--count <= 0 ? resolve() : requestAnimationFrame(next));
+    requestAnimationFrame(next);
+  }), count);
+}
+
 // Saves what the page shows once the client has drawn its latest state: the client draws a
 // change over its next few animation frames.
 export async function screenshot(page, name) {
-  await page.evaluate(() => new Promise((resolve) => {
-    let frames = 5;
-    const next = () => (--frames === 0 ? resolve() : requestAnimationFrame(next));
-    requestAnimationFrame(next);
-  }));
+  await animationFrames(page, 5);
   mkdirSync(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);
   await page.screenshot({ path: file });

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
+import {
+  animationFrames, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState,
+} from './harness.mjs';
 
 const clientId = /^[0-9a-f]{32}$/;
 
@@ -47,6 +49,7 @@ test('two pages in a room learn their ids and see each other, and a page that cl
     }
     assert.notEqual(states.Alice.self.id, states.Bob.self.id);
     await screenshot(bob, 'room-two-members');
+    assert.deepEqual(errorsOf(bob), []);
 
     await bob.close();
     const alone = await waitForState(alice, 'Alice sees Bob leave',
@@ -55,6 +58,7 @@ test('two pages in a room learn their ids and see each other, and a page that cl
     assert.deepEqual(alone.roomInfo.clients, [{ id: states.Alice.self.id, username: 'Alice' }]);
     assert.deepEqual(alone.peers, []);
     await screenshot(alice, 'room-after-leave');
+    assert.deepEqual(errorsOf(alice), []);
   } finally {
     await context.close();
   }
@@ -70,6 +74,7 @@ test('the page at / is not in a room and does not connect', async () => {
     assert.equal(state.self.id, null);
     await screenshot(page, 'lobby');
     assert.deepEqual(await stateOf(page), state);
+    assert.deepEqual(errorsOf(page), []);
   } finally {
     await context.close();
   }
@@ -90,6 +95,39 @@ test('the canvas covers the window in device pixels and follows a resize', async
     await page.setViewportSize({ width: 640, height: 360 });
     await canvasIs(1280, 720);
     await screenshot(page, 'resized-at-2x');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('an idle page draws nothing, and input makes it draw again', async () => {
+  const context = await browser.newContext({ viewport: { width: 800, height: 450 } });
+  try {
+    // Counts the frames the client draws: each one starts with a clear.
+    await context.addInitScript(() => {
+      window.framesDrawn = 0;
+      const clear = WebGL2RenderingContext.prototype.clear;
+      WebGL2RenderingContext.prototype.clear = function (mask) {
+        window.framesDrawn += 1;
+        return clear.call(this, mask);
+      };
+    });
+    // The lobby, where no network event can arrive to make it draw.
+    const page = await openPage(context, `${server.url}/`);
+    await waitForState(page, 'the client has started', () => true);
+    await animationFrames(page, 10);  // the first frames fit the canvas and lay the window out
+    const framesDrawn = () => page.evaluate(() => window.framesDrawn);
+    const settled = await framesDrawn();
+    assert.ok(settled > 0, 'the client drew its first frames');
+
+    await animationFrames(page, 30);
+    assert.equal(await framesDrawn(), settled, 'nothing changed, so nothing was drawn');
+
+    await page.mouse.move(200, 100);
+    await animationFrames(page, 5);
+    assert.ok(await framesDrawn() > settled, 'moving the mouse draws again');
+    assert.deepEqual(errorsOf(page), []);
   } finally {
     await context.close();
   }
