@@ -38,11 +38,6 @@ void Manager::join(std::string_view url, RoomId room, std::string username) {
   signaler_.connect(url);
 }
 
-void Manager::leave() {
-  if (signaler_.state() == ConnectionState::Open) sendToServer(MessageType::Bye);
-  signaler_.close(1000, "bye");
-}
-
 std::string Manager::selfName() const {
   if (roomInfo_ && !selfId_.empty()) {
     for (const auto& client : roomInfo_->clients) {

@@ -28,8 +28,6 @@ class Manager {
   // Opens the room's WebSocket; once it is open, asks for our id and the room's members and
   // announces `username` when it is not empty.
   void join(std::string_view url, RoomId room, std::string username);
-  // Says bye to the server and closes the connection.
-  void leave();
 
   const Signaler& signaler() const { return signaler_; }
   const RoomId& room() const { return room_; }
