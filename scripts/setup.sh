@@ -10,7 +10,7 @@ export DEBIAN_FRONTEND=noninteractive
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
-  libboost-dev libboost-system-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
+  libboost-dev libboost-system-dev libboost-program-options-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
   emscripten dpkg-dev
   chromium
 )

@@ -48,7 +48,56 @@ Result<std::vector<std::string>> parseUrls(const Json& server, std::size_t index
   return urls;
 }
 
+// Bytes in the well-formed UTF-8 sequence at the start of `s`, or 0 when it is ill-formed
+// (RFC 3629, table 3-7 of the Unicode standard).
+std::size_t utf8SequenceLength(std::string_view s) {
+  auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto continuation = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return i < s.size() && byte(i) >= lo && byte(i) <= hi;
+  };
+  if (s.empty()) return 0;
+  const unsigned char c = byte(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return continuation(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;  // E0: no overlongs
+    const unsigned char hi = c == 0xED ? 0x9F : 0xBF;  // ED: no surrogates
+    return continuation(1, lo, hi) && continuation(2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;  // F0: no overlongs
+    const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;  // F4: nothing past U+10FFFF
+    return continuation(1, lo, hi) && continuation(2) && continuation(3) ? 4 : 0;
+  }
+  return 0;
+}
+
 }  // namespace
+
+bool isValidUtf8(std::string_view s) {
+  while (!s.empty()) {
+    const std::size_t n = utf8SequenceLength(s);
+    if (n == 0) return false;
+    s.remove_prefix(n);
+  }
+  return true;
+}
+
+std::string toValidUtf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const std::size_t n = utf8SequenceLength(s);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      s.remove_prefix(1);
+    } else {
+      out.append(s.substr(0, n));
+      s.remove_prefix(n);
+    }
+  }
+  return out;
+}
 
 std::size_t utf8Length(std::string_view s) {
   std::size_t n = 0;
@@ -58,24 +107,27 @@ std::size_t utf8Length(std::string_view s) {
   return n;
 }
 
-Result<std::string> normalizeUsername(std::string_view name) {
+Result<std::string> normalizeUsername(std::string_view name, std::string_view what) {
+  const std::string w(what);
   auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
   while (!name.empty() && isSpace(name.front())) name.remove_prefix(1);
   while (!name.empty() && isSpace(name.back())) name.remove_suffix(1);
-  if (name.empty()) return Error{"username must not be empty"};
+  if (name.empty()) return Error{w + " must not be empty"};
+  // Called directly (HTTP bodies, config), not only on strings the JSON parser vetted.
+  if (!isValidUtf8(name)) return Error{w + " must be valid UTF-8"};
   for (std::size_t i = 0; i < name.size(); ++i) {
     const auto c = static_cast<unsigned char>(name[i]);
-    if (c < 0x20 || c == 0x7F) return Error{"username must not contain control characters"};
+    if (c < 0x20 || c == 0x7F) return Error{w + " must not contain control characters"};
     // C1 controls U+0080..U+009F are encoded as C2 80..C2 9F.
     if (c == 0xC2 && i + 1 < name.size()) {
       const auto next = static_cast<unsigned char>(name[i + 1]);
       if (next >= 0x80 && next <= 0x9F) {
-        return Error{"username must not contain control characters"};
+        return Error{w + " must not contain control characters"};
       }
     }
   }
   if (utf8Length(name) > kMaxUsernameChars) {
-    return Error{"username must be at most " + std::to_string(kMaxUsernameChars) + " characters"};
+    return Error{w + " must be at most " + std::to_string(kMaxUsernameChars) + " characters"};
   }
   return std::string(name);
 }
@@ -87,6 +139,17 @@ Result<TextData> parseText(const Json& data) {
   auto time = data.find("time");
   if (time == data.end()) return Error{"text data needs \"time\""};
   if (!time->is_number()) return Error{"text data field \"time\" must be a number (ms since the epoch)"};
+  // Converting a double outside int64's range is undefined behaviour, and a uint64 above
+  // INT64_MAX would silently turn negative; neither is a real timestamp.
+  constexpr double kTwoTo63 = 9223372036854775808.0;
+  constexpr auto kInt64Max = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const bool floatOutOfRange = time->is_number_float() && !(time->get<double>() >= -kTwoTo63 &&
+                                                            time->get<double>() < kTwoTo63);
+  const bool unsignedOutOfRange =
+      time->is_number_unsigned() && time->get<std::uint64_t>() > kInt64Max;
+  if (floatOutOfRange || unsignedOutOfRange) {
+    return Error{"text data field \"time\" is out of range (ms since the epoch)"};
+  }
   TextData out;
   out.from = data["from"].get<std::string>();
   out.text = data["text"].get<std::string>();

@@ -74,10 +74,18 @@ Json toJson(const SessionDescription& v);
 Json toJson(const IceCandidateData& v);
 
 // A display name as the server stores it: surrounding whitespace trimmed, then 1 to 64
-// code points of valid UTF-8 with no control characters.
-Result<std::string> normalizeUsername(std::string_view name);
+// code points of valid UTF-8 with no control characters. `what` names it in errors.
+Result<std::string> normalizeUsername(std::string_view name, std::string_view what = "username");
 
 // Code points in valid UTF-8 text (the JSON parser has already rejected invalid UTF-8).
 std::size_t utf8Length(std::string_view s);
+
+// Well-formed UTF-8 as RFC 3629 defines it: no overlong forms, surrogates, or code
+// points past U+10FFFF.
+bool isValidUtf8(std::string_view s);
+
+// `s` with every ill-formed byte sequence replaced by U+FFFD, for echoing untrusted
+// bytes (in an error message, say) into JSON that must stay valid.
+std::string toValidUtf8(std::string_view s);
 
 }  // namespace orbit

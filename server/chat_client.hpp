@@ -1,0 +1,80 @@
+#pragma once
+
+#include "clock.hpp"
+#include "connection.hpp"
+#include "ids.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace orbit {
+
+// One serialised frame, shared by every receiver of a broadcast.
+using SharedFrame = std::shared_ptr<const std::string>;
+
+struct ClientLimits {
+  std::size_t maxQueuedBytes = 4 * 1024 * 1024;  // a receiver this far behind is dropped
+  double messagesPerSecond = 100;                // sustained inbound rate
+  double burst = 200;                            // inbound messages allowed at once
+};
+
+// One connection in a room: its id and name, when it was last heard from, how fast it
+// may send, and the bounded queue of frames waiting to be written to it.
+class ChatClient {
+ public:
+  ChatClient(ClientId id, RoomId room, Connection& connection, TimePoint now, ClientLimits limits);
+  ChatClient(const ChatClient&) = delete;
+  ChatClient& operator=(const ChatClient&) = delete;
+
+  const ClientId& id() const { return id_; }
+  const RoomId& roomId() const { return room_; }
+  const std::string& name() const { return name_; }
+  void setName(std::string name) { name_ = std::move(name); }
+
+  // Liveness.
+  void heard(TimePoint now);
+  TimePoint lastHeard() const { return lastHeard_; }
+  bool pingOutstanding() const { return pingOutstanding_; }
+  void markPinged() { pingOutstanding_ = true; }
+
+  // Inbound rate limit (a token bucket). The first message over the limit in a run of
+  // them is Throttled (worth telling the client once), the rest ThrottledAgain.
+  enum class Inbound { Accepted, Throttled, ThrottledAgain };
+  Inbound admitInbound(TimePoint now);
+
+  // Errors sent to this client so far (the log names only the first few).
+  std::uint32_t countError() { return ++errors_; }
+
+  // Outbound queue. deliver() returns false, and queues nothing, once the client has
+  // fallen more than maxQueuedBytes behind: the caller drops it instead of buffering more.
+  bool deliver(SharedFrame frame);
+  bool hasQueued() const { return !queue_.empty(); }
+  const SharedFrame& front() const { return queue_.front(); }
+  void popFront();
+  std::size_t queuedBytes() const { return queuedBytes_; }
+
+  // The socket behind this client, or nullptr once it has left the room. Frames queued
+  // before it left (a bye, say) are still written by the session, which owns the socket.
+  Connection* connection() const { return connection_; }
+  void detach() { connection_ = nullptr; }
+
+ private:
+  ClientId id_;
+  RoomId room_;
+  std::string name_;
+  Connection* connection_;
+  ClientLimits limits_;
+  TimePoint lastHeard_;
+  bool pingOutstanding_ = false;
+  double tokens_;
+  bool throttled_ = false;
+  std::uint32_t errors_ = 0;
+  TimePoint refilled_;
+  std::deque<SharedFrame> queue_;
+  std::size_t queuedBytes_ = 0;
+};
+
+}  // namespace orbit

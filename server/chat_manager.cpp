@@ -1,0 +1,427 @@
+#include "chat_manager.hpp"
+
+#include "codec.hpp"
+#include "logger.hpp"
+#include "payloads.hpp"
+#include "slug.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+namespace orbit {
+namespace {
+
+constexpr std::uint32_t kErrorsLoggedPerClient = 20;
+
+std::string shorten(std::string_view s, std::size_t max = 64) {
+  if (s.size() <= max) return std::string(s);
+  return std::string(s.substr(0, max)) + "...";
+}
+
+long long seconds(Duration d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
+
+// "0.8 s", "61.0 s": heartbeats in tests run in fractions of a second.
+std::string secondsText(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f s", std::chrono::duration<double>(d).count());
+  return buf;
+}
+
+Message fromServer(const ChatClient& to, MessageType type, std::optional<Json> data = std::nullopt) {
+  return Message{std::string(kGroundControl), to.id().str(), type, std::move(data)};
+}
+
+std::vector<std::shared_ptr<ChatClient>> everyClient(
+    const std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>>& rooms) {
+  std::vector<std::shared_ptr<ChatClient>> out;
+  for (const auto& [id, room] : rooms) {
+    out.insert(out.end(), room->clients().begin(), room->clients().end());
+  }
+  return out;
+}
+
+}  // namespace
+
+ChatManager::ChatManager(ManagerConfig config)
+    : config_(std::move(config)),
+      tokens_(config_.tokenSecret.empty() ? randomSecret(32) : config_.tokenSecret, config_.tokenTtl) {
+  if (!config_.unixNow) {
+    config_.unixNow = [] {
+      return std::chrono::duration_cast<std::chrono::seconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+          .count();
+    };
+  }
+}
+
+ChatRoom* ChatManager::findRoom(std::string_view roomId) {
+  auto it = rooms_.find(roomId);
+  return it == rooms_.end() ? nullptr : it->second.get();
+}
+
+const ChatRoom* ChatManager::room(std::string_view roomId) const {
+  auto it = rooms_.find(roomId);
+  return it == rooms_.end() ? nullptr : it->second.get();
+}
+
+std::optional<Refusal> ChatManager::admit(std::string_view roomId, std::string_view token) const {
+  if (shuttingDown_) return Refusal{503, "the server is shutting down"};
+  if (!isValidSlug(roomId)) {
+    return Refusal{400, "a room id is 1 to 64 characters from a-z, 0-9 and '-'"};
+  }
+  const ChatRoom* r = room(roomId);
+  if (!r) return std::nullopt;  // joining creates it
+  if (r->settings().passwordHash) {
+    if (token.empty()) return Refusal{401, "this room needs a password"};
+    if (!tokens_.verify(r->id(), token, config_.unixNow())) {
+      return Refusal{401, "the join token is invalid or has expired; enter the password again"};
+    }
+  }
+  if (r->full(config_.maxRoomSize)) {
+    return Refusal{403, "the room is full (" + std::to_string(r->capacity(config_.maxRoomSize)) +
+                            " participants)"};
+  }
+  return std::nullopt;
+}
+
+Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, Connection& connection,
+                                                      TimePoint now) {
+  now_ = now;
+  if (shuttingDown_) return Error{"the server is shutting down"};
+  if (!isValidSlug(roomId)) return Error{"invalid room id"};
+  ChatRoom* r = findRoom(roomId);
+  if (!r) {
+    RoomSettings implicit;
+    implicit.name = std::string(roomId);
+    auto created = std::make_unique<ChatRoom>(RoomId(std::string(roomId)), std::move(implicit), now);
+    r = created.get();
+    rooms_.emplace(std::string(roomId), std::move(created));
+  }
+  // admit() ran before the upgrade; the room may have filled while the handshake ran.
+  if (r->full(config_.maxRoomSize)) return Error{"the room is full"};
+
+  auto client = std::make_shared<ChatClient>(ClientId(randomHexId()), r->id(), connection, now,
+                                             config_.clientLimits);
+  r->add(client);
+  ++clientCount_;
+  ++metrics_.clientsJoined;
+  log(LogLevel::Info, "join room=", r->id().str(), " client=", client->id().str(),
+      " clients=", r->size());
+  broadcastRoomInfo(*r);
+  return client;
+}
+
+void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now) {
+  now_ = now;
+  if (!client.connection()) return;  // already gone
+  client.detach();
+  ChatRoom* r = findRoom(client.roomId().str());
+  // Keeps `client` alive to the end of this function, whatever the room held.
+  const auto removed = r ? r->remove(client.id(), now) : nullptr;
+  if (!removed) return;
+  --clientCount_;
+  log(LogLevel::Info, "leave room=", r->id().str(), " client=", client.id().str(), " name=\"",
+      client.name(), "\" reason=\"", why, "\" clients=", r->size());
+  if (r->empty() && !r->settings().explicitlyCreated) {
+    log(LogLevel::Debug, "room ", r->id().str(), " closed: empty");
+    rooms_.erase(r->id().str());
+  } else if (!shuttingDown_) {
+    broadcastRoomInfo(*r);
+  }
+}
+
+void ChatManager::onBinary(ChatClient& client, TimePoint now) {
+  now_ = now;
+  if (!client.connection()) return;
+  ++metrics_.framesReceived;
+  client.heard(now);
+  if (!admitInbound(client, now)) return;
+  sendError(client, "binary frames are not part of the protocol: send JSON in a text frame");
+}
+
+bool ChatManager::admitInbound(ChatClient& client, TimePoint now) {
+  switch (client.admitInbound(now)) {
+    case ChatClient::Inbound::Accepted: return true;
+    case ChatClient::Inbound::Throttled:
+      ++metrics_.messagesThrottled;
+      sendError(client, "too many messages: at most " +
+                            std::to_string(static_cast<int>(config_.clientLimits.messagesPerSecond)) +
+                            " per second; messages over the limit are dropped");
+      return false;
+    case ChatClient::Inbound::ThrottledAgain:
+      ++metrics_.messagesThrottled;
+      return false;
+  }
+  return false;
+}
+
+void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint now) {
+  now_ = now;
+  if (!client.connection()) return;  // frames still in flight after it left
+  ++metrics_.framesReceived;
+  client.heard(now);
+  if (!admitInbound(client, now)) return;
+
+  auto decoded = decode(frame);
+  if (!decoded) {
+    sendError(client, decoded.error().message);
+    return;
+  }
+  Message& msg = *decoded;
+  msg.sender = client.id().str();  // whatever the client wrote, the server says who sent it
+
+  const bool toServer = msg.receiver.empty() || msg.receiver == kGroundControl;
+  const std::string type(toString(msg.type));
+  switch (msg.type) {
+    case MessageType::RoomInfo:
+    case MessageType::IceServers:
+    case MessageType::Error:
+      sendError(client, type + " is sent by the server, not by clients");
+      return;
+    case MessageType::GetRoomInfo:
+    case MessageType::GetIceServers:
+    case MessageType::Profile:
+      if (!toServer) {
+        sendError(client, type + " is addressed to \"ground control\"");
+        return;
+      }
+      handleServerMessage(client, msg, now);
+      return;
+    case MessageType::Ping:
+    case MessageType::Pong:
+    case MessageType::Greeting:
+    case MessageType::Bye:
+      if (toServer) {
+        handleServerMessage(client, msg, now);
+      } else {
+        relay(client, msg);
+      }
+      return;
+    case MessageType::Text:
+      if (toServer) {
+        sendError(client, "text needs a receiver: \"room\" or a client id");
+        return;
+      }
+      relay(client, msg);
+      return;
+    case MessageType::Offer:
+    case MessageType::Answer:
+    case MessageType::IceCandidate:
+      if (toServer || msg.receiver == kRoom) {
+        sendError(client, type + " goes to one peer: set receiver to its client id");
+        return;
+      }
+      relay(client, msg);
+      return;
+  }
+}
+
+void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoint now) {
+  ChatRoom* r = findRoom(client.roomId().str());
+  switch (msg.type) {
+    case MessageType::Ping:
+      sendTo(client, fromServer(client, MessageType::Pong, std::move(msg.data)));
+      return;
+    case MessageType::GetRoomInfo:
+      if (r) sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
+      return;
+    case MessageType::Profile: {
+      auto profile = parseProfile(*msg.data);  // decode() validated it already
+      if (!profile) return sendError(client, profile.error().message);
+      if (profile->username == client.name()) return;
+      log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
+          " name=\"", profile->username, "\"");
+      client.setName(std::move(profile->username));
+      if (r) broadcastRoomInfo(*r);
+      return;
+    }
+    case MessageType::GetIceServers:
+      sendTo(client, fromServer(client, MessageType::IceServers, toJson(iceServersFor(client.id()))));
+      return;
+    case MessageType::Greeting:
+      log(LogLevel::Debug, "greeting room=", client.roomId().str(), " client=", client.id().str(),
+          " says \"", shorten(msg.data->get<std::string>(), 200), "\"");
+      return;
+    case MessageType::Bye:
+      if (auto* conn = client.connection()) conn->close(CloseCode::Normal, "bye", true);
+      leave(client, "said bye", now);
+      return;
+    default:
+      return;  // pong: being heard was the point
+  }
+}
+
+void ChatManager::relay(ChatClient& client, Message& msg) {
+  ChatRoom* r = findRoom(client.roomId().str());
+  if (!r) return;
+  if (msg.receiver == kRoom) {
+    auto frame = std::make_shared<const std::string>(encode(msg));
+    // A copy: a receiver too slow to keep up is dropped from the room inside this loop.
+    const auto receivers = r->clients();
+    for (const auto& receiver : receivers) {
+      ++metrics_.messagesRelayed;
+      sendFrame(*receiver, frame);
+    }
+    return;
+  }
+  ChatClient* target = r->find(ClientId(msg.receiver));
+  if (!target) {
+    sendError(client, "no client \"" + shorten(msg.receiver) + "\" in room " + r->id().str() +
+                          ": not delivered");
+    return;
+  }
+  ++metrics_.messagesRelayed;
+  sendFrame(*target, std::make_shared<const std::string>(encode(msg)));
+}
+
+void ChatManager::sendTo(ChatClient& client, const Message& msg) {
+  sendFrame(client, std::make_shared<const std::string>(encode(msg)));
+}
+
+void ChatManager::sendFrame(ChatClient& client, SharedFrame frame) {
+  if (!client.deliver(std::move(frame))) dropSlow(client);
+}
+
+void ChatManager::sendError(ChatClient& client, std::string text) {
+  ++metrics_.errorsSent;
+  const auto n = client.countError();
+  if (n <= kErrorsLoggedPerClient) {
+    log(LogLevel::Info, "error room=", client.roomId().str(), " client=", client.id().str(), ": ",
+        text, n == kErrorsLoggedPerClient ? " (further errors to this client are not logged)" : "");
+  }
+  sendTo(client, fromServer(client, MessageType::Error, Json(std::move(text))));
+}
+
+void ChatManager::broadcastRoomInfo(ChatRoom& room) {
+  // Each receiver's copy differs only in `receiver`, so the info itself is built once.
+  const Json info = toJson(room.info());
+  const auto receivers = room.clients();
+  for (const auto& c : receivers) sendTo(*c, fromServer(*c, MessageType::RoomInfo, info));
+}
+
+void ChatManager::dropSlow(ChatClient& client) {
+  ++metrics_.clientsDroppedSlow;
+  log(LogLevel::Warn, "slow client room=", client.roomId().str(), " client=", client.id().str(),
+      " has ", client.queuedBytes(), " bytes unsent: dropped");
+  disconnect(client, CloseCode::TryAgainLater, "too far behind", "too slow to keep up");
+}
+
+void ChatManager::disconnect(ChatClient& client, CloseCode code, std::string reason,
+                             std::string_view why) {
+  const bool flush = code != CloseCode::TryAgainLater;
+  if (auto* conn = client.connection()) conn->close(code, std::move(reason), flush);
+  leave(client, why, now_);
+}
+
+std::vector<IceServer> ChatManager::iceServersFor(const ClientId& client) const {
+  std::vector<IceServer> out;
+  if (!config_.stunUrls.empty()) out.push_back({config_.stunUrls, std::nullopt, std::nullopt});
+  if (!config_.turnUrls.empty() && !config_.turnSecret.empty()) {
+    const auto cred = turnCredential(config_.turnSecret, client, config_.unixNow() + config_.turnTtl.count());
+    out.push_back({config_.turnUrls, cred.username, cred.credential});
+  }
+  return out;
+}
+
+void ChatManager::tick(TimePoint now) {
+  now_ = now;
+  for (const auto& c : everyClient(rooms_)) {
+    if (!c->connection()) continue;  // dropped earlier in this loop
+    const Duration silence = now - c->lastHeard();
+    if (silence >= config_.reapAfter) {
+      ++metrics_.clientsReaped;
+      sendTo(*c, fromServer(*c, MessageType::Bye,
+                            Json("no sign of life for " + secondsText(silence))));
+      disconnect(*c, CloseCode::GoingAway, "timed out", "silent for " + secondsText(silence));
+    } else if (silence >= config_.pingAfter && !c->pingOutstanding()) {
+      c->markPinged();
+      sendTo(*c, fromServer(*c, MessageType::Ping));
+    }
+  }
+  for (auto it = rooms_.begin(); it != rooms_.end();) {
+    const ChatRoom& r = *it->second;
+    if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
+      log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", seconds(now - r.emptySince()), " s");
+      it = rooms_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+void ChatManager::shutdown() {
+  if (shuttingDown_) return;
+  shuttingDown_ = true;
+  log(LogLevel::Info, "shutting down: saying bye to ", clientCount_, " clients");
+  for (const auto& c : everyClient(rooms_)) {
+    sendTo(*c, fromServer(*c, MessageType::Bye, Json("the server is shutting down")));
+    if (auto* conn = c->connection()) conn->close(CloseCode::GoingAway, "server shutting down", true);
+  }
+}
+
+std::variant<std::string, Refusal> ChatManager::createRoom(const CreateRoomRequest& request,
+                                                           std::optional<std::string> passwordHash,
+                                                           TimePoint now) {
+  now_ = now;
+  if (shuttingDown_) return Refusal{503, "the server is shutting down"};
+  auto name = normalizeUsername(request.name, "a room name");
+  if (!name) return Refusal{400, name.error().message};
+  std::string id = slugify(*name);
+  if (id.empty()) return Refusal{400, "a room name needs at least one letter or digit"};
+  if (findRoom(id)) return Refusal{409, "a room called \"" + id + "\" already exists"};
+
+  RoomSettings settings;
+  settings.name = std::move(*name);
+  settings.passwordHash = std::move(passwordHash);
+  settings.isPublic = request.isPublic;
+  settings.guestLimit = request.guestLimit;
+  settings.explicitlyCreated = true;
+  log(LogLevel::Info, "room ", id, " created: public=", request.isPublic,
+      " password=", settings.passwordHash.has_value(), " guest_limit=", request.guestLimit);
+  rooms_.emplace(id, std::make_unique<ChatRoom>(RoomId(id), std::move(settings), now));
+  return id;
+}
+
+std::vector<PublicRoom> ChatManager::publicRooms() const {
+  std::vector<PublicRoom> out;
+  for (const auto& [id, r] : rooms_) {
+    const auto& s = r->settings();
+    if (!s.isPublic) continue;
+    out.push_back({id, s.name, r->size(), r->capacity(config_.maxRoomSize), s.passwordHash.has_value()});
+  }
+  return out;
+}
+
+std::optional<std::string> ChatManager::passwordHashOf(std::string_view roomId) const {
+  const ChatRoom* r = room(roomId);
+  if (!r) return std::nullopt;
+  return r->settings().passwordHash.value_or("");
+}
+
+std::string ChatManager::issueToken(std::string_view roomId) const {
+  return tokens_.issue(RoomId(std::string(roomId)), config_.unixNow());
+}
+
+std::string ChatManager::metricsText() const {
+  std::ostringstream out;
+  auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+        << name << ' ' << value << '\n';
+  };
+  metric("orbit_connected_clients", "gauge", "WebSocket clients connected now.", clientCount_);
+  metric("orbit_rooms", "gauge", "Rooms that exist now.", rooms_.size());
+  metric("orbit_frames_received_total", "counter", "Frames received from clients.", metrics_.framesReceived);
+  metric("orbit_messages_relayed_total", "counter", "Client messages delivered to other clients.",
+         metrics_.messagesRelayed);
+  metric("orbit_errors_sent_total", "counter", "Error messages sent to clients.", metrics_.errorsSent);
+  metric("orbit_clients_joined_total", "counter", "Clients that joined a room.", metrics_.clientsJoined);
+  metric("orbit_clients_reaped_total", "counter", "Clients dropped for silence.", metrics_.clientsReaped);
+  metric("orbit_clients_dropped_slow_total", "counter", "Clients dropped for not keeping up.",
+         metrics_.clientsDroppedSlow);
+  metric("orbit_messages_throttled_total", "counter", "Messages dropped by the rate limit.",
+         metrics_.messagesThrottled);
+  return out.str();
+}
+
+}  // namespace orbit

@@ -1,0 +1,135 @@
+#pragma once
+
+#include "auth.hpp"
+#include "chat_client.hpp"
+#include "chat_room.hpp"
+#include "clock.hpp"
+#include "message.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace orbit {
+
+using namespace std::chrono_literals;
+
+struct ManagerConfig {
+  Duration pingAfter = 20s;         // silence before the server pings a client
+  Duration reapAfter = 60s;         // silence before the server drops a client
+  Duration roomIdleTimeout = 24h;   // how long an explicitly created room outlives being empty
+  std::size_t maxRoomSize = 50;     // no room admits more, whatever its guest limit
+  ClientLimits clientLimits;
+  std::vector<std::string> stunUrls;
+  std::vector<std::string> turnUrls;
+  std::string turnSecret;
+  std::chrono::seconds turnTtl = 24h;
+  std::string tokenSecret;          // empty: a random one, so tokens die with the process
+  std::chrono::seconds tokenTtl = 10min;
+  // Wall-clock seconds for token and TURN expiry; tests replace it.
+  std::function<std::int64_t()> unixNow;
+};
+
+// What the API and the upgrade handler say when they refuse.
+struct Refusal {
+  int status;           // HTTP status
+  std::string reason;   // shown to the user
+};
+
+struct PublicRoom {
+  std::string roomId;
+  std::string name;
+  std::size_t clients;
+  std::size_t guestLimit;
+  bool hasPassword;
+};
+
+struct CreateRoomRequest {
+  std::string name;
+  bool isPublic = false;
+  std::size_t guestLimit = 0;
+};
+
+struct Metrics {
+  std::uint64_t framesReceived = 0;
+  std::uint64_t messagesRelayed = 0;   // deliveries of a client's message to another client
+  std::uint64_t errorsSent = 0;
+  std::uint64_t clientsJoined = 0;
+  std::uint64_t clientsReaped = 0;
+  std::uint64_t clientsDroppedSlow = 0;
+  std::uint64_t messagesThrottled = 0;
+};
+
+// Rooms and routing: admits connections, relays messages between the clients of a room,
+// answers what is addressed to the server, keeps clients alive or reaps them, and keeps
+// the figures for /metrics. Knows nothing of sockets; runs on one thread.
+class ChatManager {
+ public:
+  explicit ChatManager(ManagerConfig config);
+
+  // ---- WebSocket life cycle ----
+  // Whether a WebSocket for `roomId` with join token `token` may open (checked before the
+  // upgrade, so a refusal is a plain HTTP answer).
+  std::optional<Refusal> admit(std::string_view roomId, std::string_view token) const;
+  // Adds a new client to the room (creating an implicit room), broadcasts room-info.
+  Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
+                                           TimePoint now);
+  // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
+  void leave(ChatClient& client, std::string_view why, TimePoint now);
+  void onText(ChatClient& client, std::string_view frame, TimePoint now);
+  void onBinary(ChatClient& client, TimePoint now);
+
+  // Pings the silent, reaps the dead, retires idle explicit rooms. Call about once a second.
+  void tick(TimePoint now);
+  // Says bye to every client and closes every connection; refuses new ones from now on.
+  void shutdown();
+  bool shuttingDown() const { return shuttingDown_; }
+
+  // ---- HTTP API ----
+  // `passwordHash` is hashed by the caller, off the I/O thread.
+  // The new room's id, or why not (400: no usable name; 409: the id is taken).
+  std::variant<std::string, Refusal> createRoom(const CreateRoomRequest& request,
+                                                std::optional<std::string> passwordHash,
+                                                TimePoint now);
+  std::vector<PublicRoom> publicRooms() const;
+  // The room's password hash: nullopt when there is no such room, "" when it has none.
+  std::optional<std::string> passwordHashOf(std::string_view roomId) const;
+  std::string issueToken(std::string_view roomId) const;
+  std::string metricsText() const;
+
+  std::size_t clientCount() const { return clientCount_; }
+  std::size_t roomCount() const { return rooms_.size(); }
+  const Metrics& metrics() const { return metrics_; }
+  const ChatRoom* room(std::string_view roomId) const;
+
+ private:
+  // The rate limit, for text and binary frames alike: false when the frame is dropped.
+  bool admitInbound(ChatClient& client, TimePoint now);
+  void handleServerMessage(ChatClient& client, Message& msg, TimePoint now);
+  void relay(ChatClient& client, Message& msg);
+  void sendTo(ChatClient& client, const Message& msg);
+  void sendFrame(ChatClient& client, SharedFrame frame);
+  void sendError(ChatClient& client, std::string text);
+  void broadcastRoomInfo(ChatRoom& room);
+  void dropSlow(ChatClient& client);
+  void disconnect(ChatClient& client, CloseCode code, std::string reason, std::string_view why);
+  std::vector<IceServer> iceServersFor(const ClientId& client) const;
+  ChatRoom* findRoom(std::string_view roomId);
+
+  ManagerConfig config_;
+  TokenIssuer tokens_;
+  std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>> rooms_;
+  std::size_t clientCount_ = 0;
+  Metrics metrics_;
+  bool shuttingDown_ = false;
+  TimePoint now_{};  // the latest time an entry point was given
+};
+
+}  // namespace orbit

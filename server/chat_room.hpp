@@ -1,0 +1,54 @@
+#pragma once
+
+#include "chat_client.hpp"
+#include "clock.hpp"
+#include "ids.hpp"
+#include "payloads.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace orbit {
+
+struct RoomSettings {
+  std::string name;                         // display name; the id is its slug
+  std::optional<std::string> passwordHash;  // set: a join token is needed
+  bool isPublic = false;                    // listed by GET /api/rooms
+  std::size_t guestLimit = 0;               // most clients at once; 0: the server's maximum
+  bool explicitlyCreated = false;           // created through the API: outlives being empty
+};
+
+// The clients of one room, in the order they joined, and the room's settings.
+class ChatRoom {
+ public:
+  ChatRoom(RoomId id, RoomSettings settings, TimePoint now);
+
+  const RoomId& id() const { return id_; }
+  const RoomSettings& settings() const { return settings_; }
+  const std::vector<std::shared_ptr<ChatClient>>& clients() const { return clients_; }
+  std::size_t size() const { return clients_.size(); }
+  bool empty() const { return clients_.empty(); }
+
+  // How many clients the room admits, given the server-wide maximum.
+  std::size_t capacity(std::size_t serverMax) const;
+  bool full(std::size_t serverMax) const { return size() >= capacity(serverMax); }
+
+  void add(std::shared_ptr<ChatClient> client);
+  // Returns the client removed, or nullptr when it was not here.
+  std::shared_ptr<ChatClient> remove(const ClientId& id, TimePoint now);
+  ChatClient* find(const ClientId& id) const;
+
+  RoomInfoData info() const;
+  // When the room last became empty (or was created empty).
+  TimePoint emptySince() const { return emptySince_; }
+
+ private:
+  RoomId id_;
+  RoomSettings settings_;
+  std::vector<std::shared_ptr<ChatClient>> clients_;
+  TimePoint emptySince_;
+};
+
+}  // namespace orbit

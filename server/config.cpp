@@ -1,0 +1,177 @@
+#include "config.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cmath>
+#include <sstream>
+#include <unistd.h>
+
+namespace orbit {
+namespace po = boost::program_options;
+namespace {
+
+struct Flag {
+  const char* name;
+  const char* env;
+};
+
+constexpr Flag kFlags[] = {
+    {"host", "ORBIT_HOST"},
+    {"port", "ORBIT_PORT"},
+    {"web-root", "ORBIT_WEB_ROOT"},
+    {"stun", "ORBIT_STUN"},
+    {"turn", "ORBIT_TURN"},
+    {"turn-secret", "ORBIT_TURN_SECRET"},
+    {"turn-ttl", "ORBIT_TURN_TTL"},
+    {"tls-cert", "ORBIT_TLS_CERT"},
+    {"tls-key", "ORBIT_TLS_KEY"},
+    {"log-level", "ORBIT_LOG_LEVEL"},
+    {"ping-interval", "ORBIT_PING_INTERVAL"},
+    {"reap-timeout", "ORBIT_REAP_TIMEOUT"},
+    {"room-idle-timeout", "ORBIT_ROOM_IDLE_TIMEOUT"},
+    {"max-room-size", "ORBIT_MAX_ROOM_SIZE"},
+    {"rate-limit", "ORBIT_RATE_LIMIT"},
+    {"token-secret", "ORBIT_TOKEN_SECRET"},
+    {"token-ttl", "ORBIT_TOKEN_TTL"},
+};
+
+std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
+  std::vector<std::string> out;
+  for (const auto& v : values) {
+    std::stringstream in(v);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      if (!item.empty()) out.push_back(item);
+    }
+  }
+  return out;
+}
+
+Duration secondsToDuration(double s) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
+}
+
+}  // namespace
+
+std::filesystem::path defaultWebRoot() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  std::vector<fs::path> candidates;
+  if (!ec) {
+    const fs::path dir = exe.parent_path();
+    candidates.push_back(dir / "../../build-web/web");  // <repo>/build/server/orbit-server
+    candidates.push_back(dir / "../share/orbit/web");   // an installed layout
+  }
+  candidates.push_back(fs::current_path(ec) / "build-web/web");
+  for (const auto& c : candidates) {
+    if (fs::is_regular_file(c / "index.html", ec)) return fs::weakly_canonical(c, ec);
+  }
+  return candidates.front();
+}
+
+ConfigOutcome parseConfig(int argc, const char* const* argv,
+                          const std::function<const char*(const char*)>& getenv) {
+  ServerConfig c;
+  double pingInterval = 20, reapTimeout = 60, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
+  double rateLimit = c.manager.clientLimits.messagesPerSecond;
+  std::string logLevel = "info", webRoot;
+  std::vector<std::string> stun, turn;
+  unsigned port = 8080;
+
+  po::options_description desc(
+      "orbit-server: rooms and signaling for Orbit video chat\n\n"
+      "Usage: orbit-server [options]\n"
+      "Every option can also be set with the environment variable named after it\n"
+      "(--web-root: ORBIT_WEB_ROOT; lists: comma-separated). The command line wins.\n\nOptions");
+  desc.add_options()
+      ("help,h", "print this help and exit")
+      ("host", po::value(&c.host)->default_value(c.host), "address to listen on (ORBIT_HOST)")
+      ("port", po::value(&port)->default_value(port), "TCP port; 0 picks a free one (ORBIT_PORT)")
+      ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
+                                        "(ORBIT_WEB_ROOT; default: the web build beside this program)")
+      ("stun", po::value(&stun)->composing(), "STUN server URL, e.g. stun:stun.example.org:3478; repeatable (ORBIT_STUN)")
+      ("turn", po::value(&turn)->composing(), "TURN server URL, e.g. turn:turn.example.org:3478?transport=udp; "
+                                              "repeatable; needs --turn-secret (ORBIT_TURN)")
+      ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
+                                                        "static-auth-secret (ORBIT_TURN_SECRET)")
+      ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid (ORBIT_TURN_TTL)")
+      ("tls-cert", po::value(&c.tlsCert), "PEM certificate chain: serve https and wss (ORBIT_TLS_CERT)")
+      ("tls-key", po::value(&c.tlsKey), "PEM private key for --tls-cert (ORBIT_TLS_KEY)")
+      ("log-level", po::value(&logLevel)->default_value(logLevel), "debug, info, warn, error or off (ORBIT_LOG_LEVEL)")
+      ("ping-interval", po::value(&pingInterval)->default_value(pingInterval),
+       "seconds of silence before the server pings a client (ORBIT_PING_INTERVAL)")
+      ("reap-timeout", po::value(&reapTimeout)->default_value(reapTimeout),
+       "seconds of silence before the server drops a client (ORBIT_REAP_TIMEOUT)")
+      ("room-idle-timeout", po::value(&roomIdle)->default_value(roomIdle),
+       "seconds a room created through the API lives on while empty (ORBIT_ROOM_IDLE_TIMEOUT)")
+      ("max-room-size", po::value(&c.manager.maxRoomSize)->default_value(c.manager.maxRoomSize),
+       "most clients in any room (ORBIT_MAX_ROOM_SIZE)")
+      ("rate-limit", po::value(&rateLimit)->default_value(rateLimit),
+       "messages per second one client may send; bursts of twice that pass (ORBIT_RATE_LIMIT)")
+      ("token-secret", po::value(&c.manager.tokenSecret),
+       "secret that signs join tokens; default: random at start-up (ORBIT_TOKEN_SECRET)")
+      ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
+       "seconds a join token for a password-protected room stays valid (ORBIT_TOKEN_TTL)");
+
+  ConfigOutcome out;
+  try {
+    po::variables_map vm;
+    // No positional arguments: a stray word (a second URL after --stun) is an error, not ignored.
+    const po::positional_options_description none;
+    po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
+    // Environment twins: stored after the command line, so the command line wins. A
+    // repeatable (composing) flag would merge both lists, so skip variables whose flag was given.
+    po::parsed_options fromEnv(&desc);
+    for (const Flag& f : kFlags) {
+      if (vm.count(f.name) && !vm[f.name].defaulted()) continue;
+      if (const char* v = getenv(f.env); v && *v) fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
+    }
+    po::store(fromEnv, vm);
+    if (vm.count("help")) {
+      std::ostringstream help;
+      help << desc;
+      out.message = help.str();
+      return out;
+    }
+    po::notify(vm);
+  } catch (const po::error& e) {
+    out.message = std::string("orbit-server: ") + e.what() + "\nTry 'orbit-server --help'.";
+    out.exitCode = 2;
+    return out;
+  }
+
+  auto bad = [&](std::string what) {
+    out.message = "orbit-server: " + what + "\nTry 'orbit-server --help'.";
+    out.exitCode = 2;
+    return out;
+  };
+  if (port > 65535) return bad("--port must be 0 to 65535");
+  c.port = static_cast<std::uint16_t>(port);
+  if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
+  for (double v : {pingInterval, reapTimeout, tokenTtl, turnTtl}) {
+    if (!(v > 0) || !std::isfinite(v)) return bad("durations must be positive numbers of seconds");
+  }
+  if (!(roomIdle >= 0)) return bad("--room-idle-timeout must be zero or more seconds");
+  if (reapTimeout <= pingInterval) return bad("--reap-timeout must be longer than --ping-interval");
+  if (!(rateLimit >= 1)) return bad("--rate-limit must be at least 1 message per second");
+  if (c.manager.maxRoomSize < 1) return bad("--max-room-size must be at least 1");
+  if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
+  c.manager.stunUrls = splitCommas(stun);
+  c.manager.turnUrls = splitCommas(turn);
+  if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
+    return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
+  }
+  c.manager.pingAfter = secondsToDuration(pingInterval);
+  c.manager.reapAfter = secondsToDuration(reapTimeout);
+  c.manager.roomIdleTimeout = secondsToDuration(roomIdle);
+  c.manager.tokenTtl = std::chrono::seconds(static_cast<long long>(std::ceil(tokenTtl)));
+  c.manager.turnTtl = std::chrono::seconds(static_cast<long long>(std::ceil(turnTtl)));
+  c.manager.clientLimits.messagesPerSecond = rateLimit;
+  c.manager.clientLimits.burst = 2 * rateLimit;
+  c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
+  out.config = std::move(c);
+  return out;
+}
+
+}  // namespace orbit

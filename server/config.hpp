@@ -1,0 +1,38 @@
+#pragma once
+
+#include "chat_manager.hpp"
+#include "logger.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace orbit {
+
+struct ServerConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  std::filesystem::path webRoot;
+  std::string tlsCert;
+  std::string tlsKey;
+  LogLevel logLevel = LogLevel::Info;
+  ManagerConfig manager;
+};
+
+struct ConfigOutcome {
+  std::optional<ServerConfig> config;  // set: run with it
+  std::string message;                 // --help text, or what is wrong
+  int exitCode = 0;                    // when there is no config: 0 after --help, 2 on a bad flag
+};
+
+// Reads the command line, then ORBIT_* environment variables for flags not given there
+// (--web-root <-> ORBIT_WEB_ROOT; a repeatable flag's variable takes a comma-separated list).
+// `getenv` is a parameter so tests need not touch the process environment.
+ConfigOutcome parseConfig(int argc, const char* const* argv,
+                          const std::function<const char*(const char*)>& getenv);
+
+// The web client build next to this program (build-web/web in a source tree), if any.
+std::filesystem::path defaultWebRoot();
+
+}  // namespace orbit

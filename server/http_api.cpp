@@ -1,0 +1,145 @@
+#include "http_api.hpp"
+
+#include "codec.hpp"
+#include "slug.hpp"
+
+#include <memory>
+
+namespace orbit {
+namespace {
+
+constexpr std::size_t kMaxPasswordBytes = 1024;
+constexpr std::string_view kRoomsPrefix = "/api/rooms/";
+
+HttpResponse json(int status, const Json& body) {
+  return HttpResponse{status, "application/json", dumpJson(body), {}};
+}
+
+HttpResponse failure(int status, std::string message) {
+  return json(status, Json{{"error", std::move(message)}});
+}
+
+HttpResponse wrongMethod(const char* allowed) {
+  HttpResponse r = failure(405, std::string("use ") + allowed);
+  r.headers.emplace_back("Allow", allowed);
+  return r;
+}
+
+Result<Json> parseBody(const std::string& body) {
+  auto parsed = parseJson(body);
+  if (!parsed) return parsed.error();
+  if (!parsed->is_object()) return Error{"the request body must be a JSON object"};
+  return parsed;
+}
+
+}  // namespace
+
+HttpApi::HttpApi(ChatManager& manager, Offload offload)
+    : manager_(manager), offload_(std::move(offload)) {}
+
+bool HttpApi::handles(const std::string& path) {
+  return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
+}
+
+void HttpApi::handle(const HttpRequest& request, Reply reply) {
+  const std::string& path = request.path;
+  const bool get = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz") {
+    if (!get) return reply(wrongMethod("GET"));
+    return reply(json(200, {{"status", manager_.shuttingDown() ? "stopping" : "ok"},
+                            {"clients", manager_.clientCount()},
+                            {"rooms", manager_.roomCount()}}));
+  }
+  if (path == "/metrics") {
+    if (!get) return reply(wrongMethod("GET"));
+    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", manager_.metricsText(), {}});
+  }
+  if (path == "/api/rooms") {
+    if (request.method == "POST") return createRoom(request.body, std::move(reply));
+    if (!get) return reply(wrongMethod("GET, POST"));
+    Json rooms = Json::array();
+    for (const auto& r : manager_.publicRooms()) {
+      rooms.push_back({{"room_id", r.roomId},
+                       {"name", r.name},
+                       {"clients", r.clients},
+                       {"guest_limit", r.guestLimit},
+                       {"has_password", r.hasPassword}});
+    }
+    return reply(json(200, rooms));
+  }
+  if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() + 5 &&
+      path.compare(path.size() - 5, 5, "/join") == 0) {
+    const std::string roomId = path.substr(kRoomsPrefix.size(), path.size() - kRoomsPrefix.size() - 5);
+    if (request.method != "POST") return reply(wrongMethod("POST"));
+    return joinRoom(roomId, request.body, std::move(reply));
+  }
+  reply(failure(404, "no such API route: " + request.method + " " + path.substr(0, 100)));
+}
+
+void HttpApi::createRoom(const std::string& body, Reply reply) {
+  auto parsed = parseBody(body);
+  if (!parsed) return reply(failure(400, parsed.error().message));
+  const Json& req = *parsed;
+
+  CreateRoomRequest create;
+  auto name = req.find("name");
+  if (name == req.end() || !name->is_string()) return reply(failure(400, "\"name\" must be a string"));
+  create.name = name->get<std::string>();
+  if (auto pub = req.find("public"); pub != req.end() && !pub->is_null()) {
+    if (!pub->is_boolean()) return reply(failure(400, "\"public\" must be true or false"));
+    create.isPublic = pub->get<bool>();
+  }
+  if (auto limit = req.find("guest_limit"); limit != req.end() && !limit->is_null()) {
+    if (!limit->is_number_integer() || limit->get<std::int64_t>() < 0 || limit->get<std::int64_t>() > 100000) {
+      return reply(failure(400, "\"guest_limit\" must be a whole number from 0 (no limit) up"));
+    }
+    create.guestLimit = limit->get<std::size_t>();
+  }
+  std::string password;
+  if (auto pw = req.find("password"); pw != req.end() && !pw->is_null()) {
+    if (!pw->is_string()) return reply(failure(400, "\"password\" must be a string"));
+    password = pw->get<std::string>();
+    if (password.size() > kMaxPasswordBytes) return reply(failure(400, "\"password\" is too long"));
+  }
+
+  auto finish = [this, create, reply](std::optional<std::string> hash) {
+    const bool protectedRoom = hash.has_value();
+    auto outcome = manager_.createRoom(create, std::move(hash), Clock::now());
+    if (auto* refusal = std::get_if<Refusal>(&outcome)) return reply(failure(refusal->status, refusal->reason));
+    const auto& id = std::get<std::string>(outcome);
+    Json out{{"room_id", id}};
+    // The creator knows the password already: spare them typing it again.
+    if (protectedRoom) out["token"] = manager_.issueToken(id);
+    reply(json(201, out));
+  };
+  if (password.empty()) return finish(std::nullopt);
+  auto hash = std::make_shared<std::string>();
+  offload_([hash, password] { *hash = hashPassword(password); },
+           [hash, finish] { finish(std::move(*hash)); });
+}
+
+void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply reply) {
+  if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
+  auto parsed = parseBody(body.empty() ? std::string("{}") : body);
+  if (!parsed) return reply(failure(400, parsed.error().message));
+  std::string password;
+  if (auto pw = parsed->find("password"); pw != parsed->end() && !pw->is_null()) {
+    if (!pw->is_string()) return reply(failure(400, "\"password\" must be a string"));
+    password = pw->get<std::string>();
+  }
+  auto hash = manager_.passwordHashOf(roomId);
+  if (!hash) return reply(failure(404, "no room \"" + roomId + "\""));
+  auto ok = [this, roomId, reply] { reply(json(200, {{"token", manager_.issueToken(roomId)}})); };
+  if (hash->empty()) return ok();
+  if (password.empty() || password.size() > kMaxPasswordBytes) {
+    return reply(failure(401, "wrong password"));
+  }
+  auto verified = std::make_shared<bool>(false);
+  offload_([verified, stored = *hash, password] { *verified = verifyPassword(stored, password); },
+           [verified, ok, reply] {
+             if (*verified) return ok();
+             reply(failure(401, "wrong password"));
+           });
+}
+
+}  // namespace orbit

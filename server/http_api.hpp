@@ -1,0 +1,48 @@
+#pragma once
+
+#include "chat_manager.hpp"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace orbit {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // without the query
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// The JSON API, /healthz and /metrics of PROTOCOL.md, on plain request and response
+// values, so it is tested without sockets.
+class HttpApi {
+ public:
+  using Reply = std::function<void(HttpResponse)>;
+  // Runs `work` away from the I/O thread, then `then` back on it. Password hashing
+  // goes through here: it is slow on purpose and must not stall other clients.
+  using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
+
+  HttpApi(ChatManager& manager, Offload offload);
+
+  // True for the paths this API answers (everything else is a static file).
+  static bool handles(const std::string& path);
+  void handle(const HttpRequest& request, Reply reply);
+
+ private:
+  void createRoom(const std::string& body, Reply reply);
+  void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
+
+  ChatManager& manager_;
+  Offload offload_;
+};
+
+}  // namespace orbit

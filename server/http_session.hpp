@@ -1,0 +1,183 @@
+#pragma once
+
+#include "http_api.hpp"
+#include "logger.hpp"
+#include "net.hpp"
+#include "server_context.hpp"
+#include "slug.hpp"
+#include "static_files.hpp"
+#include "websocket_session.hpp"
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace orbit {
+
+// The room id in "/room/<id>/ws", or nothing for any other path.
+std::optional<std::string> webSocketRoom(std::string_view path);
+// The value of `name` in a query string ("a=1&token=x"), percent-decoded.
+std::string queryParam(std::string_view query, std::string_view name);
+
+// One HTTP connection: serves the API and static files, and hands a WebSocket upgrade
+// for /room/<id>/ws to a WebSocketSession once the room admits it.
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
+ public:
+  HttpSession(Stream&& stream, ServerContext& context) : stream_(std::move(stream)), context_(context) {}
+
+  void run() {
+    if constexpr (kIsTls<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
+      stream_.async_handshake(ssl::stream_base::server,
+                              beast::bind_front_handler(&HttpSession::onHandshake, this->shared_from_this()));
+    } else {
+      doRead();
+    }
+  }
+
+ private:
+  static constexpr std::size_t kMaxBodyBytes = 16 * 1024;
+
+  void onHandshake(beast::error_code ec) {
+    if (ec) {
+      if (!isQuietError(ec)) log(LogLevel::Debug, "TLS handshake failed: ", ec.message());
+      return;
+    }
+    doRead();
+  }
+
+  void doRead() {
+    parser_.emplace();
+    parser_->body_limit(kMaxBodyBytes);
+    parser_->header_limit(8 * 1024);
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(30));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
+  }
+
+  void onRead(beast::error_code ec, std::size_t) {
+    if (ec == http::error::end_of_stream) return doShutdown();
+    if (ec) {
+      if (ec == http::error::body_limit) return sendError(http::status::payload_too_large, "request body too large", false);
+      if (!isQuietError(ec)) log(LogLevel::Debug, "http read failed: ", ec.message());
+      return;
+    }
+    auto request = parser_->release();
+    const std::string target(request.target());
+    const auto q = target.find('?');
+    const std::string path = target.substr(0, q);
+    const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+
+    if (websocket::is_upgrade(request)) return upgrade(std::move(request), path, query);
+
+    if (HttpApi::handles(path)) {
+      HttpRequest apiRequest{std::string(request.method_string()), path, std::move(request.body())};
+      const bool keepAlive = request.keep_alive();
+      const bool head = request.method() == http::verb::head;
+      context_.api.handle(apiRequest, [self = this->shared_from_this(), keepAlive, head](HttpResponse r) {
+        self->sendApiResponse(std::move(r), keepAlive, head);
+      });
+      return;
+    }
+    serveFile(request, path);
+  }
+
+  void upgrade(http::request<http::string_body> request, const std::string& path, const std::string& query) {
+    auto room = webSocketRoom(path);
+    if (!room) return sendError(http::status::not_found, "WebSockets open at /room/<room id>/ws", request.keep_alive());
+    if (auto refusal = context_.manager.admit(*room, queryParam(query, "token"))) {
+      log(LogLevel::Info, "refused websocket room=", *room, ": ", refusal->reason);
+      return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
+    }
+    beast::get_lowest_layer(stream_).expires_never();
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(*room))->run(std::move(request));
+  }
+
+  void serveFile(const http::request<http::string_body>& request, const std::string& path) {
+    if (request.method() != http::verb::get && request.method() != http::verb::head) {
+      return sendError(http::status::method_not_allowed, "only GET and HEAD serve files", request.keep_alive());
+    }
+    auto file = resolveStaticFile(context_.webRoot, path);
+    if (!file) return sendError(http::status::not_found, "not found: " + path.substr(0, 100), request.keep_alive());
+
+    beast::error_code ec;
+    http::file_body::value_type body;
+    body.open(file->path.c_str(), beast::file_mode::scan, ec);
+    if (ec) return sendError(http::status::not_found, "not found: " + path.substr(0, 100), request.keep_alive());
+    const auto size = body.size();
+    if (request.method() == http::verb::head) {
+      http::response<http::empty_body> res{http::status::ok, request.version()};
+      decorate(res, file->mimeType, request.keep_alive());
+      res.content_length(size);
+      return send(std::move(res));
+    }
+    http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                        std::make_tuple(http::status::ok, request.version())};
+    decorate(res, file->mimeType, request.keep_alive());
+    res.content_length(size);
+    send(std::move(res));
+  }
+
+  template <class Response>
+  void decorate(Response& res, std::string_view contentType, bool keepAlive) {
+    res.set(http::field::server, "orbit-server");
+    res.set(http::field::content_type, contentType);
+    // The client is rebuilt often during development; revalidation is cheap on loopback.
+    res.set(http::field::cache_control, "no-cache");
+    res.set("X-Content-Type-Options", "nosniff");
+    res.keep_alive(keepAlive);
+  }
+
+  void sendApiResponse(HttpResponse r, bool keepAlive, bool head) {
+    http::response<http::string_body> res{static_cast<http::status>(r.status), 11};
+    decorate(res, r.contentType, keepAlive);
+    for (auto& [name, value] : r.headers) res.set(name, value);
+    if (!head) res.body() = std::move(r.body);
+    res.prepare_payload();
+    send(std::move(res));
+  }
+
+  void sendError(http::status status, const std::string& message, bool keepAlive) {
+    sendApiResponse(HttpResponse{static_cast<int>(status), "application/json",
+                                 dumpJson(Json{{"error", message}}), {}},
+                    keepAlive, false);
+  }
+
+  template <class Body>
+  void send(http::response<Body>&& res) {
+    auto owned = std::make_shared<http::response<Body>>(std::move(res));
+    const bool close = owned->need_eof();
+    http::async_write(stream_, *owned,
+                      [self = this->shared_from_this(), owned, close](beast::error_code ec, std::size_t) {
+                        self->onWrite(close, ec);
+                      });
+  }
+
+  void onWrite(bool close, beast::error_code ec) {
+    if (ec) {
+      if (!isQuietError(ec)) log(LogLevel::Debug, "http write failed: ", ec.message());
+      return;
+    }
+    if (close) return doShutdown();
+    doRead();
+  }
+
+  void doShutdown() {
+    if constexpr (kIsTls<Stream>) {
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+  }
+
+  Stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  ServerContext& context_;
+};
+
+}  // namespace orbit

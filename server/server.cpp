@@ -1,0 +1,119 @@
+#include "server.hpp"
+
+#include "logger.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace orbit {
+namespace {
+
+Duration tickPeriod(const ManagerConfig& m) {
+  // Fine enough that a ping or a reap is never late by more than a quarter of its interval.
+  const Duration quarter = std::min(m.pingAfter, m.reapAfter) / 4;
+  return std::clamp<Duration>(quarter, std::chrono::milliseconds(10), std::chrono::seconds(1));
+}
+
+}  // namespace
+
+Server::Server(ServerConfig config)
+    : config_(std::move(config)),
+      manager_(config_.manager),
+      api_(manager_,
+           [this](std::function<void()> work, std::function<void()> then) {
+             net::post(pool_, [this, work = std::move(work), then = std::move(then)]() mutable {
+               try {
+                 work();
+               } catch (const std::exception& e) {
+                 log(LogLevel::Error, "background work failed: ", e.what());
+               }
+               net::post(ioc_, std::move(then));
+             });
+           }),
+      context_{manager_, api_, config_.webRoot, [this] {
+                 if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
+               }},
+      heartbeat_(ioc_),
+      deadline_(ioc_),
+      signals_(ioc_, SIGINT, SIGTERM) {
+  if (!config_.tlsCert.empty()) {
+    tls_.emplace(ssl::context::tls_server);
+    tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                      ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    tls_->use_certificate_chain_file(config_.tlsCert, ec);
+    if (ec) throw std::runtime_error("cannot read --tls-cert " + config_.tlsCert + ": " + ec.message());
+    tls_->use_private_key_file(config_.tlsKey, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot read --tls-key " + config_.tlsKey + ": " + ec.message());
+  }
+  beast::error_code ec;
+  const auto address = net::ip::make_address(config_.host, ec);
+  if (ec) throw std::runtime_error("--host " + config_.host + " is not an IP address");
+  try {
+    listener_ = std::make_shared<Listener>(ioc_, tls_ ? &*tls_ : nullptr, tcp::endpoint(address, config_.port), context_);
+  } catch (const boost::system::system_error& e) {
+    throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " +
+                             e.code().message());
+  }
+}
+
+Server::~Server() { pool_.join(); }
+
+std::string Server::url() const {
+  const auto ep = listener_->localEndpoint();
+  const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(ep.port());
+}
+
+int Server::run() {
+  listener_->run();
+  scheduleTick();
+  signals_.async_wait([this](beast::error_code ec, int signal) {
+    if (!ec) beginShutdown(signal);
+  });
+  if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
+    log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
+        " (build it, or pass --web-root); the API and WebSockets work without it");
+  }
+  log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string());
+  ioc_.run();
+  log(LogLevel::Info, "orbit-server stopped");
+  return 0;
+}
+
+void Server::scheduleTick() {
+  heartbeat_.expires_after(tickPeriod(config_.manager));
+  heartbeat_.async_wait([this](beast::error_code ec) {
+    if (ec || stopping_) return;
+    manager_.tick(Clock::now());
+    scheduleTick();
+  });
+}
+
+void Server::beginShutdown(int signal) {
+  stopping_ = true;
+  log(LogLevel::Info, "signal ", signal, ": shutting down");
+  listener_->stop();
+  heartbeat_.cancel();
+  manager_.shutdown();
+  // A second signal, or clients that never finish their close handshake, end it at once.
+  signals_.async_wait([this](beast::error_code ec, int) {
+    if (!ec) finishShutdown();
+  });
+  deadline_.expires_after(std::chrono::seconds(5));
+  deadline_.async_wait([this](beast::error_code ec) {
+    if (!ec) {
+      log(LogLevel::Warn, manager_.clientCount(), " clients did not close in time");
+      finishShutdown();
+    }
+  });
+  if (manager_.clientCount() == 0) finishShutdown();
+}
+
+void Server::finishShutdown() {
+  signals_.cancel();
+  deadline_.cancel();
+  ioc_.stop();
+}
+
+}  // namespace orbit

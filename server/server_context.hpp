@@ -1,0 +1,20 @@
+#pragma once
+
+#include "chat_manager.hpp"
+#include "http_api.hpp"
+
+#include <filesystem>
+#include <functional>
+
+namespace orbit {
+
+// What every session shares; owned by the Server, which outlives all sessions.
+struct ServerContext {
+  ChatManager& manager;
+  HttpApi& api;
+  std::filesystem::path webRoot;
+  // Called after a WebSocket client has left, so shutdown can finish once the last one goes.
+  std::function<void()> afterLeave;
+};
+
+}  // namespace orbit

@@ -1,0 +1,183 @@
+// The HTTP side: room API, passwords and tokens, guest limits, health, metrics and the
+// web client's static files.
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace orbit::test;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempWebRoot {
+  fs::path root;
+  fs::path outside;
+  TempWebRoot() {
+    const fs::path base = fs::temp_directory_path() / ("orbit-web-" + std::to_string(::getpid()) + "-" +
+                                                       std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+    root = base / "web";
+    outside = base / "secret.txt";
+    fs::create_directories(root / "assets");
+    std::ofstream(root / "index.html") << "<!doctype html><title>Orbit</title>";
+    std::ofstream(root / "orbit.js") << "console.log('orbit')";
+    std::ofstream(root / "orbit.wasm") << std::string("\0asm\x01\0\0\0", 8);
+    std::ofstream(root / "assets" / "style.css") << "body{}";
+    std::ofstream(outside) << "top secret";
+  }
+  ~TempWebRoot() { fs::remove_all(root.parent_path()); }
+};
+
+}  // namespace
+
+TEST_CASE("the room API creates, lists and refuses duplicate rooms", "[integration][api]") {
+  ServerProcess server;
+  auto created = httpRequest(server.port(), "POST", "/api/rooms",
+                             R"({"name":"Team Sync!","public":true,"guest_limit":4})");
+  CHECK(created.status == 201);
+  CHECK(created.json()["room_id"] == "team-sync");
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"team sync"})").status == 409);
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"Hidden"})").status == 201);
+  auto bad = httpRequest(server.port(), "POST", "/api/rooms", "{oops");
+  CHECK(bad.status == 400);
+  CHECK_THAT(bad.json()["error"].get<std::string>(), Catch::Contains("invalid JSON"));
+
+  WsClient a(server.port(), "/room/team-sync/ws");
+  a.learnId();
+  auto list = httpRequest(server.port(), "GET", "/api/rooms");
+  REQUIRE(list.status == 200);
+  CHECK_THAT(list.contentType, Catch::Contains("application/json"));
+  const Json rooms = list.json();
+  REQUIRE(rooms.size() == 1);  // "hidden" is not public
+  CHECK(rooms[0]["room_id"] == "team-sync");
+  CHECK(rooms[0]["name"] == "Team Sync!");
+  CHECK(rooms[0]["clients"] == 1);
+  CHECK(rooms[0]["guest_limit"] == 4);
+  CHECK(rooms[0]["has_password"] == false);
+}
+
+TEST_CASE("a password room admits a WebSocket only with a join token for that room", "[integration][api][password]") {
+  ServerProcess server;
+  auto created = httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"vault","password":"open sesame"})");
+  REQUIRE(created.status == 201);
+  CHECK(created.json().contains("token"));
+  httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"other","password":"other pw"})");
+
+  CHECK_THROWS_WITH(WsClient(server.port(), "/room/vault/ws"), Catch::Contains("401"));
+  CHECK_THROWS_WITH(WsClient(server.port(), "/room/vault/ws?token=123.abc"), Catch::Contains("401"));
+
+  auto wrong = httpRequest(server.port(), "POST", "/api/rooms/vault/join", R"({"password":"guess"})");
+  CHECK(wrong.status == 401);
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms/nowhere/join", R"({"password":"x"})").status == 404);
+
+  auto right = httpRequest(server.port(), "POST", "/api/rooms/vault/join", R"({"password":"open sesame"})");
+  REQUIRE(right.status == 200);
+  const std::string token = right.json()["token"];
+
+  WsClient a(server.port(), "/room/vault/ws?token=" + token);
+  CHECK(a.learnId().size() == 32);
+  // Single-room: the vault's token does not open another protected room.
+  CHECK_THROWS_WITH(WsClient(server.port(), "/room/other/ws?token=" + token), Catch::Contains("401"));
+
+  auto listed = httpRequest(server.port(), "GET", "/metrics");
+  CHECK_THAT(listed.body, Catch::Contains("orbit_connected_clients 1"));
+}
+
+TEST_CASE("a full room refuses the upgrade with 403 and a JSON reason", "[integration][api][limits]") {
+  ServerProcess server;
+  REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"pair","guest_limit":2})").status == 201);
+  WsClient a(server.port(), "/room/pair/ws");
+  WsClient b(server.port(), "/room/pair/ws");
+  a.learnId();
+  b.learnId();
+  try {
+    WsClient c(server.port(), "/room/pair/ws");
+    FAIL("a third client got into a room for two");
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    CHECK_THAT(what, Catch::Contains("403"));
+    CHECK_THAT(what, Catch::Contains("\"error\"") && Catch::Contains("full"));
+  }
+  b.close();
+  // Once someone leaves, there is room again.
+  a.waitFor([](const Json& m) { return m.value("type", "") == "room-info" && m["data"]["clients"].size() == 1; });
+  WsClient c(server.port(), "/room/pair/ws");
+  CHECK(c.learnId().size() == 32);
+}
+
+TEST_CASE("an implicit room vanishes when empty; a created one stays", "[integration][rooms]") {
+  ServerProcess server;
+  REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"kept","public":true})").status == 201);
+  {
+    WsClient a(server.port(), "/room/fleeting/ws");
+    WsClient k(server.port(), "/room/kept/ws");
+    a.learnId();
+    k.learnId();
+    CHECK(httpRequest(server.port(), "GET", "/healthz").json()["rooms"] == 2);
+    for (WsClient* c : {&a, &k}) {
+      c->send({{"type", "bye"}, {"receiver", "ground control"}});
+      CHECK(c->waitClosed());
+    }
+  }
+  const Json health = httpRequest(server.port(), "GET", "/healthz").json();
+  CHECK(health["rooms"] == 1);
+  CHECK(health["clients"] == 0);
+  const Json rooms = httpRequest(server.port(), "GET", "/api/rooms").json();
+  REQUIRE(rooms.size() == 1);
+  CHECK(rooms[0]["room_id"] == "kept");
+  CHECK(rooms[0]["clients"] == 0);
+}
+
+TEST_CASE("/metrics speaks the Prometheus text format", "[integration][metrics]") {
+  ServerProcess server;
+  WsClient a(server.port(), "/room/m/ws");
+  WsClient b(server.port(), "/room/m/ws");
+  a.learnId();
+  b.learnId();
+  a.send({{"receiver", "room"}, {"type", "text"}, {"data", {{"from", "a"}, {"time", 1}, {"text", "x"}}}});
+  b.waitForType("text");
+  a.sendText("not json");
+  a.waitForType("error");
+  auto m = httpRequest(server.port(), "GET", "/metrics");
+  REQUIRE(m.status == 200);
+  CHECK_THAT(m.contentType, Catch::StartsWith("text/plain"));
+  CHECK_THAT(m.body, Catch::Contains("# TYPE orbit_connected_clients gauge\norbit_connected_clients 2\n"));
+  CHECK_THAT(m.body, Catch::Contains("orbit_rooms 1\n"));
+  CHECK_THAT(m.body, Catch::Contains("orbit_messages_relayed_total 2\n"));
+  CHECK_THAT(m.body, Catch::Contains("orbit_errors_sent_total 1\n"));
+}
+
+TEST_CASE("the web client is served with the right types and nothing outside the web root is",
+          "[integration][static]") {
+  TempWebRoot web;
+  ServerProcess server({"--web-root", web.root.string()});
+  fs::create_symlink(web.outside, web.root / "escape.txt");
+
+  auto index = httpRequest(server.port(), "GET", "/");
+  CHECK(index.status == 200);
+  CHECK_THAT(index.contentType, Catch::StartsWith("text/html"));
+  CHECK_THAT(index.body, Catch::Contains("<title>Orbit</title>"));
+  auto room = httpRequest(server.port(), "GET", "/room/standup?name=Ann");
+  CHECK(room.status == 200);
+  CHECK(room.body == index.body);
+  auto wasm = httpRequest(server.port(), "GET", "/orbit.wasm");
+  CHECK(wasm.status == 200);
+  CHECK(wasm.contentType == "application/wasm");
+  CHECK(wasm.body.size() == 8);
+  CHECK_THAT(httpRequest(server.port(), "GET", "/orbit.js").contentType, Catch::StartsWith("text/javascript"));
+  CHECK_THAT(httpRequest(server.port(), "GET", "/assets/style.css").contentType, Catch::StartsWith("text/css"));
+
+  for (const char* attack : {"/../secret.txt", "/%2e%2e/secret.txt", "/assets/../../secret.txt",
+                             "/%2E%2E%2Fsecret.txt", "/escape.txt", "/index.html%00.js", "/..%5csecret.txt",
+                             "/room/../../secret.txt"}) {
+    INFO(attack);
+    auto r = httpRequest(server.port(), "GET", attack);
+    CHECK(r.status == 404);
+    CHECK_THAT(r.body, !Catch::Contains("top secret"));
+  }
+  CHECK(httpRequest(server.port(), "GET", "/missing.js").status == 404);
+  CHECK(httpRequest(server.port(), "DELETE", "/orbit.js").status == 405);
+}

@@ -1,0 +1,154 @@
+// Liveness and the process itself: heartbeat and reaping, abrupt disconnects, graceful
+// shutdown on SIGINT/SIGTERM, and the command line.
+#include "server_process.hpp"
+#include "ws_client.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <array>
+#include <csignal>
+#include <cstdio>
+#include <future>
+#include <memory>
+#include <sys/wait.h>
+
+using namespace orbit::test;
+
+namespace {
+
+// Runs a command and returns its output and exit code.
+std::pair<std::string, int> run(const std::string& command) {
+  std::string out;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return {"", -1};
+  std::array<char, 4096> buf{};
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
+
+}  // namespace
+
+TEST_CASE("a silent client is pinged, then reaped, while one that answers stays", "[integration][heartbeat]") {
+  ServerProcess server({"--ping-interval", "0.2", "--reap-timeout", "0.8"});
+  WsClient silent(server.port(), "/room/beat/ws");
+  WsClient alive(server.port(), "/room/beat/ws");
+  const std::string silentId = silent.learnId();
+  const std::string aliveId = alive.learnId();
+
+  // The live client answers every ping on its own thread, and watches the silent one go.
+  auto watcher = std::async(std::launch::async, [&] {
+    int pingsAnswered = 0;
+    bool sawReap = false;
+    alive.waitFor([&](const Json& m) {
+      if (m.value("type", "") == "ping") {
+        alive.send({{"type", "pong"}, {"receiver", "ground control"}, {"data", m.value("data", Json())}});
+        ++pingsAnswered;
+      }
+      if (m.value("type", "") == "room-info" && m["data"]["clients"].size() == 1 &&
+          m["data"]["clients"][0]["id"] == aliveId) {
+        sawReap = true;
+      }
+      // Several reap periods' worth of pings after the reap.
+      return sawReap && pingsAnswered >= 10;
+    }, 20s);
+    return sawReap && alive.learnId() == aliveId;
+  });
+
+  auto ping = silent.waitForType("ping", 5s);
+  REQUIRE(ping);
+  CHECK((*ping)["sender"] == "ground control");
+  CHECK((*ping)["receiver"] == silentId);
+  auto bye = silent.waitForType("bye", 5s);
+  REQUIRE(bye);
+  CHECK((*bye)["sender"] == "ground control");
+  int code = 0;
+  CHECK(silent.waitClosed(5s, &code));
+  CHECK(code == 1001);
+
+  CHECK(watcher.get());
+  CHECK_THAT(httpRequest(server.port(), "GET", "/metrics").body, Catch::Contains("orbit_clients_reaped_total 1\n"));
+}
+
+TEST_CASE("a client whose socket drops is removed at once", "[integration][lifecycle]") {
+  ServerProcess server;  // default 60 s reap: only the closed socket can explain a quick removal
+  WsClient stays(server.port(), "/room/drop/ws");
+  const std::string id = stays.learnId();
+  {
+    WsClient drops(server.port(), "/room/drop/ws");
+    drops.learnId();
+  }  // destroyed: TCP closed without a WebSocket close
+  auto info = stays.waitFor([&](const Json& m) {
+    return m.value("type", "") == "room-info" && m["data"]["clients"].size() == 1 &&
+           m["data"]["clients"][0]["id"] == id;
+  }, 5s);
+  CHECK(info);
+}
+
+TEST_CASE("on SIGTERM or SIGINT every client gets bye, sockets close cleanly and the exit code is 0",
+          "[integration][shutdown]") {
+  const int signal = GENERATE(SIGTERM, SIGINT);
+  ServerProcess server;
+  WsClient a(server.port(), "/room/end/ws");
+  WsClient b(server.port(), "/room/other/ws");
+  a.learnId();
+  b.learnId();
+
+  auto exitCode = std::async(std::launch::async, [&] { return server.stop(signal); });
+  for (WsClient* c : {&a, &b}) {
+    auto bye = c->waitForType("bye", 10s);
+    REQUIRE(bye);
+    CHECK((*bye)["sender"] == "ground control");
+    int code = 0;
+    CHECK(c->waitClosed(10s, &code));
+    CHECK(code == 1001);
+  }
+  const auto code = exitCode.get();
+  REQUIRE(code);
+  CHECK(*code == 0);
+}
+
+TEST_CASE("--help documents every flag and its environment twin", "[integration][cli]") {
+  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --help");
+  CHECK(code == 0);
+  for (const char* flag : {"--host", "--port", "--web-root", "--stun", "--turn", "--turn-secret", "--tls-cert",
+                           "--tls-key", "--log-level", "--ping-interval", "--reap-timeout"}) {
+    INFO(flag);
+    CHECK_THAT(out, Catch::Contains(flag));
+  }
+  for (const char* env : {"ORBIT_HOST", "ORBIT_PORT", "ORBIT_WEB_ROOT", "ORBIT_STUN", "ORBIT_TURN",
+                          "ORBIT_TURN_SECRET", "ORBIT_TLS_CERT", "ORBIT_TLS_KEY", "ORBIT_LOG_LEVEL"}) {
+    INFO(env);
+    CHECK_THAT(out, Catch::Contains(env));
+  }
+}
+
+TEST_CASE("bad flags and bad environment values stop start-up with a message", "[integration][cli]") {
+  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --port 70000");
+  CHECK(code == 2);
+  CHECK_THAT(out, Catch::Contains("--port"));
+  std::tie(out, code) = run(std::string(ORBIT_SERVER_BIN) + " --no-such-flag");
+  CHECK(code == 2);
+  CHECK_THAT(out, Catch::Contains("no-such-flag"));
+  std::tie(out, code) = run("ORBIT_LOG_LEVEL=shouty " + std::string(ORBIT_SERVER_BIN));
+  CHECK(code == 2);
+  CHECK_THAT(out, Catch::Contains("--log-level"));
+}
+
+TEST_CASE("a port that is taken fails start-up clearly", "[integration][cli]") {
+  ServerProcess first;
+  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --host 127.0.0.1 --port " + std::to_string(first.port()));
+  CHECK(code == 1);
+  CHECK_THAT(out, Catch::Contains("cannot listen"));
+}
+
+TEST_CASE("the environment configures the server when flags are absent", "[integration][cli]") {
+  setenv("ORBIT_STUN", "stun:a.test:3478,stun:b.test:3478", 1);
+  ServerProcess server;
+  unsetenv("ORBIT_STUN");
+  WsClient a(server.port(), "/room/env/ws");
+  a.send({{"type", "get-ice-servers"}, {"receiver", "ground control"}});
+  auto reply = a.waitForType("ice-servers");
+  REQUIRE(reply);
+  CHECK((*reply)["data"] == Json::array({{{"urls", {"stun:a.test:3478", "stun:b.test:3478"}}}}));
+}

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+#include <vector>
+
+namespace orbit::test {
+
+// A real orbit-server child process on 127.0.0.1 with a free port (--port 0). The
+// constructor returns once the server has printed its "listening" line.
+class ServerProcess {
+ public:
+  explicit ServerProcess(std::vector<std::string> extraArgs = {},
+                         std::chrono::milliseconds startTimeout = std::chrono::seconds(20));
+  ~ServerProcess();
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  unsigned short port() const { return port_; }
+  const std::string& url() const { return url_; }
+  // Sends `signal` and waits for the exit; returns the exit code, or nothing on a timeout
+  // or death by signal.
+  std::optional<int> stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  bool running() const { return pid_ > 0; }
+  // Everything the server logged to stderr so far.
+  std::string log() const;
+
+ private:
+  pid_t pid_ = -1;
+  int pidfd_ = -1;
+  unsigned short port_ = 0;
+  std::string url_;
+  std::string logPath_;
+};
+
+}  // namespace orbit::test

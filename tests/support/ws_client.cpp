@@ -1,0 +1,185 @@
+#include "ws_client.hpp"
+
+#include <stdexcept>
+
+namespace orbit::test {
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
+
+bool WsClient::runUntil(bool& done, std::chrono::milliseconds timeout) {
+  ioc_.restart();
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done && std::chrono::steady_clock::now() < deadline) {
+    ioc_.run_one_until(deadline);
+  }
+  if (done) return true;
+  // Abandon the operation: the socket is closed, so the test sees a dead client.
+  beast::get_lowest_layer(ws_).socket().close();
+  ioc_.restart();
+  ioc_.run();
+  open_ = false;
+  return false;
+}
+
+WsClient::WsClient(unsigned short port, const std::string& target, std::chrono::milliseconds timeout)
+    : ws_(ioc_) {
+  bool done = false;
+  beast::error_code error;
+  beast::get_lowest_layer(ws_).async_connect(
+      tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+        error = ec;
+        done = true;
+      });
+  if (!runUntil(done, timeout) || error) throw std::runtime_error("connect failed: " + error.message());
+
+  done = false;
+  websocket::response_type response;
+  ws_.async_handshake(response, "127.0.0.1:" + std::to_string(port), target, [&](beast::error_code ec) {
+    error = ec;
+    done = true;
+  });
+  if (!runUntil(done, timeout)) throw std::runtime_error("handshake timed out");
+  if (error) {
+    throw std::runtime_error("upgrade refused: HTTP " + std::to_string(response.result_int()) + " " +
+                             response.body());
+  }
+  open_ = true;
+}
+
+WsClient::~WsClient() {
+  beast::error_code ec;
+  beast::get_lowest_layer(ws_).socket().close(ec);
+}
+
+void WsClient::sendText(const std::string& text) {
+  ws_.text(true);
+  beast::error_code ec;
+  ws_.write(net::buffer(text), ec);
+}
+
+void WsClient::sendBinary(const std::string& bytes) {
+  ws_.binary(true);
+  beast::error_code ec;
+  ws_.write(net::buffer(bytes), ec);
+  ws_.text(true);
+}
+
+std::optional<Json> WsClient::next(std::chrono::milliseconds timeout) {
+  if (!open_) return std::nullopt;
+  bool done = false;
+  beast::error_code error;
+  buffer_.clear();
+  ws_.async_read(buffer_, [&](beast::error_code ec, std::size_t) {
+    error = ec;
+    done = true;
+  });
+  if (!runUntil(done, timeout)) return std::nullopt;
+  if (error) {
+    open_ = false;
+    return std::nullopt;
+  }
+  const std::string text = beast::buffers_to_string(buffer_.data());
+  Json parsed = Json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? Json(text) : parsed;
+}
+
+std::optional<Json> WsClient::waitFor(const std::function<bool(const Json&)>& match,
+                                      std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return std::nullopt;
+    auto msg = next(left);
+    if (!msg) return std::nullopt;
+    if (match(*msg)) return msg;
+  }
+}
+
+std::optional<Json> WsClient::waitForType(const std::string& type, std::chrono::milliseconds timeout) {
+  return waitFor([&](const Json& m) { return m.is_object() && m.value("type", "") == type; }, timeout);
+}
+
+std::string WsClient::learnId() {
+  send({{"type", "ping"}, {"receiver", "ground control"}, {"data", "who am i"}});
+  auto pong = waitFor([](const Json& m) { return m.is_object() && m.value("type", "") == "pong" && m.value("data", "") == "who am i"; });
+  return pong ? pong->value("receiver", "") : "";
+}
+
+std::vector<Json> WsClient::drain(std::chrono::milliseconds timeout) {
+  static int counter = 0;
+  const std::string marker = "drain-" + std::to_string(++counter);
+  send({{"type", "ping"}, {"receiver", "ground control"}, {"data", marker}});
+  std::vector<Json> seen;
+  waitFor([&](const Json& m) {
+    if (m.is_object() && m.value("type", "") == "pong" && m.value("data", "") == marker) return true;
+    seen.push_back(m);
+    return false;
+  }, timeout);
+  return seen;
+}
+
+bool WsClient::waitClosed(std::chrono::milliseconds timeout, int* code) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (open_) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    bool done = false;
+    beast::error_code error;
+    buffer_.clear();
+    ws_.async_read(buffer_, [&](beast::error_code ec, std::size_t) {
+      error = ec;
+      done = true;
+    });
+    if (!runUntil(done, left)) return false;
+    if (error) {
+      open_ = false;
+      if (code) *code = ws_.reason().code;
+      return error == websocket::error::closed;
+    }
+  }
+  return false;
+}
+
+void WsClient::close() {
+  if (!open_) return;
+  bool done = false;
+  ws_.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
+  runUntil(done, 5s);
+  open_ = false;
+}
+
+HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& body, std::chrono::milliseconds timeout) {
+  net::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(timeout);
+  HttpResult result;
+  http::request<http::string_body> req{http::string_to_verb(method), target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+  }
+  req.prepare_payload();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
+    if (ec) return;
+    http::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
+      if (ec2) return;
+      http::async_read(stream, buffer, res, [&](beast::error_code ec3, std::size_t) {
+        if (ec3) return;
+        result.status = res.result_int();
+        result.contentType = std::string(res[http::field::content_type]);
+        result.body = res.body();
+      });
+    });
+  });
+  ioc.run();
+  return result;
+}
+
+}  // namespace orbit::test

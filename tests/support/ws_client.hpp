@@ -1,0 +1,72 @@
+#pragma once
+
+#include <utility>  // before Asio: see server/net.hpp
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace orbit::test {
+
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+// A real WebSocket client for integration tests. Every wait has a deadline; a timeout
+// fails the test through the return value rather than hanging it.
+class WsClient {
+ public:
+  // Connects to ws://127.0.0.1:port<target>. Throws with the HTTP status on a refused upgrade.
+  WsClient(unsigned short port, const std::string& target, std::chrono::milliseconds timeout = 5s);
+  ~WsClient();
+
+  void sendText(const std::string& text);
+  void send(const Json& message) { sendText(message.dump()); }
+  void sendBinary(const std::string& bytes);
+
+  // The next frame (text frames parsed as JSON; a non-JSON frame becomes a string), or
+  // nothing when none arrives before the deadline or the socket closes.
+  std::optional<Json> next(std::chrono::milliseconds timeout = 5s);
+  // Skips frames until one matches; nothing on timeout or close.
+  std::optional<Json> waitFor(const std::function<bool(const Json&)>& match,
+                              std::chrono::milliseconds timeout = 5s);
+  std::optional<Json> waitForType(const std::string& type, std::chrono::milliseconds timeout = 5s);
+
+  // Pings "ground control" and returns the id the pong addresses us by.
+  std::string learnId();
+  // A round trip through the server: every frame the server queued for this client
+  // before it answered is read (and returned) by the time this returns.
+  std::vector<Json> drain(std::chrono::milliseconds timeout = 5s);
+
+  // True once the server closed the socket; `code` gets the close code it sent.
+  bool waitClosed(std::chrono::milliseconds timeout = 5s, int* code = nullptr);
+  void close();
+  bool isOpen() const { return open_; }
+
+ private:
+  bool runUntil(bool& done, std::chrono::milliseconds timeout);
+
+  boost::asio::io_context ioc_;
+  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
+  boost::beast::flat_buffer buffer_;
+  bool open_ = false;
+};
+
+struct HttpResult {
+  int status = 0;
+  std::string contentType;
+  std::string body;
+  Json json() const { return Json::parse(body, nullptr, false); }
+};
+
+// One HTTP request to 127.0.0.1:port; status 0 when the connection failed.
+HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& body = "", std::chrono::milliseconds timeout = 10s);
+
+}  // namespace orbit::test
