@@ -9,7 +9,7 @@ sudo=""
 export DEBIAN_FRONTEND=noninteractive
 
 packages=(
-  build-essential cmake ninja-build pkg-config git ca-certificates
+  build-essential cmake ninja-build ccache pkg-config git ca-certificates openssl
   libboost-dev libboost-system-dev libboost-program-options-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
   emscripten dpkg-dev
   chromium

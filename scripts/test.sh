@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# README command 2: set up a fresh Debian 12 machine, build everything and run every test:
+# the native suite (unit + integration against a real orbit-server), the same suite under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the browser end-to-end tests in
+# headless Chromium.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+"$root/scripts/setup.sh"
+
+echo "== native build and tests"
+scripts/build.sh native
+ctest --test-dir build --output-on-failure -j "$(nproc)"
+
+echo "== sanitizer build and tests (ASan + UBSan)"
+scripts/build.sh asan
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-asan --output-on-failure -j "$(nproc)"
+
+echo "== web build and browser end-to-end tests"
+scripts/build.sh web
+ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_WEB_ROOT="$root/build-web/web" \
+  node --test tests/e2e/
