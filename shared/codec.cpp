@@ -2,8 +2,14 @@
 
 #include "payloads.hpp"
 
+#include <algorithm>
+
 namespace orbit {
 namespace {
+
+bool isContinuationByte(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
 
 // nlohmann's own DOM builder, with two additions: a depth limit (so 20,000 nested
 // arrays are refused at level 33 instead of being built), and the parser's message kept
@@ -28,14 +34,24 @@ class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
     return nlohmann::detail::json_sax_dom_parser<Json>::end_array();
   }
   template <class Exception>
-  bool parse_error(std::size_t position, const std::string& /*lastToken*/, const Exception& ex) {
+  bool parse_error(std::size_t position, const std::string& lastToken, const Exception& ex) {
     // ex.what() reads "[json.exception.parse_error.101] parse error at line 1, column 9: ...";
     // the bracketed library tag means nothing to a client.
     std::string what = ex.what();
     if (auto close = what.find("] "); what.rfind("[json.exception", 0) == 0 && close != std::string::npos) {
       what.erase(0, close + 2);
     }
-    error_ = "invalid JSON: " + what;
+    // The message quotes the token being read raw: for an unterminated or ill-formed string
+    // that is most of the frame, invalid UTF-8 included. The error goes back to the client
+    // inside JSON, so show only the token's tail (where the problem is) as valid UTF-8.
+    if (lastToken.size() > kShownTokenBytes) {
+      if (auto at = what.find("'" + lastToken + "'"); at != std::string::npos) {
+        std::size_t from = lastToken.size() - kShownTokenBytes;
+        while (from < lastToken.size() && isContinuationByte(lastToken[from])) ++from;
+        what.replace(at + 1, lastToken.size(), "..." + lastToken.substr(from));
+      }
+    }
+    error_ = "invalid JSON: " + toValidUtf8(what);
     (void)position;
     return false;
   }
@@ -50,6 +66,8 @@ class BoundedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
     }
     return true;
   }
+
+  static constexpr std::size_t kShownTokenBytes = 32;
 
   std::size_t depth_ = 0;
   std::string error_;
@@ -83,7 +101,10 @@ Result<Message> decode(std::string_view text) {
   const auto& typeName = type->get_ref<const std::string&>();
   auto known = messageTypeFromString(typeName);
   if (!known) {
-    std::string shown = typeName.size() > 40 ? typeName.substr(0, 40) + "..." : typeName;
+    // Cut on a code point boundary: the error goes back to the client as a JSON string.
+    std::size_t cut = std::min<std::size_t>(typeName.size(), 40);
+    while (cut > 0 && cut < typeName.size() && isContinuationByte(typeName[cut])) --cut;
+    std::string shown = cut < typeName.size() ? typeName.substr(0, cut) + "..." : typeName;
     return Error{"unknown message type \"" + shown + "\""};
   }
   msg.type = *known;
