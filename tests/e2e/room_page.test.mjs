@@ -132,3 +132,21 @@ test('an idle page draws nothing, and input makes it draw again', async () => {
     await context.close();
   }
 });
+
+test('when the server goes away the page shows the connection closed, with its code', async () => {
+  const ownServer = await startServer();
+  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  try {
+    const page = await openPage(context, `${ownServer.url}/room/shutdown?name=Carol`);
+    await waitForState(page, 'Carol is in the room', (state) => state.connection === 'open' && state.roomInfo !== null);
+    await ownServer.stop();
+    const state = await waitForState(page, 'the page sees the server go',
+                                     (state) => state.connection === 'closed' || state.connection === 'error');
+    assert.ok(Number.isInteger(state.close?.code) && state.close.code >= 1000, JSON.stringify(state.close));
+    await screenshot(page, 'server-gone');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+    await ownServer.stop();
+  }
+});
