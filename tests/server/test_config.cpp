@@ -1,0 +1,230 @@
+#include "config.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cctype>
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <vector>
+
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+using orbit::ConfigOutcome;
+
+namespace {
+
+using Env = std::map<std::string, std::string>;
+
+// Runs parseConfig on `args` (without the program name) with a fake environment.
+ConfigOutcome parse(std::vector<std::string> args, const Env& env = {}) {
+  std::vector<const char*> argv{"orbit-server"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  return orbit::parseConfig(static_cast<int>(argv.size()), argv.data(), [&env](const char* name) -> const char* {
+    auto it = env.find(name);
+    return it == env.end() ? nullptr : it->second.c_str();
+  });
+}
+
+// The configuration `args` produce; fails the test when they are refused.
+orbit::ServerConfig accepted(std::vector<std::string> args, const Env& env = {}) {
+  const ConfigOutcome out = parse(std::move(args), env);
+  INFO(out.message);
+  REQUIRE(out.config);
+  return *out.config;
+}
+
+// The message for arguments that must be refused with exit code 2.
+std::string refused(std::vector<std::string> args, const Env& env = {}) {
+  const ConfigOutcome out = parse(std::move(args), env);
+  REQUIRE_FALSE(out.config);
+  CHECK(out.exitCode == 2);
+  CHECK_FALSE(out.message.empty());
+  return out.message;
+}
+
+}  // namespace
+
+TEST_CASE("with no flags and no environment the defaults apply", "[config]") {
+  const auto c = accepted({});
+  CHECK(c.host == "127.0.0.1");
+  CHECK(c.port == 8080);
+  CHECK(c.logLevel == orbit::LogLevel::Info);
+  CHECK(c.tlsCert.empty());
+  CHECK(c.tlsKey.empty());
+  CHECK_FALSE(c.webRoot.empty());
+  CHECK(c.manager.pingAfter == 20s);
+  CHECK(c.manager.reapAfter == 60s);
+  CHECK(c.manager.roomIdleTimeout == 24h);
+  CHECK(c.manager.maxRoomSize == 50);
+  CHECK(c.manager.stunUrls.empty());
+  CHECK(c.manager.turnUrls.empty());
+  CHECK(c.manager.turnSecret.empty());
+  CHECK(c.manager.turnTtl == 24h);
+  CHECK(c.manager.tokenSecret.empty());
+  CHECK(c.manager.tokenTtl == 600s);
+  CHECK(c.manager.clientLimits.messagesPerSecond == 100);
+  CHECK(c.manager.clientLimits.burst == 200);
+}
+
+TEST_CASE("flags override the defaults", "[config]") {
+  const auto c = accepted({"--host", "0.0.0.0", "--port", "9000", "--web-root", "/srv/orbit/web",
+                           "--stun", "stun:stun.example.org:3478", "--turn", "turn:turn.example.org:3478",
+                           "--turn-secret", "s3cret", "--turn-ttl", "120", "--tls-cert", "cert.pem",
+                           "--tls-key", "key.pem", "--log-level", "debug", "--ping-interval", "5",
+                           "--reap-timeout", "15", "--room-idle-timeout", "0", "--max-room-size", "8",
+                           "--rate-limit", "10", "--token-secret", "tok", "--token-ttl", "30"});
+  CHECK(c.host == "0.0.0.0");
+  CHECK(c.port == 9000);
+  CHECK(c.webRoot == "/srv/orbit/web");
+  CHECK(c.manager.stunUrls == std::vector<std::string>{"stun:stun.example.org:3478"});
+  CHECK(c.manager.turnUrls == std::vector<std::string>{"turn:turn.example.org:3478"});
+  CHECK(c.manager.turnSecret == "s3cret");
+  CHECK(c.manager.turnTtl == 120s);
+  CHECK(c.tlsCert == "cert.pem");
+  CHECK(c.tlsKey == "key.pem");
+  CHECK(c.logLevel == orbit::LogLevel::Debug);
+  CHECK(c.manager.pingAfter == 5s);
+  CHECK(c.manager.reapAfter == 15s);
+  CHECK(c.manager.roomIdleTimeout == 0s);
+  CHECK(c.manager.maxRoomSize == 8);
+  CHECK(c.manager.clientLimits.messagesPerSecond == 10);
+  CHECK(c.manager.clientLimits.burst == 20);
+  CHECK(c.manager.tokenSecret == "tok");
+  CHECK(c.manager.tokenTtl == 30s);
+  CHECK(accepted({"--port", "0"}).port == 0);
+  CHECK(accepted({"--port=65535"}).port == 65535);
+}
+
+TEST_CASE("ORBIT_* variables apply when their flag is absent", "[config][env]") {
+  const auto c = accepted({}, {{"ORBIT_HOST", "::"},
+                               {"ORBIT_PORT", "9100"},
+                               {"ORBIT_WEB_ROOT", "/var/www/orbit"},
+                               {"ORBIT_STUN", "stun:a.example.org,stun:b.example.org:3478"},
+                               {"ORBIT_TURN", "turn:t.example.org"},
+                               {"ORBIT_TURN_SECRET", "env-secret"},
+                               {"ORBIT_TLS_CERT", "c.pem"},
+                               {"ORBIT_TLS_KEY", "k.pem"},
+                               {"ORBIT_LOG_LEVEL", "warn"},
+                               {"ORBIT_PING_INTERVAL", "7"},
+                               {"ORBIT_REAP_TIMEOUT", "21"},
+                               {"ORBIT_MAX_ROOM_SIZE", "4"},
+                               {"ORBIT_TOKEN_SECRET", "env-token"}});
+  CHECK(c.host == "::");
+  CHECK(c.port == 9100);
+  CHECK(c.webRoot == "/var/www/orbit");
+  CHECK(c.manager.stunUrls == std::vector<std::string>{"stun:a.example.org", "stun:b.example.org:3478"});
+  CHECK(c.manager.turnUrls == std::vector<std::string>{"turn:t.example.org"});
+  CHECK(c.manager.turnSecret == "env-secret");
+  CHECK(c.tlsCert == "c.pem");
+  CHECK(c.tlsKey == "k.pem");
+  CHECK(c.logLevel == orbit::LogLevel::Warn);
+  CHECK(c.manager.pingAfter == 7s);
+  CHECK(c.manager.reapAfter == 21s);
+  CHECK(c.manager.maxRoomSize == 4);
+  CHECK(c.manager.tokenSecret == "env-token");
+}
+
+TEST_CASE("an empty ORBIT_* variable counts as unset", "[config][env]") {
+  const auto c = accepted({}, {{"ORBIT_PORT", ""}, {"ORBIT_STUN", ""}, {"ORBIT_HOST", ""}});
+  CHECK(c.port == 8080);
+  CHECK(c.host == "127.0.0.1");
+  CHECK(c.manager.stunUrls.empty());
+}
+
+TEST_CASE("the flag wins over its ORBIT_* twin", "[config][env]") {
+  const Env env{{"ORBIT_PORT", "9100"},
+                {"ORBIT_HOST", "::"},
+                {"ORBIT_LOG_LEVEL", "error"},
+                {"ORBIT_PING_INTERVAL", "7"},
+                {"ORBIT_STUN", "stun:env-a.example.org,stun:env-b.example.org"},
+                {"ORBIT_TURN", "turn:env.example.org"},
+                {"ORBIT_TURN_SECRET", "env-secret"}};
+  const auto c = accepted({"--port", "9000", "--host", "10.0.0.1", "--log-level", "debug", "--ping-interval",
+                           "3", "--stun", "stun:flag.example.org", "--turn", "turn:flag.example.org"},
+                          env);
+  CHECK(c.port == 9000);
+  CHECK(c.host == "10.0.0.1");
+  CHECK(c.logLevel == orbit::LogLevel::Debug);
+  CHECK(c.manager.pingAfter == 3s);
+  // Repeatable flags too: the command line's list replaces the variable's, it does not add to it.
+  CHECK(c.manager.stunUrls == std::vector<std::string>{"stun:flag.example.org"});
+  CHECK(c.manager.turnUrls == std::vector<std::string>{"turn:flag.example.org"});
+  CHECK(c.manager.turnSecret == "env-secret");  // no --turn-secret given: the variable applies
+
+  // A bad variable is not an error when its flag overrides it.
+  CHECK(accepted({"--port", "9000"}, {{"ORBIT_PORT", "not-a-port"}}).port == 9000);
+}
+
+TEST_CASE("repeated --stun and --turn accumulate, commas split", "[config]") {
+  const auto c = accepted({"--stun", "stun:a", "--stun", "stun:b,stun:c", "--turn", "turn:x", "--turn",
+                           "turns:y", "--turn-secret", "s"});
+  CHECK(c.manager.stunUrls == std::vector<std::string>{"stun:a", "stun:b", "stun:c"});
+  CHECK(c.manager.turnUrls == std::vector<std::string>{"turn:x", "turns:y"});
+  CHECK(accepted({}, {{"ORBIT_STUN", "stun:a,,stun:b,"}}).manager.stunUrls ==
+        std::vector<std::string>{"stun:a", "stun:b"});
+}
+
+TEST_CASE("fractional seconds are accepted for the heartbeat", "[config]") {
+  const auto c = accepted({"--ping-interval", "0.2", "--reap-timeout", "1.5"});
+  CHECK(c.manager.pingAfter == 200ms);
+  CHECK(c.manager.reapAfter == 1500ms);
+}
+
+TEST_CASE("--help prints every flag with its ORBIT_ twin and exits 0", "[config][help]") {
+  const std::string flag = GENERATE(as<std::string>{}, "--help", "-h");
+  const ConfigOutcome out = parse({flag});
+  CHECK_FALSE(out.config);
+  CHECK(out.exitCode == 0);
+  for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
+                           "tls-key", "log-level", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "max-room-size", "rate-limit", "token-secret", "token-ttl"}) {
+    std::string env = std::string("ORBIT_") + name;
+    for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    INFO(name);
+    CHECK_THAT(out.message, Contains(std::string("--") + name + " "));
+    CHECK_THAT(out.message, Contains(env));
+  }
+  // --help wins over everything else on the line, even a bad value.
+  const ConfigOutcome withBad = parse({"--port", "70000", "--help"});
+  CHECK(withBad.exitCode == 0);
+  CHECK_THAT(withBad.message, Contains("--reap-timeout"));
+}
+
+TEST_CASE("bad flags and values exit 2 with a message saying what is wrong", "[config][errors]") {
+  CHECK_THAT(refused({"--bogus"}), Contains("bogus"));
+  CHECK_THAT(refused({"--port"}), Contains("port"));
+  CHECK_THAT(refused({"--port", "70000"}), Contains("--port"));
+  CHECK_THAT(refused({"--port", "65536"}), Contains("--port"));
+  CHECK_THAT(refused({"--port=-1"}), Contains("port"));
+  CHECK_THAT(refused({"--port", "eighty"}), Contains("port"));
+  CHECK_THAT(refused({"--log-level", "loud"}), Contains("--log-level"));
+  CHECK_THAT(refused({"--turn", "turn:t.example.org"}), Contains("--turn-secret"));
+  CHECK_THAT(refused({"--tls-cert", "cert.pem"}), Contains("--tls-key"));
+  CHECK_THAT(refused({"--tls-key", "key.pem"}), Contains("--tls-cert"));
+  CHECK_THAT(refused({"--reap-timeout", "20"}), Contains("--reap-timeout"));  // equal to the ping interval
+  CHECK_THAT(refused({"--ping-interval", "30", "--reap-timeout", "10"}), Contains("--reap-timeout"));
+  CHECK_THAT(refused({"--reap-timeout", "15"}), Contains("--ping-interval"));
+  CHECK_THAT(refused({"--ping-interval", "0"}), Contains("positive"));
+  CHECK_THAT(refused({"--ping-interval=-3"}), Contains("positive"));
+  CHECK_THAT(refused({"--ping-interval", "nan"}), Contains("positive"));
+  CHECK_THAT(refused({"--reap-timeout", "inf"}), Contains("positive"));
+  CHECK_THAT(refused({"--token-ttl", "0"}), Contains("positive"));
+  CHECK_THAT(refused({"--rate-limit", "0.5"}), Contains("--rate-limit"));
+  CHECK_THAT(refused({"--max-room-size", "0"}), Contains("--max-room-size"));
+  CHECK_THAT(refused({"--room-idle-timeout=-1"}), Contains("--room-idle-timeout"));
+  CHECK_THAT(refused({"--port", "1", "--port", "2"}), Contains("port"));
+  CHECK_THAT(refused({"stray-positional"}), Contains("positional"));
+  for (const auto& msg : {refused({"--bogus"}), refused({"--port", "70000"})}) {
+    CHECK_THAT(msg, Contains("--help"));
+  }
+}
+
+TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env]") {
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "70000"}}), Contains("--port"));
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "eighty"}}), Contains("port"));
+  CHECK_THAT(refused({}, {{"ORBIT_LOG_LEVEL", "loud"}}), Contains("--log-level"));
+  CHECK_THAT(refused({}, {{"ORBIT_TURN", "turn:t.example.org"}}), Contains("--turn-secret"));
+  CHECK_THAT(refused({}, {{"ORBIT_TLS_CERT", "c.pem"}}), Contains("--tls-key"));
+  CHECK_THAT(refused({"--ping-interval", "60"}, {{"ORBIT_REAP_TIMEOUT", "30"}}), Contains("--reap-timeout"));
+}

@@ -1,0 +1,294 @@
+#include "auth.hpp"
+#include "chat_manager.hpp"
+#include "http_api.hpp"
+#include "recording_connection.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <optional>
+#include <string>
+
+using namespace std::chrono_literals;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using orbit::HttpApi;
+using orbit::HttpRequest;
+using orbit::HttpResponse;
+using orbit::Json;
+
+namespace {
+
+// An HttpApi over a real ChatManager whose offloaded work (password hashing) runs inline,
+// so every reply has arrived by the time handle() returns.
+struct Api {
+  orbit::testing::Harness h;
+  int offloaded = 0;
+  HttpApi api{h.manager, [this](std::function<void()> work, std::function<void()> then) {
+                ++offloaded;
+                work();
+                then();
+              }};
+
+  HttpResponse call(std::string method, std::string path, std::string body = "") {
+    int replies = 0;
+    HttpResponse out;
+    api.handle(HttpRequest{std::move(method), std::move(path), std::move(body)}, [&](HttpResponse r) {
+      ++replies;
+      out = std::move(r);
+    });
+    REQUIRE(replies == 1);
+    return out;
+  }
+  Json callJson(std::string method, std::string path, std::string body = "") {
+    const HttpResponse r = call(std::move(method), std::move(path), std::move(body));
+    CHECK(r.contentType == "application/json");
+    auto parsed = Json::parse(r.body, nullptr, false);
+    if (parsed.is_discarded()) FAIL("not JSON: " << r.body);
+    return parsed;
+  }
+};
+
+std::optional<std::string> header(const HttpResponse& r, const std::string& name) {
+  for (const auto& [k, v] : r.headers) {
+    if (k == name) return v;
+  }
+  return std::nullopt;
+}
+
+// The `error` text of a JSON failure reply; fails the test when the body is not one.
+std::string errorOf(const HttpResponse& r) {
+  CHECK(r.contentType == "application/json");
+  const Json body = Json::parse(r.body, nullptr, false);
+  REQUIRE(body.is_object());
+  REQUIRE(body.contains("error"));
+  REQUIRE(body["error"].is_string());
+  return body["error"].get<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("POST /api/rooms creates a room named by its slug", "[http][create]") {
+  Api a;
+  const HttpResponse r = a.call("POST", "/api/rooms", R"({"name":"Team Sync!"})");
+  CHECK(r.status == 201);
+  CHECK(r.contentType == "application/json");
+  CHECK(Json::parse(r.body) == Json{{"room_id", "team-sync"}});
+  REQUIRE(a.h.manager.room("team-sync") != nullptr);
+  CHECK(a.h.manager.room("team-sync")->settings().explicitlyCreated);
+  CHECK_FALSE(a.h.manager.room("team-sync")->settings().passwordHash);
+  CHECK(a.offloaded == 0);  // nothing slow to do without a password
+
+  SECTION("the same name again, or another that slugs the same, is a conflict") {
+    for (const char* body : {R"({"name":"Team Sync!"})", R"({"name":"team   SYNC"})"}) {
+      const HttpResponse again = a.call("POST", "/api/rooms", body);
+      CHECK(again.status == 409);
+      CHECK_THAT(errorOf(again), Contains("team-sync"));
+    }
+    CHECK(a.h.manager.roomCount() == 1);
+  }
+}
+
+TEST_CASE("POST /api/rooms stores public and guest_limit", "[http][create]") {
+  Api a;
+  const HttpResponse r =
+      a.call("POST", "/api/rooms", R"({"name":"Book Club","public":true,"guest_limit":6,"extra":"ignored"})");
+  REQUIRE(r.status == 201);
+  const auto* room = a.h.manager.room("book-club");
+  REQUIRE(room != nullptr);
+  CHECK(room->settings().isPublic);
+  CHECK(room->settings().guestLimit == 6);
+  CHECK(room->settings().name == "Book Club");
+
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Quiet","public":null,"guest_limit":null})").status == 201);
+  CHECK_FALSE(a.h.manager.room("quiet")->settings().isPublic);
+  CHECK(a.h.manager.room("quiet")->settings().guestLimit == 0);
+}
+
+TEST_CASE("POST /api/rooms refuses a bad body with 400 and creates nothing", "[http][create]") {
+  Api a;
+  const std::string body = GENERATE(values<std::string>({
+      "",
+      "not json",
+      "{\"name\":",
+      "[\"Team\"]",
+      "\"Team\"",
+      "null",
+      "{}",
+      "{\"name\":null}",
+      "{\"name\":42}",
+      "{\"name\":[\"Team\"]}",
+      "{\"name\":\"Team\",\"public\":\"yes\"}",
+      "{\"name\":\"Team\",\"public\":1}",
+      "{\"name\":\"Team\",\"guest_limit\":-1}",
+      "{\"name\":\"Team\",\"guest_limit\":2.5}",
+      "{\"name\":\"Team\",\"guest_limit\":\"4\"}",
+      "{\"name\":\"Team\",\"guest_limit\":1e12}",
+      "{\"name\":\"Team\",\"password\":1234}",
+      "{\"name\":\"!!!\"}",
+      "{\"name\":\"   \"}",
+      "{\"name\":\"\"}",
+      "{\"name\":\"bell\\u0007\"}",
+  }));
+  INFO("body: " << body);
+  const HttpResponse r = a.call("POST", "/api/rooms", body);
+  CHECK(r.status == 400);
+  CHECK_FALSE(errorOf(r).empty());
+  CHECK(a.h.manager.roomCount() == 0);
+}
+
+TEST_CASE("a password room hashes off the I/O thread and hands its creator a token", "[http][create]") {
+  Api a;
+  const Json created = a.callJson("POST", "/api/rooms", R"({"name":"Vault","password":"hunter2"})");
+  CHECK(a.offloaded == 1);
+  CHECK(created.at("room_id") == "vault");
+  REQUIRE(created.contains("token"));
+  const std::string token = created.at("token").get<std::string>();
+
+  const auto hash = a.h.manager.passwordHashOf("vault");
+  REQUIRE(hash);
+  CHECK(*hash != "hunter2");
+  CHECK(orbit::verifyPassword(*hash, "hunter2"));
+
+  CHECK_FALSE(a.h.manager.admit("vault", token));
+  auto without = a.h.manager.admit("vault", "");
+  REQUIRE(without);
+  CHECK(without->status == 401);
+}
+
+TEST_CASE("an empty password makes an open room", "[http][create]") {
+  Api a;
+  const Json created = a.callJson("POST", "/api/rooms", R"({"name":"Open","password":""})");
+  CHECK(created == Json{{"room_id", "open"}});
+  CHECK(a.h.manager.passwordHashOf("open") == std::string());
+}
+
+TEST_CASE("GET /api/rooms lists the public rooms only", "[http][list]") {
+  Api a;
+  CHECK(a.callJson("GET", "/api/rooms") == Json::array());
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Book Club","public":true,"guest_limit":6,"password":"pw"})")
+              .status == 201);
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Hidden"})").status == 201);
+  a.h.join("book-club");
+
+  const HttpResponse r = a.call("GET", "/api/rooms");
+  CHECK(r.status == 200);
+  CHECK(Json::parse(r.body) == Json::array({Json{{"room_id", "book-club"},
+                                                 {"name", "Book Club"},
+                                                 {"clients", 1},
+                                                 {"guest_limit", 6},
+                                                 {"has_password", true}}}));
+}
+
+TEST_CASE("POST /api/rooms/<id>/join trades the right password for a token", "[http][join]") {
+  Api a;
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Vault","password":"hunter2"})").status == 201);
+
+  SECTION("the right password") {
+    const HttpResponse r = a.call("POST", "/api/rooms/vault/join", R"({"password":"hunter2"})");
+    CHECK(r.status == 200);
+    const Json body = Json::parse(r.body);
+    REQUIRE(body.contains("token"));
+    const std::string token = body["token"].get<std::string>();
+    CHECK_FALSE(a.h.manager.admit("vault", token));
+    // Single room: it opens no other password room.
+    REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Safe","password":"hunter2"})").status == 201);
+    CHECK(a.h.manager.admit("safe", token));
+  }
+  SECTION("a wrong or missing password") {
+    for (const char* body : {R"({"password":"hunter3"})", R"({"password":""})", R"({"password":null})", "{}", ""}) {
+      INFO("body: " << body);
+      const HttpResponse r = a.call("POST", "/api/rooms/vault/join", body);
+      CHECK(r.status == 401);
+      CHECK_THAT(errorOf(r), Contains("password"));
+    }
+  }
+  SECTION("an absurdly long password is refused without hashing it") {
+    const int before = a.offloaded;
+    const HttpResponse r =
+        a.call("POST", "/api/rooms/vault/join", Json{{"password", std::string(100000, 'x')}}.dump());
+    CHECK(r.status == 401);
+    CHECK(a.offloaded == before);
+  }
+  SECTION("a body that is not a JSON object") {
+    for (const char* body : {"hunter2", "[\"hunter2\"]", R"({"password":7})"}) {
+      INFO("body: " << body);
+      CHECK(a.call("POST", "/api/rooms/vault/join", body).status == 400);
+    }
+  }
+}
+
+TEST_CASE("joining an unknown room is 404, an invalid id 400, an open room needs no password",
+          "[http][join]") {
+  Api a;
+  const HttpResponse unknown = a.call("POST", "/api/rooms/ghost/join", R"({"password":"x"})");
+  CHECK(unknown.status == 404);
+  CHECK_THAT(errorOf(unknown), Contains("ghost"));
+
+  CHECK(a.call("POST", "/api/rooms/Bad_Id/join", "{}").status == 400);
+  CHECK(a.call("POST", "/api/rooms/a%2Fb/join", "{}").status == 400);
+
+  a.h.join("lobby");  // an implicit room: open to anyone
+  const HttpResponse open = a.call("POST", "/api/rooms/lobby/join", "");
+  CHECK(open.status == 200);
+  CHECK(Json::parse(open.body).contains("token"));
+}
+
+TEST_CASE("GET /healthz reports status, clients and rooms as JSON", "[http][health]") {
+  Api a;
+  a.h.join("alpha");
+  a.h.join("alpha");
+  a.h.join("beta");
+  CHECK(a.callJson("GET", "/healthz") == Json{{"status", "ok"}, {"clients", 3}, {"rooms", 2}});
+  CHECK(a.call("HEAD", "/healthz").status == 200);
+  a.h.manager.shutdown();
+  CHECK(a.callJson("GET", "/healthz").at("status") == "stopping");
+}
+
+TEST_CASE("GET /metrics answers Prometheus text", "[http][metrics]") {
+  Api a;
+  a.h.join("alpha");
+  const HttpResponse r = a.call("GET", "/metrics");
+  CHECK(r.status == 200);
+  CHECK_THAT(r.contentType, StartsWith("text/plain"));
+  CHECK_THAT(r.body, Contains("orbit_connected_clients 1\n"));
+  CHECK_THAT(r.body, Contains("orbit_rooms 1\n"));
+}
+
+TEST_CASE("a wrong method is 405 with an Allow header", "[http][routes]") {
+  Api a;
+  struct Case {
+    std::string method, path, allow;
+  };
+  for (const Case& c : {Case{"POST", "/healthz", "GET"}, Case{"DELETE", "/metrics", "GET"},
+                        Case{"DELETE", "/api/rooms", "GET, POST"}, Case{"PUT", "/api/rooms", "GET, POST"},
+                        Case{"GET", "/api/rooms/vault/join", "POST"}}) {
+    INFO(c.method << " " << c.path);
+    const HttpResponse r = a.call(c.method, c.path, "{}");
+    CHECK(r.status == 405);
+    CHECK(header(r, "Allow") == c.allow);
+    CHECK_FALSE(errorOf(r).empty());
+  }
+  CHECK(a.h.manager.roomCount() == 0);
+}
+
+TEST_CASE("an unknown API route is 404", "[http][routes]") {
+  Api a;
+  for (const char* path : {"/api", "/api/", "/api/nope", "/api/rooms/vault", "/api/rooms/vault/leave",
+                           "/api/rooms//join", "/api/rooms/join"}) {
+    INFO(path);
+    const HttpResponse r = a.call("POST", path, "{}");
+    CHECK(r.status == 404);
+    CHECK_FALSE(errorOf(r).empty());
+  }
+}
+
+TEST_CASE("the API claims its own paths and leaves the rest to static files", "[http][routes]") {
+  for (const char* path : {"/healthz", "/metrics", "/api", "/api/rooms", "/api/rooms/x/join"}) {
+    INFO(path);
+    CHECK(HttpApi::handles(path));
+  }
+  for (const char* path : {"/", "/index.html", "/room/abc", "/apiary", "/healthz2", "/orbit.js"}) {
+    INFO(path);
+    CHECK_FALSE(HttpApi::handles(path));
+  }
+}
