@@ -13,22 +13,4 @@ std::optional<std::string> webSocketRoom(std::string_view path) {
   return room;
 }
 
-std::string queryParam(std::string_view query, std::string_view name) {
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == name && eq != std::string_view::npos) {
-      std::string value(pair.substr(eq + 1));
-      for (char& c : value) {
-        if (c == '+') c = ' ';
-      }
-      return percentDecode(value).value_or("");
-    }
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return "";
-}
-
 }  // namespace orbit

@@ -6,6 +6,7 @@
 #include "server_context.hpp"
 #include "slug.hpp"
 #include "static_files.hpp"
+#include "url.hpp"
 #include "websocket_session.hpp"
 
 #include <chrono>
@@ -17,8 +18,6 @@ namespace orbit {
 
 // The room id in "/room/<id>/ws", or nothing for any other path.
 std::optional<std::string> webSocketRoom(std::string_view path);
-// The value of `name` in a query string ("a=1&token=x"), percent-decoded.
-std::string queryParam(std::string_view query, std::string_view name);
 
 // One HTTP connection: serves the API and static files, and hands a WebSocket upgrade
 // for /room/<id>/ws to a WebSocketSession once the room admits it.
@@ -87,7 +86,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void upgrade(http::request<http::string_body> request, const std::string& path, const std::string& query) {
     auto room = webSocketRoom(path);
     if (!room) return sendError(http::status::not_found, "WebSockets open at /room/<room id>/ws", request.keep_alive());
-    if (auto refusal = context_.manager.admit(*room, queryParam(query, "token"))) {
+    if (auto refusal = context_.manager.admit(*room, queryParam(query, "token").value_or(""))) {
       log(LogLevel::Info, "refused websocket room=", *room, ": ", refusal->reason);
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
     }

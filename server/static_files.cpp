@@ -8,13 +8,6 @@
 namespace orbit {
 namespace {
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 bool isRoomPage(std::string_view path) {
   constexpr std::string_view prefix = "/room/";
   if (path.rfind(prefix, 0) != 0) return false;
@@ -34,25 +27,6 @@ bool within(const std::filesystem::path& root, const std::filesystem::path& p) {
 }
 
 }  // namespace
-
-std::optional<std::string> percentDecode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out.push_back(s[i]);
-      continue;
-    }
-    if (i + 2 >= s.size()) return std::nullopt;
-    const int hi = hexValue(s[i + 1]);
-    const int lo = hexValue(s[i + 2]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  if (out.find('\0') != std::string::npos) return std::nullopt;
-  return out;
-}
 
 std::string_view mimeTypeFor(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();

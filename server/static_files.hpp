@@ -1,5 +1,7 @@
 #pragma once
 
+#include "url.hpp"
+
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -18,8 +20,5 @@ std::optional<StaticFile> resolveStaticFile(const std::filesystem::path& webRoot
 
 // The Content-Type for a file name, by extension (application/wasm for .wasm).
 std::string_view mimeTypeFor(const std::filesystem::path& file);
-
-// %XX decoding of a URL path; nothing when the encoding is invalid or decodes to NUL.
-std::optional<std::string> percentDecode(std::string_view s);
 
 }  // namespace orbit

@@ -23,8 +23,4 @@ PageAddress parsePageAddress(std::string_view url);
 // ws(s)://<host>/room/<id>/ws, the room's WebSocket on the server that served the page.
 std::string webSocketUrl(const PageAddress& address);
 
-// %XX escapes decoded, and '+' read as a space as in a form-encoded query. A malformed
-// escape is kept as it is.
-std::string percentDecode(std::string_view text);
-
 }  // namespace orbit

@@ -108,7 +108,7 @@ TEST_CASE("a full room refuses the upgrade with 403 and a JSON reason", "[integr
   CHECK(c.learnId().size() == 32);
 }
 
-TEST_CASE("an implicit room vanishes when empty; a created one stays", "[integration][rooms]") {
+TEST_CASE("an implicit room vanishes when empty, while a created one stays", "[integration][rooms]") {
   ServerProcess server;
   REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"kept","public":true})").status == 201);
   {

@@ -200,7 +200,7 @@ TEST_CASE("offer, answer and icecandidate relay between two peers with extra fie
   CHECK((*gotEnd)["data"] == endOfCandidates);
 }
 
-TEST_CASE("greeting, pong and bye between peers are relayed; to ground control they get no reply",
+TEST_CASE("greeting, pong and bye between peers are relayed, and to ground control get no reply",
           "[integration][greeting][bye]") {
   ServerProcess server;
   WsClient a(server.port(), "/room/hi/ws");

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace orbit {
+
+// %XX decoding of a URL path. Nothing when an escape is malformed or decodes to NUL: a
+// path that needs guessing is refused, not guessed at.
+std::optional<std::string> percentDecode(std::string_view s);
+
+// The value of `name` in a query string ("a=1&name=Ann+Lee"), decoded as a form value:
+// '+' is a space and a malformed escape stays as it is. Nothing when the name is absent.
+std::optional<std::string> queryParam(std::string_view query, std::string_view name);
+
+}  // namespace orbit
