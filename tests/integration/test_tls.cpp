@@ -3,7 +3,12 @@
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
+#include <utility>  // before Asio: see server/net.hpp
+
+#include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <catch2/catch.hpp>

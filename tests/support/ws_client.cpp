@@ -1,5 +1,12 @@
 #include "ws_client.hpp"
 
+#include <utility>  // before Asio: see server/net.hpp
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
 #include <stdexcept>
 
 namespace orbit::test {
@@ -9,7 +16,16 @@ namespace websocket = beast::websocket;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
 
-bool WsClient::runUntil(bool& done, std::chrono::milliseconds timeout) {
+struct WsClient::Impl {
+  net::io_context ioc_;
+  websocket::stream<beast::tcp_stream> ws_{ioc_};
+  beast::flat_buffer buffer_;
+  bool open_ = false;
+
+  bool runUntil(bool& done, std::chrono::milliseconds timeout);
+};
+
+bool WsClient::Impl::runUntil(bool& done, std::chrono::milliseconds timeout) {
   ioc_.restart();
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done && std::chrono::steady_clock::now() < deadline) {
@@ -25,7 +41,8 @@ bool WsClient::runUntil(bool& done, std::chrono::milliseconds timeout) {
 }
 
 WsClient::WsClient(unsigned short port, const std::string& target, std::chrono::milliseconds timeout)
-    : ws_(ioc_) {
+    : impl_(std::make_unique<Impl>()) {
+  auto& ws_ = impl_->ws_;
   bool done = false;
   beast::error_code error;
   beast::get_lowest_layer(ws_).async_connect(
@@ -33,7 +50,7 @@ WsClient::WsClient(unsigned short port, const std::string& target, std::chrono::
         error = ec;
         done = true;
       });
-  if (!runUntil(done, timeout) || error) throw std::runtime_error("connect failed: " + error.message());
+  if (!impl_->runUntil(done, timeout) || error) throw std::runtime_error("connect failed: " + error.message());
 
   done = false;
   websocket::response_type response;
@@ -41,26 +58,30 @@ WsClient::WsClient(unsigned short port, const std::string& target, std::chrono::
     error = ec;
     done = true;
   });
-  if (!runUntil(done, timeout)) throw std::runtime_error("handshake timed out");
+  if (!impl_->runUntil(done, timeout)) throw std::runtime_error("handshake timed out");
   if (error) {
     throw std::runtime_error("upgrade refused: HTTP " + std::to_string(response.result_int()) + " " +
                              response.body());
   }
-  open_ = true;
+  impl_->open_ = true;
 }
 
 WsClient::~WsClient() {
   beast::error_code ec;
-  beast::get_lowest_layer(ws_).socket().close(ec);
+  beast::get_lowest_layer(impl_->ws_).socket().close(ec);
 }
 
+bool WsClient::isOpen() const { return impl_->open_; }
+
 void WsClient::sendText(const std::string& text) {
+  auto& ws_ = impl_->ws_;
   ws_.text(true);
   beast::error_code ec;
   ws_.write(net::buffer(text), ec);
 }
 
 void WsClient::sendBinary(const std::string& bytes) {
+  auto& ws_ = impl_->ws_;
   ws_.binary(true);
   beast::error_code ec;
   ws_.write(net::buffer(bytes), ec);
@@ -68,6 +89,9 @@ void WsClient::sendBinary(const std::string& bytes) {
 }
 
 std::optional<Json> WsClient::next(std::chrono::milliseconds timeout) {
+  auto& ws_ = impl_->ws_;
+  auto& buffer_ = impl_->buffer_;
+  bool& open_ = impl_->open_;
   if (!open_) return std::nullopt;
   bool done = false;
   beast::error_code error;
@@ -76,7 +100,7 @@ std::optional<Json> WsClient::next(std::chrono::milliseconds timeout) {
     error = ec;
     done = true;
   });
-  if (!runUntil(done, timeout)) return std::nullopt;
+  if (!impl_->runUntil(done, timeout)) return std::nullopt;
   if (error) {
     open_ = false;
     return std::nullopt;
@@ -122,6 +146,9 @@ std::vector<Json> WsClient::drain(std::chrono::milliseconds timeout) {
 }
 
 bool WsClient::waitClosed(std::chrono::milliseconds timeout, int* code) {
+  auto& ws_ = impl_->ws_;
+  auto& buffer_ = impl_->buffer_;
+  bool& open_ = impl_->open_;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (open_) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
@@ -133,7 +160,7 @@ bool WsClient::waitClosed(std::chrono::milliseconds timeout, int* code) {
       error = ec;
       done = true;
     });
-    if (!runUntil(done, left)) return false;
+    if (!impl_->runUntil(done, left)) return false;
     if (error) {
       open_ = false;
       if (code) *code = ws_.reason().code;
@@ -144,10 +171,12 @@ bool WsClient::waitClosed(std::chrono::milliseconds timeout, int* code) {
 }
 
 void WsClient::close() {
+  auto& ws_ = impl_->ws_;
+  bool& open_ = impl_->open_;
   if (!open_) return;
   bool done = false;
   ws_.async_close(websocket::close_code::normal, [&](beast::error_code) { done = true; });
-  runUntil(done, 5s);
+  impl_->runUntil(done, 5s);
   open_ = false;
 }
 

@@ -1,17 +1,13 @@
 #pragma once
 
-#include <utility>  // before Asio: see server/net.hpp
-
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/websocket.hpp>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace orbit::test {
 
@@ -47,15 +43,12 @@ class WsClient {
   // True once the server closed the socket; `code` gets the close code it sent.
   bool waitClosed(std::chrono::milliseconds timeout = 5s, int* code = nullptr);
   void close();
-  bool isOpen() const { return open_; }
+  bool isOpen() const;
 
  private:
-  bool runUntil(bool& done, std::chrono::milliseconds timeout);
-
-  boost::asio::io_context ioc_;
-  boost::beast::websocket::stream<boost::beast::tcp_stream> ws_;
-  boost::beast::flat_buffer buffer_;
-  bool open_ = false;
+  // Beast stays in ws_client.cpp: every test file includes this header.
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 struct HttpResult {
