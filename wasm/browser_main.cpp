@@ -1,6 +1,7 @@
 // The browser entry point. Emscripten-only, but it reaches Emscripten only through
 // bindings/browser.
 #include "browser_platform.hpp"
+#include "browser_scheduler.hpp"
 #include "browser_transport.hpp"
 #include "client_app.hpp"
 #include "page_address.hpp"
@@ -14,7 +15,8 @@ int main(int argc, char** argv) {
 
   // main returns while the page keeps running frames, so these live as long as the page.
   static orbit::BrowserPlatform platform;
-  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), address);
+  static orbit::BrowserScheduler scheduler;
+  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, address);
   if (auto error = app.start()) {
     std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
     return 1;

@@ -7,10 +7,11 @@
 
 namespace orbit {
 
-ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, PageAddress address)
+ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
+                     PageAddress address)
     : platform_(platform),
       address_(std::move(address)),
-      manager_(std::move(transport)),
+      manager_(std::move(transport), scheduler),
       shell_(platform, [this] { draw(); }) {}
 
 std::optional<Error> ClientApp::start() {

@@ -4,6 +4,7 @@
 #include "page_address.hpp"
 #include "platform.hpp"
 #include "result.hpp"
+#include "scheduler.hpp"
 #include "transport.hpp"
 #include "ui/ui_shell.hpp"
 
@@ -17,7 +18,7 @@ namespace orbit {
 // their platform's pieces and call frame() from their main loop.
 class ClientApp {
  public:
-  ClientApp(Platform& platform, std::unique_ptr<Transport> transport, PageAddress address);
+  ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler, PageAddress address);
   ClientApp(const ClientApp&) = delete;
   ClientApp& operator=(const ClientApp&) = delete;
 

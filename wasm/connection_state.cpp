@@ -7,6 +7,7 @@ std::string_view toString(ConnectionState state) {
     case ConnectionState::Idle: return "idle";
     case ConnectionState::Connecting: return "connecting";
     case ConnectionState::Open: return "open";
+    case ConnectionState::Reconnecting: return "reconnecting";
     case ConnectionState::Closing: return "closing";
     case ConnectionState::Closed: return "closed";
     case ConnectionState::Failed: return "error";

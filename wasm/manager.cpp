@@ -18,7 +18,8 @@ Message outgoing(std::string receiver, MessageType type, std::optional<Json> dat
 
 }  // namespace
 
-Manager::Manager(std::unique_ptr<Transport> transport) : signaler_(std::move(transport)) {
+Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Signaler::Options options)
+    : signaler_(std::move(transport), scheduler, std::move(options)) {
   signaler_.setHandlers({
       .onStateChange = [this] { handleStateChange(); },
       .onMessage = [this](const Message& message) { handleMessage(message); },
@@ -31,34 +32,37 @@ void Manager::setOnChange(std::function<void()> onChange) { onChange_ = std::mov
 void Manager::join(std::string_view url, RoomId room, std::string username) {
   room_ = std::move(room);
   username_ = std::move(username);
-  selfId_ = {};
   roomInfo_.reset();
+  iceServers_.clear();
   roomInfoJson_ = nullptr;
   lastProblem_.clear();
   signaler_.connect(url);
 }
 
 std::string Manager::selfName() const {
-  if (roomInfo_ && !selfId_.empty()) {
+  if (roomInfo_ && !selfId().empty()) {
     for (const auto& client : roomInfo_->clients) {
-      if (client.id == selfId_.str()) return client.username;
+      if (client.id == selfId().str()) return client.username;
     }
   }
   return username_;
 }
 
 Json Manager::snapshot() const {
-  Json self = {{"id", selfId_.empty() ? Json(nullptr) : Json(selfId_.str())}, {"name", selfName()}};
+  Json self = {{"id", selfId().empty() ? Json(nullptr) : Json(selfId().str())}, {"name", selfName()}};
   Json peers = Json::array();
   if (roomInfo_) {
     for (const auto& client : roomInfo_->clients) {
-      if (client.id != selfId_.str()) peers.push_back({{"id", client.id}, {"name", client.username}});
+      if (client.id != selfId().str()) peers.push_back({{"id", client.id}, {"name", client.username}});
     }
   }
   Json out = {
       {"self", std::move(self)},
       {"room", room_.empty() ? Json(nullptr) : Json(room_.str())},
       {"connection", toString(signaler_.state())},
+      {"reason", signaler_.reason()},
+      {"reconnect", {{"attempts", signaler_.reconnectAttempts()}, {"pending", signaler_.reconnectPending()}}},
+      {"joins", joins()},
       {"peers", std::move(peers)},
       {"roomInfo", roomInfoJson_},
   };
@@ -71,28 +75,47 @@ Json Manager::snapshot() const {
 }
 
 void Manager::handleStateChange() {
-  if (signaler_.state() == ConnectionState::Open) {
-    // The pong's receiver is our id; the server answers in order, so the id is known
-    // before the room-info reply.
-    sendToServer(MessageType::Ping);
-    if (!username_.empty()) sendToServer(MessageType::Profile, toJson(ProfileData{username_}));
-    sendToServer(MessageType::GetRoomInfo);
+  if (signaler_.state() == ConnectionState::Open && signaler_.sessions() != joinedSession_) {
+    rejoin();
+  } else if (signaler_.state() != ConnectionState::Open && signaler_.selfId().empty() && roomInfo_) {
+    // Whoever was in the room is unknown until the next connection's room-info.
+    roomInfo_.reset();
+    roomInfoJson_ = nullptr;
   }
   changed();
 }
 
+void Manager::rejoin() {
+  // A new connection is a new client to the server: a new id, no name, no room-info yet.
+  // The Signaler has already sent the ping that tells us the id.
+  joinedSession_ = signaler_.sessions();
+  roomInfo_.reset();
+  roomInfoJson_ = nullptr;
+  if (!username_.empty()) sendToServer(MessageType::Profile, toJson(ProfileData{username_}));
+  const auto reportFailure = [this](const char* what) {
+    return [this, what](Result<Message> reply) {
+      if (!reply) report(std::string(what) + ": " + reply.error().message);
+    };
+  };
+  if (auto error = signaler_.request(MessageType::GetIceServers, std::nullopt, kRequestTimeout,
+                                     reportFailure("no ICE servers"))) {
+    report(error->message);
+  }
+  // The reply also arrives through handleMessage, like every later room-info.
+  if (auto error = signaler_.request(MessageType::GetRoomInfo, std::nullopt, kRequestTimeout,
+                                     reportFailure("no room-info"))) {
+    report(error->message);
+  }
+}
+
 void Manager::handleMessage(const Message& message) {
   switch (message.type) {
-    case MessageType::Ping:
-      // The server pings clients it has not heard from and reaps the silent ones.
-      send(outgoing(message.sender, MessageType::Pong, message.data));
+    case MessageType::IceServers: {
+      auto servers = parseIceServers(*message.data);
+      if (!servers) return report("bad ice-servers: " + servers.error().message);
+      iceServers_ = std::move(*servers);
       return;
-    case MessageType::Pong:
-      if (message.sender == kGroundControl && isClientId(message.receiver)) {
-        selfId_ = ClientId(message.receiver);
-        changed();
-      }
-      return;
+    }
     case MessageType::RoomInfo: {
       auto info = parseRoomInfo(*message.data);
       if (!info) return report("bad room-info: " + info.error().message);

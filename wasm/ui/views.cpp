@@ -33,6 +33,7 @@ void drawConnection(const Signaler& signaler) {
       break;
     case ConnectionState::Idle:
     case ConnectionState::Connecting:
+    case ConnectionState::Reconnecting:
     case ConnectionState::Closing:
       ImGui::TextColored(kWaiting, "%s...", state.c_str());
       break;
@@ -46,6 +47,10 @@ void drawConnection(const Signaler& signaler) {
       }
       if (!signaler.failure().empty()) ImGui::TextColored(kBad, "%s", signaler.failure().c_str());
       break;
+  }
+  // Says when the next reconnect attempt comes.
+  if (signaler.reconnectPending() && !signaler.reason().empty()) {
+    ImGui::TextColored(kWaiting, "%s", signaler.reason().c_str());
   }
 }
 
