@@ -28,7 +28,8 @@ int msLeft(std::chrono::steady_clock::time_point deadline) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::vector<std::string> extraArgs, std::chrono::milliseconds startTimeout) {
+ServerProcess::ServerProcess(std::vector<std::string> extraArgs, std::chrono::milliseconds startTimeout,
+                             unsigned short port) {
   char logTemplate[] = "/tmp/orbit-server-test-XXXXXX";
   const int logFd = mkstemp(logTemplate);
   if (logFd < 0) throw std::runtime_error("mkstemp failed");
@@ -37,7 +38,7 @@ ServerProcess::ServerProcess(std::vector<std::string> extraArgs, std::chrono::mi
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
 
-  std::vector<std::string> args{ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0"};
+  std::vector<std::string> args{ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", std::to_string(port)};
   if (std::find(extraArgs.begin(), extraArgs.end(), "--log-level") == extraArgs.end()) {
     args.insert(args.end(), {"--log-level", "debug"});  // the log is kept for failing tests
   }

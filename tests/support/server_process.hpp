@@ -12,8 +12,11 @@ namespace orbit::test {
 // constructor returns once the server has printed its "listening" line.
 class ServerProcess {
  public:
+  // `port` 0 lets the system pick; a test that restarts a server passes the port of the
+  // first run so its clients find the second one at the same address.
   explicit ServerProcess(std::vector<std::string> extraArgs = {},
-                         std::chrono::milliseconds startTimeout = std::chrono::seconds(20));
+                         std::chrono::milliseconds startTimeout = std::chrono::seconds(20),
+                         unsigned short port = 0);
   ~ServerProcess();
   ServerProcess(const ServerProcess&) = delete;
   ServerProcess& operator=(const ServerProcess&) = delete;
