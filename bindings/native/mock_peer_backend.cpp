@@ -1,0 +1,688 @@
+#include "mock_peer_backend.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <deque>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace orbit {
+
+struct MockPeerBackend::Shared {
+  Scheduler& scheduler;
+  Options options;
+  bool dropCandidates = false;
+  std::uint16_t nextPort;
+  std::vector<MockPeerConnection*> open;
+
+  Shared(Scheduler& s, Options o) : scheduler(s), options(o), nextPort(o.firstPort) {}
+};
+
+namespace {
+
+using Millis = Scheduler::Millis;
+
+struct MediaSection {
+  std::string kind;  // audio, video, application
+  std::string mid;
+  std::string direction;
+  std::string trackId;  // from a=msid, empty when the section carries no track
+};
+
+struct ParsedSdp {
+  std::string ufrag;
+  std::string pwd;
+  std::string setup;
+  std::vector<MediaSection> sections;
+};
+
+std::string_view trimCr(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line;
+}
+
+bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
+
+Result<ParsedSdp> parseSdp(std::string_view sdp) {
+  ParsedSdp out;
+  bool hasOrigin = false, hasName = false, hasTiming = false, hasFingerprint = false;
+  std::size_t lineNo = 0;
+  while (!sdp.empty()) {
+    const auto end = sdp.find('\n');
+    const std::string_view line = trimCr(sdp.substr(0, end));
+    sdp = end == std::string_view::npos ? std::string_view{} : sdp.substr(end + 1);
+    if (line.empty()) continue;
+    if (lineNo++ == 0 && line != "v=0") return Error{"OperationError: the SDP does not start with v=0"};
+    if (line.size() < 2 || line[1] != '=') return Error{"OperationError: an SDP line is not <type>=<value>"};
+    if (startsWith(line, "o=")) hasOrigin = true;
+    else if (startsWith(line, "s=")) hasName = true;
+    else if (startsWith(line, "t=")) hasTiming = true;
+    else if (startsWith(line, "m=")) {
+      const std::string_view rest = line.substr(2);
+      out.sections.push_back({std::string(rest.substr(0, rest.find(' '))), "", "sendrecv", ""});
+    } else if (startsWith(line, "a=ice-ufrag:")) {
+      if (out.ufrag.empty()) out.ufrag = line.substr(12);
+    } else if (startsWith(line, "a=ice-pwd:")) {
+      if (out.pwd.empty()) out.pwd = line.substr(10);
+    } else if (startsWith(line, "a=fingerprint:sha-256 ")) {
+      hasFingerprint = true;
+    } else if (startsWith(line, "a=setup:")) {
+      if (out.setup.empty()) out.setup = line.substr(8);
+    } else if (!out.sections.empty()) {
+      MediaSection& section = out.sections.back();
+      if (startsWith(line, "a=mid:")) section.mid = line.substr(6);
+      else if (startsWith(line, "a=msid:")) {
+        const std::string_view msid = line.substr(7);
+        const auto space = msid.find(' ');
+        if (space != std::string_view::npos) section.trackId = msid.substr(space + 1);
+      } else if (line == "a=sendrecv" || line == "a=sendonly" || line == "a=recvonly" || line == "a=inactive") {
+        section.direction = line.substr(2);
+      }
+    }
+  }
+  if (lineNo == 0) return Error{"OperationError: the SDP is empty"};
+  if (!hasOrigin || !hasName || !hasTiming) return Error{"OperationError: the SDP lacks o=, s= or t="};
+  if (out.sections.empty()) return Error{"OperationError: the SDP has no m-line"};
+  if (out.ufrag.empty() || out.pwd.empty()) return Error{"OperationError: the SDP lacks ICE credentials"};
+  if (!hasFingerprint) return Error{"OperationError: the SDP lacks a sha-256 fingerprint"};
+  for (const MediaSection& section : out.sections) {
+    if (section.mid.empty()) return Error{"OperationError: an m-line has no a=mid"};
+  }
+  return out;
+}
+
+// The `ufrag` extension browsers append to candidate strings, or "" when absent.
+std::string candidateUfrag(std::string_view candidate) {
+  const auto at = candidate.find(" ufrag ");
+  if (at == std::string_view::npos) return {};
+  std::string_view rest = candidate.substr(at + 7);
+  return std::string(rest.substr(0, rest.find(' ')));
+}
+
+std::uint64_t nextSeed() {
+  static std::atomic<std::uint64_t> counter{0x6f72626974ULL};
+  return ++counter;
+}
+
+}  // namespace
+
+class MockPeerConnection final : public PeerConnection {
+ public:
+  explicit MockPeerConnection(std::shared_ptr<MockPeerBackend::Shared> shared)
+      : shared_(std::move(shared)), rng_(nextSeed()), port_(shared_->nextPort++) {
+    sessionId_ = rng_() >> 2;
+    newCredentials();
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    for (int i = 0; i < 32; ++i) {
+      const auto byte = static_cast<unsigned>(rng_() & 0xff);
+      if (i) fingerprint_ += ':';
+      fingerprint_ += kHex[byte >> 4];
+      fingerprint_ += kHex[byte & 0xf];
+    }
+    shared_->open.push_back(this);
+  }
+
+  ~MockPeerConnection() override { forget(); }
+
+  MockPeerConnection(const MockPeerConnection&) = delete;
+  MockPeerConnection& operator=(const MockPeerConnection&) = delete;
+
+  void setHandlers(Handlers handlers) override { handlers_ = std::move(handlers); }
+
+  void setLocalDescription(Done done) override {
+    enqueue([this, done = std::move(done)]() mutable {
+      if (signaling_ == SignalingState::Stable || signaling_ == SignalingState::HaveLocalOffer) {
+        makeOffer();
+      } else if (signaling_ == SignalingState::HaveRemoteOffer) {
+        makeAnswer();
+      } else {
+        return complete(std::move(done), Error{std::string("InvalidStateError: setLocalDescription in ") +
+                                               std::string(toString(signaling_))});
+      }
+      complete(std::move(done), std::nullopt);
+      gather();
+    });
+  }
+
+  void rollback(Done done) override {
+    enqueue([this, done = std::move(done)]() mutable { complete(std::move(done), doRollback()); });
+  }
+
+  void setRemoteDescription(Description description, Done done) override {
+    enqueue([this, description = std::move(description), done = std::move(done)]() mutable {
+      complete(std::move(done), applyRemote(std::move(description)));
+    });
+  }
+
+  void addIceCandidate(IceCandidateData candidate, Done done) override {
+    enqueue([this, candidate = std::move(candidate), done = std::move(done)]() mutable {
+      complete(std::move(done), applyCandidate(candidate));
+    });
+  }
+
+  void restartIce() override {
+    if (closed_) return;
+    ufragToReplace_ = activeLocalUfrag_.empty() ? localUfrag_ : activeLocalUfrag_;
+    if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
+  }
+
+  std::optional<Description> localDescription() const override {
+    return pendingLocal_ ? pendingLocal_ : currentLocal_;
+  }
+  std::optional<Description> remoteDescription() const override {
+    return pendingRemote_ ? pendingRemote_ : currentRemote_;
+  }
+  SignalingState signalingState() const override { return signaling_; }
+  PeerConnectionState connectionState() const override { return connection_; }
+  IceConnectionState iceConnectionState() const override { return ice_; }
+
+  std::optional<Error> addTrack(const LocalTrack& track) override {
+    if (closed_) return Error{"InvalidStateError: the connection is closed"};
+    for (const Transceiver& t : transceivers_) {
+      if (t.senderTrack == track.id) return Error{"InvalidAccessError: the track is already added"};
+    }
+    const std::string kind = isAudio(track.kind) ? "audio" : "video";
+    auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
+                           [&](const Transceiver& t) { return t.kind == kind && !t.senderTrack; });
+    if (it == transceivers_.end()) {
+      transceivers_.push_back({kind, "", std::nullopt, "", false, false, false, false});
+      it = std::prev(transceivers_.end());
+    }
+    it->senderTrack = track.id;
+    it->senderMsid = "track-" + std::to_string(sessionId_ % 100000) + "-" + std::to_string(track.id);
+    if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
+    return std::nullopt;
+  }
+
+  void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) override {
+    enqueueUnchained([this, current, replacement, done = std::move(done)]() mutable {
+      auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
+                             [&](const Transceiver& t) { return t.senderTrack == current.id; });
+      if (it == transceivers_.end()) return complete(std::move(done), Error{"InvalidStateError: no sender sends that track"});
+      if (isAudio(current.kind) != isAudio(replacement.kind)) {
+        return complete(std::move(done), Error{"TypeError: a replacement track must be of the same kind"});
+      }
+      // The remote side keeps seeing the same track: replaceTrack never renegotiates.
+      it->senderTrack = replacement.id;
+      complete(std::move(done), std::nullopt);
+    });
+  }
+
+  std::optional<Error> removeTrack(const LocalTrack& track) override {
+    if (closed_) return Error{"InvalidStateError: the connection is closed"};
+    auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
+                           [&](const Transceiver& t) { return t.senderTrack == track.id; });
+    if (it == transceivers_.end()) return Error{"InvalidAccessError: no sender sends that track"};
+    it->senderTrack.reset();
+    it->senderMsid.clear();
+    if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
+    return std::nullopt;
+  }
+
+  void getStats(std::function<void(Result<PeerStats>)> done) override {
+    enqueueUnchained([this, done = std::move(done)]() mutable {
+      PeerStats stats;
+      if (connection_ == PeerConnectionState::Connected) {
+        int sending = 0;
+        bool receivingVideo = false;
+        for (const Transceiver& t : transceivers_) {
+          if (t.senderTrack && t.negotiatedSending) ++sending;
+          if (t.kind == "video" && t.remoteSending) receivingVideo = true;
+        }
+        stats.sendKbps = 500.0 * sending;
+        stats.receiveKbps = receivingVideo ? 1500.0 : 0.0;
+        stats.rttMs = 1;
+        stats.packetLoss = 0;
+        if (receivingVideo) {
+          stats.frameWidth = 640;
+          stats.frameHeight = 480;
+          stats.framesPerSecond = 30;
+        }
+        stats.localCandidateType = CandidateType::Host;
+        stats.remoteCandidateType = CandidateType::Host;
+      }
+      post([done = std::move(done), stats] { done(stats); });
+    });
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    // As in the browser, close() changes the states without firing their events.
+    signaling_ = SignalingState::Closed;
+    ice_ = IceConnectionState::Closed;
+    connection_ = PeerConnectionState::Closed;
+    ops_.clear();
+    forget();
+  }
+
+  void failIce() {
+    if (activeLocalUfrag_.empty()) return;
+    failedPair_ = {activeLocalUfrag_, activeRemoteUfrag_};
+    evaluateIce();
+  }
+  void disconnectIce() {
+    if (activeLocalUfrag_.empty()) return;
+    disconnectedPair_ = {activeLocalUfrag_, activeRemoteUfrag_};
+    evaluateIce();
+  }
+  void recoverIce() {
+    disconnectedPair_.reset();
+    evaluateIce();
+  }
+
+ private:
+  struct Transceiver {
+    std::string kind;  // audio, video, application
+    std::string mid;   // empty until a description associates it
+    std::optional<int> senderTrack;
+    std::string senderMsid;
+    bool fromRemote = false;
+    bool negotiated = false;  // part of an offer/answer exchange that completed
+    bool negotiatedSending = false;
+    bool remoteSending = false;
+  };
+
+  void forget() {
+    auto& open = shared_->open;
+    open.erase(std::remove(open.begin(), open.end(), this), open.end());
+  }
+
+  Millis latency() const { return shared_->options.latency; }
+
+  // Runs `fn` later from the scheduler, unless this connection is closed or gone by then.
+  void post(std::function<void()> fn, Millis delay = Millis(0)) {
+    shared_->scheduler.after(delay, [alive = std::weak_ptr<int>(alive_), this, fn = std::move(fn)] {
+      if (alive.expired() || closed_) return;
+      fn();
+    });
+  }
+
+  void complete(Done done, std::optional<Error> error) {
+    post([done = std::move(done), error = std::move(error)] { done(error); });
+  }
+
+  // The operations chain: one operation at a time, each after the latency.
+  void enqueue(std::function<void()> op) {
+    if (closed_) return;
+    ops_.push_back(std::move(op));
+    if (!opRunning_) runNext();
+  }
+
+  void runNext() {
+    opRunning_ = true;
+    post([this] {
+      auto op = std::move(ops_.front());
+      ops_.pop_front();
+      op();
+      if (closed_) return;
+      if (!ops_.empty()) return runNext();
+      opRunning_ = false;
+      // negotiationneeded waits for the chain to empty, as the spec has it.
+      updateNegotiationNeeded();
+    }, latency());
+  }
+
+  // Operations outside the chain (getStats, replaceTrack) still complete after the latency.
+  void enqueueUnchained(std::function<void()> op) {
+    if (closed_) return;
+    post(std::move(op), latency());
+  }
+
+  void newCredentials() {
+    static constexpr char kIceChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    auto token = [this](int n) {
+      std::string s;
+      for (int i = 0; i < n; ++i) s += kIceChars[rng_() % 64];
+      return s;
+    };
+    localUfrag_ = token(8);
+    localPwd_ = token(24);
+  }
+
+  std::string freeMid() const {
+    for (int n = 0;; ++n) {
+      std::string mid = std::to_string(n);
+      if (std::none_of(transceivers_.begin(), transceivers_.end(), [&](const Transceiver& t) { return t.mid == mid; })) {
+        return mid;
+      }
+    }
+  }
+
+  std::string buildSdp(SdpType type, const std::vector<Transceiver*>& sections) {
+    std::string sdp = "v=0\r\no=- " + std::to_string(sessionId_) + " " + std::to_string(++sdpVersion_) +
+                      " IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE";
+    for (const Transceiver* t : sections) sdp += " " + t->mid;
+    sdp += "\r\na=ice-options:trickle\r\na=msid-semantic: WMS *\r\n";
+    for (const Transceiver* t : sections) {
+      if (t->kind == "application") {
+        sdp += "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n";
+      } else {
+        sdp += "m=" + t->kind + (t->kind == "audio" ? " 9 UDP/TLS/RTP/SAVPF 111\r\n" : " 9 UDP/TLS/RTP/SAVPF 96\r\n");
+      }
+      sdp += "c=IN IP4 0.0.0.0\r\n";
+      sdp += "a=ice-ufrag:" + localUfrag_ + "\r\na=ice-pwd:" + localPwd_ + "\r\n";
+      sdp += "a=fingerprint:sha-256 " + fingerprint_ + "\r\n";
+      // Browsers answer as the DTLS client.
+      sdp += std::string("a=setup:") + (type == SdpType::Offer ? "actpass" : "active") + "\r\n";
+      sdp += "a=mid:" + t->mid + "\r\n";
+      if (t->kind == "application") {
+        sdp += "a=sctp-port:5000\r\n";
+        continue;
+      }
+      sdp += t->senderTrack ? "a=sendrecv\r\n" : "a=recvonly\r\n";
+      if (t->senderTrack) sdp += "a=msid:orbit-" + std::to_string(sessionId_) + " " + t->senderMsid + "\r\n";
+      sdp += "a=rtcp-mux\r\n";
+      sdp += t->kind == "audio" ? "a=rtpmap:111 opus/48000/2\r\n" : "a=rtpmap:96 VP8/90000\r\n";
+    }
+    return sdp;
+  }
+
+  void makeOffer() {
+    if (!ufragToReplace_.empty() && localUfrag_ == ufragToReplace_) newCredentials();
+    // Without a track there would be no m-line and nothing for ICE to run on.
+    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, "", false, false, false, false});
+    std::vector<Transceiver*> sections;
+    for (Transceiver& t : transceivers_) {
+      if (t.mid.empty() && (t.senderTrack || t.kind == "application")) t.mid = freeMid();
+      if (!t.mid.empty()) sections.push_back(&t);
+    }
+    pendingLocal_ = Description{SdpType::Offer, buildSdp(SdpType::Offer, sections)};
+    negotiationNeededFired_ = false;
+    setSignaling(SignalingState::HaveLocalOffer);
+  }
+
+  void makeAnswer() {
+    const Result<ParsedSdp> offer = parseSdp(pendingRemote_->sdp);  // checked when it was set
+    if (!activeRemoteUfrag_.empty() && offer->ufrag != activeRemoteUfrag_ && localUfrag_ == activeLocalUfrag_) {
+      newCredentials();  // an ICE restart changes the credentials on both ends
+    }
+    std::vector<Transceiver*> sections;
+    for (const MediaSection& section : offer->sections) {
+      for (Transceiver& t : transceivers_) {
+        if (t.mid == section.mid) sections.push_back(&t);
+      }
+    }
+    currentLocal_ = Description{SdpType::Answer, buildSdp(SdpType::Answer, sections)};
+    currentRemote_ = std::move(pendingRemote_);
+    pendingRemote_.reset();
+    pendingLocal_.reset();
+    setSignaling(SignalingState::Stable);
+    reachStable();
+  }
+
+  std::optional<Error> doRollback() {
+    if (signaling_ == SignalingState::HaveLocalOffer) {
+      pendingLocal_.reset();
+      std::erase_if(transceivers_, [](const Transceiver& t) { return t.kind == "application" && !t.negotiated; });
+      for (Transceiver& t : transceivers_) {
+        if (!t.negotiated && !t.fromRemote) t.mid.clear();
+      }
+    } else if (signaling_ == SignalingState::HaveRemoteOffer) {
+      pendingRemote_.reset();
+      std::erase_if(transceivers_, [](const Transceiver& t) { return t.fromRemote && !t.negotiated && !t.senderTrack; });
+      for (Transceiver& t : transceivers_) {
+        if (!t.negotiated) t.mid.clear();
+      }
+    } else {
+      return Error{std::string("InvalidStateError: cannot roll back in ") + std::string(toString(signaling_))};
+    }
+    setSignaling(SignalingState::Stable);
+    return std::nullopt;
+  }
+
+  std::optional<Error> applyRemote(Description description) {
+    if (description.type == SdpType::Rollback) return doRollback();
+    if (description.type == SdpType::Pranswer) return Error{"OperationError: the mock does not do pranswer"};
+    Result<ParsedSdp> parsed = parseSdp(description.sdp);
+    if (!parsed) return parsed.error();
+
+    if (description.type == SdpType::Offer) {
+      if (signaling_ != SignalingState::Stable && signaling_ != SignalingState::HaveRemoteOffer) {
+        return Error{"InvalidStateError: cannot set a remote offer in " + std::string(toString(signaling_))};
+      }
+      if (parsed->setup != "actpass") return Error{"OperationError: an offer must have a=setup:actpass"};
+      for (const MediaSection& section : parsed->sections) {
+        auto known = std::find_if(transceivers_.begin(), transceivers_.end(),
+                                  [&](const Transceiver& t) { return t.mid == section.mid; });
+        if (known != transceivers_.end()) continue;
+        // JSEP: a transceiver addTrack made, not yet in any description, takes the remote m-line.
+        auto spare = std::find_if(transceivers_.begin(), transceivers_.end(),
+                                  [&](const Transceiver& t) { return t.mid.empty() && t.kind == section.kind; });
+        if (spare != transceivers_.end()) {
+          spare->mid = section.mid;
+        } else {
+          transceivers_.push_back({section.kind, section.mid, std::nullopt, "", true, false, false, false});
+        }
+      }
+      pendingRemote_ = std::move(description);
+      announceTracks(*parsed);
+      setSignaling(SignalingState::HaveRemoteOffer);
+      return std::nullopt;
+    }
+
+    if (signaling_ != SignalingState::HaveLocalOffer) {
+      return Error{"InvalidStateError: cannot set a remote answer in " + std::string(toString(signaling_))};
+    }
+    if (parsed->setup != "active" && parsed->setup != "passive") {
+      return Error{"OperationError: an answer must have a=setup:active or passive"};
+    }
+    const Result<ParsedSdp> offer = parseSdp(pendingLocal_->sdp);
+    if (offer->sections.size() != parsed->sections.size()) {
+      return Error{"OperationError: the answer's m-lines do not match the offer's"};
+    }
+    for (std::size_t i = 0; i < parsed->sections.size(); ++i) {
+      if (offer->sections[i].mid != parsed->sections[i].mid) {
+        return Error{"OperationError: the answer's m-lines do not match the offer's"};
+      }
+    }
+    currentRemote_ = std::move(description);
+    currentLocal_ = std::move(pendingLocal_);
+    pendingLocal_.reset();
+    pendingRemote_.reset();
+    announceTracks(*parsed);
+    setSignaling(SignalingState::Stable);
+    reachStable();
+    return std::nullopt;
+  }
+
+  void announceTracks(const ParsedSdp& sdp) {
+    for (const MediaSection& section : sdp.sections) {
+      auto t = std::find_if(transceivers_.begin(), transceivers_.end(),
+                            [&](const Transceiver& x) { return x.mid == section.mid; });
+      const bool sending = !section.trackId.empty() && (section.direction == "sendrecv" || section.direction == "sendonly");
+      if (t != transceivers_.end()) t->remoteSending = sending;
+      if (!sending || !announced_.insert(section.mid + " " + section.trackId).second) continue;
+      RemoteTrack track{section.trackId, section.kind, section.mid};
+      post([this, track] {
+        if (handlers_.onTrack) handlers_.onTrack(track);
+      });
+    }
+  }
+
+  std::optional<Error> applyCandidate(const IceCandidateData& candidate) {
+    const auto remote = remoteDescription();
+    if (!remote) return Error{"InvalidStateError: a candidate before any remote description"};
+    if (candidate.candidate.empty()) return std::nullopt;  // end of candidates
+    if (!candidate.sdpMid && !candidate.sdpMLineIndex) return Error{"TypeError: sdpMid and sdpMLineIndex are both null"};
+    if (!startsWith(candidate.candidate, "candidate:") || candidate.candidate.find(" typ ") == std::string::npos) {
+      return Error{"OperationError: the candidate does not parse"};
+    }
+    const Result<ParsedSdp> parsed = parseSdp(remote->sdp);
+    std::string ufrag = candidateUfrag(candidate.candidate);
+    if (ufrag.empty()) ufrag = parsed->ufrag;
+    // A candidate of an earlier ICE generation is dropped quietly, as browsers do.
+    if (ufrag != parsed->ufrag) return std::nullopt;
+    remoteCandidateUfrags_.insert(ufrag);
+    evaluateIce();
+    return std::nullopt;
+  }
+
+  void gather() {
+    // A real agent gathers once per ICE generation; the mock reports its candidates after
+    // every local description instead, standing in for the peer-reflexive discovery that
+    // lets browsers connect when the other side dropped candidates during glare.
+    const std::string mid = localSectionMid();
+    const std::string candidate = "candidate:1 1 udp 2122260223 127.0.0.1 " + std::to_string(port_) +
+                                  " typ host generation 0 ufrag " + localUfrag_;
+    for (const std::string& c : {candidate, std::string()}) {
+      post([this, mid, c] {
+        if (shared_->dropCandidates) return;
+        if (handlers_.onIceCandidate) handlers_.onIceCandidate(IceCandidateData{c, mid, 0});
+      }, latency());
+    }
+  }
+
+  std::string localSectionMid() const {
+    const auto local = localDescription();
+    if (!local) return "0";
+    const Result<ParsedSdp> parsed = parseSdp(local->sdp);
+    return parsed ? parsed->sections.front().mid : "0";
+  }
+
+  void reachStable() {
+    for (Transceiver& t : transceivers_) {
+      if (t.mid.empty()) continue;
+      t.negotiated = true;
+      t.negotiatedSending = t.senderTrack.has_value();
+    }
+    const std::string local = parseSdp(currentLocal_->sdp)->ufrag;
+    const std::string remote = parseSdp(currentRemote_->sdp)->ufrag;
+    if (local != activeLocalUfrag_ || remote != activeRemoteUfrag_) {
+      activeLocalUfrag_ = local;
+      activeRemoteUfrag_ = remote;
+      setIce(IceConnectionState::Checking);
+    }
+    if (!ufragToReplace_.empty() && activeLocalUfrag_ != ufragToReplace_) ufragToReplace_.clear();
+    evaluateIce();
+  }
+
+  void evaluateIce() {
+    if (closed_ || activeLocalUfrag_.empty()) return;
+    const std::pair pair{activeLocalUfrag_, activeRemoteUfrag_};
+    if (failedPair_ == pair) return setIce(IceConnectionState::Failed);
+    if (disconnectedPair_ == pair) return setIce(IceConnectionState::Disconnected);
+    setIce(remoteCandidateUfrags_.count(activeRemoteUfrag_) ? IceConnectionState::Connected : IceConnectionState::Checking);
+  }
+
+  void setSignaling(SignalingState state) {
+    if (state == signaling_) return;
+    signaling_ = state;
+    post([this, state] {
+      if (handlers_.onSignalingStateChange) handlers_.onSignalingStateChange(state);
+    });
+  }
+
+  void setIce(IceConnectionState state) {
+    if (state != ice_) {
+      ice_ = state;
+      post([this, state] {
+        if (handlers_.onIceConnectionStateChange) handlers_.onIceConnectionStateChange(state);
+      });
+    }
+    PeerConnectionState connection = PeerConnectionState::New;
+    switch (state) {
+      case IceConnectionState::New: connection = PeerConnectionState::New; break;
+      case IceConnectionState::Checking: connection = PeerConnectionState::Connecting; break;
+      case IceConnectionState::Connected:
+      case IceConnectionState::Completed: connection = PeerConnectionState::Connected; break;
+      case IceConnectionState::Disconnected: connection = PeerConnectionState::Disconnected; break;
+      case IceConnectionState::Failed: connection = PeerConnectionState::Failed; break;
+      case IceConnectionState::Closed: connection = PeerConnectionState::Closed; break;
+    }
+    // A restart after a failure stays failed in connectionState until it connects.
+    if (connection_ == PeerConnectionState::Failed && connection == PeerConnectionState::Connecting) return;
+    if (connection == connection_) return;
+    connection_ = connection;
+    post([this, connection] {
+      if (handlers_.onConnectionStateChange) handlers_.onConnectionStateChange(connection);
+    });
+  }
+
+  bool negotiationNeeded() const {
+    if (!ufragToReplace_.empty()) return true;
+    return std::any_of(transceivers_.begin(), transceivers_.end(), [](const Transceiver& t) {
+      if (t.mid.empty()) return t.senderTrack.has_value() || t.kind == "application";
+      return t.kind != "application" && t.senderTrack.has_value() != t.negotiatedSending;
+    });
+  }
+
+  void updateNegotiationNeeded() {
+    if (closed_ || signaling_ != SignalingState::Stable) return;
+    if (!negotiationNeeded()) {
+      negotiationNeededFired_ = false;
+      return;
+    }
+    if (negotiationNeededFired_) return;
+    negotiationNeededFired_ = true;
+    post([this] {
+      // Checked again at dispatch, as the spec does: an exchange may have begun since.
+      if (signaling_ != SignalingState::Stable || opRunning_ || !negotiationNeeded()) {
+        negotiationNeededFired_ = false;
+        return;
+      }
+      if (handlers_.onNegotiationNeeded) handlers_.onNegotiationNeeded();
+    });
+  }
+
+  std::shared_ptr<MockPeerBackend::Shared> shared_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Handlers handlers_;
+  std::mt19937_64 rng_;
+  std::uint16_t port_;
+  std::uint64_t sessionId_ = 0;
+  int sdpVersion_ = 0;
+  std::string localUfrag_;
+  std::string localPwd_;
+  std::string fingerprint_;
+
+  std::deque<std::function<void()>> ops_;
+  bool opRunning_ = false;
+  bool closed_ = false;
+
+  SignalingState signaling_ = SignalingState::Stable;
+  IceConnectionState ice_ = IceConnectionState::New;
+  PeerConnectionState connection_ = PeerConnectionState::New;
+  std::optional<Description> currentLocal_, pendingLocal_, currentRemote_, pendingRemote_;
+  std::vector<Transceiver> transceivers_;
+  std::set<std::string> announced_;
+  bool negotiationNeededFired_ = false;
+
+  std::string ufragToReplace_;  // set by restartIce() until new credentials are in use
+  std::string activeLocalUfrag_;  // of the descriptions ICE currently runs on
+  std::string activeRemoteUfrag_;
+  std::set<std::string> remoteCandidateUfrags_;
+  std::optional<std::pair<std::string, std::string>> failedPair_;
+  std::optional<std::pair<std::string, std::string>> disconnectedPair_;
+};
+
+MockPeerBackend::MockPeerBackend(Scheduler& scheduler) : MockPeerBackend(scheduler, Options{}) {}
+
+MockPeerBackend::MockPeerBackend(Scheduler& scheduler, Options options)
+    : shared_(std::make_shared<Shared>(scheduler, options)) {}
+
+MockPeerBackend::~MockPeerBackend() = default;
+
+std::unique_ptr<PeerConnection> MockPeerBackend::createPeerConnection(const std::vector<IceServer>&) {
+  return std::make_unique<MockPeerConnection>(shared_);
+}
+
+void MockPeerBackend::setLatency(Scheduler::Millis latency) { shared_->options.latency = latency; }
+void MockPeerBackend::setDropCandidates(bool drop) { shared_->dropCandidates = drop; }
+
+void MockPeerBackend::failIce() {
+  for (MockPeerConnection* c : std::vector(shared_->open)) c->failIce();
+}
+void MockPeerBackend::disconnectIce() {
+  for (MockPeerConnection* c : std::vector(shared_->open)) c->disconnectIce();
+}
+void MockPeerBackend::recoverIce() {
+  for (MockPeerConnection* c : std::vector(shared_->open)) c->recoverIce();
+}
+
+std::size_t MockPeerBackend::openConnections() const { return shared_->open.size(); }
+
+}  // namespace orbit

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "peer_backend.hpp"
+#include "scheduler.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace orbit {
+
+class MockPeerConnection;
+
+// A PeerBackend for native tests and bots: no media and no network, but well-formed SDP
+// and host candidates, the WebRTC signaling state machine with its errors, and a
+// connection that "connects" once both descriptions are applied and a remote candidate
+// has arrived. Every completion and event goes through the Scheduler after `latency`.
+//
+// Failures are injected on request, on every connection this backend has made that is
+// still open, so that the restart paths of the client core can be tested.
+class MockPeerBackend : public PeerBackend {
+ public:
+  struct Options {
+    Scheduler::Millis latency{5};
+    std::uint16_t firstPort = 50000;  // each connection's host candidate gets the next port
+  };
+
+  explicit MockPeerBackend(Scheduler& scheduler);
+  MockPeerBackend(Scheduler& scheduler, Options options);
+  ~MockPeerBackend() override;
+  MockPeerBackend(const MockPeerBackend&) = delete;
+  MockPeerBackend& operator=(const MockPeerBackend&) = delete;
+
+  std::unique_ptr<PeerConnection> createPeerConnection(const std::vector<IceServer>& iceServers) override;
+
+  void setLatency(Scheduler::Millis latency);
+  // Local candidates are gathered but never reported while this is on.
+  void setDropCandidates(bool drop);
+  // ICE fails on every open connection and stays failed until an ICE restart has changed
+  // the credentials on both ends.
+  void failIce();
+  // ICE goes disconnected until recoverIce() or an ICE restart.
+  void disconnectIce();
+  void recoverIce();
+
+  // How many connections are open (created, neither closed nor destroyed).
+  std::size_t openConnections() const;
+
+  struct Shared;
+
+ private:
+  std::shared_ptr<Shared> shared_;
+};
+
+}  // namespace orbit
