@@ -1,0 +1,128 @@
+#pragma once
+
+#include "ids.hpp"
+#include "media_backend.hpp"
+#include "message.hpp"
+#include "payloads.hpp"
+#include "peer_backend.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orbit {
+
+// The connection to one remote peer. Negotiates by the W3C perfect negotiation pattern:
+// the side whose id is smaller is polite and rolls back its own offer on glare, the other
+// ignores the colliding offer. Trickles candidates, restarts ICE when it fails or stays
+// disconnected, and polls stats for the UI.
+class VideoPeer {
+ public:
+  struct Options {
+    // How long `disconnected` may last before an ICE restart; it often recovers alone.
+    Scheduler::Millis disconnectedGrace{5000};
+    Scheduler::Millis statsInterval{1000};
+  };
+
+  struct Handlers {
+    // offer, answer and icecandidate to the peer; `receiver` is the peer's id.
+    std::function<void(const Message& message)> send;
+    // States, remote tracks or stats changed.
+    std::function<void()> onChange;
+    // A failed operation or a message that does not fit; the peer carries on.
+    std::function<void(std::string_view problem)> onProblem;
+  };
+
+  VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
+            const std::vector<IceServer>& iceServers, Handlers handlers);
+  VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
+            const std::vector<IceServer>& iceServers, Handlers handlers, Options options);
+  ~VideoPeer();
+  // Callbacks capture `this`.
+  VideoPeer(const VideoPeer&) = delete;
+  VideoPeer& operator=(const VideoPeer&) = delete;
+
+  // Sends an offer unless an exchange is already under way. Both sides may call it at
+  // the same instant: that is the glare perfect negotiation resolves.
+  void negotiate();
+  // An offer, answer, icecandidate or bye from the peer.
+  void handle(const Message& message);
+
+  std::optional<Error> addTrack(const LocalTrack& track);
+  void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
+  std::optional<Error> removeTrack(const LocalTrack& track);
+
+  // Final: cancels the timers and closes the connection. Sends nothing.
+  void close();
+
+  const ClientId& peerId() const { return peer_; }
+  bool polite() const { return polite_; }
+  bool closed() const { return closed_; }
+  PeerConnectionState connectionState() const;
+  IceConnectionState iceConnectionState() const;
+  SignalingState signalingState() const;
+  std::optional<Description> localDescription() const;
+  const std::vector<RemoteTrack>& remoteTracks() const { return remoteTracks_; }
+  // The last stats poll, if one has completed.
+  const std::optional<PeerStats>& stats() const { return stats_; }
+
+  // Counters for tests and diagnostics.
+  std::size_t pendingCandidates() const { return pendingCandidates_.size(); }
+  int rollbacks() const { return rollbacks_; }
+  int ignoredOffers() const { return ignoredOffers_; }
+  int iceRestarts() const { return iceRestarts_; }
+
+ private:
+  void handleDescription(Description description);
+  void handleCandidate(IceCandidateData candidate);
+  void addCandidate(IceCandidateData candidate);
+  void sendLocalDescription();
+  void handleIceState(IceConnectionState state);
+  void restartIce();
+  void cancelGrace();
+  void scheduleStats();
+  void changed();
+  void problem(std::string text);
+
+  // Wraps a callback so that it does nothing once this VideoPeer is gone or closed.
+  template <class F>
+  auto guarded(F f) {
+    return [alive = std::weak_ptr<int>(alive_), this, f = std::move(f)](auto&&... args) mutable {
+      if (alive.expired() || closed_) return;
+      f(std::forward<decltype(args)>(args)...);
+    };
+  }
+
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  ClientId self_;
+  ClientId peer_;
+  bool polite_;
+  Scheduler& scheduler_;
+  Handlers handlers_;
+  Options options_;
+  bool closed_ = false;
+
+  bool makingOffer_ = false;
+  bool ignoreOffer_ = false;
+  bool settingRemoteAnswerPending_ = false;
+  std::vector<IceCandidateData> pendingCandidates_;
+
+  Scheduler::TimerId graceTimer_ = 0;
+  Scheduler::TimerId statsTimer_ = 0;
+
+  std::vector<RemoteTrack> remoteTracks_;
+  std::optional<PeerStats> stats_;
+  int rollbacks_ = 0;
+  int ignoredOffers_ = 0;
+  int iceRestarts_ = 0;
+
+  std::unique_ptr<PeerConnection> pc_;
+};
+
+}  // namespace orbit
