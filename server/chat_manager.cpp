@@ -19,8 +19,6 @@ std::string shorten(std::string_view s, std::size_t max = 64) {
   return std::string(s.substr(0, max)) + "...";
 }
 
-long long seconds(Duration d) { return std::chrono::duration_cast<std::chrono::seconds>(d).count(); }
-
 // "0.8 s", "61.0 s": heartbeats in tests run in fractions of a second.
 std::string secondsText(Duration d) {
   char buf[32];
@@ -342,7 +340,7 @@ void ChatManager::tick(TimePoint now) {
   for (auto it = rooms_.begin(); it != rooms_.end();) {
     const ChatRoom& r = *it->second;
     if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
-      log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", seconds(now - r.emptySince()), " s");
+      log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", secondsText(now - r.emptySince()));
       it = rooms_.erase(it);
     } else {
       ++it;
