@@ -1,40 +1,119 @@
 #pragma once
 
 #include "ids.hpp"
+#include "media_backend.hpp"
 #include "message.hpp"
 #include "payloads.hpp"
+#include "peer_backend.hpp"
 #include "scheduler.hpp"
 #include "signaler.hpp"
 #include "transport.hpp"
+#include "video_peer.hpp"
 
+#include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace orbit {
 
-// The client's side of one room: joins it through the Signaler, learns its own id and
-// who else is there, and joins again on its own after the Signaler reconnects (the server
-// gives the new connection a new id). Peer connections (VideoPeer) will hang off it.
+// One line of the chat log.
+struct ChatEntry {
+  std::string fromId;    // the sender's client id, as the server stamped it
+  std::string fromName;  // the name the room knew the sender by, else the `from` it wrote
+  std::string toId;      // empty for the whole room, else the one receiver
+  std::string text;
+  std::int64_t time = 0;  // ms since the epoch, as the sender stamped it
+  bool self = false;      // we sent it
+};
+
+// What the UI (or a bot) is told about as it happens. Everything is also in the Manager's
+// state; events say what changed.
+struct ManagerEvent {
+  enum class Kind {
+    Joined,      // the room was joined (again, after a reconnect): `peer` is our new id
+    PeerJoined,  // someone came in: `peer`, `name`
+    PeerLeft,    // someone left: `peer`, `name`
+    PeerState,   // a peer connection changed state: `peer`, `name`, `state`
+    Text,        // a chat line arrived from someone else: `peer`, `name`, `text`
+    MediaError,  // a camera, microphone or screen could not be had or went away: `text`
+    Problem,     // anything else that went wrong and did not stop the client: `text`
+  };
+  Kind kind = Kind::Problem;
+  std::string peer;
+  std::string name;
+  std::string text;
+  PeerConnectionState state = PeerConnectionState::New;
+};
+
+std::string_view toString(ManagerEvent::Kind kind);
+
+// The client's side of one room. Joins it through the Signaler and again on its own after
+// every reconnect (the server gives the new connection a new id); keeps one VideoPeer per
+// other member, reconciled with every room-info, and routes their offer, answer,
+// icecandidate and bye; owns the local tracks and applies them to every peer; keeps the
+// chat log; tells the UI what happened.
+//
+// Peers outlive a lost signaling connection (media flows peer to peer), until the next
+// connection's room-info: ids change with a reconnect, so the mesh is rebuilt then.
 class Manager {
  public:
   // How long the server gets to answer get-room-info and get-ice-servers.
   static constexpr Signaler::Millis kRequestTimeout{10000};
+  // Chat lines kept; older ones are forgotten.
+  static constexpr std::size_t kMaxChatEntries = 500;
+  // Signaling messages from peers held while the room is not ready for them yet.
+  static constexpr std::size_t kMaxEarlyMessages = 512;
 
-  Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler,
-          Signaler::Options options = Signaler::Options{});
+  struct Options {
+    Signaler::Options signaler;
+    VideoPeer::Options peer;
+    // Milliseconds since the epoch, for chat lines; the system clock by default.
+    std::function<std::int64_t()> wallClock;
+  };
+
+  Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers, MediaBackend& media);
+  Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers, MediaBackend& media,
+          Options options);
+  ~Manager();
   Manager(const Manager&) = delete;
   Manager& operator=(const Manager&) = delete;
 
   // Called after anything a view shows has changed.
   void setOnChange(std::function<void()> onChange);
+  void setOnEvent(std::function<void(const ManagerEvent& event)> onEvent);
 
-  // Opens the room's WebSocket; once it is open, asks for our id and the room's members and
-  // announces `username` when it is not empty.
+  // Opens the room's WebSocket; once it is open, asks for our id, the ICE servers and the
+  // room's members, and announces `username` when it is not empty.
   void join(std::string_view url, RoomId room, std::string username);
+  // Says bye to every peer and to the server, closes every connection, stops the local
+  // tracks. Final for this join.
+  void leave();
+
+  // Asks for the camera and microphone and sends them to every peer, present and future.
+  // When both were asked for and the request fails, each is tried on its own, so a denied
+  // camera still leaves the microphone. Failures become MediaError events; the call goes
+  // on receive-only.
+  void startMedia(const MediaConstraints& constraints);
+  // Mute sends silence and camera-off black frames: the tracks stay, nothing renegotiates.
+  void setMuted(bool muted);
+  void setCameraEnabled(bool enabled);
+  // Swaps the microphone or camera for another device on every peer, without renegotiating.
+  void switchDevice(TrackKind kind, std::string deviceId);
+  // The screen replaces the camera on every peer until stopScreenShare() or until the
+  // browser ends the share.
+  void startScreenShare();
+  void stopScreenShare();
+
+  // To the room when `to` is empty, else to that one member. Room lines enter the log when
+  // the server echoes them back (the echo is the delivery receipt), direct ones at once.
+  std::optional<Error> sendText(std::string_view text, std::string_view to = {});
 
   const Signaler& signaler() const { return signaler_; }
   Signaler& signaler() { return signaler_; }
@@ -48,32 +127,119 @@ class Manager {
   const std::vector<IceServer>& iceServers() const { return iceServers_; }
   // Times the room was joined: 1 after the first join, +1 for every rejoin after a reconnect.
   unsigned joins() const { return joinedSession_; }
-  // The last `error` the server sent, or the last frame that did not decode.
+  // The last problem: an `error` from the server, a frame that did not decode, a peer's.
   const std::string& lastProblem() const { return lastProblem_; }
+  const std::deque<ChatEntry>& chat() const { return chat_; }
+
+  // The peers there are connections for, by id.
+  std::vector<ClientId> peerIds() const;
+  // Nothing when there is no connection to `id`.
+  const VideoPeer* peer(const ClientId& id) const;
+  // The member's name in the last room-info, else "".
+  std::string nameOf(std::string_view id) const;
+  // Listed in the last room-info (ourselves included).
+  bool isMember(std::string_view id) const;
+
+  const std::optional<LocalTrack>& microphone() const { return microphone_; }
+  const std::optional<LocalTrack>& camera() const { return camera_; }
+  const std::optional<LocalTrack>& screen() const { return screen_; }
+  bool muted() const { return muted_; }
+  bool cameraEnabled() const { return cameraEnabled_; }
+  // Why the last capture failed, until one succeeds.
+  const std::string& mediaError() const { return mediaError_; }
 
   // Everything above as plain JSON, for whoever embeds the client:
   // {"self":{"id","name"},"room","connection","reason","close":{"code","reason"},"error",
-  //  "reconnect":{"attempts","pending"},"joins","peers":[{"id","name"}],
+  //  "reconnect":{"attempts","pending"},"joins",
+  //  "peers":[{"id","name","connection","ice","signaling","polite","audio","video":{"width","height"},
+  //            "stats":{...}}],
+  //  "messages":[{"from","fromId","to","text","time","self"}],
+  //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
   //  "roomInfo":<the last room-info data as received>,"problem"}
   Json snapshot() const;
 
  private:
+  struct PeerEntry {
+    std::unique_ptr<VideoPeer> peer;
+    unsigned session = 0;  // the Signaler's session it was made on
+    PeerConnectionState reported = PeerConnectionState::New;
+    std::string name;  // as the last room-info had it
+  };
+
   void handleStateChange();
   void rejoin();
   void handleMessage(const Message& message);
+  void handleRoomInfo(RoomInfoData info, Json json);
+  void announceJoin();
+  void handleText(const Message& message);
+  void handlePeerMessage(const Message& message);
+  bool ready() const;
+  void becomeReady();
+  void reconcile();
+  VideoPeer* createPeer(const std::string& id);
+  void closePeer(const std::string& id, bool sayBye);
+  void peerChanged(const std::string& id);
+  void addTracksTo(VideoPeer& peer);
+  void replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement);
+  void addToPeers(const LocalTrack& track);
+  void removeFromPeers(const LocalTrack& track);
+  void takeTracks(std::vector<LocalTrack> tracks);
+  void requestMedia(const MediaConstraints& constraints, bool splitOnFailure);
+  void handleTrackEnded(const LocalTrack& track);
+  void stopTrack(std::optional<LocalTrack>& track);
+  void mediaFailed(std::string what);
+  void addChat(ChatEntry entry);
   void report(std::string_view problem);
+  void emit(ManagerEvent event);
   void send(const Message& message);
   void sendToServer(MessageType type, std::optional<Json> data = std::nullopt);
   void changed();
 
+  // Wraps a callback so that it does nothing once this Manager is gone.
+  template <class F>
+  auto guarded(F f) {
+    return [alive = std::weak_ptr<int>(alive_), f = std::move(f)](auto&&... args) mutable {
+      if (alive.expired()) return;
+      f(std::forward<decltype(args)>(args)...);
+    };
+  }
+
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Scheduler& scheduler_;
+  PeerBackend& peerBackend_;
+  MediaBackend& media_;
+  Options options_;
   std::function<void()> onChange_;
+  std::function<void(const ManagerEvent&)> onEvent_;
+
   RoomId room_;
   std::string username_;
+  bool left_ = false;
   unsigned joinedSession_ = 0;  // the Signaler's session we last joined on
+  bool iceServersKnown_ = false;  // on this session
+  bool rosterSeen_ = false;       // a room-info has arrived on this session
+  bool joinAnnounced_ = false;    // the Joined event of this session went out
+  // Members told about (or there when we came), with the name they were told under.
+  std::map<std::string, std::string> announced_;
   std::optional<RoomInfoData> roomInfo_;
   std::vector<IceServer> iceServers_;
   Json roomInfoJson_;
   std::string lastProblem_;
+
+  std::map<std::string, PeerEntry> peers_;
+  // Members that said bye to us but are still in the room: no new connection to them
+  // until they offer one.
+  std::set<std::string> hungUp_;
+  std::vector<Message> early_;
+
+  std::optional<LocalTrack> microphone_;
+  std::optional<LocalTrack> camera_;
+  std::optional<LocalTrack> screen_;
+  bool muted_ = false;
+  bool cameraEnabled_ = true;
+  std::string mediaError_;
+
+  std::deque<ChatEntry> chat_;
   // Declared last so it is destroyed first: its handlers point into this object.
   Signaler signaler_;
 };

@@ -5,6 +5,8 @@
 #include "beast_transport.hpp"
 #include "codec.hpp"
 #include "manager.hpp"
+#include "mock_media_backend.hpp"
+#include "mock_peer_backend.hpp"
 #include "payloads.hpp"
 #include "server_process.hpp"
 #include "signaler.hpp"
@@ -214,7 +216,9 @@ TEST_CASE("a manager reconnects on its own after the server restarts, with a new
   Signaler::Options options;
   options.firstBackoff = 100ms;
   options.maxBackoff = 1000ms;
-  Manager manager(std::make_unique<BeastTransport>(io), scheduler, options);
+  MockPeerBackend peers(scheduler);
+  MockMediaBackend media(scheduler);
+  Manager manager(std::make_unique<BeastTransport>(io), scheduler, peers, media, Manager::Options{options, {}, {}});
   manager.join(wsUrl(*server, "phoenix"), RoomId("phoenix"), "Ann");
 
   const auto joinedAs = [&](const ClientId& notId) {

@@ -4,6 +4,9 @@
 #include "fake_transport.hpp"
 #include "manager.hpp"
 #include "manual_scheduler.hpp"
+#include "mock_media_backend.hpp"
+#include "mock_peer_backend.hpp"
+#include "server_frames.hpp"
 #include "signaler.hpp"
 
 #include <catch2/catch.hpp>
@@ -20,22 +23,6 @@ namespace {
 
 const std::string kIdA = "0123456789abcdef0123456789abcdef";
 const std::string kIdB = "fedcba9876543210fedcba9876543210";
-
-std::string fromServer(const std::string& type, const std::string& receiver, const std::string& dataJson = "") {
-  std::string frame = R"({"sender":"ground control","receiver":")" + receiver + R"(","type":")" + type + '"';
-  if (!dataJson.empty()) frame += R"(,"data":)" + dataJson;
-  return frame + "}";
-}
-
-std::string roomInfo(const std::string& id, const std::string& name) {
-  return R"({"room_id":"r","clients":[{"id":")" + id + R"(","username":")" + name + R"("}]})";
-}
-
-Message decoded(const std::string& frame) {
-  auto message = decode(frame);
-  REQUIRE(message.ok());
-  return *message;
-}
 
 Message textTo(const std::string& receiver, const std::string& text) {
   Message message;
@@ -373,7 +360,9 @@ TEST_CASE("after a reconnect the manager joins again with a new id", "[signaler]
   ManualScheduler clock;
   Signaler::Options options;
   options.random = [] { return 0.5; };
-  Manager manager(std::make_unique<FakeTransport>(probe), clock, options);
+  MockPeerBackend peers(clock);
+  MockMediaBackend media(clock);
+  Manager manager(std::make_unique<FakeTransport>(probe), clock, peers, media, Manager::Options{options, {}, {}});
   manager.join("ws://server/room/r/ws", RoomId("r"), "Ann");
 
   const auto typesSent = [&](std::size_t from) {

@@ -1,0 +1,431 @@
+// The Manager over a FakeTransport (the test plays the server), a mock peer backend and mock
+// media on a manual clock: peers follow room-info, signaling reaches the right peer, local
+// tracks reach every peer, the chat log, reconnects and leaving.
+#include "fake_transport.hpp"
+#include "manager.hpp"
+#include "manual_scheduler.hpp"
+#include "mock_media_backend.hpp"
+#include "mock_peer_backend.hpp"
+#include "server_frames.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace orbit;
+using namespace orbit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// PROTOCOL.md: the smaller id is polite. Ours sits in the middle so both roles are covered.
+const std::string kSelf = std::string(32, '5');
+const std::string kX = std::string(32, '1');
+const std::string kY = std::string(32, '9');
+const std::string kZ = std::string(32, 'c');
+const std::string kW = std::string(32, 'e');
+
+const std::map<std::string, std::string> kNames{{kSelf, "Me"}, {kX, "Xena"}, {kY, "Yuri"}, {kZ, "Zoe"}, {kW, "Walt"}};
+
+// A remote member the test keeps: a VideoPeer on its own mock backend, wired to the Manager
+// through the fake server.
+struct Remote {
+  std::unique_ptr<VideoPeer> peer;
+  std::vector<std::string> problems;
+};
+
+struct Rig {
+  Rig() {
+    manager.setOnEvent([this](const ManagerEvent& event) {
+      std::string line = std::string(toString(event.kind)) + " " + event.name;
+      if (event.kind == ManagerEvent::Kind::PeerState) line += " " + std::string(toString(event.state));
+      if (event.kind == ManagerEvent::Kind::Text || event.kind == ManagerEvent::Kind::MediaError) line += " " + event.text;
+      events.push_back(line);
+    });
+  }
+
+  // Connects and plays the server's side of the join: pong with `id`, ICE servers, room-info.
+  void join(const std::string& id, const std::vector<std::string>& members, bool iceServers = true) {
+    manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
+    probe->injectOpen();
+    probe->injectText(fromServer("pong", id));
+    if (iceServers) probe->injectText(fromServer("ice-servers", id, "[]"));
+    setRoom(id, members);
+  }
+
+  void setRoom(const std::string& self, const std::vector<std::string>& members) {
+    std::vector<std::pair<std::string, std::string>> clients;
+    for (const std::string& m : members) clients.emplace_back(m, kNames.at(m));
+    probe->injectText(fromServer("room-info", self, roomInfo(clients)));
+  }
+
+  // The frames the Manager has sent since `from`, decoded.
+  std::vector<Message> sentSince(std::size_t from) const {
+    std::vector<Message> out;
+    for (std::size_t i = from; i < probe->sent.size(); ++i) out.push_back(decoded(probe->sent[i]));
+    return out;
+  }
+
+  std::size_t count(MessageType type, const std::string& receiver, std::size_t from = 0) const {
+    std::size_t n = 0;
+    for (const Message& m : sentSince(from)) n += m.type == type && m.receiver == receiver;
+    return n;
+  }
+
+  std::set<std::string> peerIds() const {
+    std::set<std::string> ids;
+    for (const ClientId& id : manager.peerIds()) ids.insert(id.str());
+    return ids;
+  }
+
+  // A remote member that answers the Manager for real.
+  Remote& addRemote(const std::string& id) {
+    Remote& remote = remotes[id];
+    VideoPeer::Handlers h;
+    h.send = [this, id](const Message& message) {
+      // Through the server: stamped with the sender, after a moment.
+      const std::string frame = fromPeer(id, message.receiver, message.type, message.data.value_or(nullptr));
+      clock.after(5ms, [this, frame] {
+        if (probe->open) probe->injectText(frame);
+      });
+    };
+    h.onProblem = [&remote](std::string_view problem) { remote.problems.emplace_back(problem); };
+    remote.peer = std::make_unique<VideoPeer>(ClientId(id), ClientId(selfId), remoteBackend, clock,
+                                              std::vector<IceServer>{}, std::move(h));
+    return remote;
+  }
+
+  // Delivers what the Manager sent to remote members since the last call, as the server would.
+  void pump(std::chrono::milliseconds span = 2000ms) {
+    const auto end = clock.now() + span;
+    while (clock.now() < end) {
+      for (; delivered < probe->sent.size(); ++delivered) {
+        Message message = decoded(probe->sent[delivered]);
+        const auto it = remotes.find(message.receiver);
+        if (it == remotes.end() || !it->second.peer) continue;
+        message.sender = selfId;
+        it->second.peer->handle(message);
+      }
+      clock.advance(10ms);
+    }
+  }
+
+  bool connectedTo(const std::string& id) const {
+    const VideoPeer* peer = manager.peer(ClientId(id));
+    return peer && peer->connectionState() == PeerConnectionState::Connected;
+  }
+
+  bool sawEvent(const std::string& line) const { return std::find(events.begin(), events.end(), line) != events.end(); }
+
+  std::shared_ptr<FakeTransport::Probe> probe = std::make_shared<FakeTransport::Probe>();
+  ManualScheduler clock;
+  MockPeerBackend peers{clock};
+  MockPeerBackend remoteBackend{clock};
+  MockMediaBackend media{clock};
+  std::string selfId = kSelf;
+  std::map<std::string, Remote> remotes;
+  std::size_t delivered = 0;
+  std::vector<std::string> events;
+  Manager manager{std::make_unique<FakeTransport>(probe), clock, peers, media,
+                  Manager::Options{{.random = [] { return 0.5; }}, {}, [] { return std::int64_t{1700000000000}; }}};
+};
+
+bool sdpHas(const Message& offer, const std::string& line) {
+  return offer.data && offer.data->contains("sdp") && (*offer.data)["sdp"].get<std::string>().find(line) != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose theirs", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.clock.advance(200ms);
+  CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
+  CHECK(rig.peers.openConnections() == 2);
+  // Both get an offer carrying our microphone and camera.
+  for (const std::string& id : {kX, kY}) {
+    const auto sent = rig.sentSince(0);
+    const auto offer = std::find_if(sent.begin(), sent.end(),
+                                    [&](const Message& m) { return m.type == MessageType::Offer && m.receiver == id; });
+    REQUIRE(offer != sent.end());
+    CHECK(sdpHas(*offer, "m=audio"));
+    CHECK(sdpHas(*offer, "m=video"));
+  }
+  CHECK(rig.manager.peer(ClientId(kX))->polite() == false);  // our id is larger than X's
+  CHECK(rig.manager.peer(ClientId(kY))->polite() == true);
+  CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // the room as it was is not news
+
+  rig.setRoom(kSelf, {kSelf, kY, kZ});
+  rig.clock.advance(200ms);
+  CHECK(rig.peerIds() == std::set<std::string>{kY, kZ});
+  CHECK(rig.peers.openConnections() == 2);
+  CHECK(rig.sawEvent("peer-left Xena"));
+  CHECK(rig.sawEvent("peer-joined Zoe"));
+  CHECK(rig.count(MessageType::Offer, kZ) == 1);
+  // Yuri's connection was kept, not remade: one offer only.
+  CHECK(rig.count(MessageType::Offer, kY) == 1);
+}
+
+TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf});
+  std::mt19937 rng(42);
+  const std::vector<std::string> others{kX, kY, kZ, kW};
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> members{kSelf};
+    std::set<std::string> expected;
+    for (const std::string& id : others) {
+      if (rng() % 2) {
+        members.push_back(id);
+        expected.insert(id);
+      }
+    }
+    std::shuffle(members.begin(), members.end(), rng);
+    rig.setRoom(kSelf, members);
+    // Sometimes the next room-info comes before anything has settled.
+    if (rng() % 3 == 0) rig.clock.advance(std::chrono::milliseconds(rng() % 30));
+    INFO("round " << round);
+    REQUIRE(rig.peerIds() == expected);
+    REQUIRE(rig.peers.openConnections() == expected.size());
+  }
+  rig.setRoom(kSelf, {kSelf});
+  rig.clock.advance(1000ms);
+  CHECK(rig.peerIds().empty());
+  CHECK(rig.peers.openConnections() == 0);
+  INFO(rig.manager.lastProblem());
+  CHECK(rig.manager.lastProblem().empty());
+}
+
+TEST_CASE("offer, answer and icecandidate reach the peer they come from, and both connect", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX, kY});
+  // Both remotes add tracks too, so both sides offer at once: glare, with us polite to Y
+  // and impolite to X.
+  for (const std::string& id : {kX, kY}) {
+    Remote& remote = rig.addRemote(id);
+    REQUIRE_FALSE(remote.peer->addTrack(LocalTrack{100, TrackKind::Audio, "remote mic"}));
+    REQUIRE_FALSE(remote.peer->addTrack(LocalTrack{101, TrackKind::Video, "remote camera"}));
+  }
+  rig.pump();
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.connectedTo(kY));
+  CHECK(rig.remotes[kX].peer->connectionState() == PeerConnectionState::Connected);
+  CHECK(rig.remotes[kY].peer->connectionState() == PeerConnectionState::Connected);
+  CHECK(rig.manager.peer(ClientId(kX))->remoteTracks().size() == 2);
+  CHECK(rig.sawEvent("peer-state Xena connected"));
+  CHECK(rig.sawEvent("peer-state Yuri connected"));
+  INFO(rig.manager.lastProblem());
+  CHECK(rig.manager.lastProblem().empty());
+  CHECK(rig.remotes[kX].problems.empty());
+
+  const Json snapshot = rig.manager.snapshot();
+  REQUIRE(snapshot["peers"].size() == 2);
+  CHECK(snapshot["peers"][0]["name"] == "Xena");
+  CHECK(snapshot["peers"][0]["connection"] == "connected");
+  CHECK(snapshot["peers"][0]["audio"] == true);
+  CHECK(snapshot["peers"][0]["video"]["received"] == true);
+
+  SECTION("a candidate from someone not in the room is dropped without a connection") {
+    rig.probe->injectText(fromPeer(kW, kSelf, MessageType::IceCandidate,
+                                   toJson(IceCandidateData{"candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0})));
+    rig.clock.advance(100ms);
+    CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
+  }
+
+  SECTION("a bye closes that connection only; the member may call again with an offer") {
+    rig.remotes[kX].peer->close();
+    rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Bye, nullptr));
+    rig.clock.advance(100ms);
+    CHECK(rig.peerIds() == std::set<std::string>{kY});
+    CHECK(rig.peers.openConnections() == 1);
+    CHECK(rig.sawEvent("peer-state Xena closed"));
+    CHECK(rig.connectedTo(kY));
+    // Still a member: the next room-info does not call it back.
+    rig.setRoom(kSelf, {kSelf, kX, kY, kZ});
+    rig.clock.advance(100ms);
+    CHECK(rig.peerIds() == std::set<std::string>{kY, kZ});
+    CHECK(rig.manager.snapshot()["peers"][0]["connection"] == "closed");
+
+    Remote& again = rig.addRemote(kX);
+    REQUIRE_FALSE(again.peer->addTrack(LocalTrack{102, TrackKind::Audio, "remote mic"}));
+    rig.pump();
+    CHECK(rig.connectedTo(kX));
+  }
+}
+
+TEST_CASE("an offer that overtakes our ICE servers waits for them", "[manager]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX}, /*iceServers=*/false);
+  Remote& remote = rig.addRemote(kX);
+  REQUIRE_FALSE(remote.peer->addTrack(LocalTrack{100, TrackKind::Audio, "remote mic"}));
+  rig.clock.advance(200ms);  // X's offer has arrived
+  CHECK(rig.peerIds().empty());
+  rig.probe->injectText(fromServer("ice-servers", kSelf, R"([{"urls":["stun:stun.example.org:3478"]}])"));
+  rig.pump();
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.count(MessageType::Answer, kX) == 1);
+}
+
+TEST_CASE("after a reconnect the mesh is rebuilt on the new ids", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX});
+  rig.addRemote(kX);
+  rig.pump();
+  REQUIRE(rig.connectedTo(kX));
+
+  rig.probe->injectClose(1006);
+  rig.clock.advance(100ms);
+  // Media does not go through the server: the connection lives on meanwhile.
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.manager.snapshot()["peers"][0]["name"] == "Xena");
+
+  // We are back as W. Y came in meanwhile as Z; X kept its connection to the server and its
+  // id, and calls the new us afresh, as every member does for a newcomer.
+  rig.clock.advance(1000ms);
+  rig.selfId = kW;
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", kW));
+  rig.probe->injectText(fromServer("ice-servers", kW, "[]"));
+  rig.setRoom(kW, {kX, kZ, kW});
+  CHECK(rig.peerIds() == std::set<std::string>{kX, kZ});
+  CHECK(rig.peers.openConnections() == 2);  // the old connection to X is gone
+  rig.addRemote(kX);
+  rig.addRemote(kZ);
+  rig.pump();
+  for (const std::string& id : {kX, kZ}) {
+    INFO(id);
+    CHECK(rig.connectedTo(id));
+    CHECK(rig.remotes[id].peer->connectionState() == PeerConnectionState::Connected);
+  }
+  CHECK(rig.manager.joins() == 2);
+  CHECK(rig.sawEvent("joined Me"));
+}
+
+TEST_CASE("the chat log keeps room and direct lines with time and sender name", "[manager]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX, kY});
+
+  REQUIRE_FALSE(rig.manager.sendText("hello room"));
+  const Message sent = rig.sentSince(0).back();
+  CHECK(sent.receiver == "room");
+  CHECK((*sent.data)["from"] == "Me");
+  CHECK((*sent.data)["time"] == 1700000000000);
+  CHECK(rig.manager.chat().empty());  // the echo is the receipt
+  rig.probe->injectText(encode(Message{kSelf, "room", MessageType::Text, sent.data}));
+  REQUIRE(rig.manager.chat().size() == 1);
+  CHECK(rig.manager.chat()[0].self);
+  CHECK(rig.manager.chat()[0].fromName == "Me");
+
+  REQUIRE_FALSE(rig.manager.sendText("just you", kY));
+  REQUIRE(rig.manager.chat().size() == 2);
+  CHECK(rig.manager.chat()[1].toId == kY);
+  CHECK(rig.sentSince(0).back().receiver == kY);
+
+  // The roster's name wins over whatever the sender wrote in `from`.
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Impostor", 1700000001000, "psst"})));
+  REQUIRE(rig.manager.chat().size() == 3);
+  CHECK(rig.manager.chat()[2].fromName == "Xena");
+  CHECK(rig.manager.chat()[2].toId == kSelf);
+  CHECK(rig.manager.chat()[2].time == 1700000001000);
+  CHECK(rig.sawEvent("text Xena psst"));
+
+  const Json messages = rig.manager.snapshot()["messages"];
+  REQUIRE(messages.size() == 3);
+  CHECK(messages[2] == Json{{"from", "Xena"}, {"fromId", kX}, {"to", kSelf}, {"text", "psst"},
+                            {"time", 1700000001000}, {"self", false}});
+
+  CHECK(rig.manager.sendText(""));
+  CHECK(rig.manager.sendText(std::string(kMaxTextChars + 1, 'a'))->message.find("longer than 4096") != std::string::npos);
+  CHECK(rig.manager.sendText("to nobody", kZ));
+  CHECK(rig.manager.chat().size() == 3);
+}
+
+TEST_CASE("a refused camera leaves the microphone, and the call goes on", "[manager][media]") {
+  Rig rig;
+  rig.media.refuse(TrackKind::Video, "NotAllowedError: Permission denied");
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX});
+  rig.addRemote(kX);
+  rig.pump();
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.manager.microphone().has_value());
+  CHECK_FALSE(rig.manager.camera().has_value());
+  CHECK(rig.sawEvent("media-error  could not use the camera: NotAllowedError: Permission denied"));
+  CHECK(rig.manager.snapshot()["media"]["error"] == "could not use the camera: NotAllowedError: Permission denied");
+  const auto sent = rig.sentSince(0);
+  const auto offer = std::find_if(sent.begin(), sent.end(), [](const Message& m) { return m.type == MessageType::Offer; });
+  REQUIRE(offer != sent.end());
+  CHECK(sdpHas(*offer, "m=audio"));
+  CHECK_FALSE(sdpHas(*offer, "m=video"));
+}
+
+TEST_CASE("mute, camera off, device switch and screen share reach every peer without renegotiating", "[manager][media]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.addRemote(kX);
+  rig.addRemote(kY);
+  rig.pump();
+  REQUIRE(rig.connectedTo(kX));
+  REQUIRE(rig.connectedTo(kY));
+  const LocalTrack mic = *rig.manager.microphone();
+  const LocalTrack camera = *rig.manager.camera();
+  const std::size_t offersBefore = rig.count(MessageType::Offer, kX) + rig.count(MessageType::Offer, kY);
+
+  rig.manager.setMuted(true);
+  rig.manager.setCameraEnabled(false);
+  CHECK_FALSE(rig.media.enabled(mic.id));
+  CHECK_FALSE(rig.media.enabled(camera.id));
+  rig.manager.setMuted(false);
+  CHECK(rig.media.enabled(mic.id));
+
+  rig.manager.switchDevice(TrackKind::Video, "cam-2");
+  rig.pump(200ms);
+  REQUIRE(rig.manager.camera().has_value());
+  CHECK(rig.manager.camera()->label == "Mock camera cam-2");
+  CHECK_FALSE(rig.media.live(camera.id));  // the old camera is released
+  CHECK_FALSE(rig.media.enabled(rig.manager.camera()->id));  // still off, as the user left it
+
+  rig.manager.startScreenShare();
+  rig.pump(200ms);
+  REQUIRE(rig.manager.screen().has_value());
+  const LocalTrack screen = *rig.manager.screen();
+  // The browser's own "stop sharing" ends the track: the camera comes back.
+  rig.media.end(screen);
+  rig.pump(200ms);
+  CHECK_FALSE(rig.manager.screen().has_value());
+
+  CHECK(rig.count(MessageType::Offer, kX) + rig.count(MessageType::Offer, kY) == offersBefore);
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.connectedTo(kY));
+  INFO(rig.manager.lastProblem());
+  CHECK(rig.manager.lastProblem().empty());
+}
+
+TEST_CASE("leaving says bye to every peer and to the server, and lets the devices go", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.addRemote(kX);
+  rig.addRemote(kY);
+  rig.pump();
+  const std::size_t before = rig.probe->sent.size();
+  rig.manager.leave();
+  CHECK(rig.count(MessageType::Bye, kX, before) == 1);
+  CHECK(rig.count(MessageType::Bye, kY, before) == 1);
+  CHECK(rig.count(MessageType::Bye, "ground control", before) == 1);
+  CHECK(rig.probe->closeCalls == std::vector<std::uint16_t>{1000});
+  CHECK(rig.peers.openConnections() == 0);
+  CHECK(rig.media.liveTracks() == 0);
+  CHECK(rig.manager.sendText("anyone?"));
+}
