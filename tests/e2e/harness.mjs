@@ -29,14 +29,19 @@ const chromiumFlags = [
   '--allow-loopback-in-peer-connection',
 ];
 
+// The web build's folder: ORBIT_BUILD_WEB overrides build-web/.
+export const buildWebDir = process.env.ORBIT_BUILD_WEB ?? path.join(repoRoot, 'build-web');
+
 // Starts orbit-server on 127.0.0.1 and a port the system picks, and resolves once it prints
-// `listening <url>`. ORBIT_SERVER_BIN and ORBIT_WEB_ROOT override the default build folders.
-export async function startServer({ timeoutMs = 20000 } = {}) {
+// `listening <url>`. ORBIT_SERVER_BIN and ORBIT_WEB_ROOT override the default build folders;
+// `webRoot` serves another folder (a test page), which must hold `requiredFile`.
+export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = null, requiredFile = 'orbit.wasm' } = {}) {
   const bin = process.env.ORBIT_SERVER_BIN ?? path.join(repoRoot, 'build/server/orbit-server');
-  const webRoot = process.env.ORBIT_WEB_ROOT ?? path.join(repoRoot, 'build-web/web');
+  const webRoot = ownWebRoot ?? process.env.ORBIT_WEB_ROOT ?? path.join(repoRoot, 'build-web/web');
   if (!existsSync(bin)) throw new Error(`no orbit-server at ${bin}: build it, or set ORBIT_SERVER_BIN`);
-  if (!existsSync(path.join(webRoot, 'orbit.wasm'))) {
-    throw new Error(`no web client in ${webRoot}: build it (see emsdk-toolchain.cmake), or set ORBIT_WEB_ROOT`);
+  if (!existsSync(path.join(webRoot, requiredFile))) {
+    throw new Error(`no ${requiredFile} in ${webRoot}: build it (scripts/build.sh web)` +
+                    (ownWebRoot ? '' : ', or set ORBIT_WEB_ROOT'));
   }
 
   const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--web-root', webRoot], {
@@ -85,10 +90,13 @@ export async function startServer({ timeoutMs = 20000 } = {}) {
 }
 
 // Chromium with a temporary profile (playwright's launch makes a fresh one each time).
-export function launchBrowser() {
+// `fakeMediaUi: false` leaves out --use-fake-ui-for-media-stream, so camera and microphone
+// are asked for like on a real page, and `extraArgs` follow the usual flags.
+export function launchBrowser({ fakeMediaUi = true, extraArgs = [] } = {}) {
+  const flags = chromiumFlags.filter((flag) => fakeMediaUi || flag !== '--use-fake-ui-for-media-stream');
   return chromium.launch({
     executablePath: process.env.ORBIT_CHROMIUM ?? '/usr/bin/chromium',
-    args: chromiumFlags,
+    args: [...flags, ...extraArgs],
   });
 }
 
