@@ -1,5 +1,7 @@
 // The browser entry point. Emscripten-only, but it reaches Emscripten only through
 // bindings/browser.
+#include "browser_media_backend.hpp"
+#include "browser_peer_backend.hpp"
 #include "browser_platform.hpp"
 #include "browser_scheduler.hpp"
 #include "browser_transport.hpp"
@@ -16,7 +18,9 @@ int main(int argc, char** argv) {
   // main returns while the page keeps running frames, so these live as long as the page.
   static orbit::BrowserPlatform platform;
   static orbit::BrowserScheduler scheduler;
-  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, address);
+  static orbit::BrowserPeerBackend peers;
+  static orbit::BrowserMediaBackend media;
+  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, peers, media, address);
   if (auto error = app.start()) {
     std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
     return 1;

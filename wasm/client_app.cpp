@@ -8,10 +8,10 @@
 namespace orbit {
 
 ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
-                     PageAddress address)
+                     PeerBackend& peers, MediaBackend& media, PageAddress address)
     : platform_(platform),
       address_(std::move(address)),
-      manager_(std::move(transport), scheduler),
+      manager_(std::move(transport), scheduler, peers, media),
       shell_(platform, [this] { draw(); }) {}
 
 std::optional<Error> ClientApp::start() {
@@ -21,7 +21,12 @@ std::optional<Error> ClientApp::start() {
     publishState();
   });
   publishState();
-  if (!address_.room.empty()) manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  if (!address_.room.empty()) {
+    // Straight in with the default camera and microphone; a refusal leaves the call
+    // receive-only and says so.
+    manager_.startMedia(MediaConstraints{});
+    manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  }
   return std::nullopt;
 }
 

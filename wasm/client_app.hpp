@@ -1,7 +1,9 @@
 #pragma once
 
 #include "manager.hpp"
+#include "media_backend.hpp"
 #include "page_address.hpp"
+#include "peer_backend.hpp"
 #include "platform.hpp"
 #include "result.hpp"
 #include "scheduler.hpp"
@@ -18,7 +20,8 @@ namespace orbit {
 // their platform's pieces and call frame() from their main loop.
 class ClientApp {
  public:
-  ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler, PageAddress address);
+  ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers,
+            MediaBackend& media, PageAddress address);
   ClientApp(const ClientApp&) = delete;
   ClientApp& operator=(const ClientApp&) = delete;
 

@@ -22,19 +22,24 @@ after(async () => {
   await server?.stop();
 });
 
-test('two pages in a room learn their ids and see each other, and a page that closes leaves', async () => {
+test('two pages in a room learn their ids, connect peer to peer with audio and video, and a page that closes leaves', async () => {
   const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
   try {
     const alice = await openPage(context, `${server.url}/room/test?name=Alice`);
     const bob = await openPage(context, `${server.url}/room/test?name=Bob`);
 
-    const bothJoined = (state) =>
+    // Real RTCPeerConnections between the two pages, with Chromium's fake camera and
+    // microphone; the stats poll has seen video frames arrive over a host candidate pair.
+    const bothConnected = (state) =>
       state.connection === 'open' && /^[0-9a-f]{32}$/.test(state.self.id ?? '') &&
       state.roomInfo !== null && state.roomInfo.clients.length === 2 &&
-      state.roomInfo.clients.map((c) => c.username).sort().join() === 'Alice,Bob';
+      state.roomInfo.clients.map((c) => c.username).sort().join() === 'Alice,Bob' &&
+      state.peers.length === 1 && state.peers[0].connection === 'connected' &&
+      state.peers[0].audio && state.peers[0].video.received && state.peers[0].video.width > 0 &&
+      state.peers[0].stats?.fps > 0;
     const states = {
-      Alice: await waitForState(alice, 'Alice sees both names', bothJoined),
-      Bob: await waitForState(bob, 'Bob sees both names', bothJoined),
+      Alice: await waitForState(alice, 'Alice sees Bob\'s video', bothConnected),
+      Bob: await waitForState(bob, 'Bob sees Alice\'s video', bothConnected),
     };
 
     for (const [name, other] of [['Alice', 'Bob'], ['Bob', 'Alice']]) {
@@ -43,7 +48,16 @@ test('two pages in a room learn their ids and see each other, and a page that cl
       assert.match(state.self.id, clientId);
       assert.equal(state.self.name, name);
       assert.equal(state.roomInfo.room_id, 'test');
-      assert.deepEqual(state.peers, [{ id: states[other].self.id, name: other }]);
+      const [peer] = state.peers;
+      assert.equal(peer.id, states[other].self.id);
+      assert.equal(peer.name, other);
+      assert.equal(peer.ice === 'connected' || peer.ice === 'completed', true, `ICE is ${peer.ice}`);
+      assert.equal(peer.stats.localCandidate, 'host');
+      assert.equal(peer.stats.remoteCandidate, 'host');
+      // The smaller id is the polite one, on exactly one side.
+      assert.equal(peer.polite, state.self.id < peer.id);
+      assert.ok(state.media.microphone && state.media.camera, 'the fake devices are in use');
+      assert.equal(state.media.error, null);
       assert.ok(state.roomInfo.clients.some((c) => c.id === state.self.id && c.username === name),
                 `${name}'s own entry is in the room-info`);
     }
