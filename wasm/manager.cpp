@@ -325,8 +325,9 @@ void Manager::closePeer(const std::string& id, bool sayBye) {
   if (it == peers_.end()) return;
   if (sayBye && it->second.session == signaler_.sessions()) send(outgoing(id, MessageType::Bye));
   const bool wasOpen = it->second.reported != PeerConnectionState::Closed;
+  const std::string name = nameOf(id);  // a peer from before a reconnect is named only by its entry
   peers_.erase(it);
-  if (wasOpen) emit({ManagerEvent::Kind::PeerState, id, nameOf(id), {}, PeerConnectionState::Closed});
+  if (wasOpen) emit({ManagerEvent::Kind::PeerState, id, name, {}, PeerConnectionState::Closed});
   changed();
 }
 

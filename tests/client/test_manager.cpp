@@ -299,6 +299,7 @@ TEST_CASE("after a reconnect the mesh is rebuilt on the new ids", "[manager]") {
   rig.setRoom(kW, {kX, kZ, kW});
   CHECK(rig.peerIds() == std::set<std::string>{kX, kZ});
   CHECK(rig.peers.openConnections() == 2);  // the old connection to X is gone
+  CHECK(std::count(rig.events.begin(), rig.events.end(), "peer-state Xena closed") == 1);
   rig.addRemote(kX);
   rig.addRemote(kZ);
   rig.pump();
