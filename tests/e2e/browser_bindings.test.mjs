@@ -3,6 +3,7 @@
 // own folder by its own orbit-server, and publishes its state as window.bindingsState.
 //   node --test tests/e2e/browser_bindings.test.mjs
 import assert from 'node:assert/strict';
+import { EventEmitter, once } from 'node:events';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -188,5 +189,114 @@ test('a refused camera is an Error such as NotAllowedError, not an abort', async
     assert.equal(await page.evaluate(() => window.bindingsAborted), null);
   } finally {
     await refusing.close();
+  }
+});
+
+// BrowserMediaSink (tests/browser/sink_test.cpp): B's remote tracks and A's local ones become
+// textures of the page's WebGL2 context and levels; the program reads the textures back.
+async function openSink(context) {
+  return openPage(context, `${server.url}/sink.html`);
+}
+
+const elementCount = (page) => page.evaluate(() => document.querySelectorAll('video,audio').length);
+
+test('the media sink turns remote and local video into textures that hold the picture, and measures audio', async () => {
+  const context = await browser.newContext();
+  try {
+    const page = await openSink(context);
+    const first = await waitFor(page, 'the remote video has frames in its texture',
+                                (s) => s.remoteVideo && s.remoteVideo.frames > 0 && s.remoteVideo.maxLit > 0);
+    assert.equal(first.phase, 'running');
+    // Frames keep coming: the counter advances and the moving test pattern changes the texture.
+    const later = await waitFor(page, 'the frame counter advances and the picture changes',
+                                (s, before) => s.remoteVideo.frames >= before + 20 && s.remoteVideo.pictures >= 3,
+                                first.remoteVideo.frames);
+    const remote = later.remoteVideo;
+    assert.equal(remote.width, 640, JSON.stringify(remote));
+    assert.equal(remote.height, 480, JSON.stringify(remote));
+    assert.ok(remote.texture > 0 && remote.complete, JSON.stringify(remote));
+    assert.ok(remote.maxLit > 640 * 480 / 10, `only ${remote.maxLit} lit pixels`);
+
+    const self = await waitFor(page, 'the self-view texture holds the camera',
+                               (s) => s.localVideo.frames > 10 && s.localVideo.maxLit > 0 && s.localVideo.pictures >= 2);
+    assert.equal(self.localVideo.width, 640);
+    assert.equal(self.localVideo.height, 480);
+    assert.notEqual(self.localVideo.texture, self.remoteVideo.texture);
+    assert.ok(self.bindingKept, 'an upload changed the bound texture');
+    assert.ok(self.unpackKept, 'an upload changed UNPACK_ROW_LENGTH');
+
+    const loud = await waitFor(page, "the fake microphone's beep reaches the remote level",
+                               (s) => s.maxRemoteLevel > 0 && s.maxLocalLevel > 0);
+    assert.ok(loud.maxRemoteLevel <= 1 && loud.maxLocalLevel <= 1, JSON.stringify(loud));
+    assert.equal(loud.audioBlocked, false);
+    assert.ok(loud.onFrame > 0);
+
+    // sink: remote video + remote audio; control sink: remote video. Local tracks get no
+    // element of their own for audio, a muted <video> for video.
+    assert.equal(await elementCount(page), 4);
+    assert.equal(await page.evaluate(() => Module.orbitSink.elements()), 4);
+
+    // Releasing a track removes its element.
+    await page.evaluate(() => Module._sink_test_command(1));
+    await page.waitForFunction(() => document.querySelectorAll('video,audio').length === 3, null,
+                               { timeout: 10000, polling: 100 });
+    assert.equal(await page.evaluate(() => Module.orbitSink.elements()), 3);
+
+    // After the sink is destroyed no onFrame arrives, while the control sink goes on.
+    await page.evaluate(() => Module._sink_test_command(2));
+    const destroyed = await waitFor(page, 'the sink is destroyed', (s) => s.destroyed);
+    const gone = await waitFor(page, 'the control sink sees 30 more frames',
+                               (s, before) => s.controlOnFrame >= before + 30 && s.controlVideo.pictures >= 2,
+                               destroyed.controlOnFrame);
+    assert.equal(gone.onFrameAfterDestroy, 0);
+    assert.equal(await elementCount(page), 1);  // the control sink's video
+
+    await page.evaluate(() => Module._sink_test_command(3));
+    await page.waitForFunction(() => document.querySelectorAll('video,audio').length === 0, null,
+                               { timeout: 10000, polling: 100 });
+    assert.equal(gone.problems, undefined, JSON.stringify(gone.problems));
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('when autoplay needs a gesture, remote audio reports itself blocked until a click resumes it', async () => {
+  // Chromium lets a page that captures the microphone autoplay sound, unless the policy says
+  // a gesture is always required.
+  const strict = await launchBrowser({ extraArgs: ['--autoplay-policy=user-gesture-required'] });
+  try {
+    const context = await strict.newContext();
+    // Playwright's evaluate, waitForFunction and exposed functions run as a user gesture, and
+    // one gesture would let the page play sound for good: the page logs its state instead.
+    const states = new EventEmitter();
+    let latest = null;
+    context.on('console', (message) => {
+      const text = message.text();
+      if (!text.startsWith('orbit-state ')) return;
+      latest = JSON.parse(text.slice('orbit-state '.length));
+      states.emit('state');
+    });
+    const report = async (what, predicate, timeoutMs = 30000) => {
+      const deadline = Date.now() + timeoutMs;
+      while (!(latest && predicate(latest))) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`${what}: timed out\nlast state: ${JSON.stringify(latest)}`);
+        let timer;
+        await Promise.race([once(states, 'state'), new Promise((resolve) => { timer = setTimeout(resolve, left); })]);
+        clearTimeout(timer);
+      }
+      return latest;
+    };
+    const page = await openPage(context, `${server.url}/sink.html?console`);
+    const blocked = await report('audio is blocked', (s) => s.audioBlocked === true);
+    assert.equal(blocked.clicks, 0);
+    await page.click('#canvas');
+    const resumed = await report('the click resumed audio', (s) => s.clicks > 0 && s.audioBlocked === false);
+    assert.ok(resumed.resumes >= 1, JSON.stringify(resumed));
+    assert.ok(resumed.everBlocked);
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await strict.close();
   }
 });

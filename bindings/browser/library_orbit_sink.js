@@ -1,0 +1,320 @@
+// What bindings/browser/browser_media_sink.cpp calls in the page. Only numbers and strings
+// cross: JS keeps each presented track's <video>/<audio> element, WebGL texture and
+// AnalyserNode in OrbitSink.slots, keyed by a slot number C++ holds. Remote tracks are found
+// in OrbitRtc (library_orbit_rtc.js), local ones in OrbitMedia.tracks.
+//
+// For tests and page code, once the module has started:
+//   Module.orbitSink.elements() -> how many <video>/<audio> elements the sinks hold
+mergeInto(LibraryManager.library, {
+  $OrbitSink__deps: ['$GL', '$OrbitMedia', '$OrbitRtc', 'orbit_sink_on_frame'],
+  $OrbitSink__postset: 'OrbitSink.publish();',
+  $OrbitSink: {
+    nextHandle: 1,
+    sinks: {},  // sink handle -> {slots: {slot: true}} while its C++ owner lives
+    slots: {},  // slot -> entry, see add()
+    // One for the page: browsers limit how many a page may open.
+    audioContext: null,
+
+    publish: function() {
+      Module['orbitSink'] = {
+        elements: function() {
+          var n = 0;
+          for (var slot in OrbitSink.slots) {
+            var e = OrbitSink.slots[slot];
+            if (e.video) ++n;
+            if (e.audio) ++n;
+          }
+          return n;
+        },
+      };
+    },
+
+    context: function() {
+      if (!OrbitSink.audioContext) {
+        var Context = window.AudioContext || window.webkitAudioContext;
+        if (!Context) return null;
+        try {
+          OrbitSink.audioContext = new Context();
+        } catch (e) {
+          return null;
+        }
+      }
+      return OrbitSink.audioContext;
+    },
+
+    // Kept out of sight but in the document: some browsers stop decoding a video that is
+    // not attached, and display:none would take away its size.
+    hide: function(element) {
+      element.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;opacity:0;' +
+                              'pointer-events:none;z-index:-1';
+      element.setAttribute('aria-hidden', 'true');
+      document.body.appendChild(element);
+    },
+
+    add: function(sink, track, remote) {
+      var entry = {
+        sink: sink, kind: track.kind, remote: remote, released: false,
+        video: null, texture: 0, gl: null, dirty: false, frames: 0, width: 0, height: 0,
+        callback: 0, raf: 0,
+        audio: null, blocked: false, source: null, analyser: null, samples: null,
+      };
+      var stream = new MediaStream([track]);
+      if (track.kind === 'video') {
+        var video = document.createElement('video');
+        video.muted = true;
+        video.playsInline = true;
+        video.autoplay = true;
+        video.srcObject = stream;
+        OrbitSink.hide(video);
+        entry.video = video;
+        // A muted video may always play; the promise only fails when the track is gone.
+        OrbitMedia.attempt(function() { return video.play(); }).catch(function() {});
+        OrbitSink.watch(entry);
+      } else {
+        // Local audio only feeds the level meter: playing it would echo the user's own voice.
+        if (remote) {
+          var audio = document.createElement('audio');
+          audio.autoplay = true;
+          audio.srcObject = stream;
+          OrbitSink.hide(audio);
+          entry.audio = audio;
+          OrbitSink.play(entry);
+        }
+        var context = OrbitSink.context();
+        if (context) {
+          try {
+            entry.source = context.createMediaStreamSource(stream);
+            entry.analyser = context.createAnalyser();
+            entry.analyser.fftSize = 1024;
+            entry.samples = new Float32Array(entry.analyser.fftSize);
+            // An analyser needs no path to the speakers to be fed: the <audio> element plays.
+            entry.source.connect(entry.analyser);
+          } catch (e) {
+            entry.source = entry.analyser = null;
+          }
+          if (context.state === 'suspended') context.resume().catch(function() {});
+        }
+      }
+      var slot = OrbitSink.nextHandle++;
+      OrbitSink.slots[slot] = entry;
+      OrbitSink.sinks[sink].slots[slot] = true;
+      return slot;
+    },
+
+    play: function(entry) {
+      OrbitMedia.attempt(function() { return entry.audio.play(); }).then(function() {
+        entry.blocked = false;
+      }, function(e) {
+        // Autoplay policy: only a user's click lets this element play (resumeAudio).
+        if (!entry.released && e && e.name === 'NotAllowedError') entry.blocked = true;
+      });
+    },
+
+    // Counts frames as the browser presents them and tells C++, which uploads on its next draw.
+    watch: function(entry) {
+      var video = entry.video;
+      var arrived = function() {
+        ++entry.frames;
+        entry.dirty = true;
+        if (OrbitSink.sinks[entry.sink]) _orbit_sink_on_frame(entry.sink);
+      };
+      if (video.requestVideoFrameCallback) {
+        var onFrame = function() {
+          if (entry.released) return;
+          arrived();
+          entry.callback = video.requestVideoFrameCallback(onFrame);
+        };
+        entry.callback = video.requestVideoFrameCallback(onFrame);
+        return;
+      }
+      // Without requestVideoFrameCallback (older Firefox), a new currentTime is a new frame.
+      var last = -1;
+      var poll = function() {
+        if (entry.released) return;
+        if (video.readyState >= 2 && video.currentTime !== last) {
+          last = video.currentTime;
+          arrived();
+        }
+        entry.raf = requestAnimationFrame(poll);
+      };
+      entry.raf = requestAnimationFrame(poll);
+    },
+
+    release: function(slot) {
+      var entry = OrbitSink.slots[slot];
+      if (!entry) return;
+      delete OrbitSink.slots[slot];
+      var sink = OrbitSink.sinks[entry.sink];
+      if (sink) delete sink.slots[slot];
+      entry.released = true;
+      var video = entry.video;
+      if (video) {
+        if (entry.callback && video.cancelVideoFrameCallback) video.cancelVideoFrameCallback(entry.callback);
+        if (entry.raf) cancelAnimationFrame(entry.raf);
+        video.pause();
+        video.srcObject = null;
+        video.remove();
+      }
+      if (entry.texture) {
+        var texture = GL.textures[entry.texture];
+        if (texture) {
+          entry.gl.deleteTexture(texture);
+          texture.name = 0;
+          GL.textures[entry.texture] = null;
+        }
+      }
+      if (entry.audio) {
+        entry.audio.pause();
+        entry.audio.srcObject = null;
+        entry.audio.remove();
+      }
+      if (entry.source) entry.source.disconnect();
+    },
+
+    // Copies the video's current frame into its texture, leaving the texture binding and the
+    // unpack state as the caller (ImGui's renderer) had them.
+    upload: function(entry) {
+      var gl = GLctx;
+      var video = entry.video;
+      var width = video.videoWidth, height = video.videoHeight;
+      var created = false;
+      if (!entry.texture) {
+        var texture = gl.createTexture();
+        if (!texture) return;  // a lost context
+        var id = GL.getNewId(GL.textures);
+        texture.name = id;
+        GL.textures[id] = texture;
+        entry.texture = id;
+        entry.gl = gl;
+        created = true;
+      }
+      var previous = gl.getParameter(gl.TEXTURE_BINDING_2D);
+      var webgl2 = typeof WebGL2RenderingContext !== 'undefined' && gl instanceof WebGL2RenderingContext;
+      var unpackBuffer = webgl2 ? gl.getParameter(gl.PIXEL_UNPACK_BUFFER_BINDING) : null;
+      if (unpackBuffer) gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+      var wanted = [[gl.UNPACK_FLIP_Y_WEBGL, false], [gl.UNPACK_PREMULTIPLY_ALPHA_WEBGL, false]];
+      if (webgl2) {
+        // WebGL2 applies these to uploads from a <video> as well.
+        wanted.push([gl.UNPACK_ROW_LENGTH, 0], [gl.UNPACK_SKIP_ROWS, 0], [gl.UNPACK_SKIP_PIXELS, 0],
+                    [gl.UNPACK_SKIP_IMAGES, 0], [gl.UNPACK_IMAGE_HEIGHT, 0]);
+      }
+      var restore = [];
+      for (var i = 0; i < wanted.length; ++i) {
+        var value = gl.getParameter(wanted[i][0]);
+        if (value !== wanted[i][1]) {
+          restore.push([wanted[i][0], value]);
+          gl.pixelStorei(wanted[i][0], wanted[i][1]);
+        }
+      }
+      gl.bindTexture(gl.TEXTURE_2D, GL.textures[entry.texture]);
+      if (created) {
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.LINEAR);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.LINEAR);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+        gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+      }
+      try {
+        // Same size: overwrite in place rather than reallocate.
+        if (width === entry.width && height === entry.height) {
+          gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, gl.RGBA, gl.UNSIGNED_BYTE, video);
+        } else {
+          gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, video);
+          entry.width = width;
+          entry.height = height;
+        }
+        entry.dirty = false;
+      } catch (e) {
+        // The element had no frame to give after all; the texture keeps the last one.
+      }
+      gl.bindTexture(gl.TEXTURE_2D, previous);
+      for (var j = 0; j < restore.length; ++j) gl.pixelStorei(restore[j][0], restore[j][1]);
+      if (unpackBuffer) gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, unpackBuffer);
+    },
+  },
+
+  orbit_sink_create__deps: ['$OrbitSink'],
+  orbit_sink_create: function() {
+    var sink = OrbitSink.nextHandle++;
+    OrbitSink.sinks[sink] = {slots: {}};
+    return sink;
+  },
+
+  // Releases everything the sink presents; later frame events for it are dropped.
+  orbit_sink_destroy__deps: ['$OrbitSink'],
+  orbit_sink_destroy: function(sink) {
+    var entry = OrbitSink.sinks[sink];
+    if (!entry) return;
+    Object.keys(entry.slots).forEach(function(slot) { OrbitSink.release(slot); });
+    delete OrbitSink.sinks[sink];
+  },
+
+  // Returns the new slot, or 0 while the connection has not reported the track (yet).
+  orbit_sink_add_remote__deps: ['$OrbitSink'],
+  orbit_sink_add_remote: function(sink, trackId) {
+    if (!OrbitSink.sinks[sink]) return 0;
+    var found = OrbitRtc.findRemote(0, UTF8ToString(trackId));
+    return found ? OrbitSink.add(sink, found.track, true) : 0;
+  },
+
+  orbit_sink_add_local__deps: ['$OrbitSink'],
+  orbit_sink_add_local: function(sink, trackHandle) {
+    if (!OrbitSink.sinks[sink]) return 0;
+    var track = OrbitMedia.tracks[trackHandle];
+    return track ? OrbitSink.add(sink, track, false) : 0;
+  },
+
+  orbit_sink_release__deps: ['$OrbitSink'],
+  orbit_sink_release: function(slot) {
+    OrbitSink.release(slot);
+  },
+
+  // Uploads the newest frame if one came since the last call, writes {texture, width, height}
+  // to `out` and returns the frame count; -1 before the first frame is in the texture.
+  orbit_sink_frame__deps: ['$OrbitSink'],
+  orbit_sink_frame: function(slot, out) {
+    var entry = OrbitSink.slots[slot];
+    if (!entry || !entry.video) return -1;
+    var video = entry.video;
+    if (entry.dirty && video.readyState >= 2 && video.videoWidth > 0 && GLctx) OrbitSink.upload(entry);
+    if (!entry.texture || !entry.width) return -1;
+    HEAP32[out >> 2] = entry.texture;
+    HEAP32[(out >> 2) + 1] = entry.width;
+    HEAP32[(out >> 2) + 2] = entry.height;
+    return entry.frames;
+  },
+
+  // The RMS of the newest 1024 samples, 0..1.
+  orbit_sink_level__deps: ['$OrbitSink'],
+  orbit_sink_level: function(slot) {
+    var entry = OrbitSink.slots[slot];
+    if (!entry || !entry.analyser) return 0;
+    var samples = entry.samples;
+    entry.analyser.getFloatTimeDomainData(samples);
+    var sum = 0;
+    for (var i = 0; i < samples.length; ++i) sum += samples[i] * samples[i];
+    return Math.min(1, Math.sqrt(sum / samples.length));
+  },
+
+  orbit_sink_audio_blocked__deps: ['$OrbitSink'],
+  orbit_sink_audio_blocked: function(sink) {
+    var entry = OrbitSink.sinks[sink];
+    if (!entry) return 0;
+    for (var slot in entry.slots) {
+      if (OrbitSink.slots[slot] && OrbitSink.slots[slot].blocked) return 1;
+    }
+    return 0;
+  },
+
+  // Meant to run inside a click handler, or soon after one: that is what lets audio start.
+  orbit_sink_resume_audio__deps: ['$OrbitSink'],
+  orbit_sink_resume_audio: function(sink) {
+    var entry = OrbitSink.sinks[sink];
+    if (!entry) return;
+    var context = OrbitSink.audioContext;
+    if (context && context.state === 'suspended') context.resume().catch(function() {});
+    for (var slot in entry.slots) {
+      var e = OrbitSink.slots[slot];
+      if (e && e.audio) OrbitSink.play(e);
+    }
+  },
+});
