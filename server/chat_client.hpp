@@ -3,6 +3,7 @@
 #include "clock.hpp"
 #include "connection.hpp"
 #include "ids.hpp"
+#include "payloads.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,9 @@ class ChatClient {
   const RoomId& roomId() const { return room_; }
   const std::string& name() const { return name_; }
   void setName(std::string name) { name_ = std::move(name); }
+  // As the client last reported them in a profile; unset for clients that never do.
+  const MediaIndicators& indicators() const { return indicators_; }
+  void setIndicators(MediaIndicators indicators) { indicators_ = indicators; }
 
   // Liveness.
   void heard(TimePoint now);
@@ -65,6 +69,7 @@ class ChatClient {
   ClientId id_;
   RoomId room_;
   std::string name_;
+  MediaIndicators indicators_;
   Connection* connection_;
   ClientLimits limits_;
   TimePoint lastHeard_;

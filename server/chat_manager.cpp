@@ -227,10 +227,17 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
     case MessageType::Profile: {
       auto profile = parseProfile(*msg.data);  // decode() validated it already
       if (!profile) return sendError(client, profile.error().message);
-      if (profile->username == client.name()) return;
-      log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
-          " name=\"", profile->username, "\"");
+      // Fields a profile leaves out keep their value: a client may send its name alone.
+      MediaIndicators indicators = client.indicators();
+      if (profile->indicators.muted) indicators.muted = profile->indicators.muted;
+      if (profile->indicators.cameraOff) indicators.cameraOff = profile->indicators.cameraOff;
+      if (profile->username == client.name() && indicators == client.indicators()) return;
+      if (profile->username != client.name()) {
+        log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
+            " name=\"", profile->username, "\"");
+      }
       client.setName(std::move(profile->username));
+      client.setIndicators(indicators);
       if (r) broadcastRoomInfo(*r);
       return;
     }

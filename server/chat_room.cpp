@@ -34,7 +34,7 @@ RoomInfoData ChatRoom::info() const {
   RoomInfoData out;
   out.roomId = id_.str();
   out.clients.reserve(clients_.size());
-  for (const auto& c : clients_) out.clients.push_back({c->id().str(), c->name()});
+  for (const auto& c : clients_) out.clients.push_back({c->id().str(), c->name(), c->indicators()});
   return out;
 }
 

@@ -25,6 +25,25 @@ std::optional<std::string> optionalString(const Json& obj, const char* field,
   return std::string(type) + " data field \"" + field + "\" must be a string or null";
 }
 
+std::optional<std::string> optionalBool(const Json& obj, const char* field, std::string_view type) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_boolean()) return std::nullopt;
+  return std::string(type) + " data field \"" + field + "\" must be true or false";
+}
+
+// The optional indicator fields of a profile or a room-info client, checked by the caller.
+MediaIndicators readIndicators(const Json& obj) {
+  MediaIndicators out;
+  if (auto it = obj.find("muted"); it != obj.end()) out.muted = it->get<bool>();
+  if (auto it = obj.find("camera_off"); it != obj.end()) out.cameraOff = it->get<bool>();
+  return out;
+}
+
+void writeIndicators(const MediaIndicators& indicators, Json& obj) {
+  if (indicators.muted) obj["muted"] = *indicators.muted;
+  if (indicators.cameraOff) obj["camera_off"] = *indicators.cameraOff;
+}
+
 #define ORBIT_CHECK(expr)            \
   if (auto problem_ = (expr)) {      \
     return Error{std::move(*problem_)}; \
@@ -173,7 +192,9 @@ Result<RoomInfoData> parseRoomInfo(const Json& data) {
     ORBIT_CHECK(needObject(c, "room-info client"));
     ORBIT_CHECK(needString(c, "id", "room-info client"));
     ORBIT_CHECK(needString(c, "username", "room-info client"));
-    out.clients.push_back({c["id"].get<std::string>(), c["username"].get<std::string>()});
+    ORBIT_CHECK(optionalBool(c, "muted", "room-info client"));
+    ORBIT_CHECK(optionalBool(c, "camera_off", "room-info client"));
+    out.clients.push_back({c["id"].get<std::string>(), c["username"].get<std::string>(), readIndicators(c)});
   }
   return out;
 }
@@ -181,9 +202,11 @@ Result<RoomInfoData> parseRoomInfo(const Json& data) {
 Result<ProfileData> parseProfile(const Json& data) {
   ORBIT_CHECK(needObject(data, "profile"));
   ORBIT_CHECK(needString(data, "username", "profile"));
+  ORBIT_CHECK(optionalBool(data, "muted", "profile"));
+  ORBIT_CHECK(optionalBool(data, "camera_off", "profile"));
   auto name = normalizeUsername(data["username"].get<std::string>());
   if (!name) return name.error();
-  return ProfileData{std::move(*name)};
+  return ProfileData{std::move(*name), readIndicators(data)};
 }
 
 Result<std::vector<IceServer>> parseIceServers(const Json& data) {
@@ -284,13 +307,21 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
 }
 
 Json toJson(const TextData& v) { return {{"from", v.from}, {"time", v.time}, {"text", v.text}}; }
-Json toJson(const RoomClient& v) { return {{"id", v.id}, {"username", v.username}}; }
+Json toJson(const RoomClient& v) {
+  Json out{{"id", v.id}, {"username", v.username}};
+  writeIndicators(v.indicators, out);
+  return out;
+}
 Json toJson(const RoomInfoData& v) {
   Json clients = Json::array();
   for (const auto& c : v.clients) clients.push_back(toJson(c));
   return {{"room_id", v.roomId}, {"clients", std::move(clients)}};
 }
-Json toJson(const ProfileData& v) { return {{"username", v.username}}; }
+Json toJson(const ProfileData& v) {
+  Json out{{"username", v.username}};
+  writeIndicators(v.indicators, out);
+  return out;
+}
 Json toJson(const IceServer& v) {
   Json out{{"urls", v.urls}};
   if (v.username) out["username"] = *v.username;

@@ -23,9 +23,20 @@ struct TextData {  // text
   std::string text;
 };
 
+// What a client says of its own media, so others can show it; optional, because older
+// clients do not send it ("muted", "camera_off" on the wire).
+struct MediaIndicators {
+  std::optional<bool> muted;      // the microphone is muted
+  std::optional<bool> cameraOff;  // the camera is off (or there is none)
+  bool operator==(const MediaIndicators& other) const {
+    return muted == other.muted && cameraOff == other.cameraOff;
+  }
+};
+
 struct RoomClient {
   std::string id;
   std::string username;
+  MediaIndicators indicators;
 };
 
 struct RoomInfoData {  // room-info
@@ -35,6 +46,7 @@ struct RoomInfoData {  // room-info
 
 struct ProfileData {  // profile
   std::string username;
+  MediaIndicators indicators;
 };
 
 struct IceServer {  // one entry of ice-servers

@@ -60,10 +60,12 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
       .onProblem = [this](std::string_view problem) { report(problem); },
   });
   media_.setOnTrackEnded(guarded([this](const LocalTrack& track) { handleTrackEnded(track); }));
+  media_.setOnDeviceChange(guarded([this] { refreshDevices(); }));
 }
 
 Manager::~Manager() {
   media_.setOnTrackEnded(nullptr);
+  media_.setOnDeviceChange(nullptr);
   peers_.clear();  // closes them; a VideoPeer calls nothing back from close()
   stopTrack(microphone_);
   stopTrack(camera_);
@@ -112,22 +114,41 @@ std::string Manager::selfName() const {
 }
 
 std::string Manager::nameOf(std::string_view id) const {
-  if (roomInfo_) {
-    for (const auto& client : roomInfo_->clients) {
-      if (client.id == id) return client.username;
-    }
-  }
+  if (const RoomClient* member = memberOf(id)) return member->username;
   // A peer from before a reconnect keeps the name it had.
   const auto it = peers_.find(std::string(id));
   return it == peers_.end() ? std::string() : it->second.name;
 }
 
-bool Manager::isMember(std::string_view id) const {
-  if (!roomInfo_) return false;
+bool Manager::isMember(std::string_view id) const { return memberOf(id) != nullptr; }
+
+const RoomClient* Manager::memberOf(std::string_view id) const {
+  if (!roomInfo_) return nullptr;
   for (const auto& client : roomInfo_->clients) {
-    if (client.id == id) return true;
+    if (client.id == id) return &client;
   }
-  return false;
+  return nullptr;
+}
+
+std::vector<std::string> Manager::others() const {
+  std::vector<std::string> ids;
+  if (roomInfo_) {
+    for (const auto& client : roomInfo_->clients) {
+      if (client.id != selfId().str()) ids.push_back(client.id);
+    }
+  }
+  for (const auto& [id, entry] : peers_) {
+    if (!isMember(id)) ids.push_back(id);
+  }
+  return ids;
+}
+
+void Manager::refreshDevices() {
+  media_.enumerateDevices(guarded([this](Result<std::vector<MediaDevice>> devices) {
+    if (!devices) return report("could not list the devices: " + devices.error().message);
+    devices_ = std::move(devices).value();
+    changed();
+  }));
 }
 
 std::vector<ClientId> Manager::peerIds() const {
@@ -170,7 +191,8 @@ void Manager::rejoin() {
   roomInfoJson_ = nullptr;
   hungUp_.clear();
   early_.clear();
-  if (!username_.empty()) sendToServer(MessageType::Profile, toJson(ProfileData{username_}));
+  sentIndicators_.reset();
+  sendProfile();
   const unsigned session = joinedSession_;
   auto onIceServers = [this, session](Result<Message> reply) {
     if (reply || session != signaler_.sessions()) return;
@@ -436,19 +458,39 @@ void Manager::takeTracks(std::vector<LocalTrack> tracks) {
     }
   }
   mediaError_.clear();
+  sendProfile();
+  // Device names are hidden until a capture is allowed.
+  refreshDevices();
   changed();
 }
 
 void Manager::setMuted(bool muted) {
   muted_ = muted;
   if (microphone_) media_.setEnabled(*microphone_, !muted);
+  sendProfile();
   changed();
 }
 
 void Manager::setCameraEnabled(bool enabled) {
   cameraEnabled_ = enabled;
   if (camera_) media_.setEnabled(*camera_, enabled);
+  sendProfile();
   changed();
+}
+
+MediaIndicators Manager::indicators() const {
+  // What the others see: no sound without a live, unmuted microphone; no picture without a
+  // camera that is on, unless a screen is shared.
+  return MediaIndicators{muted_ || !microphone_, !screen_ && (!camera_ || !cameraEnabled_)};
+}
+
+void Manager::sendProfile() {
+  // The server needs a name in every profile; a nameless client shows no indicators.
+  if (username_.empty() || left_ || signaler_.state() != ConnectionState::Open) return;
+  const MediaIndicators now = indicators();
+  if (sentIndicators_ && *sentIndicators_ == now) return;
+  sentIndicators_ = now;
+  sendToServer(MessageType::Profile, toJson(ProfileData{username_, now}));
 }
 
 void Manager::switchDevice(TrackKind kind, std::string deviceId) {
@@ -481,6 +523,7 @@ void Manager::startScreenShare() {
     } else {
       addToPeers(*screen_);
     }
+    sendProfile();
     changed();
   }));
 }
@@ -493,6 +536,7 @@ void Manager::stopScreenShare() {
     removeFromPeers(*screen_);
   }
   stopTrack(screen_);
+  sendProfile();
   changed();
 }
 
@@ -506,6 +550,7 @@ void Manager::handleTrackEnded(const LocalTrack& track) {
     if (*slot && (*slot)->id == track.id) {
       if (slot == &microphone_ || !screen_) removeFromPeers(track);
       slot->reset();
+      sendProfile();
       mediaFailed(std::string(slot == &microphone_ ? "the microphone" : "the camera") + " stopped (" +
                   track.label + ")");
     }
@@ -567,19 +612,15 @@ void Manager::addChat(ChatEntry entry) {
 
 Json Manager::snapshot() const {
   Json self = {{"id", selfId().empty() ? Json(nullptr) : Json(selfId().str())}, {"name", selfName()}};
-  // Every other member, in the room's order, then connections left from before a reconnect.
-  std::vector<std::string> ids;
-  if (roomInfo_) {
-    for (const auto& client : roomInfo_->clients) {
-      if (client.id != selfId().str()) ids.push_back(client.id);
-    }
-  }
-  for (const auto& [id, entry] : peers_) {
-    if (!isMember(id)) ids.push_back(id);
-  }
+  const std::vector<std::string> ids = others();
   Json peers = Json::array();
   for (const std::string& id : ids) {
-    Json item = {{"id", id}, {"name", nameOf(id)}};
+    Json item = {{"id", id}, {"name", nameOf(id)}, {"muted", nullptr}, {"cameraOff", nullptr}};
+    if (const RoomClient* member = memberOf(id)) {
+      // null: an older client that does not say.
+      if (member->indicators.muted) item["muted"] = *member->indicators.muted;
+      if (member->indicators.cameraOff) item["cameraOff"] = *member->indicators.cameraOff;
+    }
     const auto it = peers_.find(id);
     if (it == peers_.end()) {
       // Not connected (yet, or since it hung up on us).

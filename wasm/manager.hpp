@@ -131,6 +131,8 @@ class Manager {
   const std::string& lastProblem() const { return lastProblem_; }
   const std::deque<ChatEntry>& chat() const { return chat_; }
 
+  // Every other member, in the room's order, then connections left from before a reconnect.
+  std::vector<std::string> others() const;
   // The peers there are connections for, by id.
   std::vector<ClientId> peerIds() const;
   // Nothing when there is no connection to `id`.
@@ -139,19 +141,27 @@ class Manager {
   std::string nameOf(std::string_view id) const;
   // Listed in the last room-info (ourselves included).
   bool isMember(std::string_view id) const;
+  // Its entry in the last room-info, or nothing.
+  const RoomClient* memberOf(std::string_view id) const;
+  // What our profile tells the others about our microphone and camera.
+  MediaIndicators indicators() const;
 
   const std::optional<LocalTrack>& microphone() const { return microphone_; }
   const std::optional<LocalTrack>& camera() const { return camera_; }
   const std::optional<LocalTrack>& screen() const { return screen_; }
   bool muted() const { return muted_; }
   bool cameraEnabled() const { return cameraEnabled_; }
+  // Cameras, microphones and speakers, as last listed; refreshed after a capture starts and
+  // when the devices change.
+  const std::vector<MediaDevice>& devices() const { return devices_; }
+  void refreshDevices();
   // Why the last capture failed, until one succeeds.
   const std::string& mediaError() const { return mediaError_; }
 
   // Everything above as plain JSON, for whoever embeds the client:
   // {"self":{"id","name"},"room","connection","reason","close":{"code","reason"},"error",
   //  "reconnect":{"attempts","pending"},"joins",
-  //  "peers":[{"id","name","connection","ice","signaling","polite","audio","video":{"width","height"},
+  //  "peers":[{"id","name","muted","cameraOff","connection","ice","signaling","polite","audio","video":{"width","height"},
   //            "stats":{...}}],
   //  "messages":[{"from","fromId","to","text","time","self"}],
   //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
@@ -189,6 +199,7 @@ class Manager {
   void stopTrack(std::optional<LocalTrack>& track);
   void mediaFailed(std::string what);
   void addChat(ChatEntry entry);
+  void sendProfile();
   void report(std::string_view problem);
   void emit(ManagerEvent event);
   void send(const Message& message);
@@ -238,6 +249,8 @@ class Manager {
   bool muted_ = false;
   bool cameraEnabled_ = true;
   std::string mediaError_;
+  std::vector<MediaDevice> devices_;
+  std::optional<MediaIndicators> sentIndicators_;  // in the last profile of this session
 
   std::deque<ChatEntry> chat_;
   // Declared last so it is destroyed first: its handlers point into this object.

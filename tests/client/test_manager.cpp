@@ -430,3 +430,38 @@ TEST_CASE("leaving says bye to every peer and to the server, and lets the device
   CHECK(rig.media.liveTracks() == 0);
   CHECK(rig.manager.sendText("anyone?"));
 }
+
+TEST_CASE("our profile tells the room when the microphone is muted or the camera is off", "[manager][media]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.clock.advance(50ms);  // the devices are ours before the connection opens
+  rig.join(kSelf, {kSelf, kX});
+  const auto lastProfile = [&rig]() -> Json {
+    Json found;
+    for (const Message& m : rig.sentSince(0)) {
+      if (m.type == MessageType::Profile) found = *m.data;
+    }
+    return found;
+  };
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", false}, {"camera_off", false}});
+
+  const std::size_t before = rig.probe->sent.size();
+  rig.manager.setMuted(true);
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}});
+  rig.manager.setMuted(true);  // no change, nothing sent
+  rig.manager.setCameraEnabled(false);
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", true}});
+  CHECK(rig.count(MessageType::Profile, "ground control", before) == 2);
+
+  // Others' indicators come with room-info; an older client that sends none shows null.
+  rig.probe->injectText(fromServer("room-info", kSelf, R"({"room_id":"r","clients":[)"
+                                   R"({"id":")" + kSelf + R"(","username":"Me","muted":true,"camera_off":true},)"
+                                   R"({"id":")" + kX + R"(","username":"Xena","muted":true,"camera_off":false},)"
+                                   R"({"id":")" + kY + R"(","username":"Yuri"}]})"));
+  const Json peers = rig.manager.snapshot()["peers"];
+  REQUIRE(peers.size() == 2);
+  CHECK(peers[0]["muted"] == true);
+  CHECK(peers[0]["cameraOff"] == false);
+  CHECK(peers[1]["muted"] == nullptr);
+  CHECK(peers[1]["cameraOff"] == nullptr);
+}

@@ -242,6 +242,27 @@ TEST_CASE("profile trims the name and tells the room, and a bad name gets an err
   }
   CHECK(a.client->name() == "Ada Lovelace");
 
+  SECTION("mute and camera indicators reach the room, and a profile without them keeps them") {
+    h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}, {"muted", true}, {"camera_off", false}}));
+    for (Peer* p : {&a, &b}) {
+      const Message info = p->only();
+      const Json& clients = (*info.data)["clients"];
+      for (const Json& c : clients) {
+        if (c["id"] == a.id()) {
+          CHECK(c["muted"] == true);
+          CHECK(c["camera_off"] == false);
+        } else {
+          CHECK_FALSE(c.contains("muted"));  // b never said
+        }
+      }
+    }
+    h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}}));
+    CHECK(a.inbox().empty());  // nothing changed
+    h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}, {"muted", false}}));
+    const Message info = b.only();
+    CHECK((*info.data)["clients"][0]["muted"] == false);
+    CHECK((*info.data)["clients"][0]["camera_off"] == false);
+  }
   SECTION("renaming to the same name again sends nothing") {
     h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}}));
     CHECK(a.inbox().empty());

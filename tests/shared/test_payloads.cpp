@@ -225,6 +225,32 @@ TEST_CASE("profile data parses into a trimmed username and back", "[payloads][pr
   CHECK(again->username == p->username);
 }
 
+TEST_CASE("profile and room-info carry the optional mute and camera indicators", "[payloads][profile]") {
+  auto p = orbit::parseProfile(Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}});
+  REQUIRE(p.ok());
+  CHECK(p->indicators.muted == true);
+  CHECK(p->indicators.cameraOff == false);
+  CHECK(orbit::toJson(*p) == Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}});
+  // Older clients send neither; nothing is made up for them.
+  auto plain = orbit::parseProfile(Json{{"username", "Ada"}});
+  REQUIRE(plain.ok());
+  CHECK_FALSE(plain->indicators.muted.has_value());
+  CHECK(orbit::toJson(*plain) == Json{{"username", "Ada"}});
+
+  const Json info{{"room_id", "r"},
+                  {"clients", {{{"id", "a"}, {"username", "Ada"}, {"muted", false}}, {{"id", "b"}, {"username", "Bo"}}}}};
+  auto parsed = orbit::parseRoomInfo(info);
+  REQUIRE(parsed.ok());
+  CHECK(parsed->clients[0].indicators.muted == false);
+  CHECK_FALSE(parsed->clients[0].indicators.cameraOff.has_value());
+  CHECK(orbit::toJson(*parsed) == info);
+
+  CHECK_THAT(decodeError(frame("profile", {{"username", "Ada"}, {"muted", "yes"}})),
+             Contains("\"muted\" must be true or false"));
+  CHECK_THAT(decodeError(frame("profile", {{"username", "Ada"}, {"camera_off", 1}})),
+             Contains("\"camera_off\" must be true or false"));
+}
+
 TEST_CASE("profile decode keeps the data as sent and leaves trimming to parseProfile",
           "[payloads][profile]") {
   auto m = orbit::decode(frame("profile", {{"username", "  Ada  "}}));
