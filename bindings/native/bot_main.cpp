@@ -55,8 +55,11 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
   orbit::Manager manager(std::make_unique<orbit::BeastTransport>(io), scheduler, peers, media);
 
   bool said = false;
+  bool leaving = false;
   manager.setOnEvent([&](const orbit::ManagerEvent& event) {
     using Kind = orbit::ManagerEvent::Kind;
+    if (leaving) return;  // "done" is the last line
+
     switch (event.kind) {
       case Kind::Joined:
         print({{"event", "joined"}, {"id", event.peer}, {"name", event.name}});
@@ -85,7 +88,6 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
 
   // Connection trouble is an event too; the Signaler reconnects on its own.
   orbit::ConnectionState lastState = orbit::ConnectionState::Idle;
-  bool leaving = false;
   manager.setOnChange([&] {
     const orbit::ConnectionState state = manager.signaler().state();
     if (state == lastState) return;
