@@ -14,6 +14,24 @@ std::string_view takeUntil(std::string_view& text, std::string_view stops) {
   return head;
 }
 
+// Tokens are "<digits>.<hex>" today; escaping anything else keeps the URL intact if that changes.
+std::string queryEscape(std::string_view value) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : value) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 PageAddress parsePageAddress(std::string_view url) {
@@ -44,8 +62,17 @@ PageAddress parsePageAddress(std::string_view url) {
 }
 
 std::string webSocketUrl(const PageAddress& address) {
-  return std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" + address.room.str() +
-         "/ws";
+  std::string url = std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" + address.room.str() +
+                    "/ws";
+  if (!address.token.empty()) url += "?token=" + queryEscape(address.token);
+  return url;
 }
+
+std::string apiUrl(const PageAddress& address, std::string_view path) {
+  if (address.host.empty()) return std::string(path);
+  return std::string(address.secure ? "https://" : "http://") + address.host + std::string(path);
+}
+
+std::string roomPageUrl(const PageAddress& address) { return apiUrl(address, "/room/" + address.room.str()); }
 
 }  // namespace orbit

@@ -14,13 +14,24 @@ struct PageAddress {
   std::string host;       // host[:port] as the URL spells it
   RoomId room;            // from /room/<id>, as a slug; empty when the URL names no room
   std::string username;   // from ?name=, percent-decoded; empty when absent
+  // A join token from POST /api/rooms/<id>/join, for a password room; never read from the
+  // page's URL, so an invite link cannot carry one by accident.
+  std::string token;
 };
 
 // Reads http(s)://host/room/<id>?name=<name>. Anything it does not recognise leaves the
 // matching field empty rather than failing: a page at / is simply not in a room.
 PageAddress parsePageAddress(std::string_view url);
 
-// ws(s)://<host>/room/<id>/ws, the room's WebSocket on the server that served the page.
+// ws(s)://<host>/room/<id>/ws, the room's WebSocket on the server that served the page,
+// with ?token=<token> when the address carries one.
 std::string webSocketUrl(const PageAddress& address);
+
+// http(s)://<host><path>: the server's HTTP API, e.g. apiUrl(address, "/api/rooms"). Just
+// `path` when the host is unknown, so that a page fetches from its own origin.
+std::string apiUrl(const PageAddress& address, std::string_view path);
+
+// http(s)://<host>/room/<id>: the room's invite link (no name, no token).
+std::string roomPageUrl(const PageAddress& address);
 
 }  // namespace orbit

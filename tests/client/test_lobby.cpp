@@ -1,0 +1,375 @@
+// The lobby and the pre-join screen without a UI: a FakeHttp plays the server's API
+// (server/http_api.cpp's statuses and bodies) on a manual clock.
+#include "fake_http.hpp"
+#include "lobby.hpp"
+#include "manual_scheduler.hpp"
+#include "page_address.hpp"
+#include "pre_join.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+using namespace orbit;
+using namespace orbit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct LobbyRig {
+  LobbyRig() {
+    lobby.setOnChange([this] { ++changes; });
+    lobby.setOnEnterRoom([this](RoomId room, std::string token) {
+      entered.push_back({room.str(), token});
+    });
+  }
+
+  FakeHttp http;
+  ManualScheduler scheduler;
+  Lobby lobby{http, scheduler, "http://orbit.test"};
+  int changes = 0;
+  std::vector<std::pair<std::string, std::string>> entered;
+};
+
+const std::string kTwoRooms =
+    R"([{"room_id":"standup","name":"Standup","clients":2,"guest_limit":0,"has_password":false},)"
+    R"({"room_id":"secret","name":"Secret","clients":1,"guest_limit":4,"has_password":true}])";
+
+struct PreJoinRig {
+  PreJoinRig() {
+    preJoin.setOnChange([this] { ++changes; });
+    preJoin.setOnAdmit([this](std::string token, std::string name) {
+      admitted.push_back({token, name});
+    });
+  }
+
+  FakeHttp http;
+  PreJoin preJoin{http, ""};
+  int changes = 0;
+  std::vector<std::pair<std::string, std::string>> admitted;
+};
+
+}  // namespace
+
+TEST_CASE("the lobby lists the public rooms and refreshes them on the clock while shown",
+          "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.show();
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].method == "GET");
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
+  CHECK(rig.scheduler.pending() == 0);  // the next refresh waits for this answer
+
+  rig.http.reply(200, kTwoRooms);
+  REQUIRE(rig.lobby.rooms().size() == 2);
+  CHECK(rig.lobby.rooms()[0].id.str() == "standup");
+  CHECK(rig.lobby.rooms()[0].clients == 2);
+  CHECK(rig.lobby.rooms()[1].hasPassword);
+  CHECK(rig.lobby.rooms()[1].guestLimit == 4);
+  CHECK(rig.changes == 1);
+  CHECK(rig.scheduler.nextDue() == Lobby::kRefreshInterval);
+
+  rig.scheduler.advance(Lobby::kRefreshInterval - 1ms);
+  CHECK(rig.http.requests.empty());
+  rig.scheduler.advance(1ms);
+  REQUIRE(rig.http.requests.size() == 1);
+
+  // The same list again: nothing to redraw.
+  rig.http.reply(200, kTwoRooms);
+  CHECK(rig.changes == 1);
+
+  // A count changes: redrawn.
+  rig.scheduler.advance(Lobby::kRefreshInterval);
+  std::string busier = kTwoRooms;
+  busier.replace(busier.find("\"clients\":2"), 11, "\"clients\":3");
+  rig.http.reply(200, busier);
+  CHECK(rig.lobby.rooms()[0].clients == 3);
+  CHECK(rig.changes == 2);
+
+  // Ten more intervals make ten more requests, one at a time.
+  for (int i = 0; i < 10; ++i) {
+    rig.scheduler.advance(Lobby::kRefreshInterval);
+    REQUIRE(rig.http.requests.size() == 1);
+    rig.http.reply(200, busier);
+  }
+  CHECK(rig.http.total == 13);
+
+  rig.lobby.hide();
+  CHECK(rig.scheduler.pending() == 0);
+  rig.scheduler.advance(Lobby::kRefreshInterval * 5);
+  CHECK(rig.http.total == 13);
+}
+
+TEST_CASE("a slow answer delays the next refresh instead of piling requests up", "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.show();
+  rig.scheduler.advance(Lobby::kRefreshInterval * 4);
+  CHECK(rig.http.total == 1);
+  rig.http.reply(200, "[]");
+  rig.scheduler.advance(Lobby::kRefreshInterval);
+  CHECK(rig.http.total == 2);
+}
+
+TEST_CASE("an answer that arrives after the lobby was hidden is ignored and starts no timer",
+          "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.show();
+  rig.lobby.hide();
+  rig.http.reply(200, kTwoRooms);
+  CHECK(rig.lobby.rooms().empty());
+  CHECK(rig.scheduler.pending() == 0);
+
+  // Shown again: fetches at once.
+  rig.lobby.show();
+  CHECK(rig.http.requests.size() == 1);
+}
+
+TEST_CASE("a failed refresh keeps the last list and says why; the next good one clears it",
+          "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.show();
+  rig.http.reply(200, kTwoRooms);
+  rig.scheduler.advance(Lobby::kRefreshInterval);
+  rig.http.fail("TypeError: Failed to fetch");
+  CHECK(rig.lobby.rooms().size() == 2);
+  CHECK(rig.lobby.listError().find("Failed to fetch") != std::string::npos);
+  // It keeps trying.
+  rig.scheduler.advance(Lobby::kRefreshInterval);
+  rig.http.reply(200, "[not json");
+  CHECK(!rig.lobby.listError().empty());
+  rig.scheduler.advance(Lobby::kRefreshInterval);
+  rig.http.reply(200, kTwoRooms);
+  CHECK(rig.lobby.listError().empty());
+}
+
+TEST_CASE("creating a room posts the form and enters the room, with the creator's token",
+          "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.create({"Team Sync!", "hunter2", true, 5});
+  REQUIRE(rig.http.requests.size() == 1);
+  const auto& request = rig.http.requests[0];
+  CHECK(request.method == "POST");
+  CHECK(request.url == "http://orbit.test/api/rooms");
+  const Json body = Json::parse(*request.body);
+  CHECK(
+      body ==
+      Json{{"name", "Team Sync!"}, {"password", "hunter2"}, {"public", true}, {"guest_limit", 5}});
+  CHECK(rig.lobby.creating());
+
+  rig.http.reply(201, R"({"room_id":"team-sync","token":"123.abc"})");
+  CHECK_FALSE(rig.lobby.creating());
+  CHECK(rig.lobby.createError().empty());
+  REQUIRE(rig.entered.size() == 1);
+  CHECK(rig.entered[0] == std::pair<std::string, std::string>{"team-sync", "123.abc"});
+}
+
+TEST_CASE("an open room is created without a password field", "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.create({"Open", "", false, 0});
+  const Json body = Json::parse(*rig.http.requests[0].body);
+  CHECK_FALSE(body.contains("password"));
+  CHECK(body["public"] == false);
+  rig.http.reply(201, R"({"room_id":"open"})");
+  CHECK(rig.entered.at(0) == std::pair<std::string, std::string>{"open", ""});
+}
+
+TEST_CASE(
+    "a taken name, a refused field and a network failure become words, and nothing is entered",
+    "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.create({"Standup", "", true, 0});
+  rig.http.reply(409, R"({"error":"room \"standup\" exists"})");
+  CHECK(rig.lobby.createError().find("\"standup\" exists already") != std::string::npos);
+
+  rig.lobby.create({"Standup 2", "", true, 0});
+  CHECK(rig.lobby.createError().empty());  // cleared while trying again
+  rig.http.reply(400, R"({"error":"\"guest_limit\" must be a whole number from 0 (no limit) up"})");
+  CHECK(rig.lobby.createError() ==
+        "The server refused the room: \"guest_limit\" must be a whole number from 0 (no limit) up");
+
+  rig.lobby.create({"Standup 3", "", true, 0});
+  rig.http.fail("cannot reach /api/rooms: TypeError: Failed to fetch");
+  CHECK(rig.lobby.createError().rfind("Cannot reach the server: ", 0) == 0);
+  CHECK_FALSE(rig.lobby.creating());
+  CHECK(rig.entered.empty());
+}
+
+TEST_CASE("a name with nothing to slug is refused before asking the server", "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.create({"!!!", "", true, 0});
+  CHECK(rig.http.total == 0);
+  CHECK_FALSE(rig.lobby.createError().empty());
+  rig.lobby.joinByName("  ?? ");
+  CHECK_FALSE(rig.lobby.joinError().empty());
+  CHECK(rig.entered.empty());
+}
+
+TEST_CASE("joining by name goes to the room whose id is the name's slug", "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.joinByName("Team Sync!");
+  REQUIRE(rig.entered.size() == 1);
+  CHECK(rig.entered[0].first == "team-sync");
+  CHECK(rig.entered[0].second.empty());
+  CHECK(rig.http.total == 0);
+}
+
+const std::string kListed =
+    R"([{"room_id":"standup","name":"Standup","clients":2,"guest_limit":0,"has_password":false},)"
+    R"({"room_id":"secret","name":"Secret","clients":1,"guest_limit":0,"has_password":true}])";
+
+TEST_CASE("the pre-join screen finds a public open room in the list and joins it without a token",
+          "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("standup"));
+  CHECK(rig.preJoin.access() == PreJoin::Access::Checking);
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].method == "GET");
+  CHECK(rig.http.requests[0].url == "/api/rooms");
+  rig.http.reply(200, kListed);
+  CHECK(rig.preJoin.access() == PreJoin::Access::Open);
+  CHECK(rig.admitted.empty());  // waits for the name
+
+  rig.preJoin.join("  Ann  ");
+  CHECK(rig.http.total == 1);
+  REQUIRE(rig.admitted.size() == 1);
+  CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"", "Ann"});
+}
+
+TEST_CASE(
+    "a room missing from the list is asked about on Join; one nobody made yet is joined without a "
+    "token",
+    "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("fresh"));
+  rig.http.reply(200, kListed);
+  CHECK(rig.preJoin.access() == PreJoin::Access::Unknown);
+  CHECK_FALSE(rig.preJoin.needsPassword());
+  rig.preJoin.join("Ann");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].method == "POST");
+  CHECK(rig.http.requests[0].url == "/api/rooms/fresh/join");
+  rig.http.reply(404, R"({"error":"no room \"fresh\""})");
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+}
+
+TEST_CASE("a private password room asks for the password once Join finds out", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("vault"));
+  rig.http.reply(200, "[]");
+  rig.preJoin.join("Bob");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json::object());
+  rig.http.reply(401, R"({"error":"wrong password"})");
+  CHECK(rig.preJoin.needsPassword());
+  CHECK(rig.preJoin.error() == "This room needs a password.");
+  CHECK(rig.admitted.empty());
+  rig.preJoin.join("Bob", "sesame");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
+  rig.http.reply(200, R"({"token":"3.ab"})");
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"3.ab", "Bob"});
+}
+
+TEST_CASE("a password room asks for the password, refuses a wrong one, and admits with the token",
+          "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("secret"));
+  rig.http.reply(200, kListed);
+  CHECK(rig.preJoin.needsPassword());
+  CHECK(rig.preJoin.error().empty());
+
+  rig.preJoin.join("Bob", "");
+  CHECK(rig.http.total == 1);  // not asked: no password typed
+  CHECK(rig.preJoin.error() == "This room needs a password.");
+
+  rig.preJoin.join("Bob", "guess");
+  CHECK(rig.preJoin.busy());
+  CHECK(rig.http.requests[0].url == "/api/rooms/secret/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "guess"}});
+  rig.http.reply(401, R"({"error":"wrong password"})");
+  CHECK(rig.preJoin.error() == "Wrong password: try again.");
+  CHECK(rig.preJoin.needsPassword());
+  CHECK_FALSE(rig.preJoin.busy());
+  CHECK(rig.admitted.empty());
+
+  rig.preJoin.join("Bob", "hunter2");
+  rig.http.reply(200, R"({"token":"99.feed"})");
+  REQUIRE(rig.admitted.size() == 1);
+  CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"99.feed", "Bob"});
+  CHECK(rig.preJoin.error().empty());
+
+  // The token goes into the room's WebSocket URL.
+  PageAddress address = parsePageAddress("https://orbit.test/room/secret");
+  address.token = rig.admitted[0].first;
+  CHECK(webSocketUrl(address) == "wss://orbit.test/room/secret/ws?token=99.feed");
+}
+
+TEST_CASE(
+    "with a name from the URL a room is joined at once unless the list says it wants a password",
+    "[prejoin]") {
+  PreJoinRig open;
+  open.preJoin.open(RoomId("standup"), "", "Ann");
+  open.http.reply(200, kListed);
+  CHECK(open.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+
+  PreJoinRig fresh;
+  fresh.preJoin.open(RoomId("fresh"), "", "Ann");
+  fresh.http.fail("TypeError: Failed to fetch");
+  CHECK(fresh.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+
+  PreJoinRig locked;
+  locked.preJoin.open(RoomId("secret"), "", "Ann");
+  locked.http.reply(200, kListed);
+  CHECK(locked.admitted.empty());
+  CHECK(locked.preJoin.needsPassword());
+}
+
+TEST_CASE("the creator's token spares the check and the password", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("secret"), "5.cafe");
+  CHECK(rig.http.total == 0);
+  CHECK_FALSE(rig.preJoin.needsPassword());
+  rig.preJoin.join("Ann");
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"5.cafe", "Ann"});
+}
+
+TEST_CASE("a network failure on the pre-join screen is shown and can be retried", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("secret"));
+  rig.http.reply(200, kListed);
+  rig.preJoin.join("Bob", "hunter2");
+  rig.http.fail("cannot reach /api/rooms/secret/join: TypeError: Failed to fetch");
+  CHECK(rig.preJoin.error().find("Failed to fetch") != std::string::npos);
+  CHECK(rig.admitted.empty());
+  rig.preJoin.join("Bob", "hunter2");
+  rig.http.reply(200, R"({"token":"7.ab"})");
+  CHECK(rig.admitted.size() == 1);
+}
+
+TEST_CASE("a blank or overlong name is refused before asking the server", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("standup"));
+  rig.http.reply(200, kListed);
+  rig.preJoin.join("   ");
+  CHECK_FALSE(rig.preJoin.error().empty());
+  rig.preJoin.join(std::string(65, 'x'));
+  CHECK_FALSE(rig.preJoin.error().empty());
+  CHECK(rig.http.total == 1);
+  CHECK(usableName(std::string(64, 'x')) == std::string(64, 'x'));
+}
+
+TEST_CASE("an answer about a room the screen has left is ignored", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("one"), "", "Ann");
+  rig.preJoin.open(RoomId("two"));
+  rig.http.reply(200, kListed);  // about "one"
+  CHECK(rig.admitted.empty());
+  CHECK(rig.preJoin.access() == PreJoin::Access::Checking);
+}
+
+TEST_CASE("page addresses give the API's and the invite's URLs", "[prejoin]") {
+  const PageAddress address = parsePageAddress("http://127.0.0.1:8080/room/team-sync?name=Ann");
+  CHECK(apiUrl(address, "/api/rooms") == "http://127.0.0.1:8080/api/rooms");
+  CHECK(roomPageUrl(address) == "http://127.0.0.1:8080/room/team-sync");
+  CHECK(webSocketUrl(address) == "ws://127.0.0.1:8080/room/team-sync/ws");
+  CHECK(apiUrl(PageAddress{}, "/api/rooms") == "/api/rooms");
+}

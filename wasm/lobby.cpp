@@ -1,0 +1,197 @@
+#include "lobby.hpp"
+
+#include "codec.hpp"
+#include "slug.hpp"
+
+#include <utility>
+
+namespace orbit {
+namespace {
+
+// Fields of the server's JSON, checked: an odd answer must not abort the page.
+std::string stringField(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::size_t countField(const Json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_number_unsigned() ? it->get<std::size_t>() : 0;
+}
+
+}  // namespace
+
+std::string apiErrorText(const HttpReply& reply) {
+  auto parsed = parseJson(reply.body);
+  if (parsed && parsed->is_object()) {
+    std::string text = stringField(*parsed, "error");
+    if (!text.empty()) return text;
+  }
+  return "the server answered " + std::to_string(reply.status);
+}
+
+Lobby::Lobby(HttpClient& http, Scheduler& scheduler, std::string apiBase)
+    : http_(http), scheduler_(scheduler), apiBase_(std::move(apiBase)) {}
+
+Lobby::~Lobby() {
+  hide();
+}
+
+void Lobby::show() {
+  if (shown_) return;
+  shown_ = true;
+  ++showing_;
+  fetching_ = false;
+  refresh();
+}
+
+void Lobby::hide() {
+  if (!shown_) return;
+  shown_ = false;
+  ++showing_;
+  if (timer_ != 0) scheduler_.cancel(std::exchange(timer_, 0));
+}
+
+void Lobby::refresh() {
+  timer_ = 0;
+  if (!shown_ || fetching_) return;
+  fetching_ = true;
+  http_.request("GET", apiBase_ + "/api/rooms", std::nullopt,
+                guarded([this, showing = showing_](Result<HttpReply> reply) {
+                  if (showing != showing_) return;
+                  fetching_ = false;
+                  handleList(std::move(reply));
+                  if (shown_)
+                    timer_ = scheduler_.after(kRefreshInterval, guarded([this] { refresh(); }));
+                }));
+}
+
+void Lobby::handleList(Result<HttpReply> reply) {
+  ++refreshes_;
+  std::string error;
+  std::vector<PublicRoom> rooms;
+  if (!reply) {
+    error = "cannot list the rooms: " + reply.error().message;
+  } else if (reply->status != 200) {
+    error = "cannot list the rooms: " + apiErrorText(*reply);
+  } else if (auto list = parseJson(reply->body); !list || !list->is_array()) {
+    error = "cannot list the rooms: the server's answer is not a list";
+  } else {
+    for (const Json& item : *list) {
+      if (!item.is_object()) continue;
+      const std::string id = stringField(item, "room_id");
+      if (!isValidSlug(id)) continue;
+      auto password = item.find("has_password");
+      rooms.push_back({RoomId(id), stringField(item, "name"), countField(item, "clients"),
+                       countField(item, "guest_limit"),
+                       password != item.end() && password->is_boolean() && password->get<bool>()});
+    }
+  }
+  // A failed refresh keeps the last good list on screen, with the reason beside it.
+  if (error.empty()) {
+    bool same = listed_ && rooms.size() == rooms_.size();
+    for (std::size_t i = 0; same && i < rooms.size(); ++i) {
+      const PublicRoom& a = rooms[i];
+      const PublicRoom& b = rooms_[i];
+      same = a.id == b.id && a.name == b.name && a.clients == b.clients &&
+             a.guestLimit == b.guestLimit && a.hasPassword == b.hasPassword;
+    }
+    const bool wasError = !listError_.empty();
+    listError_.clear();
+    rooms_ = std::move(rooms);
+    listed_ = true;
+    // Redraw only when something on screen changed: an idle lobby stays idle.
+    if (!same || wasError) changed();
+  } else if (error != listError_) {
+    listError_ = std::move(error);
+    changed();
+  }
+}
+
+void Lobby::create(const CreateForm& form) {
+  if (creating_) return;
+  if (slugify(form.name).empty()) {
+    createError_ = "Give the room a name with some letters or digits.";
+    return changed();
+  }
+  if (form.guestLimit < 0) {
+    createError_ = "The guest limit is a whole number from 0 (no limit) up.";
+    return changed();
+  }
+  Json body{{"name", form.name}, {"public", form.isPublic}, {"guest_limit", form.guestLimit}};
+  if (!form.password.empty()) body["password"] = form.password;
+  creating_ = true;
+  createError_.clear();
+  changed();
+  http_.request("POST", apiBase_ + "/api/rooms", dumpJson(body),
+                guarded([this, name = form.name](Result<HttpReply> reply) {
+                  handleCreate(name, std::move(reply));
+                }));
+}
+
+void Lobby::handleCreate(const std::string& name, Result<HttpReply> reply) {
+  creating_ = false;
+  if (!reply) {
+    createError_ = "Cannot reach the server: " + reply.error().message;
+    return changed();
+  }
+  if (reply->status == 201 || reply->status == 200) {
+    auto parsed = parseJson(reply->body);
+    const std::string id =
+        parsed && parsed->is_object() ? stringField(*parsed, "room_id") : std::string();
+    if (!isValidSlug(id)) {
+      createError_ = "The server created the room but did not say where it is.";
+      return changed();
+    }
+    return enter(RoomId(id), stringField(*parsed, "token"));
+  }
+  if (reply->status == 409) {
+    createError_ =
+        "A room called \"" + slugify(name) + "\" exists already: pick another name, or join it.";
+  } else if (reply->status == 400) {
+    createError_ = "The server refused the room: " + apiErrorText(*reply);
+  } else {
+    createError_ = "Could not create the room: " + apiErrorText(*reply);
+  }
+  changed();
+}
+
+void Lobby::joinByName(std::string_view name) {
+  const std::string slug = slugify(name);
+  if (slug.empty()) {
+    joinError_ = "Type the room's name: some letters or digits.";
+    return changed();
+  }
+  joinError_.clear();
+  enter(RoomId(slug), {});
+}
+
+void Lobby::join(const RoomId& room) {
+  if (isValidSlug(room.str())) enter(room, {});
+}
+
+void Lobby::enter(RoomId room, std::string token) {
+  if (onEnter_) onEnter_(std::move(room), std::move(token));
+}
+
+Json Lobby::snapshot() const {
+  Json rooms = Json::array();
+  for (const PublicRoom& r : rooms_) {
+    rooms.push_back({{"room_id", r.id.str()},
+                     {"name", r.name},
+                     {"clients", r.clients},
+                     {"guest_limit", r.guestLimit},
+                     {"has_password", r.hasPassword}});
+  }
+  return {{"rooms", std::move(rooms)},
+          {"listError", listError_},
+          {"creating", creating_},
+          {"createError", createError_},
+          {"joinError", joinError_}};
+}
+
+void Lobby::changed() {
+  if (onChange_) onChange_();
+}
+
+}  // namespace orbit

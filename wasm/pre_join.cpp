@@ -1,0 +1,164 @@
+#include "pre_join.hpp"
+
+#include "codec.hpp"
+#include "lobby.hpp"
+
+#include <utility>
+
+namespace orbit {
+namespace {
+
+constexpr std::size_t kMaxNameChars = 64;
+
+std::string tokenIn(const HttpReply& reply) {
+  auto parsed = parseJson(reply.body);
+  if (!parsed || !parsed->is_object()) return {};
+  auto it = parsed->find("token");
+  return it != parsed->end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+std::string_view toString(PreJoin::Access access) {
+  switch (access) {
+    case PreJoin::Access::Checking:
+      return "checking";
+    case PreJoin::Access::Open:
+      return "open";
+    case PreJoin::Access::Password:
+      return "password";
+    case PreJoin::Access::Unknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+std::string usableName(std::string_view name) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!name.empty() && space(name.front())) name.remove_prefix(1);
+  while (!name.empty() && space(name.back())) name.remove_suffix(1);
+  std::size_t chars = 0;
+  for (const char c : name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return {};
+    // Counts UTF-8 code points, as the server does, not bytes.
+    if ((u & 0xC0) != 0x80) ++chars;
+  }
+  if (chars > kMaxNameChars) return {};
+  return std::string(name);
+}
+
+PreJoin::PreJoin(HttpClient& http, std::string apiBase)
+    : http_(http), apiBase_(std::move(apiBase)) {}
+
+void PreJoin::open(RoomId room, std::string token, std::string joinAs) {
+  room_ = std::move(room);
+  ++opened_;
+  knownToken_ = std::move(token);
+  error_.clear();
+  busy_ = false;
+  if (!knownToken_.empty()) {
+    access_ = Access::Open;
+    if (!joinAs.empty()) return admit(knownToken_, std::move(joinAs));
+    return changed();
+  }
+  access_ = Access::Checking;
+  busy_ = true;
+  changed();
+  http_.request("GET", apiBase_ + "/api/rooms", std::nullopt,
+                guarded([this, joinAs = std::move(joinAs)](Result<HttpReply> reply) {
+                  handleCheck(std::move(reply), joinAs);
+                }));
+}
+
+void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
+  busy_ = false;
+  access_ = Access::Unknown;
+  // A server without this API (or a list that does not parse) leaves it Unknown: the
+  // WebSocket may still be taken.
+  if (reply && reply->status == 200) {
+    auto list = parseJson(reply->body);
+    if (list && list->is_array()) {
+      for (const Json& item : *list) {
+        if (!item.is_object()) continue;
+        auto id = item.find("room_id");
+        if (id == item.end() || !id->is_string() || id->get<std::string>() != room_.str()) continue;
+        auto password = item.find("has_password");
+        access_ = password != item.end() && password->is_boolean() && password->get<bool>()
+                      ? Access::Password
+                      : Access::Open;
+      }
+    }
+  }
+  if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
+  changed();
+}
+
+void PreJoin::join(std::string name, std::string password) {
+  if (busy_) return;
+  name = usableName(name);
+  if (name.empty()) {
+    error_ = "Type your name (up to 64 characters).";
+    return changed();
+  }
+  if (!knownToken_.empty()) return admit(knownToken_, std::move(name));
+  // An open room takes a WebSocket without a token.
+  if (access_ == Access::Open) return admit({}, std::move(name));
+  const bool withPassword = access_ == Access::Password;
+  if (withPassword && password.empty()) {
+    error_ = "This room needs a password.";
+    return changed();
+  }
+  Json body = Json::object();
+  if (withPassword) body["password"] = std::move(password);
+  busy_ = true;
+  error_.clear();
+  changed();
+  http_.request("POST", apiBase_ + "/api/rooms/" + room_.str() + "/join", dumpJson(body),
+                guarded([this, name, withPassword](Result<HttpReply> reply) {
+                  handleJoin(std::move(reply), name, withPassword);
+                }));
+}
+
+void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, bool withPassword) {
+  busy_ = false;
+  if (!reply) {
+    error_ = "Cannot reach the server: " + reply.error().message;
+    return changed();
+  }
+  switch (reply->status) {
+    case 200:
+      return admit(tokenIn(*reply), name);
+    case 401:
+      if (withPassword) {
+        error_ = "Wrong password: try again.";
+      } else {
+        // It was given a password since the check.
+        access_ = Access::Password;
+        error_ = "This room needs a password.";
+      }
+      return changed();
+    case 404:
+      return admit({}, name);
+    default:
+      if (access_ == Access::Unknown) return admit({}, name);
+      error_ = "Cannot join: " + apiErrorText(*reply);
+      return changed();
+  }
+}
+
+void PreJoin::admit(std::string token, std::string name) {
+  error_.clear();
+  changed();
+  if (onAdmit_) onAdmit_(std::move(token), std::move(name));
+}
+
+Json PreJoin::snapshot() const {
+  return {{"room", room_.str()}, {"access", toString(access_)}, {"busy", busy_}, {"error", error_}};
+}
+
+void PreJoin::changed() {
+  if (onChange_) onChange_();
+}
+
+}  // namespace orbit

@@ -1,0 +1,97 @@
+#pragma once
+
+#include "http_client.hpp"
+#include "ids.hpp"
+#include "message.hpp"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace orbit {
+
+// The screen before a room without its drawing: finds out whether the room wants a password
+// and trades the password for a join token (POST /api/rooms/<id>/join).
+//
+// The room is looked up in the public list first (GET /api/rooms always answers 200). Only a
+// room missing from it (a private one, or one nobody made yet) is asked about with the join
+// endpoint, and only once Join is pressed: that answers 200 with a token for an open room,
+// 401 for a protected one and 404 for one that does not exist yet (the WebSocket creates it).
+// Browsers log every 4xx answer as a console error, so a fresh room must not cost one.
+class PreJoin {
+ public:
+  enum class Access {
+    Checking,  // the public list is on its way
+    Open,      // a public room without a password
+    Password,  // the room wants a password
+    Unknown,   // not in the public list (or the list failed): Join asks the join endpoint
+  };
+
+  // Called with the token to join with ("" for none) and the name to join under.
+  using Admit = std::function<void(std::string token, std::string name)>;
+
+  PreJoin(HttpClient& http, std::string apiBase);
+  ~PreJoin() = default;
+  PreJoin(const PreJoin&) = delete;
+  PreJoin& operator=(const PreJoin&) = delete;
+
+  void setOnChange(std::function<void()> onChange) { onChange_ = std::move(onChange); }
+  void setOnAdmit(Admit onAdmit) { onAdmit_ = std::move(onAdmit); }
+
+  // Starts on `room`. `token`, when the lobby already has one (the creator of a password
+  // room), spares the check. With `joinAs` set (?name= in the URL) the room is joined at once
+  // unless the public list says it wants a password. A private password room opened with
+  // ?name= is not recognised here: its WebSocket is refused.
+  void open(RoomId room, std::string token = {}, std::string joinAs = {});
+
+  // Asks for a token, with `password` when the room wants one, and admits on success. A name
+  // that is blank or longer than 64 characters, a missing or wrong password, or a network
+  // failure becomes error().
+  void join(std::string name, std::string password = {});
+
+  const RoomId& room() const { return room_; }
+  Access access() const { return access_; }
+  bool needsPassword() const { return access_ == Access::Password; }
+  // A request is in flight: the view disables Join.
+  bool busy() const { return busy_; }
+  const std::string& error() const { return error_; }
+
+  // {"room","access","busy","error"}
+  Json snapshot() const;
+
+ private:
+  void handleCheck(Result<HttpReply> reply, const std::string& joinAs);
+  void handleJoin(Result<HttpReply> reply, const std::string& name, bool withPassword);
+  void admit(std::string token, std::string name);
+  void changed();
+
+  template <class F>
+  auto guarded(F f) {
+    return [alive = std::weak_ptr<int>(alive_), opened = opened_, this,
+            f = std::move(f)](auto&&... args) mutable {
+      if (alive.expired() || opened != opened_) return;
+      f(std::forward<decltype(args)>(args)...);
+    };
+  }
+
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  HttpClient& http_;
+  std::string apiBase_;
+  std::function<void()> onChange_;
+  Admit onAdmit_;
+
+  RoomId room_;
+  unsigned opened_ = 0;  // bumped by open(): answers about an earlier room are ignored
+  std::string knownToken_;
+  Access access_ = Access::Checking;
+  bool busy_ = false;
+  std::string error_;
+};
+
+std::string_view toString(PreJoin::Access access);
+
+// The name as the server will keep it: trimmed; empty when it is blank, too long (over 64
+// characters) or holds control characters.
+std::string usableName(std::string_view name);
+
+}  // namespace orbit
