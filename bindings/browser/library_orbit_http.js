@@ -1,0 +1,65 @@
+// What bindings/browser/browser_http.cpp calls in the page: fetch(), with only numbers and
+// strings crossing. A client handle stays in OrbitHttp.clients while its C++ owner lives;
+// an answer that arrives after that is dropped.
+mergeInto(LibraryManager.library, {
+  $OrbitHttp__deps: ['malloc', 'free'],
+  $OrbitHttp: {
+    nextHandle: 1,
+    clients: {},
+
+    errorText: function(e) {
+      if (e && e.name && e.message) return e.name + ': ' + e.message;
+      return String(e);
+    },
+
+    // Strings go to C as NUL-terminated UTF-8 that is freed afterwards; C++ copies them.
+    finish: function(client, op, status, body, error) {
+      if (!OrbitHttp.clients[client]) return;
+      var strings = [body, error].map(function(s) {
+        if (s === null || s === undefined) return 0;
+        var size = lengthBytesUTF8(s) + 1;
+        var p = _malloc(size);
+        stringToUTF8(s, p, size);
+        return p;
+      });
+      try {
+        _orbit_http_done(client, op, status, strings[0], strings[1]);
+      } finally {
+        strings.forEach(function(p) { if (p) _free(p); });
+      }
+    },
+  },
+
+  orbit_http_create__deps: ['$OrbitHttp'],
+  orbit_http_create: function() {
+    var client = OrbitHttp.nextHandle++;
+    OrbitHttp.clients[client] = true;
+    return client;
+  },
+
+  orbit_http_destroy__deps: ['$OrbitHttp'],
+  orbit_http_destroy: function(client) {
+    delete OrbitHttp.clients[client];
+  },
+
+  orbit_http_request__deps: ['$OrbitHttp', 'orbit_http_done'],
+  orbit_http_request: function(client, op, method, url, body) {
+    var init = {method: UTF8ToString(method), credentials: 'same-origin', cache: 'no-store'};
+    if (body) {
+      init.body = UTF8ToString(body);
+      init.headers = {'Content-Type': 'application/json'};
+    }
+    var target = UTF8ToString(url);
+    // Settled in a later task even when fetch() throws at once (a malformed URL), so the
+    // completion never runs inside the C++ call.
+    Promise.resolve().then(function() {
+      return fetch(target, init);
+    }).then(function(response) {
+      return response.text().then(function(text) {
+        OrbitHttp.finish(client, op, response.status, text, null);
+      });
+    }).catch(function(e) {
+      OrbitHttp.finish(client, op, 0, null, 'cannot reach ' + target + ': ' + OrbitHttp.errorText(e));
+    });
+  },
+});
