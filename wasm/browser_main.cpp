@@ -1,6 +1,8 @@
 // The browser entry point. Emscripten-only, but it reaches Emscripten only through
 // bindings/browser.
+#include "browser_http.hpp"
 #include "browser_media_backend.hpp"
+#include "browser_media_sink.hpp"
 #include "browser_peer_backend.hpp"
 #include "browser_platform.hpp"
 #include "browser_scheduler.hpp"
@@ -12,7 +14,7 @@
 #include <memory>
 
 int main(int argc, char** argv) {
-  // web/orbit-loader.js passes the page's URL as the one argument.
+  // web/orbit-embed.js passes the room's address (or the page's) as the one argument.
   const orbit::PageAddress address = orbit::parsePageAddress(argc > 1 ? argv[1] : "");
 
   // main returns while the page keeps running frames, so these live as long as the page.
@@ -20,7 +22,10 @@ int main(int argc, char** argv) {
   static orbit::BrowserScheduler scheduler;
   static orbit::BrowserPeerBackend peers;
   static orbit::BrowserMediaBackend media;
-  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, peers, media, address);
+  static orbit::BrowserMediaSink sink;
+  static orbit::BrowserHttpClient http;
+  static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, peers, media, sink,
+                              http, address);
   if (auto error = app.start()) {
     std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
     return 1;

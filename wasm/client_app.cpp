@@ -1,43 +1,248 @@
 #include "client_app.hpp"
 
 #include "codec.hpp"
-#include "ui/views.hpp"
+#include "ui/ui_items.hpp"
+#include "ui/lobby_view.hpp"
+#include "ui/room_view.hpp"
 
+#include <chrono>
 #include <utility>
 
 namespace orbit {
+namespace {
+
+std::int64_t wallMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+std::string_view toString(ClientApp::Screen screen) {
+  switch (screen) {
+    case ClientApp::Screen::Lobby: return "lobby";
+    case ClientApp::Screen::PreJoin: return "prejoin";
+    case ClientApp::Screen::Room: return "room";
+    case ClientApp::Screen::Left: return "left";
+  }
+  return "lobby";
+}
 
 ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
-                     PeerBackend& peers, MediaBackend& media, PageAddress address)
+                     PeerBackend& peers, MediaBackend& media, MediaSink& sink, HttpClient& http,
+                     PageAddress address)
     : platform_(platform),
+      scheduler_(scheduler),
+      sink_(sink),
       address_(std::move(address)),
       manager_(std::move(transport), scheduler, peers, media),
-      shell_(platform, [this] { draw(); }) {}
+      shell_(platform, [this] { draw(); }),
+      room_(manager_, sink, {.copyText = [this](const std::string& text) { platform_.copyText(text); },
+                             .leave = [this] { leave(); }}),
+      lobby_(http, scheduler, apiUrl(address_, "")),
+      preJoin_(http, apiUrl(address_, "")),
+      lobbyView_(lobby_),
+      preJoinView_(preJoin_, manager_, media, sink, [this] { changed(); }) {}
 
 std::optional<Error> ClientApp::start() {
   if (auto error = shell_.open("Orbit")) return error;
   manager_.setOnChange([this] {
-    shell_.invalidate();
-    publishState();
+    handleConnectionChange();
+    changed();
   });
-  publishState();
-  if (!address_.room.empty()) {
-    // Straight in with the default camera and microphone; a refusal leaves the call
-    // receive-only and says so.
-    manager_.startMedia(MediaConstraints{});
-    manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
+  sink_.setOnFrame([this] { shell_.invalidate(); });
+  platform_.setStateSource([this] { return dumpJson(snapshot()); });
+  platform_.setCommandSink([this](std::string_view json) { return command(json); });
+  lobby_.setOnChange([this] { changed(); });
+  lobby_.setOnEnterRoom([this](RoomId room, std::string token) { goToRoom(std::move(room), std::move(token)); });
+  preJoin_.setOnChange([this] { changed(); });
+  preJoin_.setOnAdmit([this](std::string token, std::string name) { admit(std::move(token), std::move(name)); });
+  if (address_.room.empty()) {
+    screen_ = Screen::Lobby;
+    lobby_.show();
+  } else {
+    // Even with ?name= the server is asked first: a password room still needs the prompt.
+    openPreJoin({});
   }
+  changed();
   return std::nullopt;
 }
 
+void ClientApp::enterRoom() {
+  // Straight in with the default camera and microphone; a refusal leaves the call
+  // receive-only and says so.
+  screen_ = Screen::Room;
+  startMediaOnce();
+  manager_.join(webSocketUrl(address_), address_.room, address_.username);
+}
+
+void ClientApp::goToRoom(RoomId room, std::string token) {
+  lobby_.hide();
+  address_.room = std::move(room);
+  address_.token.clear();
+  platform_.showAddress(roomPageUrl(address_));
+  openPreJoin(std::move(token));
+}
+
+void ClientApp::openPreJoin(std::string token) {
+  screen_ = Screen::PreJoin;
+  // The self-view runs while the name is typed; the same tracks go into the room.
+  startMediaOnce();
+  preJoinView_.opened(address_.username);
+  // May admit at once (a name in the URL and a token in hand), so it comes last.
+  preJoin_.open(address_.room, std::move(token), address_.username);
+  changed();
+}
+
+void ClientApp::admit(std::string token, std::string name) {
+  address_.token = std::move(token);
+  address_.username = std::move(name);
+  enterRoom();
+  changed();
+}
+
+void ClientApp::startMediaOnce() {
+  if (std::exchange(mediaStarted_, true)) return;
+  manager_.startMedia(MediaConstraints{});
+}
+
+std::optional<Error> ClientApp::command(std::string_view text) {
+  auto parsed = parseJson(text);
+  if (!parsed) return Error{"a command must be JSON: " + parsed.error().message};
+  const Json& json = *parsed;
+  if (!json.is_object() || !json.contains("command") || !json["command"].is_string()) {
+    return Error{"a command is an object with a \"command\" string"};
+  }
+  const std::string name = json["command"].get<std::string>();
+  const auto flag = [&json](const char* key) -> std::optional<bool> {
+    if (!json.contains(key) || !json[key].is_boolean()) return std::nullopt;
+    return json[key].get<bool>();
+  };
+  if (name == "sendText") {
+    if (!json.contains("text") || !json["text"].is_string()) return Error{"sendText needs a \"text\" string"};
+    std::string to;
+    if (json.contains("to") && json["to"].is_string()) to = json["to"].get<std::string>();
+    return manager_.sendText(json["text"].get<std::string>(), to);
+  }
+  if (name == "setMuted") {
+    const auto muted = flag("muted");
+    if (!muted) return Error{"setMuted needs \"muted\": true or false"};
+    manager_.setMuted(*muted);
+    return std::nullopt;
+  }
+  if (name == "setCamera") {
+    const auto on = flag("on");
+    if (!on) return Error{"setCamera needs \"on\": true or false"};
+    manager_.setCameraEnabled(*on);
+    return std::nullopt;
+  }
+  if (name == "leave") {
+    leave();
+    return std::nullopt;
+  }
+  return Error{"unknown command \"" + name + "\""};
+}
+
+void ClientApp::leave() {
+  manager_.leave();
+  screen_ = Screen::Left;
+  changed();
+}
+
+std::string ClientApp::inviteUrl() const {
+  return std::string(address_.secure ? "https://" : "http://") + address_.host + "/room/" + address_.room.str();
+}
+
 void ClientApp::draw() {
-  if (address_.room.empty()) {
-    drawLobbyView();
-  } else {
-    drawRoomView(manager_);
+  switch (screen_) {
+    case Screen::Lobby:
+      lobbyView_.draw();
+      break;
+    case Screen::PreJoin:
+      preJoinView_.draw();
+      break;
+    case Screen::Room:
+    case Screen::Left:
+      room_.draw(inviteUrl(), notifications_, scheduler_.now());
+      break;
+  }
+  if (itemsChanged()) changed();
+}
+
+void ClientApp::handleEvent(const ManagerEvent& event) {
+  using Kind = ManagerEvent::Kind;
+  const std::string name = event.name.empty() ? "someone" : event.name;
+  switch (event.kind) {
+    case Kind::PeerJoined: notify("peer-joined", name + " joined"); break;
+    case Kind::PeerLeft: notify("peer-left", name + " left"); break;
+    case Kind::MediaError: notify("media-error", event.text); break;
+    default: break;
+  }
+  // Every event also goes to whoever embeds the client.
+  Json out = {{"event", toString(event.kind)}};
+  if (!event.peer.empty()) out["peer"] = event.peer;
+  if (!event.name.empty()) out["name"] = event.name;
+  if (!event.text.empty()) out["text"] = event.text;
+  if (event.kind == Kind::PeerState) out["state"] = toString(event.state);
+  platform_.publishEvent(dumpJson(out));
+}
+
+void ClientApp::handleConnectionChange() {
+  const ConnectionState state = manager_.signaler().state();
+  if (state == lastConnection_) return;
+  const ConnectionState previous = std::exchange(lastConnection_, state);
+  if (state == ConnectionState::Open) {
+    if (everOpen_) notify("connection", "Reconnected to the server");
+    everOpen_ = true;
+  } else if (previous == ConnectionState::Open && screen_ == Screen::Room && !manager_.signaler().reconnectPending()) {
+    notify("connection", "Lost the server: " + manager_.signaler().reason());
+  } else if (previous == ConnectionState::Open && manager_.signaler().reconnectPending()) {
+    notify("connection", "Lost the server; reconnecting. Calls in progress go on.");
+  } else if (state == ConnectionState::Failed && !everOpen_) {
+    notify("connection", "Cannot reach the server: " + manager_.signaler().reason());
   }
 }
 
-void ClientApp::publishState() { platform_.publishState(dumpJson(manager_.snapshot())); }
+void ClientApp::notify(std::string kind, std::string text) {
+  notifications_.push_back({std::move(kind), std::move(text), wallMillis(), scheduler_.now() + kNotificationTime});
+  while (notifications_.size() > kMaxNotifications) notifications_.pop_front();
+  // Drawn again when it is due to disappear.
+  scheduler_.after(kNotificationTime, [this] { shell_.invalidate(); });
+  changed();
+}
+
+Json ClientApp::snapshot() {
+  Json out = manager_.snapshot();
+  out["screen"] = toString(screen_);
+  out["lobby"] = lobby_.snapshot();
+  out["prejoin"] = preJoin_.snapshot();
+  out["prejoin"]["devices"] = preJoinView_.snapshot();
+  Json notifications = Json::array();
+  for (const Notification& n : notifications_) {
+    notifications.push_back({{"kind", n.kind}, {"text", n.text}, {"time", n.time}});
+  }
+  out["notifications"] = std::move(notifications);
+  for (Json& peer : out["peers"]) {
+    const VideoPeer* video = manager_.peer(ClientId(peer["id"].get<std::string>()));
+    std::uint64_t frames = 0;
+    if (video) {
+      for (const RemoteTrack& track : video->remoteTracks()) {
+        if (track.kind != "video") continue;
+        if (auto frame = sink_.remoteFrame(track.id)) frames = frame->frames;
+      }
+    }
+    peer["video"]["frames"] = frames;
+  }
+  out["ui"] = itemRects();
+  return out;
+}
+
+void ClientApp::changed() {
+  shell_.invalidate();
+  publishState();
+}
+
+void ClientApp::publishState() { platform_.stateChanged(); }
 
 }  // namespace orbit

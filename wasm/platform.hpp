@@ -1,13 +1,22 @@
 #pragma once
 
+#include "result.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
 #include <string_view>
 
 namespace orbit {
 
 // What the client app needs from whatever hosts it: a browser page (bindings/browser) or,
-// later, a native process.
+// later, a native process. The embed API lives on this seam: the host asks for the state
+// and sends commands; the app tells it of events.
 class Platform {
  public:
+  using StateSource = std::function<std::string()>;
+  using CommandSink = std::function<std::optional<Error>(std::string_view json)>;
+
   virtual ~Platform() = default;
 
   // Device pixels per layout pixel, so the UI keeps its size on high-density screens.
@@ -17,8 +26,22 @@ class Platform {
   // frame; a change reaches the app as a window-size event.
   virtual void fitSurface() = 0;
 
-  // Hands the app's state, as JSON text, to whoever embeds the app.
-  virtual void publishState(std::string_view json) = 0;
+  // The app's state as JSON text, computed when the host asks for it.
+  virtual void setStateSource(StateSource source) = 0;
+  // Commands from the host, as JSON text; an Error says why one was refused.
+  virtual void setCommandSink(CommandSink sink) = 0;
+  // Something happened, as a JSON object with an "event" name; the host passes it to its
+  // subscribers.
+  virtual void publishEvent(std::string_view json) = 0;
+  // The state has changed since the host last asked (hosts may poll instead).
+  virtual void stateChanged() = 0;
+  // The client moved to another address without reloading (the lobby opened a room): a host
+  // that is the client's own page shows `url` in its address bar, so the invite link is right;
+  // a page that embeds the client keeps its own address.
+  virtual void showAddress(std::string_view url) = 0;
+
+  // Puts text on the system clipboard (the invite link).
+  virtual void copyText(std::string_view text) = 0;
 };
 
 }  // namespace orbit

@@ -10,9 +10,26 @@
 extern "C" {
 void orbit_platform_fit_canvas();
 void orbit_platform_publish_state(const char* json);
+void orbit_platform_publish_event(const char* json);
+void orbit_platform_state_changed();
+void orbit_platform_show_address(const char* url);
+void orbit_platform_copy_text(const char* text);
 }
 
+namespace {
+
+// The embed API's way in; a page has one module instance per client, so one platform.
+orbit::BrowserPlatform* embedded = nullptr;
+
+}  // namespace
+
 namespace orbit {
+
+BrowserPlatform::BrowserPlatform() { embedded = this; }
+
+BrowserPlatform::~BrowserPlatform() {
+  if (embedded == this) embedded = nullptr;
+}
 
 float BrowserPlatform::pixelRatio() const {
   return static_cast<float>(emscripten_get_device_pixel_ratio());
@@ -20,8 +37,39 @@ float BrowserPlatform::pixelRatio() const {
 
 void BrowserPlatform::fitSurface() { orbit_platform_fit_canvas(); }
 
+void BrowserPlatform::setStateSource(StateSource source) { stateSource_ = std::move(source); }
+
+void BrowserPlatform::setCommandSink(CommandSink sink) { commandSink_ = std::move(sink); }
+
+void BrowserPlatform::publishEvent(std::string_view json) {
+  orbit_platform_publish_event(std::string(json).c_str());
+}
+
+void BrowserPlatform::stateChanged() { orbit_platform_state_changed(); }
+
+void BrowserPlatform::showAddress(std::string_view url) { orbit_platform_show_address(std::string(url).c_str()); }
+
+void BrowserPlatform::copyText(std::string_view text) { orbit_platform_copy_text(std::string(text).c_str()); }
+
 void BrowserPlatform::publishState(std::string_view json) {
   orbit_platform_publish_state(std::string(json).c_str());
+}
+
+const std::string& BrowserPlatform::state() {
+  state_ = stateSource_ ? stateSource_() : std::string("null");
+  return state_;
+}
+
+const std::string* BrowserPlatform::command(const char* json) {
+  if (!commandSink_) {
+    refusal_ = "the client has not started";
+    return &refusal_;
+  }
+  if (auto error = commandSink_(json ? json : "")) {
+    refusal_ = error->message;
+    return &refusal_;
+  }
+  return nullptr;
 }
 
 void BrowserPlatform::runMainLoop(std::function<void()> frame) {
@@ -33,3 +81,20 @@ void BrowserPlatform::runMainLoop(std::function<void()> frame) {
 void BrowserPlatform::onAnimationFrame(void* self) { static_cast<BrowserPlatform*>(self)->frame_(); }
 
 }  // namespace orbit
+
+// The embed API (web/orbit-embed.js) calls these through ccall.
+extern "C" {
+
+// The state as JSON text; "null" before the client has started.
+EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
+  return embedded ? embedded->state().c_str() : "null";
+}
+
+// Runs a command; returns why it was refused, or null.
+EMSCRIPTEN_KEEPALIVE const char* orbit_embed_command(const char* json) {
+  if (!embedded) return "the client has not started";
+  const std::string* refusal = embedded->command(json);
+  return refusal ? refusal->c_str() : nullptr;
+}
+
+}

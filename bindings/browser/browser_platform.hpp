@@ -3,30 +3,50 @@
 #include "platform.hpp"
 
 #include <functional>
+#include <string>
 
 namespace orbit {
 
 // The page the client runs in: its canvas, its pixel density, its animation frames, and the
-// embed API in web/orbit-loader.js. One per page, as Emscripten has one main loop.
+// embed API (web/orbit-embed.js), which asks for the state and sends commands through the
+// exported orbit_embed_* functions. One per page, as Emscripten has one main loop.
 class BrowserPlatform final : public Platform {
  public:
-  BrowserPlatform() = default;
+  BrowserPlatform();
+  ~BrowserPlatform() override;
   // JavaScript holds `this` as the main loop's argument.
   BrowserPlatform(const BrowserPlatform&) = delete;
   BrowserPlatform& operator=(const BrowserPlatform&) = delete;
 
   float pixelRatio() const override;
   void fitSurface() override;
-  void publishState(std::string_view json) override;
+  void setStateSource(StateSource source) override;
+  void setCommandSink(CommandSink sink) override;
+  void publishEvent(std::string_view json) override;
+  void stateChanged() override;
+  void showAddress(std::string_view url) override;
+  void copyText(std::string_view text) override;
+
+  // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
+  // results rather than serve state on demand.
+  void publishState(std::string_view json);
 
   // Calls `frame` on every animation frame for as long as the page lives. Returns at once:
   // the browser drives the loop, so whatever `frame` uses must outlive main().
   void runMainLoop(std::function<void()> frame);
 
+  // For the exported entry points.
+  const std::string& state();
+  const std::string* command(const char* json);
+
  private:
   static void onAnimationFrame(void* self);
 
   std::function<void()> frame_;
+  StateSource stateSource_;
+  CommandSink commandSink_;
+  std::string state_;   // the last state handed to JS, kept alive until the next call
+  std::string refusal_;  // the last command's error, likewise
 };
 
 }  // namespace orbit

@@ -125,7 +125,7 @@ TEST_CASE("an answer that arrives after the lobby was hidden is ignored and star
   CHECK(rig.http.requests.size() == 1);
 }
 
-TEST_CASE("a failed refresh keeps the last list and says why; the next good one clears it",
+TEST_CASE("a failed refresh keeps the last list and says why, and the next good one clears it",
           "[lobby]") {
   LobbyRig rig;
   rig.lobby.show();
@@ -237,7 +237,7 @@ TEST_CASE("the pre-join screen finds a public open room in the list and joins it
 }
 
 TEST_CASE(
-    "a room missing from the list is asked about on Join; one nobody made yet is joined without a "
+    "a room missing from the list is asked about on Join, and one nobody made yet is joined without a "
     "token",
     "[prejoin]") {
   PreJoinRig rig;

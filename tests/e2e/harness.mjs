@@ -6,6 +6,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -35,7 +36,8 @@ export const buildWebDir = process.env.ORBIT_BUILD_WEB ?? path.join(repoRoot, 'b
 // Starts orbit-server on 127.0.0.1 and a port the system picks, and resolves once it prints
 // `listening <url>`. ORBIT_SERVER_BIN and ORBIT_WEB_ROOT override the default build folders;
 // `webRoot` serves another folder (a test page), which must hold `requiredFile`.
-export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = null, requiredFile = 'orbit.wasm' } = {}) {
+export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = null, requiredFile = 'orbit.wasm',
+                                    port = 0 } = {}) {
   const bin = process.env.ORBIT_SERVER_BIN ?? path.join(repoRoot, 'build/server/orbit-server');
   const webRoot = ownWebRoot ?? process.env.ORBIT_WEB_ROOT ?? path.join(repoRoot, 'build-web/web');
   if (!existsSync(bin)) throw new Error(`no orbit-server at ${bin}: build it, or set ORBIT_SERVER_BIN`);
@@ -44,7 +46,7 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
                     (ownWebRoot ? '' : ', or set ORBIT_WEB_ROOT'));
   }
 
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', '0', '--web-root', webRoot], {
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Read both pipes to the end, or a chatty server blocks on a full pipe.
@@ -87,6 +89,21 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
       clearTimeout(timer);
     },
   };
+}
+
+// One orbit-server and one Chromium for every test of a file: `shared.server` and
+// `shared.browser` once the file's tests start.
+export function serverAndBrowserPerFile() {
+  const shared = { server: null, browser: null };
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }
 
 // Chromium with a temporary profile (playwright's launch makes a fresh one each time).
@@ -135,9 +152,48 @@ export async function waitForState(page, what, predicate, arg = null, { timeoutM
   return stateOf(page);
 }
 
-// The page's console errors and uncaught exceptions so far.
+// Where the client drew the control `name` ([x, y, width, height] in CSS pixels, from
+// state().ui), once it is on screen.
+export async function itemRect(page, name) {
+  const state = await waitForState(page, `"${name}" is on screen`, (s, n) => Array.isArray(s.ui?.[n]), name);
+  return state.ui[name];
+}
+
+// ImGui 1.86 reads the mouse and keys once per drawn frame, and a key pressed and released
+// between two frames is lost: so each input is held across animation frames, and the next
+// one waits until the client has drawn the last.
+export async function clickItem(page, name) {
+  const [x, y, width, height] = await itemRect(page, name);
+  await page.mouse.move(x + width / 2, y + height / 2);
+  await animationFrames(page, 2);
+  await page.mouse.down();
+  await animationFrames(page, 2);
+  await page.mouse.up();
+  await animationFrames(page, 2);
+}
+
+export async function pressKey(page, key) {
+  await page.keyboard.down(key);
+  await animationFrames(page, 2);
+  await page.keyboard.up(key);
+  await animationFrames(page, 1);
+}
+
+// Clicks into the text field `name`, deletes `erase` characters before its end and types `text`.
+export async function typeInto(page, name, text, { erase = 0 } = {}) {
+  await clickItem(page, name);
+  await pressKey(page, 'End');
+  for (let i = 0; i < erase; i += 1) await pressKey(page, 'Backspace');
+  await page.keyboard.type(text);
+  await animationFrames(page, 2);
+}
+
+// The page's console errors and uncaught exceptions so far. Chromium itself logs every WebSocket connection it could not open;
+// while the server is away the client's reconnect attempts are expected to fail, so those
+// lines are not the client's errors.
 export function errorsOf(page) {
-  return page.logs.filter((line) => line.startsWith('[error]') || line.startsWith('[pageerror]'));
+  return page.logs.filter((line) => (line.startsWith('[error]') || line.startsWith('[pageerror]')) &&
+                                    !/^\[error\] WebSocket connection to '.*' failed: /.test(line));
 }
 
 // Resolves after the page's next `count` animation frames.

@@ -1,32 +1,21 @@
 // The web client against a real orbit-server in headless Chromium:
 //   node --test tests/e2e/
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import {
-  animationFrames, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState,
+  animationFrames, errorsOf, openPage, screenshot, serverAndBrowserPerFile, startServer, stateOf, waitForState,
 } from './harness.mjs';
 
 const clientId = /^[0-9a-f]{32}$/;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const shared = serverAndBrowserPerFile();
 
 test('two pages in a room learn their ids, connect peer to peer with audio and video, and a page that closes leaves', async () => {
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
   try {
-    const alice = await openPage(context, `${server.url}/room/test?name=Alice`);
-    const bob = await openPage(context, `${server.url}/room/test?name=Bob`);
+    const alice = await openPage(context, `${shared.server.url}/room/test?name=Alice`);
+    const bob = await openPage(context, `${shared.server.url}/room/test?name=Bob`);
 
     // Real RTCPeerConnections between the two pages, with Chromium's fake camera and
     // microphone; the stats poll has seen video frames arrive over a host candidate pair.
@@ -69,7 +58,9 @@ test('two pages in a room learn their ids, connect peer to peer with audio and v
     const alone = await waitForState(alice, 'Alice sees Bob leave',
                                      (state) => state.roomInfo.clients.length === 1);
     assert.equal(alone.connection, 'open');
-    assert.deepEqual(alone.roomInfo.clients, [{ id: states.Alice.self.id, username: 'Alice' }]);
+    // With her microphone and camera on, and saying so.
+    assert.deepEqual(alone.roomInfo.clients,
+                     [{ id: states.Alice.self.id, username: 'Alice', muted: false, camera_off: false }]);
     assert.deepEqual(alone.peers, []);
     await screenshot(alice, 'room-after-leave');
     assert.deepEqual(errorsOf(alice), []);
@@ -79,9 +70,9 @@ test('two pages in a room learn their ids, connect peer to peer with audio and v
 });
 
 test('the page at / is not in a room and does not connect', async () => {
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
   try {
-    const page = await openPage(context, `${server.url}/`);
+    const page = await openPage(context, `${shared.server.url}/`);
     const state = await waitForState(page, 'the client has started', () => true);
     assert.equal(state.room, null);
     assert.equal(state.connection, 'idle');
@@ -95,9 +86,9 @@ test('the page at / is not in a room and does not connect', async () => {
 });
 
 test('the canvas covers the window in device pixels and follows a resize', async () => {
-  const context = await browser.newContext({ viewport: { width: 800, height: 450 }, deviceScaleFactor: 2 });
+  const context = await shared.browser.newContext({ viewport: { width: 800, height: 450 }, deviceScaleFactor: 2 });
   try {
-    const page = await openPage(context, `${server.url}/room/sizes`);
+    const page = await openPage(context, `${shared.server.url}/room/sizes`);
     await waitForState(page, 'the client has started', () => true);
     const canvasIs = (width, height) => page.waitForFunction(
       ([w, h]) => {
@@ -116,7 +107,7 @@ test('the canvas covers the window in device pixels and follows a resize', async
 });
 
 test('an idle page draws nothing, and input makes it draw again', async () => {
-  const context = await browser.newContext({ viewport: { width: 800, height: 450 } });
+  const context = await shared.browser.newContext({ viewport: { width: 800, height: 450 } });
   try {
     // Counts the frames the client draws: each one starts with a clear.
     await context.addInitScript(() => {
@@ -128,7 +119,7 @@ test('an idle page draws nothing, and input makes it draw again', async () => {
       };
     });
     // The lobby, where no network event can arrive to make it draw.
-    const page = await openPage(context, `${server.url}/`);
+    const page = await openPage(context, `${shared.server.url}/`);
     await waitForState(page, 'the client has started', () => true);
     await animationFrames(page, 10);  // the first frames fit the canvas and lay the window out
     const framesDrawn = () => page.evaluate(() => window.framesDrawn);
@@ -149,7 +140,7 @@ test('an idle page draws nothing, and input makes it draw again', async () => {
 
 test('when the server goes away the page shows the connection closed, with its code', async () => {
   const ownServer = await startServer();
-  const context = await browser.newContext({ viewport: { width: 960, height: 540 } });
+  const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
   try {
     const page = await openPage(context, `${ownServer.url}/room/shutdown?name=Carol`);
     await waitForState(page, 'Carol is in the room', (state) => state.connection === 'open' && state.roomInfo !== null);

@@ -1,119 +1,486 @@
-#include "ui/views.hpp"
+#include "ui/room_view.hpp"
+
+#include "ui/style.hpp"
+#include "ui/ui_items.hpp"
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace orbit {
 namespace {
 
-const ImVec4 kGood{0.45f, 0.85f, 0.45f, 1.0f};
-const ImVec4 kWaiting{0.95f, 0.80f, 0.35f, 1.0f};
-const ImVec4 kBad{0.95f, 0.45f, 0.40f, 1.0f};
-const ImVec4 kQuiet{0.60f, 0.62f, 0.66f, 1.0f};
+using namespace ui;
 
-// One window covering the whole canvas: the page itself.
-bool beginPage() {
-  const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  ImGui::SetNextWindowPos(viewport->WorkPos);
-  ImGui::SetNextWindowSize(viewport->WorkSize);
-  constexpr ImGuiWindowFlags kFlags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
-                                      ImGuiWindowFlags_NoSavedSettings |
-                                      ImGuiWindowFlags_NoBringToFrontOnFocus;
-  return ImGui::Begin("Orbit", nullptr, kFlags);
+constexpr float kSpeaking = 0.04f;  // audio level above which a tile gets its ring
+constexpr float kTileAspect = 16.0f / 9.0f;
+const ImU32 kTileBackground = IM_COL32(28, 32, 40, 255);
+const ImU32 kLabelBackground = IM_COL32(0, 0, 0, 150);
+const ImU32 kSpeakingRing = IM_COL32(90, 210, 120, 255);
+
+struct Tile {
+  std::string label;
+  std::optional<VideoFrame> frame;
+  bool mirror = false;
+  float level = 0;
+  bool muted = false;
+  bool cameraOff = false;
+  std::string status;  // shown over the tile while not connected
+};
+
+std::string clock(std::int64_t ms) {
+  const std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  char text[8];
+  std::snprintf(text, sizeof text, "%02d:%02d", local.tm_hour, local.tm_min);
+  return text;
 }
 
-void drawConnection(const Signaler& signaler) {
-  ImGui::TextUnformatted("Connection:");
-  ImGui::SameLine();
-  const std::string state(toString(signaler.state()));
-  switch (signaler.state()) {
-    case ConnectionState::Open:
-      ImGui::TextColored(kGood, "%s", state.c_str());
-      break;
-    case ConnectionState::Idle:
-    case ConnectionState::Connecting:
-    case ConnectionState::Reconnecting:
-    case ConnectionState::Closing:
-      ImGui::TextColored(kWaiting, "%s...", state.c_str());
-      break;
-    case ConnectionState::Closed:
-    case ConnectionState::Failed:
-      if (signaler.closeCode() == 0) {
-        ImGui::TextColored(kBad, "%s", state.c_str());
-      } else {
-        ImGui::TextColored(kBad, "%s (code %u%s%s)", state.c_str(), unsigned{signaler.closeCode()},
-                           signaler.closeReason().empty() ? "" : ": ", signaler.closeReason().c_str());
-      }
-      if (!signaler.failure().empty()) ImGui::TextColored(kBad, "%s", signaler.failure().c_str());
-      break;
+const char* orNoName(const std::string& name) { return name.empty() ? "(no name)" : name.c_str(); }
+
+// The first remote track of a kind, by id; empty when there is none.
+std::string remoteTrack(const VideoPeer* peer, const char* kind) {
+  if (!peer) return {};
+  for (const RemoteTrack& track : peer->remoteTracks()) {
+    if (track.kind == kind) return track.id;
   }
-  // Says when the next reconnect attempt comes.
-  if (signaler.reconnectPending() && !signaler.reason().empty()) {
-    ImGui::TextColored(kWaiting, "%s", signaler.reason().c_str());
-  }
+  return {};
 }
 
-void drawMembers(const Manager& manager) {
-  const auto& info = manager.roomInfo();
-  if (!info) {
-    ImGui::TextColored(kQuiet, "Waiting for the room's members...");
-    return;
-  }
-  ImGui::Text("In this room (%zu):", info->clients.size());
-  constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                     ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("members", 2, kFlags)) return;
-  ImGui::TableSetupColumn("Name");
-  ImGui::TableSetupColumn("Id");
-  ImGui::TableHeadersRow();
-  for (const auto& client : info->clients) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    const bool self = client.id == manager.selfId().str();
-    const char* name = client.username.empty() ? "(no name)" : client.username.c_str();
-    if (self) {
-      ImGui::TextColored(kGood, "%s (you)", name);
-    } else {
-      ImGui::TextUnformatted(name);
-    }
-    ImGui::TableNextColumn();
-    ImGui::TextColored(kQuiet, "%s", client.id.c_str());
-  }
-  ImGui::EndTable();
+bool button(const char* label, const char* item, bool active = false, const ImVec4* color = nullptr) {
+  if (color) ImGui::PushStyleColor(ImGuiCol_Button, *color);
+  if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+  const bool pressed = ImGui::Button(label);
+  noteItem(item);
+  if (active) ImGui::PopStyleColor();
+  if (color) ImGui::PopStyleColor();
+  return pressed;
 }
 
 }  // namespace
 
-void drawRoomView(const Manager& manager) {
-  if (beginPage()) {
-    ImGui::Text("Orbit - room \"%s\"", manager.room().str().c_str());
-    ImGui::Separator();
-    drawConnection(manager.signaler());
-    const std::string name = manager.selfName();
-    ImGui::Text("You: %s", name.empty() ? "(no name)" : name.c_str());
+RoomView::RoomView(Manager& manager, MediaSink& sink, Hooks hooks)
+    : manager_(manager), sink_(sink), hooks_(std::move(hooks)) {}
+
+void RoomView::draw(const std::string& inviteUrl, const std::deque<Notification>& notifications,
+                    Scheduler::Millis now) {
+  now_ = now;
+  // Everything that should play or show: every peer's tracks and our own.
+  std::vector<std::string> remote;
+  for (const ClientId& id : manager_.peerIds()) {
+    for (const RemoteTrack& track : manager_.peer(id)->remoteTracks()) remote.push_back(track.id);
+  }
+  std::vector<int> local;
+  for (const auto* track : {&manager_.microphone(), &manager_.camera(), &manager_.screen()}) {
+    if (*track) local.push_back((*track)->id);
+  }
+  sink_.present(remote, local);
+
+  if (beginPage("Room")) {
+    drawTopBar(inviteUrl);
+    const float controlsHeight = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 26);
+    const float mainHeight = std::max(avail.y - controlsHeight, 50.0f);
+    ImGui::BeginChild("grid", ImVec2(avail.x - sideWidth - ImGui::GetStyle().ItemSpacing.x, mainHeight), false,
+                      ImGuiWindowFlags_NoScrollbar);
+    drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+    ImGui::EndChild();
     ImGui::SameLine();
-    if (manager.selfId().empty()) {
-      ImGui::TextColored(kQuiet, "(id not known yet)");
-    } else {
-      ImGui::TextColored(kQuiet, "id %s", manager.selfId().str().c_str());
-    }
-    ImGui::Spacing();
-    drawMembers(manager);
-    if (!manager.lastProblem().empty()) {
-      ImGui::Spacing();
-      ImGui::TextColored(kBad, "Last problem: %s", manager.lastProblem().c_str());
-    }
+    ImGui::BeginChild("side", ImVec2(sideWidth, mainHeight), true);
+    drawSidePanel(sideWidth, mainHeight);
+    ImGui::EndChild();
+    drawControls();
   }
   ImGui::End();
+  drawNotifications(notifications, now);
 }
 
-void drawLobbyView() {
-  if (beginPage()) {
-    // ImGui's built-in font has no em dash.
-    ImGui::TextUnformatted("Orbit - open /room/<name> to join");
+void RoomView::drawTopBar(const std::string& inviteUrl) {
+  const Signaler& signaler = manager_.signaler();
+  ImGui::Text("Room %s", manager_.room().str().c_str());
+  ImGui::SameLine();
+  switch (signaler.state()) {
+    case ConnectionState::Open:
+      ImGui::TextColored(kGood, "connected");
+      break;
+    case ConnectionState::Closed:
+    case ConnectionState::Failed:
+      if (signaler.reconnectPending()) {
+        ImGui::TextColored(kWaiting, "%s", signaler.reason().c_str());
+      } else if (manager_.signaler().closeCode() == 1000) {
+        ImGui::TextColored(kQuiet, "you left the room");
+      } else {
+        ImGui::TextColored(kBad, "%s", signaler.reason().c_str());
+      }
+      break;
+    default:
+      ImGui::TextColored(kWaiting, "%s", signaler.reason().empty() ? "connecting..." : signaler.reason().c_str());
+      break;
   }
-  ImGui::End();
+  ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() -
+                  ImGui::CalcTextSize("Copy invite link").x - ImGui::GetStyle().FramePadding.x * 2);
+  if (button(now_ < copiedUntil_ ? "Copied!" : "Copy invite link", "Copy invite link")) {
+    if (hooks_.copyText) hooks_.copyText(inviteUrl);
+    copiedUntil_ = now_ + Scheduler::Millis(2000);
+  }
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", inviteUrl.c_str());
+  if (sink_.audioBlocked()) {
+    ImGui::TextColored(kWaiting, "The browser holds back the sound until you click.");
+    ImGui::SameLine();
+    if (button("Enable sound", "Enable sound")) sink_.resumeAudio();
+  }
+  ImGui::Separator();
+}
+
+void RoomView::drawGrid(float width, float height) {
+  std::vector<Tile> tiles;
+  {
+    Tile self;
+    self.label = manager_.selfName().empty() ? "You" : manager_.selfName() + " (you)";
+    const auto& video = manager_.screen() ? manager_.screen() : manager_.camera();
+    if (video && (manager_.screen() || manager_.cameraEnabled())) self.frame = sink_.localFrame(video->id);
+    self.mirror = !manager_.screen();  // a self-view reads like a mirror; a shared screen does not
+    if (manager_.microphone()) self.level = sink_.localLevel(manager_.microphone()->id);
+    const MediaIndicators own = manager_.indicators();
+    self.muted = own.muted.value_or(false);
+    self.cameraOff = own.cameraOff.value_or(false);
+    tiles.push_back(std::move(self));
+  }
+  for (const std::string& id : manager_.others()) {
+    const VideoPeer* peer = manager_.peer(ClientId(id));
+    Tile tile;
+    tile.label = orNoName(manager_.nameOf(id));
+    const std::string video = remoteTrack(peer, "video");
+    const std::string audio = remoteTrack(peer, "audio");
+    if (!video.empty()) tile.frame = sink_.remoteFrame(video);
+    if (!audio.empty()) tile.level = sink_.remoteLevel(audio);
+    if (const RoomClient* member = manager_.memberOf(id)) {
+      tile.muted = member->indicators.muted.value_or(false);
+      tile.cameraOff = member->indicators.cameraOff.value_or(false);
+    }
+    const PeerConnectionState state = peer ? peer->connectionState() : PeerConnectionState::New;
+    if (!peer) {
+      tile.status = "not connected";
+    } else if (state != PeerConnectionState::Connected) {
+      tile.status = std::string(toString(state)) + "...";
+    }
+    tiles.push_back(std::move(tile));
+  }
+
+  // The column count that makes the tiles largest.
+  const int n = static_cast<int>(tiles.size());
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  int bestColumns = 1;
+  float bestWidth = 0;
+  for (int columns = 1; columns <= n; ++columns) {
+    const int rows = (n + columns - 1) / columns;
+    const float w = std::min((width - gap * (columns - 1)) / columns, ((height - gap * (rows - 1)) / rows) * kTileAspect);
+    if (w > bestWidth) {
+      bestWidth = w;
+      bestColumns = columns;
+    }
+  }
+  const float tileWidth = std::max(bestWidth, 40.0f);
+  const float tileHeight = tileWidth / kTileAspect;
+  const int rows = (n + bestColumns - 1) / bestColumns;
+  const float usedHeight = rows * tileHeight + (rows - 1) * gap;
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const float top = origin.y + std::max(0.0f, (height - usedHeight) / 2);
+  for (int i = 0; i < n; ++i) {
+    const int row = i / bestColumns;
+    const int inRow = std::min(bestColumns, n - row * bestColumns);
+    const float rowWidth = inRow * tileWidth + (inRow - 1) * gap;
+    const float left = origin.x + (width - rowWidth) / 2;
+    ImGui::SetCursorScreenPos(ImVec2(left + (i % bestColumns) * (tileWidth + gap), top + row * (tileHeight + gap)));
+    const Tile& t = tiles[i];
+    drawTile(i, t.label.c_str(), t.frame ? &*t.frame : nullptr, t.mirror, t.level, t.muted, t.cameraOff,
+             t.status.c_str(), tileWidth, tileHeight);
+  }
+}
+
+void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, bool mirror, float level, bool muted,
+                        bool cameraOff, const char* status, float width, float height) {
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  const ImVec2 max(min.x + width, min.y + height);
+  const float rounding = 6.0f * ImGui::GetFontSize() / 13.0f;
+  draw->AddRectFilled(min, max, kTileBackground, rounding);
+  if (frame && frame->texture != 0 && frame->width > 0 && frame->height > 0 && !cameraOff) {
+    // Letterboxed: the whole picture, at its own aspect.
+    const float scale = std::min(width / frame->width, height / frame->height);
+    const ImVec2 size(frame->width * scale, frame->height * scale);
+    const ImVec2 a(min.x + (width - size.x) / 2, min.y + (height - size.y) / 2);
+    const ImVec2 b(a.x + size.x, a.y + size.y);
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(frame->texture)), a, b,
+                   ImVec2(mirror ? 1.0f : 0.0f, 0.0f), ImVec2(mirror ? 0.0f : 1.0f, 1.0f));
+  } else {
+    // No picture: the initial in a circle.
+    const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);
+    const float radius = std::min(width, height) * 0.18f;
+    draw->AddCircleFilled(centre, radius, IM_COL32(70, 90, 130, 255));
+    const char initial[2] = {label[0] ? label[0] : '?', 0};
+    const ImVec2 size = ImGui::CalcTextSize(initial);
+    draw->AddText(ImVec2(centre.x - size.x / 2, centre.y - size.y / 2), IM_COL32_WHITE, initial);
+  }
+  if (level > kSpeaking && !muted) draw->AddRect(min, max, kSpeakingRing, rounding, 0, 3.0f * ImGui::GetFontSize() / 13.0f);
+
+  // Name label, with the marks others need to see.
+  std::string caption = label;
+  if (muted) caption += "  [muted]";
+  if (cameraOff) caption += "  [camera off]";
+  const ImVec2 pad = ImGui::GetStyle().FramePadding;
+  const ImVec2 textSize = ImGui::CalcTextSize(caption.c_str());
+  const ImVec2 labelMin(min.x + pad.x, max.y - textSize.y - pad.y * 3);
+  draw->AddRectFilled(labelMin, ImVec2(labelMin.x + textSize.x + pad.x * 2, labelMin.y + textSize.y + pad.y * 2),
+                      kLabelBackground, rounding / 2);
+  draw->AddText(ImVec2(labelMin.x + pad.x, labelMin.y + pad.y), muted ? ImGui::GetColorU32(kBad) : IM_COL32_WHITE,
+                caption.c_str());
+  if (status && *status) {
+    const ImVec2 size = ImGui::CalcTextSize(status);
+    draw->AddText(ImVec2(min.x + pad.x, min.y + pad.y), ImGui::GetColorU32(kWaiting), status);
+    (void)size;
+  }
+  // An item for the tile, so tests can find it where users see it.
+  ImGui::PushID(index);
+  ImGui::InvisibleButton("tile", ImVec2(width, height));
+  ImGui::PopID();
+  noteItem(std::string("Tile ") + label);
+}
+
+void RoomView::drawControls() {
+  ImGui::Separator();
+  const bool muted = manager_.muted();
+  if (button(muted ? "Unmute" : "Mute", "Mute", muted)) manager_.setMuted(!muted);
+  ImGui::SameLine();
+  const bool cameraOn = manager_.cameraEnabled();
+  if (button(cameraOn ? "Camera off" : "Camera on", "Camera", !cameraOn)) manager_.setCameraEnabled(!cameraOn);
+  ImGui::SameLine();
+  const bool sharing = manager_.screen().has_value();
+  if (button(sharing ? "Stop sharing" : "Share screen", "Share screen", sharing)) {
+    if (sharing) {
+      manager_.stopScreenShare();
+    } else {
+      manager_.startScreenShare();
+    }
+  }
+  ImGui::SameLine();
+  if (button("Devices", "Devices")) {
+    manager_.refreshDevices();
+    ImGui::OpenPopup("devices");
+  }
+  drawDevices();
+  ImGui::SameLine();
+  static const ImVec4 kLeave{0.75f, 0.22f, 0.22f, 1.0f};
+  if (button("Leave", "Leave", false, &kLeave) && hooks_.leave) hooks_.leave();
+  if (!manager_.mediaError().empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
+  }
+}
+
+void RoomView::drawDevices() {
+  if (!ImGui::BeginPopup("devices")) return;
+  const auto combo = [this](const char* title, DeviceKind kind, TrackKind track, const std::optional<LocalTrack>& current) {
+    const std::string preview = current ? current->label : std::string("(none)");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
+    if (ImGui::BeginCombo(title, preview.c_str())) {
+      for (const MediaDevice& device : manager_.devices()) {
+        if (device.kind != kind) continue;
+        const std::string name = device.label.empty() ? device.deviceId : device.label;
+        if (ImGui::Selectable(name.c_str(), current && current->label == device.label)) {
+          manager_.switchDevice(track, device.deviceId);
+        }
+      }
+      ImGui::EndCombo();
+    }
+    noteItem(title);
+  };
+  combo("Microphone", DeviceKind::AudioInput, TrackKind::Audio, manager_.microphone());
+  combo("Camera", DeviceKind::VideoInput, TrackKind::Video, manager_.camera());
+  ImGui::EndPopup();
+}
+
+void RoomView::drawSidePanel(float, float) {
+  if (!ImGui::BeginTabBar("panels")) return;
+  const auto tab = [this](const char* title, Panel panel) {
+    const bool open = ImGui::BeginTabItem(title);
+    noteItem(std::string("Tab ") + title);
+    if (open) {
+      panel_ = panel;
+      ImGui::EndTabItem();
+    }
+  };
+  tab("Chat", Panel::Chat);
+  tab("People", Panel::People);
+  tab("Connections", Panel::Connections);
+  ImGui::EndTabBar();
+  switch (panel_) {
+    case Panel::Chat: drawChat(); break;
+    case Panel::People: drawPeople(); break;
+    case Panel::Connections: drawConnections(); break;
+  }
+}
+
+void RoomView::drawChat() {
+  const float inputHeight = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing();
+  ImGui::BeginChild("log", ImVec2(0, -inputHeight));
+  for (const ChatEntry& entry : manager_.chat()) {
+    ImGui::TextColored(kQuiet, "%s", clock(entry.time).c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(entry.self ? kAccent : kGood, "%s", orNoName(entry.fromName));
+    if (!entry.toId.empty()) {
+      ImGui::SameLine();
+      const std::string to = entry.self ? "to " + manager_.nameOf(entry.toId) + " (private)" : "(private)";
+      ImGui::TextColored(kWaiting, "%s", to.c_str());
+    }
+    ImGui::TextWrapped("%s", entry.text.c_str());
+  }
+  if (manager_.chat().size() != chatSeen_) {
+    chatSeen_ = manager_.chat().size();
+    ImGui::SetScrollHereY(1.0f);
+  }
+  ImGui::EndChild();
+
+  // Recipient: the room, or one person.
+  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(manager_.nameOf(chatTo_));
+  if (!chatTo_.empty() && !manager_.isMember(chatTo_)) {
+    chatTo_.clear();
+    toName = "Everyone";
+  }
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##to", ("To: " + toName).c_str())) {
+    if (ImGui::Selectable("Everyone", chatTo_.empty())) chatTo_.clear();
+    for (const std::string& id : manager_.others()) {
+      if (!manager_.isMember(id)) continue;
+      if (ImGui::Selectable(orNoName(manager_.nameOf(id)), chatTo_ == id)) chatTo_ = id;
+    }
+    ImGui::EndCombo();
+  }
+  noteItem("Chat to");
+  if (focusChat_) {
+    ImGui::SetKeyboardFocusHere();
+    focusChat_ = false;
+  }
+  ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Send").x - ImGui::GetStyle().FramePadding.x * 2 -
+                          ImGui::GetStyle().ItemSpacing.x);
+  const bool entered =
+      ImGui::InputTextWithHint("##message", "Message", chatInput_, sizeof chatInput_, ImGuiInputTextFlags_EnterReturnsTrue);
+  noteItem("Chat input");
+  ImGui::SameLine();
+  const bool clicked = button("Send", "Send");
+  if (entered || clicked) sendChat();
+  if (!chatError_.empty()) ImGui::TextColored(kBad, "%s", chatError_.c_str());
+}
+
+void RoomView::sendChat() {
+  if (chatInput_[0] == '\0') return;
+  if (auto error = manager_.sendText(chatInput_, chatTo_)) {
+    chatError_ = error->message;
+  } else {
+    chatError_.clear();
+    chatInput_[0] = '\0';
+  }
+  focusChat_ = true;  // keep typing
+}
+
+void RoomView::drawPeople() {
+  const std::vector<std::string> others = manager_.others();
+  ImGui::Text("%zu in the room", others.size() + 1);
+  ImGui::Separator();
+  const MediaIndicators own = manager_.indicators();
+  ImGui::TextColored(kAccent, "%s (you)", orNoName(manager_.selfName()));
+  if (own.muted.value_or(false)) {
+    ImGui::SameLine();
+    ImGui::TextColored(kBad, "muted");
+  }
+  for (const std::string& id : others) {
+    ImGui::PushID(id.c_str());
+    ImGui::TextUnformatted(orNoName(manager_.nameOf(id)));
+    if (const RoomClient* member = manager_.memberOf(id)) {
+      if (member->indicators.muted.value_or(false)) {
+        ImGui::SameLine();
+        ImGui::TextColored(kBad, "muted");
+      }
+      if (member->indicators.cameraOff.value_or(false)) {
+        ImGui::SameLine();
+        ImGui::TextColored(kQuiet, "camera off");
+      }
+    }
+    const VideoPeer* peer = manager_.peer(ClientId(id));
+    ImGui::SameLine();
+    ImGui::TextColored(peer && peer->connectionState() == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
+                       peer ? std::string(toString(peer->connectionState())).c_str() : "not connected");
+    if (manager_.isMember(id)) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Message")) {
+        chatTo_ = id;
+        panel_ = Panel::Chat;
+        focusChat_ = true;
+      }
+      noteItem("Message " + manager_.nameOf(id));
+    }
+    ImGui::PopID();
+  }
+}
+
+void RoomView::drawConnections() {
+  const std::vector<ClientId> ids = manager_.peerIds();
+  if (ids.empty()) {
+    ImGui::TextColored(kQuiet, "No peer connections yet.");
+    return;
+  }
+  for (const ClientId& id : ids) {
+    const VideoPeer* peer = manager_.peer(id);
+    ImGui::TextColored(kAccent, "%s", orNoName(manager_.nameOf(id.str())));
+    ImGui::Text("state %s, ICE %s", std::string(toString(peer->connectionState())).c_str(),
+                std::string(toString(peer->iceConnectionState())).c_str());
+    if (const auto& stats = peer->stats()) {
+      ImGui::Text("path %s -> %s", std::string(toString(stats->localCandidateType)).c_str(),
+                  std::string(toString(stats->remoteCandidateType)).c_str());
+      ImGui::Text("RTT %.0f ms, loss %.1f %%", stats->rttMs, stats->packetLoss * 100);
+      ImGui::Text("in %.0f kbit/s, out %.0f kbit/s", stats->receiveKbps, stats->sendKbps);
+      if (stats->frameWidth > 0) {
+        ImGui::Text("video %dx%d at %.0f fps", stats->frameWidth, stats->frameHeight, stats->framesPerSecond);
+      }
+    } else {
+      ImGui::TextColored(kQuiet, "no numbers yet");
+    }
+    if (peer->iceRestarts() > 0) ImGui::TextColored(kWaiting, "%d ICE restarts", peer->iceRestarts());
+    ImGui::Separator();
+  }
+}
+
+void RoomView::drawNotifications(const std::deque<Notification>& notifications, Scheduler::Millis now) {
+  const ImGuiViewport* viewport = ImGui::GetMainViewport();
+  const float margin = ImGui::GetFontSize();
+  float y = viewport->WorkPos.y + margin * 3;
+  int shown = 0;
+  for (auto it = notifications.rbegin(); it != notifications.rend() && shown < 4; ++it) {
+    if (it->shownUntil <= now) continue;
+    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x - margin, y), ImGuiCond_Always,
+                            ImVec2(1.0f, 0.0f));
+    ImGui::SetNextWindowBgAlpha(0.85f);
+    const std::string id = "##toast" + std::to_string(shown);
+    constexpr ImGuiWindowFlags kToast = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                                        ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                                        ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs;
+    if (ImGui::Begin(id.c_str(), nullptr, kToast)) {
+      const ImVec4 color = it->kind == "media-error" ? kBad : it->kind == "connection" ? kWaiting : kGood;
+      ImGui::TextColored(color, "%s", it->text.c_str());
+      y += ImGui::GetWindowHeight() + margin / 2;
+    }
+    ImGui::End();
+    ++shown;
+  }
 }
 
 }  // namespace orbit

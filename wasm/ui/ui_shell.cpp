@@ -1,5 +1,7 @@
 #include "ui/ui_shell.hpp"
 
+#include "ui/ui_items.hpp"
+
 #define GLFW_INCLUDE_ES3
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -107,6 +109,7 @@ void UiShell::frame() {
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
+  beginItems(pixelRatio_);
   draw_();
   ImGui::Render();
 

@@ -1,0 +1,172 @@
+// Calls between real Chromium pages through a real orbit-server, with Chromium's fake camera
+// and microphone: video, chat, mute, leaving, a refused camera, a server restart. Every input
+// goes through the canvas where the client drew its controls.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  clickItem, errorsOf, launchBrowser, openPage, pressKey, screenshot, serverAndBrowserPerFile, startServer, stateOf,
+  typeInto, waitForState,
+} from './harness.mjs';
+
+const shared = serverAndBrowserPerFile();
+
+const viewport = { width: 1280, height: 720 };
+
+// Pages in one room, each under its name, in a context of their own browser.
+async function join(room, names, { on = shared.server, within = shared.browser } = {}) {
+  const context = await within.newContext({ viewport });
+  const pages = {};
+  for (const name of names) pages[name] = await openPage(context, `${on.url}/room/${room}?name=${name}`);
+  return { context, pages };
+}
+
+// Every page is connected to all the others and decodes their video.
+function meshed(state, expected) {
+  return state.connection === 'open' && state.peers.length === expected &&
+    state.peers.every((p) => p.connection === 'connected' && p.video.frames > 0);
+}
+
+// The decoded frame counts of every peer's video, by name.
+async function frames(page) {
+  const state = await stateOf(page);
+  return Object.fromEntries(state.peers.map((p) => [p.name, p.video.frames]));
+}
+
+// Waits until every peer's video on `page` has moved on by `count` frames from `since`.
+async function videoAdvances(page, what, since, count = 10) {
+  await waitForState(page, what, (state, arg) =>
+    state.peers.length === Object.keys(arg.since).length &&
+    state.peers.every((p) => p.video.frames >= (arg.since[p.name] ?? 0) + arg.count), { since, count });
+}
+
+test('two pages see each other\'s video advancing, and a chat line crosses', async () => {
+  const { context, pages } = await join('pair', ['Ann', 'Ben']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    for (const [name, page] of Object.entries(pages)) {
+      await videoAdvances(page, `${name} sees the other video move`, await frames(page));
+      const [peer] = (await stateOf(page)).peers;
+      assert.ok(peer.video.width > 0 && peer.video.height > 0, JSON.stringify(peer.video));
+    }
+
+    await typeInto(pages.Ann, 'Chat input', 'hello Ben');
+    await pressKey(pages.Ann, 'Enter');
+    const ben = await waitForState(pages.Ben, 'Ben gets the line',
+                                   (s) => s.messages.some((m) => m.text === 'hello Ben'));
+    const line = ben.messages.find((m) => m.text === 'hello Ben');
+    assert.equal(line.from, 'Ann');
+    assert.equal(line.to, null);
+    assert.ok(Math.abs(line.time - Date.now()) < 60000, `time ${line.time}`);
+    // Ann sees her own line once the server has echoed it.
+    await waitForState(pages.Ann, 'Ann sees her line', (s) => s.messages.some((m) => m.text === 'hello Ben' && m.self));
+    await screenshot(pages.Ann, 'call-two-pages-ann');
+    await screenshot(pages.Ben, 'call-two-pages-ben');
+    for (const page of Object.values(pages)) assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('three pages form a full mesh', async () => {
+  const { context, pages } = await join('trio', ['Ann', 'Ben', 'Cat']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'everyone is connected', meshed, 2);
+    for (const [name, page] of Object.entries(pages)) {
+      await videoAdvances(page, `${name} sees both videos move`, await frames(page), 5);
+      const state = await stateOf(page);
+      assert.deepEqual(state.peers.map((p) => p.name).sort(), ['Ann', 'Ben', 'Cat'].filter((n) => n !== name));
+      // A tile for everyone, ourselves included.
+      assert.equal(Object.keys(state.ui).filter((k) => k.startsWith('Tile ')).length, 3);
+    }
+    await screenshot(pages.Cat, 'call-three-pages');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a mute shows on the other side, and so does the camera going off', async () => {
+  const { context, pages } = await join('mute', ['Ann', 'Ben']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    await clickItem(pages.Ann, 'Mute');
+    await waitForState(pages.Ben, 'Ben sees Ann muted', (s) => s.peers[0].muted === true);
+    assert.equal((await stateOf(pages.Ann)).media.muted, true);
+    await clickItem(pages.Ann, 'Camera');
+    await waitForState(pages.Ben, 'Ben sees Ann\'s camera off', (s) => s.peers[0].cameraOff === true);
+    await screenshot(pages.Ben, 'call-ann-muted');
+    await clickItem(pages.Ann, 'Mute');
+    await waitForState(pages.Ben, 'Ben sees Ann unmuted', (s) => s.peers[0].muted === false);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a peer that leaves loses its tile on the other side', async () => {
+  const { context, pages } = await join('leave', ['Ann', 'Ben']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    await waitForState(pages.Ann, 'Ann shows Ben\'s tile', (s) => Array.isArray(s.ui['Tile Ben']));
+    await clickItem(pages.Ben, 'Leave');
+    await waitForState(pages.Ben, 'Ben has left', (s) => s.screen === 'left' && s.connection === 'closed');
+    const ann = await waitForState(pages.Ann, 'Ben\'s tile is gone',
+                                   (s) => s.peers.length === 0 && !('Tile Ben' in s.ui));
+    assert.ok(ann.notifications.some((n) => n.kind === 'peer-left' && n.text === 'Ben left'),
+              JSON.stringify(ann.notifications));
+    await screenshot(pages.Ann, 'call-after-ben-left');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a camera the browser refuses gives a notification, and the call goes on receive-only', async () => {
+  // Without the fake permission prompt, and every prompt refused.
+  const refusing = await launchBrowser({ fakeMediaUi: false, extraArgs: ['--deny-permission-prompts'] });
+  const viewer = await join('refused', ['Vic'], { within: refusing });
+  const sender = await join('refused', ['Sam']);
+  try {
+    const vic = await waitForState(viewer.pages.Vic, 'Vic is told',
+                                   (s) => s.notifications.some((n) => n.kind === 'media-error'));
+    assert.match(vic.notifications.find((n) => n.kind === 'media-error').text, /NotAllowedError/);
+    assert.equal(vic.media.camera, null);
+    await waitForState(viewer.pages.Vic, 'Vic receives Sam', meshed, 1);
+    await videoAdvances(viewer.pages.Vic, 'Sam\'s video moves for Vic', await frames(viewer.pages.Vic));
+    const sam = await waitForState(sender.pages.Sam, 'Sam is connected to Vic',
+                                   (s) => s.peers.length === 1 && s.peers[0].connection === 'connected');
+    assert.equal(sam.peers[0].video.received, false);  // Vic sends nothing
+    assert.equal(sam.peers[0].cameraOff, true);
+    assert.equal(sam.peers[0].muted, true);
+    await screenshot(viewer.pages.Vic, 'call-camera-refused');
+  } finally {
+    await viewer.context.close();
+    await sender.context.close();
+    await refusing.close();
+  }
+});
+
+test('after the server restarts mid-call the pages reconnect and the video resumes', async () => {
+  let own = await startServer();
+  const port = Number(new URL(own.url).port);
+  const { context, pages } = await join('restart', ['Ann', 'Ben'], { on: own });
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    await own.stop();
+    for (const page of Object.values(pages)) {
+      await waitForState(page, 'the page sees the server go', (s) => s.connection !== 'open');
+    }
+    own = await startServer({ port });
+    for (const [name, page] of Object.entries(pages)) {
+      const back = await waitForState(page, `${name} is back in the call`,
+                                      (s) => s.joins === 2 && s.connection === 'open' && s.peers.length === 1 &&
+                                             s.peers[0].connection === 'connected' && s.peers[0].video.frames > 0,
+                                      null, { timeoutMs: 40000 });
+      await videoAdvances(page, `${name}'s video resumes`, await frames(page));
+      assert.ok(back.notifications.some((n) => n.text === 'Reconnected to the server'), JSON.stringify(back.notifications));
+    }
+    await screenshot(pages.Ann, 'call-after-restart');
+    for (const page of Object.values(pages)) assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+    await own.stop();
+  }
+});

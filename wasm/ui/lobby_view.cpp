@@ -1,0 +1,135 @@
+#include "ui/lobby_view.hpp"
+
+#include "ui/style.hpp"
+#include "ui/ui_items.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <string>
+
+namespace orbit {
+
+using namespace ui;
+
+void LobbyView::draw() {
+  if (beginPage("Lobby")) {
+    // ImGui's built-in font has no em dash.
+    ImGui::TextColored(kAccent, "Orbit");
+    ImGui::SameLine();
+    ImGui::TextColored(kQuiet, "- video calls in a room, peer to peer");
+    ImGui::Separator();
+    ImGui::Spacing();
+    const float width = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36);
+    ImGui::BeginGroup();
+    ImGui::PushItemWidth(width * 0.55f);
+    drawCreate();
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::Spacing();
+    drawJoinByName();
+    ImGui::PopItemWidth();
+    ImGui::Spacing();
+    ImGui::Separator();
+    ImGui::Spacing();
+    drawPublicRooms();
+    ImGui::EndGroup();
+  }
+  ImGui::End();
+}
+
+void LobbyView::drawCreate() {
+  ImGui::TextUnformatted("Create a room");
+  bool submit = ImGui::InputTextWithHint("Name##create", "Team sync", name_.data(), name_.size(),
+                                         ImGuiInputTextFlags_EnterReturnsTrue);
+  noteItem("Room name");
+  submit |=
+      ImGui::InputTextWithHint("Password##create", "none", password_.data(), password_.size(),
+                               ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  noteItem("Room password");
+  ImGui::InputInt("Guest limit (0: the server's)", &guestLimit_);
+  noteItem("Guest limit");
+  guestLimit_ = std::clamp(guestLimit_, 0, 100000);
+  ImGui::Checkbox("Listed in public rooms", &isPublic_);
+  noteItem("Public");
+
+  ImGui::BeginDisabled(lobby_.creating());
+  submit |= ImGui::Button(lobby_.creating() ? "Creating..." : "Create room");
+  noteItem("Create");
+  ImGui::EndDisabled();
+  if (submit && !lobby_.creating()) {
+    lobby_.create({name_.data(), password_.data(), isPublic_, guestLimit_});
+  }
+  if (!lobby_.createError().empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kBad, "%s", lobby_.createError().c_str());
+    ImGui::PopTextWrapPos();
+  }
+}
+
+void LobbyView::drawJoinByName() {
+  ImGui::TextUnformatted("Join a room by its name");
+  bool submit = ImGui::InputTextWithHint("##joinname", "room name", joinName_.data(),
+                                         joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  noteItem("Join name");
+  ImGui::SameLine();
+  submit |= ImGui::Button("Join##byname");
+  noteItem("Join by name");
+  if (submit) lobby_.joinByName(joinName_.data());
+  if (!lobby_.joinError().empty()) ImGui::TextColored(kBad, "%s", lobby_.joinError().c_str());
+}
+
+void LobbyView::drawPublicRooms() {
+  ImGui::TextUnformatted("Public rooms");
+  if (!lobby_.listError().empty()) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextColored(kBad, "%s", lobby_.listError().c_str());
+    ImGui::PopTextWrapPos();
+  }
+  if (!lobby_.listed()) {
+    if (lobby_.listError().empty()) ImGui::TextColored(kQuiet, "Loading...");
+    return;
+  }
+  if (lobby_.rooms().empty()) {
+    ImGui::TextColored(kQuiet, "None yet: create one above.");
+    return;
+  }
+  constexpr ImGuiTableFlags kFlags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit;
+  if (!ImGui::BeginTable("public-rooms", 4, kFlags)) return;
+  ImGui::TableSetupColumn("Room", ImGuiTableColumnFlags_WidthStretch);
+  ImGui::TableSetupColumn("People");
+  ImGui::TableSetupColumn("Access");
+  ImGui::TableSetupColumn("");
+  ImGui::TableHeadersRow();
+  for (const Lobby::PublicRoom& room : lobby_.rooms()) {
+    ImGui::PushID(room.id.str().c_str());
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(room.name.empty() ? room.id.str().c_str() : room.name.c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(kQuiet, "/%s", room.id.str().c_str());
+    ImGui::TableNextColumn();
+    if (room.guestLimit > 0) {
+      ImGui::Text("%zu / %zu", room.clients, room.guestLimit);
+    } else {
+      ImGui::Text("%zu", room.clients);
+    }
+    ImGui::TableNextColumn();
+    if (room.hasPassword) {
+      ImGui::TextColored(kWaiting, "password");
+    } else {
+      ImGui::TextColored(kGood, "open");
+    }
+    ImGui::TableNextColumn();
+    const bool full = room.guestLimit > 0 && room.clients >= room.guestLimit;
+    ImGui::BeginDisabled(full);
+    if (ImGui::SmallButton(full ? "Full" : "Join")) lobby_.join(room.id);
+    noteItem("Join " + room.id.str());
+    ImGui::EndDisabled();
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
+}  // namespace orbit

@@ -1,0 +1,204 @@
+#include "ui/pre_join_view.hpp"
+
+#include "ui/style.hpp"
+#include "ui/ui_items.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace orbit {
+
+using namespace ui;
+
+PreJoinView::PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media, MediaSink& sink,
+                         std::function<void()> changed)
+    : preJoin_(preJoin),
+      manager_(manager),
+      media_(media),
+      sink_(sink),
+      changed_(std::move(changed)) {}
+
+PreJoinView::~PreJoinView() = default;
+
+void PreJoinView::opened(std::string_view name) {
+  name_.fill('\0');
+  std::memcpy(name_.data(), name.data(), std::min(name.size(), name_.size() - 1));
+  password_.fill('\0');
+  listDevices();
+}
+
+void PreJoinView::listDevices() {
+  listedForCamera_ = manager_.camera() ? manager_.camera()->id : 0;
+  listedForMicrophone_ = manager_.microphone() ? manager_.microphone()->id : 0;
+  media_.enumerateDevices(
+      [this, alive = std::weak_ptr<int>(alive_)](Result<std::vector<MediaDevice>> devices) {
+        if (alive.expired()) return;
+        if (!devices) {
+          devicesError_ = "Cannot list the devices: " + devices.error().message;
+        } else {
+          devicesError_.clear();
+          cameras_.clear();
+          microphones_.clear();
+          for (MediaDevice& device : devices.value()) {
+            if (device.kind == DeviceKind::VideoInput) cameras_.push_back(std::move(device));
+            if (device.kind == DeviceKind::AudioInput) microphones_.push_back(std::move(device));
+          }
+        }
+        if (changed_) changed_();
+      });
+}
+
+void PreJoinView::draw() {
+  // Device names stay empty until a capture was allowed, so list again once it was.
+  const int camera = manager_.camera() ? manager_.camera()->id : 0;
+  const int microphone = manager_.microphone() ? manager_.microphone()->id : 0;
+  if (camera != listedForCamera_ || microphone != listedForMicrophone_) listDevices();
+
+  std::vector<int> local;
+  if (manager_.camera()) local.push_back(manager_.camera()->id);
+  // Our own microphone is never played back; presenting it gives the level meter.
+  if (manager_.microphone()) local.push_back(manager_.microphone()->id);
+  sink_.present({}, local);
+
+  if (beginPage("PreJoin")) {
+    ImGui::TextColored(kAccent, "Orbit");
+    ImGui::SameLine();
+    ImGui::Text("- joining \"%s\"", preJoin_.room().str().c_str());
+    ImGui::Separator();
+    ImGui::Spacing();
+
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float previewWidth = std::min(avail * 0.5f, ImGui::GetFontSize() * 32);
+    drawPreview(previewWidth);
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    ImGui::PushItemWidth(std::min(avail - previewWidth - ImGui::GetStyle().ItemSpacing.x * 2,
+                                  ImGui::GetFontSize() * 22));
+
+    ImGui::TextUnformatted("Your name");
+    bool submit = ImGui::InputTextWithHint("##name", "name others see", name_.data(), name_.size(),
+                                           ImGuiInputTextFlags_EnterReturnsTrue);
+    noteItem("Your name");
+
+    ImGui::Spacing();
+    drawDeviceCombo("Camera", "Camera", TrackKind::Video, cameras_, manager_.camera(),
+                    chosenCamera_);
+    drawDeviceCombo("Microphone", "Microphone", TrackKind::Audio, microphones_,
+                    manager_.microphone(), chosenMicrophone_);
+    if (!devicesError_.empty()) ImGui::TextColored(kBad, "%s", devicesError_.c_str());
+    if (!manager_.mediaError().empty()) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
+      ImGui::PopTextWrapPos();
+    }
+
+    ImGui::Spacing();
+    switch (preJoin_.access()) {
+      case PreJoin::Access::Checking:
+        ImGui::TextColored(kQuiet, "Looking the room up...");
+        break;
+      case PreJoin::Access::Password:
+        ImGui::TextColored(kWaiting, "This room is protected by a password.");
+        submit |= ImGui::InputTextWithHint(
+            "##password", "password", password_.data(), password_.size(),
+            ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+        noteItem("Password");
+        break;
+      case PreJoin::Access::Open:
+      case PreJoin::Access::Unknown:
+        break;
+    }
+
+    ImGui::Spacing();
+    ImGui::BeginDisabled(preJoin_.busy());
+    submit |= ImGui::Button(preJoin_.busy() && preJoin_.access() != PreJoin::Access::Checking
+                                ? "Joining..."
+                                : "Join the room");
+    noteItem("Join");
+    ImGui::EndDisabled();
+    if (submit && !preJoin_.busy()) preJoin_.join(name_.data(), password_.data());
+    if (!preJoin_.error().empty()) {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kBad, "%s", preJoin_.error().c_str());
+      ImGui::PopTextWrapPos();
+    }
+    ImGui::PopItemWidth();
+    ImGui::EndGroup();
+  }
+  ImGui::End();
+}
+
+void PreJoinView::drawPreview(float width) {
+  const float height = width * 9.0f / 16.0f;
+  const std::optional<LocalTrack>& camera = manager_.camera();
+  std::optional<VideoFrame> frame;
+  if (camera) frame = sink_.localFrame(camera->id);
+  ImGui::BeginGroup();
+  if (frame && frame->width > 0 && frame->height > 0) {
+    // Fit the frame into the box, keeping its shape.
+    const float scale = std::min(width / frame->width, height / frame->height);
+    const ImVec2 size(frame->width * scale, frame->height * scale);
+    // Mirrored, as people expect to see themselves.
+    ImGui::Image(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(frame->texture)), size,
+                 ImVec2(1, 0), ImVec2(0, 1));
+    noteItem("Preview");
+  } else {
+    ImGui::BeginChild("no-preview", ImVec2(width, height), true);
+    ImGui::TextColored(kQuiet, camera ? "Starting the camera..." : "No camera");
+    ImGui::EndChild();
+  }
+  ImGui::EndGroup();
+}
+
+void PreJoinView::drawDeviceCombo(const char* label, const char* item, TrackKind kind,
+                                  const std::vector<MediaDevice>& devices,
+                                  const std::optional<LocalTrack>& track, std::string& chosen) {
+  // What is in use: the device picked here, else the one whose name the track carries.
+  std::string current = track ? track->label : std::string("none");
+  for (const MediaDevice& device : devices) {
+    if (!chosen.empty() && device.deviceId == chosen) current = device.label;
+  }
+  if (current.empty()) current = "default";
+  ImGui::TextUnformatted(label);
+  ImGui::PushID(label);
+  const bool open = ImGui::BeginCombo("##device", current.c_str());
+  noteItem(item);
+  if (open) {
+    int index = 0;
+    for (const MediaDevice& device : devices) {
+      ImGui::PushID(index);
+      const std::string name = device.label.empty()
+                                   ? std::string(label) + " " + std::to_string(index + 1)
+                                   : device.label;
+      const bool selected =
+          chosen.empty() ? (track && device.label == track->label) : device.deviceId == chosen;
+      if (ImGui::Selectable(name.c_str(), selected) && device.deviceId != chosen) {
+        chosen = device.deviceId;
+        manager_.switchDevice(kind, device.deviceId);
+      }
+      noteItem(std::string(item) + " " + std::to_string(index + 1));
+      ImGui::PopID();
+      ++index;
+    }
+    ImGui::EndCombo();
+  }
+  ImGui::PopID();
+}
+
+Json PreJoinView::snapshot() const {
+  Json cameras = Json::array();
+  for (const MediaDevice& d : cameras_)
+    cameras.push_back({{"deviceId", d.deviceId}, {"label", d.label}});
+  Json microphones = Json::array();
+  for (const MediaDevice& d : microphones_)
+    microphones.push_back({{"deviceId", d.deviceId}, {"label", d.label}});
+  return {{"cameras", std::move(cameras)},
+          {"microphones", std::move(microphones)},
+          {"camera", chosenCamera_},
+          {"microphone", chosenMicrophone_}};
+}
+
+}  // namespace orbit

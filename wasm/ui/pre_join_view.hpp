@@ -1,0 +1,61 @@
+#pragma once
+
+#include "manager.hpp"
+#include "media_backend.hpp"
+#include "media_sink.hpp"
+#include "pre_join.hpp"
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace orbit {
+
+// The screen before a room: your name, the camera and microphone to use (switched through
+// the Manager, so the tracks chosen here are the ones the room gets), a live self-view and,
+// for a protected room, the password. The PreJoin does the talking to the server.
+class PreJoinView {
+ public:
+  // `changed` asks the app to redraw and republish its state.
+  PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media, MediaSink& sink,
+              std::function<void()> changed);
+  ~PreJoinView();
+  PreJoinView(const PreJoinView&) = delete;
+  PreJoinView& operator=(const PreJoinView&) = delete;
+
+  // The screen opens with `name` in the name field; lists the devices.
+  void opened(std::string_view name);
+  void draw();
+
+  // The devices as last listed, for the state: {"cameras": [...], "microphones": [...]}
+  Json snapshot() const;
+
+ private:
+  void listDevices();
+  void drawPreview(float width);
+  void drawDeviceCombo(const char* label, const char* item, TrackKind kind,
+                       const std::vector<MediaDevice>& devices,
+                       const std::optional<LocalTrack>& track, std::string& chosen);
+
+  PreJoin& preJoin_;
+  Manager& manager_;
+  MediaBackend& media_;
+  MediaSink& sink_;
+  std::function<void()> changed_;
+  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+
+  std::array<char, 65> name_{};
+  std::array<char, 129> password_{};
+  std::vector<MediaDevice> cameras_;
+  std::vector<MediaDevice> microphones_;
+  std::string chosenCamera_;
+  std::string chosenMicrophone_;
+  std::string devicesError_;
+  // The tracks the device list was made for: labels appear once a capture is allowed.
+  int listedForCamera_ = -1;
+  int listedForMicrophone_ = -1;
+};
+
+}  // namespace orbit

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <imgui.h>
+
+namespace orbit::ui {
+
+// The palette every screen shares.
+inline const ImVec4 kGood{0.45f, 0.85f, 0.45f, 1.0f};
+inline const ImVec4 kWaiting{0.95f, 0.80f, 0.35f, 1.0f};
+inline const ImVec4 kBad{0.95f, 0.45f, 0.40f, 1.0f};
+inline const ImVec4 kQuiet{0.60f, 0.62f, 0.66f, 1.0f};
+inline const ImVec4 kAccent{0.30f, 0.55f, 0.95f, 1.0f};
+
+// One window covering the whole canvas: the page itself. Pair with ImGui::End().
+bool beginPage(const char* id = "Orbit");
+
+}  // namespace orbit::ui

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "message.hpp"
+
+#include <string_view>
+
+namespace orbit {
+
+// Where the last drawn frame put each named control, so that browser tests click and type
+// where a user would, rather than calling into the client behind the UI's back.
+//
+// Views call noteItem("Join") right after the ImGui widget it names; the shell starts a new
+// map before each frame. Rectangles are in CSS pixels of the canvas: [x, y, width, height].
+void noteItem(std::string_view name);
+// Starts a frame's map; ImGui draws in device pixels, `pixelRatio` of them per CSS pixel.
+void beginItems(float pixelRatio);
+// {"Join": [x, y, w, h], ...}
+const Json& itemRects();
+// True once after the map changed since the last call, so the app republishes its state.
+bool itemsChanged();
+
+}  // namespace orbit

@@ -1,0 +1,92 @@
+// The embed API: puts an Orbit client in a canvas of any page.
+//
+//   <script src="https://orbit.example/orbit.js"></script>
+//   <script src="https://orbit.example/orbit-embed.js"></script>
+//   const call = Orbit.mount(canvas, {server: 'https://orbit.example', room: 'standup', name: 'Ann'});
+//   call.on('text', (event) => console.log(event.name, event.text));
+//   call.sendText('hello');
+//
+// Options: {server, room, name} — or {url}, a full room address such as
+// https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
+// room the client shows the lobby.
+//
+// The handle:
+//   state()            plain JSON: {self: {id, name}, room, connection, screen,
+//                      peers: [{id, name, connection, ice, audio, muted, cameraOn,
+//                               video: {received, width, height, frames}, stats}],
+//                      messages: [{from, fromId, to, text, time, self}], media, notifications, ...};
+//                      null until the module has started
+//   sendText(text, to) to the room, or to one participant's id; throws an Error saying why not
+//   setMuted(bool), setCamera(bool), leave()
+//   on(name, fn)       subscribe to an event ('joined', 'peer-joined', 'peer-left',
+//                      'peer-state', 'text', 'media-error', 'problem', 'state' when the
+//                      state changed, or '*' for all); returns a function that unsubscribes
+//   ready              a Promise that resolves with the handle once the client runs
+(function () {
+  'use strict';
+
+  function roomUrl(options) {
+    if (options.url) return String(options.url);
+    var server = String(options.server || window.location.origin).replace(/\/+$/, '');
+    if (!options.room) return server + '/';
+    var url = server + '/room/' + encodeURIComponent(options.room);
+    if (options.name) url += '?name=' + encodeURIComponent(options.name);
+    return url;
+  }
+
+  function mount(canvas, options) {
+    options = options || {};
+    var module = null;
+    var listeners = {};
+
+    function emit(name, event) {
+      [name, '*'].forEach(function (key) {
+        (listeners[key] || []).slice().forEach(function (listener) {
+          try {
+            listener(event);
+          } catch (error) {
+            console.error('orbit: an event listener threw', error);
+          }
+        });
+      });
+    }
+
+    function command(payload) {
+      if (!module) throw new Error('orbit: the client has not started yet');
+      var refusal = module.ccall('orbit_embed_command', 'string', ['string'], [JSON.stringify(payload)]);
+      if (refusal) throw new Error(refusal);
+    }
+
+    var handle = {
+      state: function () {
+        return module ? JSON.parse(module.ccall('orbit_embed_state', 'string', [], [])) : null;
+      },
+      sendText: function (text, to) {
+        command(to ? { command: 'sendText', text: String(text), to: String(to) }
+                   : { command: 'sendText', text: String(text) });
+      },
+      setMuted: function (muted) { command({ command: 'setMuted', muted: !!muted }); },
+      setCamera: function (on) { command({ command: 'setCamera', on: !!on }); },
+      leave: function () { command({ command: 'leave' }); },
+      on: function (name, listener) {
+        (listeners[name] = listeners[name] || []).push(listener);
+        return function () {
+          listeners[name] = (listeners[name] || []).filter(function (l) { return l !== listener; });
+        };
+      },
+    };
+
+    handle.ready = createOrbitModule({
+      canvas: canvas,
+      arguments: [roomUrl(options)],
+      onOrbitEvent: function (event) { emit(event.event, event); },
+      onOrbitStateChanged: function () { emit('state', { event: 'state' }); },
+    }).then(function (instance) {
+      module = instance;
+      return handle;
+    });
+    return handle;
+  }
+
+  window.Orbit = { mount: mount };
+})();
