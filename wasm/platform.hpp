@@ -40,8 +40,17 @@ class Platform {
   // a page that embeds the client keeps its own address.
   virtual void showAddress(std::string_view url) = 0;
 
-  // Puts text on the system clipboard (the invite link).
+  // Puts text on the system clipboard (the invite link, ImGui's copy).
   virtual void copyText(std::string_view text) = 0;
+  // What ImGui's paste inserts: the text the user last pasted into the page, or else the
+  // text the client last copied. Browsers hand the clipboard over only in a paste event.
+  virtual std::string clipboardText() = 0;
+
+  // Text typed through an input method (Japanese, Chinese, dead keys ...), which never
+  // arrives as plain key presses: the host routes it to `onText` while a text field is
+  // active, with the composition shown at the field's cursor (x, y in CSS pixels).
+  virtual void setTextInput(bool active, float x, float y) = 0;
+  virtual void setOnComposedText(std::function<void(std::string_view text)> onText) = 0;
 };
 
 }  // namespace orbit

@@ -3,6 +3,7 @@
 #include <emscripten/emscripten.h>
 #include <emscripten/html5.h>
 
+#include <cstdlib>
 #include <string>
 #include <utility>
 
@@ -14,6 +15,8 @@ void orbit_platform_publish_event(const char* json);
 void orbit_platform_state_changed();
 void orbit_platform_show_address(const char* url);
 void orbit_platform_copy_text(const char* text);
+char* orbit_platform_clipboard_text();
+void orbit_platform_text_input(int active, double x, double y);
 }
 
 namespace {
@@ -50,6 +53,23 @@ void BrowserPlatform::stateChanged() { orbit_platform_state_changed(); }
 void BrowserPlatform::showAddress(std::string_view url) { orbit_platform_show_address(std::string(url).c_str()); }
 
 void BrowserPlatform::copyText(std::string_view text) { orbit_platform_copy_text(std::string(text).c_str()); }
+
+std::string BrowserPlatform::clipboardText() {
+  char* text = orbit_platform_clipboard_text();
+  std::string out = text ? text : "";
+  std::free(text);
+  return out;
+}
+
+void BrowserPlatform::setTextInput(bool active, float x, float y) { orbit_platform_text_input(active, x, y); }
+
+void BrowserPlatform::setOnComposedText(std::function<void(std::string_view text)> onText) {
+  onComposedText_ = std::move(onText);
+}
+
+void BrowserPlatform::composed(const char* text) {
+  if (onComposedText_ && text && *text) onComposedText_(text);
+}
 
 void BrowserPlatform::publishState(std::string_view json) {
   orbit_platform_publish_state(std::string(json).c_str());
@@ -88,6 +108,11 @@ extern "C" {
 // The state as JSON text; "null" before the client has started.
 EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
   return embedded ? embedded->state().c_str() : "null";
+}
+
+// Text an input method composed, from library_orbit_platform.js.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
+  if (embedded) embedded->composed(text);
 }
 
 // Runs a command; returns why it was refused, or null.

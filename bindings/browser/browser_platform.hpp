@@ -26,6 +26,10 @@ class BrowserPlatform final : public Platform {
   void stateChanged() override;
   void showAddress(std::string_view url) override;
   void copyText(std::string_view text) override;
+  std::string clipboardText() override;
+  void setTextInput(bool active, float x, float y) override;
+  void setOnComposedText(std::function<void(std::string_view text)> onText) override;
+  void composed(const char* text);
 
   // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
   // results rather than serve state on demand.
@@ -45,6 +49,7 @@ class BrowserPlatform final : public Platform {
   std::function<void()> frame_;
   StateSource stateSource_;
   CommandSink commandSink_;
+  std::function<void(std::string_view)> onComposedText_;
   std::string state_;   // the last state handed to JS, kept alive until the next call
   std::string refusal_;  // the last command's error, likewise
 };

@@ -23,8 +23,29 @@ mergeInto(LibraryManager.library, {
     if (onEvent) onEvent(JSON.parse(UTF8ToString(json)));
   },
 
+  // The page's clipboard as far as the client can know it: what the user last pasted into
+  // the page, or what the client last copied. Browsers show the clipboard itself only to a
+  // paste event, which fires after the Ctrl+V keydown and before the frame that handles it.
+  $OrbitClipboard__postset: 'OrbitClipboard.listen();',
+  $OrbitClipboard: {
+    text: '',
+    listen: function() {
+      window.addEventListener('paste', function(event) {
+        var data = event.clipboardData;
+        if (data) OrbitClipboard.text = data.getData('text/plain');
+      }, true);
+    },
+  },
+
+  orbit_platform_clipboard_text__deps: ['$OrbitClipboard', '$stringToNewUTF8'],
+  orbit_platform_clipboard_text: function() {
+    return stringToNewUTF8(OrbitClipboard.text);
+  },
+
+  orbit_platform_copy_text__deps: ['$OrbitClipboard'],
   orbit_platform_copy_text: function(text) {
     var value = UTF8ToString(text);
+    OrbitClipboard.text = value;
     // The async clipboard needs a secure context and, in some browsers, a recent click;
     // either way a failure is no reason to stop the client.
     if (navigator.clipboard && navigator.clipboard.writeText) {
@@ -32,6 +53,51 @@ mergeInto(LibraryManager.library, {
         console.warn('orbit: could not copy to the clipboard: ' + e);
       });
     }
+  },
+
+  // A text field is active in the canvas: a hidden textarea at its cursor takes the focus,
+  // so that input methods compose there; their result goes to the client. Plain typing
+  // still reaches the client through GLFW's key listeners on the window, and the textarea
+  // is emptied so it never grows.
+  $OrbitTextInput__deps: ['$stringToNewUTF8', 'free'],
+  $OrbitTextInput: {
+    area: null,
+    make: function() {
+      var area = document.createElement('textarea');
+      area.setAttribute('aria-hidden', 'true');
+      area.setAttribute('autocomplete', 'off');
+      area.style.cssText = 'position:fixed;left:0;top:0;width:2em;height:1.5em;opacity:0;' +
+                           'border:0;padding:0;resize:none;pointer-events:none;z-index:-1';
+      area.addEventListener('compositionend', function(event) {
+        if (event.data) {
+          var text = stringToNewUTF8(event.data);
+          _orbit_platform_composed(text);
+          _free(text);
+        }
+        area.value = '';
+      });
+      area.addEventListener('input', function(event) {
+        if (!event.isComposing) area.value = '';
+      });
+      document.body.appendChild(area);
+      return area;
+    },
+  },
+
+  orbit_platform_text_input__deps: ['$OrbitTextInput'],
+  orbit_platform_text_input: function(active, x, y) {
+    var canvas = Module['canvas'];
+    if (!active) {
+      var area = OrbitTextInput.area;
+      if (area && document.activeElement === area) canvas.focus();
+      return;
+    }
+    if (!OrbitTextInput.area) OrbitTextInput.area = OrbitTextInput.make();
+    var rect = canvas.getBoundingClientRect();
+    var area = OrbitTextInput.area;
+    area.style.left = (rect.left + x) + 'px';
+    area.style.top = (rect.top + y) + 'px';
+    if (document.activeElement !== area) area.focus({ preventScroll: true });
   },
 
   orbit_platform_state_changed: function() {

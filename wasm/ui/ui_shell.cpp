@@ -14,6 +14,9 @@
 namespace orbit {
 namespace {
 
+// ImGui 1.86 reports the input method position through a plain function pointer.
+UiShell* imeShell = nullptr;
+
 // ImGui lays a changed window out over the following frames (a new window is measured in
 // one frame and shown in the next; table columns settle a frame later), so each change is
 // drawn this many times.
@@ -30,6 +33,7 @@ UiShell::UiShell(Platform& platform, std::function<void()> draw)
     : platform_(platform), draw_(std::move(draw)) {}
 
 UiShell::~UiShell() {
+  if (imeShell == this) imeShell = nullptr;
   if (!window_) return;
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
@@ -60,6 +64,24 @@ std::optional<Error> UiShell::open(const char* title) {
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
   ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
+  // GLFW's clipboard is a no-op in the browser: ImGui's copy and paste go to the page's.
+  ImGuiIO& io = ImGui::GetIO();
+  io.ClipboardUserData = this;
+  io.SetClipboardTextFn = [](void* shell, const char* text) { static_cast<UiShell*>(shell)->platform_.copyText(text); };
+  io.GetClipboardTextFn = [](void* user) -> const char* {
+    auto* shell = static_cast<UiShell*>(user);
+    shell->clipboard_ = shell->platform_.clipboardText();
+    return shell->clipboard_.c_str();
+  };
+  // Input methods: ImGui says where the active field's cursor is; the platform composes there.
+  imeShell = this;
+  io.ImeSetInputScreenPosFn = [](int x, int y) {
+    if (imeShell) imeShell->imePosition_ = {static_cast<float>(x), static_cast<float>(y)};
+  };
+  platform_.setOnComposedText([this](std::string_view text) {
+    ImGui::GetIO().AddInputCharactersUTF8(std::string(text).c_str());
+    invalidate();
+  });
   ImGui_ImplOpenGL3_Init(nullptr);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   invalidate();
@@ -93,6 +115,16 @@ void UiShell::applyPixelRatio(float ratio) {
   ImGui::GetStyle() = style;
 }
 
+void UiShell::updateTextInput() {
+  const bool active = ImGui::GetIO().WantTextInput;
+  const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
+  const std::pair<float, float> at{imePosition_.first / ratio, imePosition_.second / ratio};
+  if (active == textInputActive_ && (!active || at == textInputAt_)) return;
+  textInputActive_ = active;
+  textInputAt_ = at;
+  platform_.setTextInput(active, at.first, at.second);
+}
+
 void UiShell::invalidate() { framesToDraw_ = kSettleFrames; }
 
 void UiShell::frame() {
@@ -121,6 +153,7 @@ void UiShell::frame() {
   glClear(GL_COLOR_BUFFER_BIT);
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
   glfwSwapBuffers(window_);
+  updateTextInput();
 }
 
 }  // namespace orbit

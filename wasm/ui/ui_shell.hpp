@@ -5,6 +5,8 @@
 
 #include <functional>
 #include <optional>
+#include <string>
+#include <utility>
 
 struct GLFWwindow;
 
@@ -32,12 +34,17 @@ class UiShell {
  private:
   void installInputHooks();
   void applyPixelRatio(float ratio);
+  void updateTextInput();
 
   Platform& platform_;
   std::function<void()> draw_;
   GLFWwindow* window_ = nullptr;
   float pixelRatio_ = 0.0f;
   int framesToDraw_ = 0;
+  std::string clipboard_;  // what the last paste returned to ImGui, alive until the next
+  std::pair<float, float> imePosition_{0, 0};  // the active field's cursor, device pixels
+  bool textInputActive_ = false;
+  std::pair<float, float> textInputAt_{0, 0};  // CSS pixels, as last told to the platform
 };
 
 }  // namespace orbit
