@@ -170,3 +170,92 @@ test('after the server restarts mid-call the pages reconnect and the video resum
     await own.stop();
   }
 });
+
+test('a screen share replaces the camera for the other side, and stopping brings the camera back', async () => {
+  const { context, pages } = await join('share', ['Ann', 'Ben']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    const camera = (await waitForState(pages.Ben, 'Ben knows Ann\'s picture size',
+                                       (s) => s.peers[0].video.width > 0)).peers[0].video;
+    await clickItem(pages.Ann, 'Share screen');
+    await waitForState(pages.Ann, 'Ann is sharing', (s) => s.media.screen !== null);
+    await waitForState(pages.Ben, 'Ben gets the screen', (s, size) =>
+      s.peers[0].video.width !== size.width || s.peers[0].video.height !== size.height, camera);
+    await screenshot(pages.Ben, 'call-screen-shared');
+    await clickItem(pages.Ann, 'Share screen');  // now "Stop sharing"
+    await waitForState(pages.Ann, 'Ann stopped sharing', (s) => s.media.screen === null);
+    await waitForState(pages.Ben, 'Ben gets the camera again', (s, size) =>
+      s.peers[0].video.width === size.width && s.peers[0].video.height === size.height, camera);
+    // Without a new offer: the connection is the same one throughout.
+    assert.equal((await stateOf(pages.Ben)).peers[0].connection, 'connected');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the microphone can be switched mid-call from the devices menu', async () => {
+  const { context, pages } = await join('devices', ['Ann', 'Ben']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    const before = (await stateOf(pages.Ann)).media.microphone;
+    await clickItem(pages.Ann, 'Devices');
+    await clickItem(pages.Ann, 'Microphone');
+    // Chromium's fake devices: "Fake Audio Input 1" is not the default one in use.
+    await clickItem(pages.Ann, 'Microphone Fake Audio Input 1');
+    const after = await waitForState(pages.Ann, 'Ann uses the other microphone',
+                                     (s, id) => s.media.microphone && s.media.microphone.id !== id, before.id);
+    assert.equal(after.media.microphone.label, 'Fake Audio Input 1');
+    const ben = await stateOf(pages.Ben);
+    assert.equal(ben.peers[0].connection, 'connected');
+    assert.equal(ben.peers[0].audio, true);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a direct message reaches only the one it is sent to', async () => {
+  const { context, pages } = await join('direct', ['Ann', 'Ben', 'Cat']);
+  try {
+    for (const page of Object.values(pages)) await waitForState(page, 'everyone is connected', meshed, 2);
+    await clickItem(pages.Ann, 'Chat recipient');
+    await clickItem(pages.Ann, 'Chat to Cat');
+    await typeInto(pages.Ann, 'Chat input', 'just for Cat');
+    await pressKey(pages.Ann, 'Enter');
+    const cat = await waitForState(pages.Cat, 'Cat gets it', (s) => s.messages.some((m) => m.text === 'just for Cat'));
+    assert.equal(cat.messages.find((m) => m.text === 'just for Cat').to, cat.self.id);
+    const ann = await waitForState(pages.Ann, 'Ann keeps it', (s) => s.messages.some((m) => m.text === 'just for Cat'));
+    assert.equal(ann.messages.find((m) => m.text === 'just for Cat').to, cat.self.id);
+    // Ben gets nothing: a room line sent afterwards arrives, the direct one never did.
+    await typeInto(pages.Cat, 'Chat input', 'to everyone');
+    await pressKey(pages.Cat, 'Enter');
+    const ben = await waitForState(pages.Ben, 'Ben gets the room line', (s) => s.messages.some((m) => m.text === 'to everyone'));
+    assert.ok(!ben.messages.some((m) => m.text === 'just for Cat'));
+  } finally {
+    await context.close();
+  }
+});
+
+test('the embedding example mounts a call in its own page and drives it through the API', async () => {
+  const { context, pages } = await join('standup', ['Ben']);
+  try {
+    const embed = await openPage(context, `${shared.server.url}/embed-example.html`);
+    // The embedding page has no window.orbit of its own: ask the handle it made.
+    await embed.waitForFunction(() => typeof call !== 'undefined' && call.state() &&
+                                      call.state().peers.length === 1 && call.state().peers[0].connection === 'connected',
+                                null, { timeout: 20000 });
+    await embed.click('#hello');
+    await waitForState(pages.Ben, 'Ben gets the page\'s hello',
+                       (s) => s.messages.some((m) => m.text === 'hello from the embedding page'));
+    await embed.click('#mute');
+    await waitForState(pages.Ben, 'Ben sees the guest muted', (s) => s.peers[0].muted === true);
+    // Events reach the page's subscribers.
+    await pages.Ben.evaluate(() => window.orbit.sendText('hi guest'));
+    await embed.waitForFunction(() => document.getElementById('log').textContent === 'Ben: hi guest', null,
+                                { timeout: 20000 });
+    assert.equal(await embed.evaluate(() => window.location.pathname), '/embed-example.html');
+    await screenshot(embed, 'embed-example');
+    assert.deepEqual(errorsOf(embed), []);
+  } finally {
+    await context.close();
+  }
+});

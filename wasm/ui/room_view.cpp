@@ -299,6 +299,7 @@ void RoomView::drawDevices() {
         if (ImGui::Selectable(name.c_str(), current && current->label == device.label)) {
           manager_.switchDevice(track, device.deviceId);
         }
+        noteItem(std::string(title) + " " + name);
       }
       ImGui::EndCombo();
     }
@@ -359,13 +360,17 @@ void RoomView::drawChat() {
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##to", ("To: " + toName).c_str())) {
     if (ImGui::Selectable("Everyone", chatTo_.empty())) chatTo_.clear();
+    noteItem("Chat to Everyone");
     for (const std::string& id : manager_.others()) {
       if (!manager_.isMember(id)) continue;
+      ImGui::PushID(id.c_str());
       if (ImGui::Selectable(orNoName(manager_.nameOf(id)), chatTo_ == id)) chatTo_ = id;
+      ImGui::PopID();
+      noteItem("Chat to " + manager_.nameOf(id));
     }
     ImGui::EndCombo();
   }
-  noteItem("Chat to");
+  noteItem("Chat recipient");
   if (focusChat_) {
     ImGui::SetKeyboardFocusHere();
     focusChat_ = false;
