@@ -192,15 +192,22 @@ void ClientApp::handleConnectionChange() {
   const ConnectionState state = manager_.signaler().state();
   if (state == lastConnection_) return;
   const ConnectionState previous = std::exchange(lastConnection_, state);
+  if (screen_ == Screen::Left) return;  // the user hung up: nothing was lost
+  const Signaler& signaler = manager_.signaler();
   if (state == ConnectionState::Open) {
     if (everOpen_) notify("connection", "Reconnected to the server");
     everOpen_ = true;
-  } else if (previous == ConnectionState::Open && screen_ == Screen::Room && !manager_.signaler().reconnectPending()) {
-    notify("connection", "Lost the server: " + manager_.signaler().reason());
-  } else if (previous == ConnectionState::Open && manager_.signaler().reconnectPending()) {
-    notify("connection", "Lost the server; reconnecting. Calls in progress go on.");
-  } else if (state == ConnectionState::Failed && !everOpen_) {
-    notify("connection", "Cannot reach the server: " + manager_.signaler().reason());
+    unreachableTold_ = false;
+    return;
+  }
+  if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
+  if (previous == ConnectionState::Open) {
+    notify("connection", signaler.reconnectPending() ? "Lost the server; reconnecting. Calls in progress go on."
+                                                     : "Lost the server: " + signaler.reason());
+  } else if (!unreachableTold_) {
+    // Once, not at every failed retry.
+    unreachableTold_ = true;
+    notify("connection", "Cannot reach the server: " + signaler.reason());
   }
 }
 

@@ -92,6 +92,7 @@ class ClientApp {
   std::deque<Notification> notifications_;
   ConnectionState lastConnection_ = ConnectionState::Idle;
   bool everOpen_ = false;
+  bool unreachableTold_ = false;  // since the connection was last open
 };
 
 std::string_view toString(ClientApp::Screen screen);
