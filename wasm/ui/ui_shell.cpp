@@ -134,7 +134,8 @@ void UiShell::frame() {
     applyPixelRatio(ratio);
     invalidate();
   }
-  // TODO(issue 4): also stop the browser's animation-frame loop while idle.
+  // Idle turns cost one size check: the animation-frame loop itself keeps running, because
+  // pausing it would need every resize and input source to restart it.
   if (framesToDraw_ == 0) return;
   --framesToDraw_;
 
