@@ -312,7 +312,7 @@ void Manager::reconcile() {
   for (const auto& [id, entry] : peers_) {
     if (entry.session != session || members.count(id) == 0) stale.push_back(id);
   }
-  for (const std::string& id : stale) closePeer(id, false);
+  for (const std::string& id : stale) closePeer(id);
   for (auto it = hungUp_.begin(); it != hungUp_.end();) {
     it = members.count(*it) ? std::next(it) : hungUp_.erase(it);
   }
@@ -342,10 +342,10 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   return raw;
 }
 
-void Manager::closePeer(const std::string& id, bool sayBye) {
+void Manager::closePeer(const std::string& id) {
+  // Sends nothing: the peer has gone, or said bye itself, or has a new id by now.
   const auto it = peers_.find(id);
   if (it == peers_.end()) return;
-  if (sayBye && it->second.session == signaler_.sessions()) send(outgoing(id, MessageType::Bye));
   const bool wasOpen = it->second.reported != PeerConnectionState::Closed;
   const std::string name = nameOf(id);  // a peer from before a reconnect is named only by its entry
   peers_.erase(it);
@@ -376,7 +376,7 @@ void Manager::handlePeerMessage(const Message& message) {
   if (message.type == MessageType::Bye) {
     if (peers_.count(from)) {
       hungUp_.insert(from);
-      closePeer(from, false);
+      closePeer(from);
     }
     return;
   }

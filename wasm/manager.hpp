@@ -187,7 +187,7 @@ class Manager {
   void becomeReady();
   void reconcile();
   VideoPeer* createPeer(const std::string& id);
-  void closePeer(const std::string& id, bool sayBye);
+  void closePeer(const std::string& id);
   void peerChanged(const std::string& id);
   void addTracksTo(VideoPeer& peer);
   void replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement);
