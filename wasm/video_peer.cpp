@@ -110,8 +110,9 @@ void VideoPeer::handleDescription(Description description) {
 
 void VideoPeer::handleCandidate(IceCandidateData candidate) {
   if (!pc_->remoteDescription()) {
-    // Candidates of an offer we ignore would never find their description.
-    if (!ignoreOffer_) pendingCandidates_.push_back(std::move(candidate));
+    // Kept even while an offer is being ignored: after its rollback the polite side may
+    // answer with the same ICE credentials and never send these candidates again.
+    pendingCandidates_.push_back(std::move(candidate));
     return;
   }
   addCandidate(std::move(candidate));
