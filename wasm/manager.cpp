@@ -259,10 +259,13 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   for (const auto& client : roomInfo_->clients) {
     present.insert(client.id);
     if (auto it = peers_.find(client.id); it != peers_.end()) it->second.name = client.username;
-    if (first) {
+    if (auto it = announced_.find(client.id); it != announced_.end()) {
+      // A member already in the room when we came may name itself later: its profile can trail its join.
+      if (!client.username.empty()) it->second = client.username;
+    } else if (first) {
       // The room as it was when we came is not news.
       announced_[client.id] = client.username;
-    } else if (!announced_.count(client.id) && !client.username.empty() && client.id != selfId().str()) {
+    } else if (!client.username.empty() && client.id != selfId().str()) {
       // A newcomer is announced once it has a name: the profile follows the join.
       announced_[client.id] = client.username;
       emit({ManagerEvent::Kind::PeerJoined, client.id, client.username, {}, {}});

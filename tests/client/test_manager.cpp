@@ -173,6 +173,19 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK(rig.count(MessageType::Offer, kY) == 1);
 }
 
+TEST_CASE("a member whose name came after our arrival is named when it leaves", "[manager]") {
+  Rig rig;
+  rig.manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  // The room as we found it: Xena is in, but her profile has not reached the server yet.
+  rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, "Me"}, {kX, ""}})));
+  rig.setRoom(kSelf, {kSelf, kX});
+  CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // she was there before us
+  rig.setRoom(kSelf, {kSelf});
+  CHECK(rig.sawEvent("peer-left Xena"));
+}
+
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
