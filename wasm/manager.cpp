@@ -251,7 +251,9 @@ void Manager::handleMessage(const Message& message) {
 }
 
 void Manager::handleRoomInfo(RoomInfoData info, Json json) {
-  const bool first = !rosterSeen_;
+  // Until we have announced our own arrival (which waits for the pong as well), the room as
+  // it is was there when we came, and is not news.
+  const bool quiet = !joinAnnounced_;
   roomInfo_ = std::move(info);
   roomInfoJson_ = std::move(json);
   rosterSeen_ = true;
@@ -262,8 +264,7 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
     if (auto it = announced_.find(client.id); it != announced_.end()) {
       // A member already in the room when we came may name itself later: its profile can trail its join.
       if (!client.username.empty()) it->second = client.username;
-    } else if (first) {
-      // The room as it was when we came is not news.
+    } else if (quiet) {
       announced_[client.id] = client.username;
     } else if (!client.username.empty() && client.id != selfId().str()) {
       // A newcomer is announced once it has a name: the profile follows the join.
@@ -276,7 +277,7 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
       ++it;
       continue;
     }
-    if (it->first != selfId().str()) emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
+    if (!quiet && it->first != selfId().str()) emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
     it = announced_.erase(it);
   }
   announceJoin();

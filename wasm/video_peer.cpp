@@ -21,7 +21,7 @@ VideoPeer::VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Schedul
   h.onIceCandidate = guarded([this](const IceCandidateData& candidate) {
     if (handlers_.send) handlers_.send(Message{"", peer_.value, MessageType::IceCandidate, toJson(candidate)});
   });
-  h.onNegotiationNeeded = guarded([this] { negotiate(); });
+  h.onNegotiationNeeded = guarded([this] { onNegotiationNeeded(); });
   h.onSignalingStateChange = guarded([this](SignalingState) { changed(); });
   h.onConnectionStateChange = guarded([this](PeerConnectionState) { changed(); });
   h.onIceConnectionStateChange = guarded([this](IceConnectionState state) { handleIceState(state); });
@@ -44,6 +44,17 @@ void VideoPeer::negotiate() {
     makingOffer_ = false;
     if (error) return problem("could not make an offer: " + error->message);
     sendLocalDescription();
+  }));
+}
+
+void VideoPeer::onNegotiationNeeded() {
+  if (!polite_ || pc_->remoteDescription() || options_.politeFirstOffer.count() <= 0) return negotiate();
+  // Nothing negotiated yet: give the impolite side's offer time to come. Its answer takes
+  // our tracks along, and negotiationneeded fires again if anything is left over.
+  if (firstOfferTimer_ != 0) return;
+  firstOfferTimer_ = scheduler_.after(options_.politeFirstOffer, guarded([this] {
+    firstOfferTimer_ = 0;
+    if (!pc_->remoteDescription()) negotiate();
   }));
 }
 
@@ -192,6 +203,7 @@ void VideoPeer::close() {
   if (closed_) return;
   closed_ = true;
   cancelGrace();
+  if (firstOfferTimer_ != 0) scheduler_.cancel(std::exchange(firstOfferTimer_, 0));
   if (statsTimer_ != 0) scheduler_.cancel(std::exchange(statsTimer_, 0));
   pendingCandidates_.clear();
   pc_->close();

@@ -27,6 +27,12 @@ class VideoPeer {
   struct Options {
     // How long `disconnected` may last before an ICE restart; it often recovers alone.
     Scheduler::Millis disconnectedGrace{5000};
+    // How long the polite side waits for the other side's first offer before it makes its
+    // own. Glare on the first exchange makes the polite side roll back an offer whose ICE
+    // transport is still being set up, and Chromium now and then never starts ICE on that
+    // connection afterwards: no candidates, state `new` for good. Waiting avoids the glare;
+    // the wait matters only when the impolite side has nothing to send. 0 offers at once.
+    Scheduler::Millis politeFirstOffer{1500};
     Scheduler::Millis statsInterval{1000};
   };
 
@@ -79,6 +85,7 @@ class VideoPeer {
   int iceRestarts() const { return iceRestarts_; }
 
  private:
+  void onNegotiationNeeded();
   void handleDescription(Description description);
   void handleCandidate(IceCandidateData candidate);
   void addCandidate(IceCandidateData candidate);
@@ -114,6 +121,7 @@ class VideoPeer {
   std::vector<IceCandidateData> pendingCandidates_;
 
   Scheduler::TimerId graceTimer_ = 0;
+  Scheduler::TimerId firstOfferTimer_ = 0;
   Scheduler::TimerId statsTimer_ = 0;
 
   std::vector<RemoteTrack> remoteTracks_;

@@ -41,7 +41,7 @@ struct Remote {
 };
 
 struct Rig {
-  Rig() {
+  explicit Rig(VideoPeer::Options peerOptions = {}) : peerOptions(peerOptions) {
     manager.setOnEvent([this](const ManagerEvent& event) {
       std::string line = std::string(toString(event.kind)) + " " + event.name;
       if (event.kind == ManagerEvent::Kind::PeerState) line += " " + std::string(toString(event.state));
@@ -97,7 +97,7 @@ struct Rig {
     };
     h.onProblem = [&remote](std::string_view problem) { remote.problems.emplace_back(problem); };
     remote.peer = std::make_unique<VideoPeer>(ClientId(id), ClientId(selfId), remoteBackend, clock,
-                                              std::vector<IceServer>{}, std::move(h));
+                                              std::vector<IceServer>{}, std::move(h), peerOptions);
     return remote;
   }
 
@@ -123,6 +123,7 @@ struct Rig {
 
   bool sawEvent(const std::string& line) const { return std::find(events.begin(), events.end(), line) != events.end(); }
 
+  VideoPeer::Options peerOptions;
   std::shared_ptr<FakeTransport::Probe> probe = std::make_shared<FakeTransport::Probe>();
   ManualScheduler clock;
   MockPeerBackend peers{clock};
@@ -133,7 +134,7 @@ struct Rig {
   std::size_t delivered = 0;
   std::vector<std::string> events;
   Manager manager{std::make_unique<FakeTransport>(probe), clock, peers, media,
-                  Manager::Options{{.random = [] { return 0.5; }}, {}, [] { return std::int64_t{1700000000000}; }}};
+                  Manager::Options{{.random = [] { return 0.5; }}, peerOptions, [] { return std::int64_t{1700000000000}; }}};
 };
 
 bool sdpHas(const Message& offer, const std::string& line) {
@@ -149,6 +150,11 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   rig.clock.advance(200ms);
   CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
   CHECK(rig.peers.openConnections() == 2);
+  // We are impolite to X and offer at once; polite to Y, we give Y's offer time to come
+  // first (VideoPeer::Options::politeFirstOffer), and offer when none does.
+  CHECK(rig.count(MessageType::Offer, kX) == 1);
+  CHECK(rig.count(MessageType::Offer, kY) == 0);
+  rig.clock.advance(1500ms);
   // Both get an offer carrying our microphone and camera.
   for (const std::string& id : {kX, kY}) {
     const auto sent = rig.sentSince(0);
@@ -163,7 +169,7 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // the room as it was is not news
 
   rig.setRoom(kSelf, {kSelf, kY, kZ});
-  rig.clock.advance(200ms);
+  rig.clock.advance(1700ms);  // polite to Z too
   CHECK(rig.peerIds() == std::set<std::string>{kY, kZ});
   CHECK(rig.peers.openConnections() == 2);
   CHECK(rig.sawEvent("peer-left Xena"));
@@ -184,6 +190,23 @@ TEST_CASE("a member whose name came after our arrival is named when it leaves", 
   CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // she was there before us
   rig.setRoom(kSelf, {kSelf});
   CHECK(rig.sawEvent("peer-left Xena"));
+}
+
+TEST_CASE("room-info that comes before the pong is not news: our own arrival is announced first", "[manager]") {
+  Rig rig;
+  rig.manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kX, "Xena"}})));
+  rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kX, "Xena"}, {kY, "Yuri"}})));
+  rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kY, "Yuri"}})));
+  CHECK(rig.events.empty());
+  rig.probe->injectText(fromServer("pong", kSelf));
+  REQUIRE_FALSE(rig.events.empty());
+  CHECK(rig.events.front() == "joined Me");
+  CHECK(rig.events.size() == 1);
+  rig.setRoom(kSelf, {kSelf, kZ});
+  CHECK(rig.sawEvent("peer-left Yuri"));
+  CHECK(rig.sawEvent("peer-joined Zoe"));
 }
 
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
@@ -218,7 +241,8 @@ TEST_CASE("room-info churn leaves exactly one connection per member and leaks no
 }
 
 TEST_CASE("offer, answer and icecandidate reach the peer they come from, and both connect", "[manager]") {
-  Rig rig;
+  // The polite sides offer at once too, rather than waiting for the other's offer first.
+  Rig rig({.politeFirstOffer = 0ms});
   rig.manager.startMedia({});
   rig.join(kSelf, {kSelf, kX, kY});
   // Both remotes add tracks too, so both sides offer at once: glare, with us polite to Y
