@@ -73,6 +73,11 @@ void HttpApi::handle(const HttpRequest& request, Reply reply) {
     if (request.method != "POST") return reply(wrongMethod("POST"));
     return joinRoom(roomId, request.body, std::move(reply));
   }
+  if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() &&
+      path.find('/', kRoomsPrefix.size()) == std::string::npos) {
+    if (!get) return reply(wrongMethod("GET"));
+    return describeRoom(path.substr(kRoomsPrefix.size()), std::move(reply));
+  }
   reply(failure(404, "no such API route: " + request.method + " " + path.substr(0, 100)));
 }
 
@@ -116,6 +121,14 @@ void HttpApi::createRoom(const std::string& body, Reply reply) {
   auto hash = std::make_shared<std::string>();
   offload_([hash, password] { *hash = hashPassword(password); },
            [hash, finish] { finish(std::move(*hash)); });
+}
+
+void HttpApi::describeRoom(const std::string& roomId, Reply reply) {
+  if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
+  // Always 200: a page that opens /room/<id> asks before it knows whether the room exists,
+  // and a room that does not exist yet is simply created by the first WebSocket.
+  const auto hash = manager_.passwordHashOf(roomId);
+  reply(json(200, {{"room_id", roomId}, {"exists", hash.has_value()}, {"has_password", hash && !hash->empty()}}));
 }
 
 void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply reply) {

@@ -23,7 +23,9 @@ struct HttpResponse {
 };
 
 // The JSON API, /healthz and /metrics of PROTOCOL.md, on plain request and response
-// values, so it is tested without sockets.
+// values, so it is tested without sockets. One route beyond PROTOCOL.md, additive:
+// `GET /api/rooms/<id>` → 200 {room_id, exists, has_password}, so that a page opened at
+// /room/<id> learns whether to ask for a password, private rooms included.
 class HttpApi {
  public:
   using Reply = std::function<void(HttpResponse)>;
@@ -39,6 +41,7 @@ class HttpApi {
 
  private:
   void createRoom(const std::string& body, Reply reply);
+  void describeRoom(const std::string& roomId, Reply reply);
   void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
 
   ChatManager& manager_;

@@ -65,7 +65,7 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs) {
   access_ = Access::Checking;
   busy_ = true;
   changed();
-  http_.request("GET", apiBase_ + "/api/rooms", std::nullopt,
+  http_.request("GET", apiBase_ + "/api/rooms/" + room_.str(), std::nullopt,
                 guarded([this, joinAs = std::move(joinAs)](Result<HttpReply> reply) {
                   handleCheck(std::move(reply), joinAs);
                 }));
@@ -74,22 +74,16 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs) {
 void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   busy_ = false;
   access_ = Access::Unknown;
-  // A server without this API (or a list that does not parse) leaves it Unknown: the
-  // WebSocket may still be taken.
   if (reply && reply->status == 200) {
-    auto list = parseJson(reply->body);
-    if (list && list->is_array()) {
-      for (const Json& item : *list) {
-        if (!item.is_object()) continue;
-        auto id = item.find("room_id");
-        if (id == item.end() || !id->is_string() || id->get<std::string>() != room_.str()) continue;
-        auto password = item.find("has_password");
-        access_ = password != item.end() && password->is_boolean() && password->get<bool>()
-                      ? Access::Password
-                      : Access::Open;
+    auto room = parseJson(reply->body);
+    if (room && room->is_object()) {
+      auto password = room->find("has_password");
+      if (password != room->end() && password->is_boolean()) {
+        access_ = password->get<bool>() ? Access::Password : Access::Open;
       }
     }
   }
+  // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
   changed();
 }

@@ -13,18 +13,18 @@ namespace orbit {
 // The screen before a room without its drawing: finds out whether the room wants a password
 // and trades the password for a join token (POST /api/rooms/<id>/join).
 //
-// The room is looked up in the public list first (GET /api/rooms always answers 200). Only a
-// room missing from it (a private one, or one nobody made yet) is asked about with the join
-// endpoint, and only once Join is pressed: that answers 200 with a token for an open room,
-// 401 for a protected one and 404 for one that does not exist yet (the WebSocket creates it).
-// Browsers log every 4xx answer as a console error, so a fresh room must not cost one.
+// The room is looked up with GET /api/rooms/<id>, which always answers 200 on an Orbit
+// server (browsers log every 4xx answer as a console error, so a fresh room must not cost
+// one) and covers private rooms too. A server without that route leaves the room Unknown:
+// Join then asks the join endpoint, which answers 200 with a token for an open room, 401 for
+// a protected one and 404 for one that does not exist yet (the WebSocket creates it).
 class PreJoin {
  public:
   enum class Access {
-    Checking,  // the public list is on its way
-    Open,      // a public room without a password
+    Checking,  // the look-up is on its way
+    Open,      // no password wanted (or the room does not exist yet)
     Password,  // the room wants a password
-    Unknown,   // not in the public list (or the list failed): Join asks the join endpoint
+    Unknown,   // the look-up failed: Join asks the join endpoint
   };
 
   // Called with the token to join with ("" for none) and the name to join under.
@@ -40,8 +40,7 @@ class PreJoin {
 
   // Starts on `room`. `token`, when the lobby already has one (the creator of a password
   // room), spares the check. With `joinAs` set (?name= in the URL) the room is joined at once
-  // unless the public list says it wants a password. A private password room opened with
-  // ?name= is not recognised here: its WebSocket is refused.
+  // unless it wants a password.
   void open(RoomId room, std::string token = {}, std::string joinAs = {});
 
   // Asks for a token, with `password` when the room wants one, and admits on success. A name

@@ -214,19 +214,19 @@ TEST_CASE("joining by name goes to the room whose id is the name's slug", "[lobb
   CHECK(rig.http.total == 0);
 }
 
-const std::string kListed =
-    R"([{"room_id":"standup","name":"Standup","clients":2,"guest_limit":0,"has_password":false},)"
-    R"({"room_id":"secret","name":"Secret","clients":1,"guest_limit":0,"has_password":true}])";
+// GET /api/rooms/<id> as server/http_api.cpp answers it.
+std::string described(const std::string& room, bool exists, bool password) {
+  return Json{{"room_id", room}, {"exists", exists}, {"has_password", password}}.dump();
+}
 
-TEST_CASE("the pre-join screen finds a public open room in the list and joins it without a token",
-          "[prejoin]") {
+TEST_CASE("the pre-join screen looks the room up and joins an open one without a token", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("standup"));
   CHECK(rig.preJoin.access() == PreJoin::Access::Checking);
   REQUIRE(rig.http.requests.size() == 1);
   CHECK(rig.http.requests[0].method == "GET");
-  CHECK(rig.http.requests[0].url == "/api/rooms");
-  rig.http.reply(200, kListed);
+  CHECK(rig.http.requests[0].url == "/api/rooms/standup");
+  rig.http.reply(200, described("standup", true, false));
   CHECK(rig.preJoin.access() == PreJoin::Access::Open);
   CHECK(rig.admitted.empty());  // waits for the name
 
@@ -234,46 +234,61 @@ TEST_CASE("the pre-join screen finds a public open room in the list and joins it
   CHECK(rig.http.total == 1);
   REQUIRE(rig.admitted.size() == 1);
   CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"", "Ann"});
+
+  // A room nobody made yet is open too: the WebSocket makes it.
+  PreJoinRig fresh;
+  fresh.preJoin.open(RoomId("fresh"));
+  fresh.http.reply(200, described("fresh", false, false));
+  CHECK(fresh.preJoin.access() == PreJoin::Access::Open);
 }
 
-TEST_CASE(
-    "a room missing from the list is asked about on Join, and one nobody made yet is joined without a "
-    "token",
-    "[prejoin]") {
-  PreJoinRig rig;
-  rig.preJoin.open(RoomId("fresh"));
-  rig.http.reply(200, kListed);
-  CHECK(rig.preJoin.access() == PreJoin::Access::Unknown);
-  CHECK_FALSE(rig.preJoin.needsPassword());
-  rig.preJoin.join("Ann");
-  REQUIRE(rig.http.requests.size() == 1);
-  CHECK(rig.http.requests[0].method == "POST");
-  CHECK(rig.http.requests[0].url == "/api/rooms/fresh/join");
-  rig.http.reply(404, R"({"error":"no room \"fresh\""})");
-  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
-}
-
-TEST_CASE("a private password room asks for the password once Join finds out", "[prejoin]") {
+TEST_CASE("a private password room asks for the password before Join", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("vault"));
-  rig.http.reply(200, "[]");
-  rig.preJoin.join("Bob");
-  CHECK(Json::parse(*rig.http.requests[0].body) == Json::object());
-  rig.http.reply(401, R"({"error":"wrong password"})");
+  rig.http.reply(200, described("vault", true, true));
   CHECK(rig.preJoin.needsPassword());
-  CHECK(rig.preJoin.error() == "This room needs a password.");
-  CHECK(rig.admitted.empty());
   rig.preJoin.join("Bob", "sesame");
+  CHECK(rig.http.requests[0].url == "/api/rooms/vault/join");
   CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
   rig.http.reply(200, R"({"token":"3.ab"})");
   CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"3.ab", "Bob"});
+}
+
+TEST_CASE("a server without the look-up leaves the room unknown, and Join finds out from the join endpoint",
+          "[prejoin]") {
+  for (const bool passwordRoom : {false, true}) {
+    INFO("password room: " << passwordRoom);
+    PreJoinRig rig;
+    rig.preJoin.open(RoomId("vault"));
+    rig.http.reply(404, R"({"error":"no such API route: GET /api/rooms/vault"})");
+    CHECK(rig.preJoin.access() == PreJoin::Access::Unknown);
+    CHECK_FALSE(rig.preJoin.needsPassword());
+    rig.preJoin.join("Bob");
+    REQUIRE(rig.http.requests.size() == 1);
+    CHECK(rig.http.requests[0].method == "POST");
+    CHECK(rig.http.requests[0].url == "/api/rooms/vault/join");
+    CHECK(Json::parse(*rig.http.requests[0].body) == Json::object());
+    if (!passwordRoom) {
+      rig.http.reply(404, R"({"error":"no room \"vault\""})");  // nobody made it yet
+      CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Bob"});
+      continue;
+    }
+    rig.http.reply(401, R"({"error":"wrong password"})");
+    CHECK(rig.preJoin.needsPassword());
+    CHECK(rig.preJoin.error() == "This room needs a password.");
+    CHECK(rig.admitted.empty());
+    rig.preJoin.join("Bob", "sesame");
+    CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
+    rig.http.reply(200, R"({"token":"3.ab"})");
+    CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"3.ab", "Bob"});
+  }
 }
 
 TEST_CASE("a password room asks for the password, refuses a wrong one, and admits with the token",
           "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("secret"));
-  rig.http.reply(200, kListed);
+  rig.http.reply(200, described("secret", true, true));
   CHECK(rig.preJoin.needsPassword());
   CHECK(rig.preJoin.error().empty());
 
@@ -303,22 +318,20 @@ TEST_CASE("a password room asks for the password, refuses a wrong one, and admit
   CHECK(webSocketUrl(address) == "wss://orbit.test/room/secret/ws?token=99.feed");
 }
 
-TEST_CASE(
-    "with a name from the URL a room is joined at once unless the list says it wants a password",
-    "[prejoin]") {
+TEST_CASE("with a name from the URL a room is joined at once unless it wants a password", "[prejoin]") {
   PreJoinRig open;
   open.preJoin.open(RoomId("standup"), "", "Ann");
-  open.http.reply(200, kListed);
+  open.http.reply(200, described("standup", true, false));
   CHECK(open.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
 
-  PreJoinRig fresh;
-  fresh.preJoin.open(RoomId("fresh"), "", "Ann");
-  fresh.http.fail("TypeError: Failed to fetch");
-  CHECK(fresh.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+  PreJoinRig unreachable;
+  unreachable.preJoin.open(RoomId("fresh"), "", "Ann");
+  unreachable.http.fail("TypeError: Failed to fetch");
+  CHECK(unreachable.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
 
-  PreJoinRig locked;
-  locked.preJoin.open(RoomId("secret"), "", "Ann");
-  locked.http.reply(200, kListed);
+  PreJoinRig locked;  // private or public alike
+  locked.preJoin.open(RoomId("vault"), "", "Ann");
+  locked.http.reply(200, described("vault", true, true));
   CHECK(locked.admitted.empty());
   CHECK(locked.preJoin.needsPassword());
 }
@@ -335,7 +348,7 @@ TEST_CASE("the creator's token spares the check and the password", "[prejoin]") 
 TEST_CASE("a network failure on the pre-join screen is shown and can be retried", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("secret"));
-  rig.http.reply(200, kListed);
+  rig.http.reply(200, described("secret", true, true));
   rig.preJoin.join("Bob", "hunter2");
   rig.http.fail("cannot reach /api/rooms/secret/join: TypeError: Failed to fetch");
   CHECK(rig.preJoin.error().find("Failed to fetch") != std::string::npos);
@@ -348,7 +361,7 @@ TEST_CASE("a network failure on the pre-join screen is shown and can be retried"
 TEST_CASE("a blank or overlong name is refused before asking the server", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("standup"));
-  rig.http.reply(200, kListed);
+  rig.http.reply(200, described("standup", true, false));
   rig.preJoin.join("   ");
   CHECK_FALSE(rig.preJoin.error().empty());
   rig.preJoin.join(std::string(65, 'x'));
@@ -361,7 +374,7 @@ TEST_CASE("an answer about a room the screen has left is ignored", "[prejoin]") 
   PreJoinRig rig;
   rig.preJoin.open(RoomId("one"), "", "Ann");
   rig.preJoin.open(RoomId("two"));
-  rig.http.reply(200, kListed);  // about "one"
+  rig.http.reply(200, described("one", true, false));  // about "one"
   CHECK(rig.admitted.empty());
   CHECK(rig.preJoin.access() == PreJoin::Access::Checking);
 }

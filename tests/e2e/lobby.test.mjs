@@ -89,11 +89,11 @@ async function createRoom(body) {
   assert.equal(made.status, 201);
 }
 
-test('a taken name is refused in words; private and ?name= password rooms still ask for the password', async () => {
+test('a taken name is refused in words; private password rooms ask for the password, with ?name= too', async () => {
   const context = await shared.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {
     await createRoom({ name: 'Vault', password: 'open sesame', public: false });
-    await createRoom({ name: 'Attic', password: 'dusty', public: true });
+    await createRoom({ name: 'Attic', password: 'dusty', public: false });
 
     const page = await openPage(context, `${shared.server.url}/`);
     await waitForState(page, 'the lobby', (s) => s.screen === 'lobby');
@@ -105,23 +105,20 @@ test('a taken name is refused in words; private and ?name= password rooms still 
     assert.ok(!taken.lobby.rooms.some((r) => r.room_id === 'vault'), 'a private room is not listed');
     await screenshot(page, 'lobby-name-taken');
 
-    // A private room is not in the list, so Join finds out that it wants a password.
+    // A private room is not in the list, but the pre-join screen looks it up and asks at once.
     await typeInto(page, 'Join name', 'Vault');
     await clickItem(page, 'Join by name');
     // The controls move once the room has been looked up, so wait for that before clicking.
-    await waitForState(page, 'the pre-join screen for vault has looked the room up',
-                       (s) => s.screen === 'prejoin' && s.prejoin.room === 'vault' && s.prejoin.access === 'unknown');
+    await waitForState(page, 'the pre-join screen for vault asks for its password',
+                       (s) => s.screen === 'prejoin' && s.prejoin.room === 'vault' && s.prejoin.access === 'password');
     await typeInto(page, 'Your name', 'Carol');
-    await clickItem(page, 'Join');
-    await waitForState(page, 'Carol is asked for the password',
-                       (s) => s.prejoin.access === 'password' && /needs a password/.test(s.prejoin.error));
     await typeInto(page, 'Password', 'open sesame');
     await clickItem(page, 'Join');
     const carol = await waitForState(page, 'Carol is in', (s) => s.screen === 'room' && s.connection === 'open');
     assert.equal(carol.self.name, 'Carol');
     await screenshot(page, 'prejoin-private-password-joined');
 
-    // A name in the URL skips the pre-join screen, but not a password.
+    // A name in the URL skips the pre-join screen, but not a password, even for a room nobody lists.
     const dave = await openPage(context, `${shared.server.url}/room/attic?name=Dave`);
     const asked = await waitForState(dave, 'Dave is asked for the password',
                                      (s) => s.screen === 'prejoin' && s.prejoin.access === 'password');

@@ -233,6 +233,30 @@ TEST_CASE("joining an unknown room is 404, an invalid id 400, an open room needs
   CHECK(Json::parse(open.body).contains("token"));
 }
 
+TEST_CASE("GET /api/rooms/<id> says whether a room exists and wants a password, private rooms too",
+          "[http][describe]") {
+  Api a;
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Vault","password":"hunter2","public":false})").status == 201);
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Porch","public":true})").status == 201);
+  a.h.join("kitchen");  // an implicit room
+
+  CHECK(a.callJson("GET", "/api/rooms/vault") == Json{{"room_id", "vault"}, {"exists", true}, {"has_password", true}});
+  CHECK(a.callJson("GET", "/api/rooms/porch") == Json{{"room_id", "porch"}, {"exists", true}, {"has_password", false}});
+  CHECK(a.callJson("GET", "/api/rooms/kitchen") ==
+        Json{{"room_id", "kitchen"}, {"exists", true}, {"has_password", false}});
+  // Not there yet is an answer, not an error: the first WebSocket makes it.
+  const HttpResponse ghost = a.call("GET", "/api/rooms/ghost");
+  CHECK(ghost.status == 200);
+  CHECK(Json::parse(ghost.body) == Json{{"room_id", "ghost"}, {"exists", false}, {"has_password", false}});
+
+  CHECK(a.call("GET", "/api/rooms/Bad_Id").status == 400);
+  const HttpResponse post = a.call("POST", "/api/rooms/vault", "{}");
+  CHECK(post.status == 405);
+  CHECK(header(post, "Allow") == "GET");
+  // Nothing about the password but whether there is one.
+  CHECK_THAT(a.call("GET", "/api/rooms/vault").body, !Contains("hash") && !Contains("hunter2"));
+}
+
 TEST_CASE("GET /healthz reports status, clients and rooms as JSON", "[http][health]") {
   Api a;
   a.h.join("alpha");
@@ -273,8 +297,8 @@ TEST_CASE("a wrong method is 405 with an Allow header", "[http][routes]") {
 
 TEST_CASE("an unknown API route is 404", "[http][routes]") {
   Api a;
-  for (const char* path : {"/api", "/api/", "/api/nope", "/api/rooms/vault", "/api/rooms/vault/leave",
-                           "/api/rooms//join", "/api/rooms/join"}) {
+  for (const char* path : {"/api", "/api/", "/api/nope", "/api/rooms/", "/api/rooms/vault/leave",
+                           "/api/rooms//join", "/api/rooms/vault/join/x"}) {
     INFO(path);
     const HttpResponse r = a.call("POST", path, "{}");
     CHECK(r.status == 404);
