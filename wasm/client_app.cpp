@@ -55,7 +55,9 @@ std::optional<Error> ClientApp::start() {
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
   platform_.setCommandSink([this](std::string_view json) { return command(json); });
   lobby_.setOnChange([this] { changed(); });
-  lobby_.setOnEnterRoom([this](RoomId room, std::string token) { goToRoom(std::move(room), std::move(token)); });
+  lobby_.setOnEnterRoom([this](RoomId room, std::string token, std::string password) {
+    goToRoom(std::move(room), std::move(token), std::move(password));
+  });
   preJoin_.setOnChange([this] { changed(); });
   preJoin_.setOnAdmit([this](std::string token, std::string name) { admit(std::move(token), std::move(name)); });
   if (address_.room.empty()) {
@@ -77,21 +79,21 @@ void ClientApp::enterRoom() {
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
 
-void ClientApp::goToRoom(RoomId room, std::string token) {
+void ClientApp::goToRoom(RoomId room, std::string token, std::string password) {
   lobby_.hide();
   address_.room = std::move(room);
   address_.token.clear();
   platform_.showAddress(roomPageUrl(address_));
-  openPreJoin(std::move(token));
+  openPreJoin(std::move(token), std::move(password));
 }
 
-void ClientApp::openPreJoin(std::string token) {
+void ClientApp::openPreJoin(std::string token, std::string password) {
   screen_ = Screen::PreJoin;
   // The self-view runs while the name is typed; the same tracks go into the room.
   startMediaOnce();
   preJoinView_.opened(address_.username);
   // May admit at once (a name in the URL and a token in hand), so it comes last.
-  preJoin_.open(address_.room, std::move(token), address_.username);
+  preJoin_.open(address_.room, std::move(token), address_.username, std::move(password));
   changed();
 }
 
@@ -201,6 +203,7 @@ void ClientApp::handleConnectionChange() {
     return;
   }
   if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
+  renewToken();
   if (previous == ConnectionState::Open) {
     notify("connection", signaler.reconnectPending() ? "Lost the server; reconnecting. Calls in progress go on."
                                                      : "Lost the server: " + signaler.reason());
@@ -209,6 +212,16 @@ void ClientApp::handleConnectionChange() {
     unreachableTold_ = true;
     notify("connection", "Cannot reach the server: " + signaler.reason());
   }
+}
+
+void ClientApp::renewToken() {
+  // A password room's token is short-lived, and a reconnect after it expired would be refused
+  // for good: every lost connection trades the password for a fresh one for the next attempt.
+  if (address_.token.empty() || !manager_.signaler().reconnectPending()) return;
+  preJoin_.renewToken([this](std::string token) {
+    address_.token = std::move(token);
+    manager_.signaler().setUrl(webSocketUrl(address_));
+  });
 }
 
 void ClientApp::notify(std::string kind, std::string text) {

@@ -59,9 +59,9 @@ class ClientApp {
  private:
   void enterRoom();
   // The lobby opened `room`: the address bar follows, then the pre-join screen.
-  void goToRoom(RoomId room, std::string token);
+  void goToRoom(RoomId room, std::string token, std::string password);
   // The pre-join screen for address_.room; `token` when the lobby already has one.
-  void openPreJoin(std::string token);
+  void openPreJoin(std::string token, std::string password = {});
   // The pre-join screen let us in: the room's WebSocket carries `token` (if any).
   void admit(std::string token, std::string name);
   // The camera and microphone are asked for once, by whichever screen comes first.
@@ -72,6 +72,7 @@ class ClientApp {
   void draw();
   void handleEvent(const ManagerEvent& event);
   void handleConnectionChange();
+  void renewToken();
   void notify(std::string kind, std::string text);
   void changed();
   void publishState();

@@ -124,12 +124,12 @@ void Lobby::create(const CreateForm& form) {
   createError_.clear();
   changed();
   http_.request("POST", apiBase_ + "/api/rooms", dumpJson(body),
-                guarded([this, name = form.name](Result<HttpReply> reply) {
-                  handleCreate(name, std::move(reply));
+                guarded([this, name = form.name, password = form.password](Result<HttpReply> reply) {
+                  handleCreate(name, password, std::move(reply));
                 }));
 }
 
-void Lobby::handleCreate(const std::string& name, Result<HttpReply> reply) {
+void Lobby::handleCreate(const std::string& name, const std::string& password, Result<HttpReply> reply) {
   creating_ = false;
   if (!reply) {
     createError_ = "Cannot reach the server: " + reply.error().message;
@@ -143,7 +143,8 @@ void Lobby::handleCreate(const std::string& name, Result<HttpReply> reply) {
       createError_ = "The server created the room but did not say where it is.";
       return changed();
     }
-    return enter(RoomId(id), stringField(*parsed, "token"));
+    std::string token = stringField(*parsed, "token");
+    return enter(RoomId(id), token, token.empty() ? std::string() : password);
   }
   if (reply->status == 409) {
     createError_ =
@@ -163,15 +164,15 @@ void Lobby::joinByName(std::string_view name) {
     return changed();
   }
   joinError_.clear();
-  enter(RoomId(slug), {});
+  enter(RoomId(slug));
 }
 
 void Lobby::join(const RoomId& room) {
-  if (isValidSlug(room.str())) enter(room, {});
+  if (isValidSlug(room.str())) enter(room);
 }
 
-void Lobby::enter(RoomId room, std::string token) {
-  if (onEnter_) onEnter_(std::move(room), std::move(token));
+void Lobby::enter(RoomId room, std::string token, std::string password) {
+  if (onEnter_) onEnter_(std::move(room), std::move(token), std::move(password));
 }
 
 Json Lobby::snapshot() const {

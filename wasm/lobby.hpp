@@ -40,8 +40,9 @@ class Lobby {
   };
 
   // Where to go: a room, and a join token when the server handed one out (the creator of a
-  // password room gets one, so they are not asked for the password they just chose).
-  using EnterRoom = std::function<void(RoomId room, std::string token)>;
+  // password room gets one, so they are not asked for the password they just chose) with
+  // that password, which renews the token when a reconnect outlives it.
+  using EnterRoom = std::function<void(RoomId room, std::string token, std::string password)>;
 
   // `apiBase` is prefixed to the API's paths: "" for the page's own origin, else
   // "http(s)://host".
@@ -87,8 +88,8 @@ class Lobby {
  private:
   void refresh();
   void handleList(Result<HttpReply> reply);
-  void handleCreate(const std::string& name, Result<HttpReply> reply);
-  void enter(RoomId room, std::string token);
+  void handleCreate(const std::string& name, const std::string& password, Result<HttpReply> reply);
+  void enter(RoomId room, std::string token = {}, std::string password = {});
   void changed();
 
   template <class F>

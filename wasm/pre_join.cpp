@@ -51,10 +51,12 @@ std::string usableName(std::string_view name) {
 PreJoin::PreJoin(HttpClient& http, std::string apiBase)
     : http_(http), apiBase_(std::move(apiBase)) {}
 
-void PreJoin::open(RoomId room, std::string token, std::string joinAs) {
+void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::string password) {
   room_ = std::move(room);
   ++opened_;
   knownToken_ = std::move(token);
+  password_ = std::move(password);
+  renewing_ = false;
   error_.clear();
   busy_ = false;
   if (!knownToken_.empty()) {
@@ -104,24 +106,30 @@ void PreJoin::join(std::string name, std::string password) {
     return changed();
   }
   Json body = Json::object();
-  if (withPassword) body["password"] = std::move(password);
+  if (withPassword) {
+    body["password"] = password;
+  } else {
+    password.clear();  // typed for a room that wants none
+  }
   busy_ = true;
   error_.clear();
   changed();
   http_.request("POST", apiBase_ + "/api/rooms/" + room_.str() + "/join", dumpJson(body),
-                guarded([this, name, withPassword](Result<HttpReply> reply) {
-                  handleJoin(std::move(reply), name, withPassword);
+                guarded([this, name, password = std::move(password)](Result<HttpReply> reply) {
+                  handleJoin(std::move(reply), name, password);
                 }));
 }
 
-void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, bool withPassword) {
+void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const std::string& password) {
   busy_ = false;
+  const bool withPassword = !password.empty();
   if (!reply) {
     error_ = "Cannot reach the server: " + reply.error().message;
     return changed();
   }
   switch (reply->status) {
     case 200:
+      password_ = password;
       return admit(tokenIn(*reply), name);
     case 401:
       if (withPassword) {
@@ -139,6 +147,20 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, bool 
       error_ = "Cannot join: " + apiErrorText(*reply);
       return changed();
   }
+}
+
+bool PreJoin::renewToken(std::function<void(std::string token)> done) {
+  if (password_.empty() || renewing_) return false;
+  renewing_ = true;
+  http_.request("POST", apiBase_ + "/api/rooms/" + room_.str() + "/join", dumpJson(Json{{"password", password_}}),
+                guarded([this, done = std::move(done)](Result<HttpReply> reply) {
+                  renewing_ = false;
+                  // Anything else (the server is still down, or came back without the room)
+                  // leaves the old token: the next loss of the connection asks again.
+                  if (!reply || reply->status != 200) return;
+                  if (std::string token = tokenIn(*reply); !token.empty()) done(std::move(token));
+                }));
+  return true;
 }
 
 void PreJoin::admit(std::string token, std::string name) {

@@ -41,12 +41,19 @@ class PreJoin {
   // Starts on `room`. `token`, when the lobby already has one (the creator of a password
   // room), spares the check. With `joinAs` set (?name= in the URL) the room is joined at once
   // unless it wants a password.
-  void open(RoomId room, std::string token = {}, std::string joinAs = {});
+  // `password` is the one the lobby's creator chose, kept for renewToken().
+  void open(RoomId room, std::string token = {}, std::string joinAs = {}, std::string password = {});
 
   // Asks for a token, with `password` when the room wants one, and admits on success. A name
   // that is blank or longer than 64 characters, a missing or wrong password, or a network
   // failure becomes error().
   void join(std::string name, std::string password = {});
+
+  // Trades the password that got us in for a fresh token, for a reconnect after the first
+  // token expired (the server's --token-ttl, 10 minutes by default). False, and nothing is
+  // asked, when no password got us in or a renewal is already on its way; `done` is called
+  // only on success.
+  bool renewToken(std::function<void(std::string token)> done);
 
   const RoomId& room() const { return room_; }
   Access access() const { return access_; }
@@ -60,7 +67,7 @@ class PreJoin {
 
  private:
   void handleCheck(Result<HttpReply> reply, const std::string& joinAs);
-  void handleJoin(Result<HttpReply> reply, const std::string& name, bool withPassword);
+  void handleJoin(Result<HttpReply> reply, const std::string& name, const std::string& password);
   void admit(std::string token, std::string name);
   void changed();
 
@@ -82,6 +89,8 @@ class PreJoin {
   RoomId room_;
   unsigned opened_ = 0;  // bumped by open(): answers about an earlier room are ignored
   std::string knownToken_;
+  std::string password_;  // the one that got us in
+  bool renewing_ = false;
   Access access_ = Access::Checking;
   bool busy_ = false;
   std::string error_;

@@ -67,6 +67,10 @@ class Signaler {
 
   // Connects to a room's WebSocket URL, dropping any earlier connection.
   void connect(std::string_view url);
+  // The URL that later reconnects open, such as one with a fresh join token in place of one
+  // that has expired. The connection open now is left alone.
+  void setUrl(std::string_view url) { url_ = url; }
+  const std::string& url() const { return url_; }
   // Sends now when open, else queues until the connection opens (while connecting or
   // waiting to reconnect). Fails when closed for good or when the queue is full.
   std::optional<Error> send(const Message& message);

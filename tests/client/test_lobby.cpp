@@ -20,8 +20,9 @@ namespace {
 struct LobbyRig {
   LobbyRig() {
     lobby.setOnChange([this] { ++changes; });
-    lobby.setOnEnterRoom([this](RoomId room, std::string token) {
+    lobby.setOnEnterRoom([this](RoomId room, std::string token, std::string password) {
       entered.push_back({room.str(), token});
+      passwords.push_back(password);
     });
   }
 
@@ -30,6 +31,7 @@ struct LobbyRig {
   Lobby lobby{http, scheduler, "http://orbit.test"};
   int changes = 0;
   std::vector<std::pair<std::string, std::string>> entered;
+  std::vector<std::string> passwords;  // handed on with each room entered
 };
 
 const std::string kTwoRooms =
@@ -162,6 +164,8 @@ TEST_CASE("creating a room posts the form and enters the room, with the creator'
   CHECK(rig.lobby.createError().empty());
   REQUIRE(rig.entered.size() == 1);
   CHECK(rig.entered[0] == std::pair<std::string, std::string>{"team-sync", "123.abc"});
+  // For renewing the token later (PreJoin::renewToken).
+  CHECK(rig.passwords.at(0) == "hunter2");
 }
 
 TEST_CASE("an open room is created without a password field", "[lobby]") {
@@ -172,6 +176,7 @@ TEST_CASE("an open room is created without a password field", "[lobby]") {
   CHECK(body["public"] == false);
   rig.http.reply(201, R"({"room_id":"open"})");
   CHECK(rig.entered.at(0) == std::pair<std::string, std::string>{"open", ""});
+  CHECK(rig.passwords.at(0).empty());
 }
 
 TEST_CASE(
@@ -334,6 +339,45 @@ TEST_CASE("with a name from the URL a room is joined at once unless it wants a p
   locked.http.reply(200, described("vault", true, true));
   CHECK(locked.admitted.empty());
   CHECK(locked.preJoin.needsPassword());
+}
+
+TEST_CASE("the password that got us in renews the token; open rooms have nothing to renew", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("secret"));
+  rig.http.reply(200, described("secret", true, true));
+  rig.preJoin.join("Bob", "hunter2");
+  rig.http.reply(200, R"({"token":"1.aa"})");
+  REQUIRE(rig.admitted.size() == 1);
+
+  std::vector<std::string> renewed;
+  CHECK(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));
+  CHECK_FALSE(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));  // one at a time
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "/api/rooms/secret/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "hunter2"}});
+  rig.http.reply(200, R"({"token":"2.bb"})");
+  CHECK(renewed == std::vector<std::string>{"2.bb"});
+
+  // A server that is down, or came back without the room, leaves the old token; the next try asks again.
+  CHECK(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));
+  rig.http.fail("TypeError: Failed to fetch");
+  CHECK(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));
+  rig.http.reply(404, R"({"error":"no room \"secret\""})");
+  CHECK(renewed.size() == 1);
+  CHECK(rig.admitted.size() == 1);  // renewing admits nobody again
+
+  // The lobby's creator comes in with a token and the password they chose.
+  PreJoinRig creator;
+  creator.preJoin.open(RoomId("secret"), "5.cafe", "Ann", "hunter2");
+  CHECK(creator.preJoin.renewToken([](std::string) {}));
+  CHECK(Json::parse(*creator.http.requests.at(0).body) == Json{{"password", "hunter2"}});
+
+  PreJoinRig open;
+  open.preJoin.open(RoomId("standup"), "", "Ann");
+  open.http.reply(200, described("standup", true, false));
+  REQUIRE(open.admitted.size() == 1);
+  CHECK_FALSE(open.preJoin.renewToken([](std::string) {}));
+  CHECK(open.http.total == 1);
 }
 
 TEST_CASE("the creator's token spares the check and the password", "[prejoin]") {

@@ -240,6 +240,19 @@ TEST_CASE("after unexpected closes the reconnect delays double up to the cap", "
   CHECK(rig.clock.nextDue() == 500ms);
 }
 
+TEST_CASE("a new URL is taken by the next reconnect, not by the open connection", "[signaler]") {
+  Rig rig;
+  rig.signaler.connect("ws://server/room/r/ws?token=1.old");
+  rig.probe->injectOpen();
+  rig.signaler.setUrl("ws://server/room/r/ws?token=2.new");
+  CHECK(rig.signaler.state() == ConnectionState::Open);
+  CHECK(rig.probe->opened.size() == 1);
+  rig.probe->injectClose(1006);
+  rig.clock.advance(500ms);
+  REQUIRE(rig.probe->opened.size() == 2);
+  CHECK(rig.probe->opened[1] == "ws://server/room/r/ws?token=2.new");
+}
+
 TEST_CASE("jitter keeps every delay within 20 percent of its base", "[signaler]") {
   const Signaler::Options options;
   CHECK(Signaler::backoff(options, 0, 0.0) == 400ms);

@@ -35,9 +35,10 @@ export const buildWebDir = process.env.ORBIT_BUILD_WEB ?? path.join(repoRoot, 'b
 
 // Starts orbit-server on 127.0.0.1 and a port the system picks, and resolves once it prints
 // `listening <url>`. ORBIT_SERVER_BIN and ORBIT_WEB_ROOT override the default build folders;
-// `webRoot` serves another folder (a test page), which must hold `requiredFile`.
+// `webRoot` serves another folder (a test page), which must hold `requiredFile`; `args` are
+// more command-line options.
 export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = null, requiredFile = 'orbit.wasm',
-                                    port = 0 } = {}) {
+                                    port = 0, args = [] } = {}) {
   const bin = process.env.ORBIT_SERVER_BIN ?? path.join(repoRoot, 'build/server/orbit-server');
   const webRoot = ownWebRoot ?? process.env.ORBIT_WEB_ROOT ?? path.join(repoRoot, 'build-web/web');
   if (!existsSync(bin)) throw new Error(`no orbit-server at ${bin}: build it, or set ORBIT_SERVER_BIN`);
@@ -46,7 +47,7 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
                     (ownWebRoot ? '' : ', or set ORBIT_WEB_ROOT'));
   }
 
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot], {
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Read both pipes to the end, or a chatty server blocks on a full pipe.

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, typeInto, waitForState,
+  clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, startServer, typeInto, waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -80,8 +80,8 @@ test('a password room made in the lobby is listed with its count, and a second p
   }
 });
 
-async function createRoom(body) {
-  const made = await fetch(`${shared.server.url}/api/rooms`, {
+async function createRoom(body, server = shared.server) {
+  const made = await fetch(`${server.url}/api/rooms`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
@@ -132,5 +132,47 @@ test('a taken name is refused in words; private password rooms ask for the passw
     assert.deepEqual(unexpectedErrors(dave), []);
   } finally {
     await context.close();
+  }
+});
+
+test('a page in a password room gets back in after its join token has expired', async () => {
+  // Tokens that live two seconds, rather than ten minutes.
+  const own = await startServer({ args: ['--token-ttl', '2'] });
+  const context = await shared.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  try {
+    // Every WebSocket the page opens, so that the test can see its URL and cut it.
+    await context.addInitScript(() => {
+      const Native = window.WebSocket;
+      window.sockets = [];
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          window.sockets.push(this);
+        }
+      };
+    });
+    await createRoom({ name: 'Den', password: 'badger', public: false }, own);
+    const page = await openPage(context, `${own.url}/room/den?name=Eve`);
+    await waitForState(page, 'Eve is asked for the password', (s) => s.prejoin.access === 'password');
+    await typeInto(page, 'Password', 'badger');
+    await clickItem(page, 'Join');
+    await waitForState(page, 'Eve is in', (s) => s.screen === 'room' && s.connection === 'open');
+    const tokenOf = (url) => new URL(url).searchParams.get('token');
+    const first = tokenOf(await page.evaluate(() => window.sockets.at(-1).url));
+    const expiry = Number(first.split('.')[0]);
+    await page.waitForFunction((e) => Date.now() / 1000 > e + 1, expiry, { timeout: 10000 });
+
+    // The network drops the connection; the old token would now be refused.
+    await page.evaluate(() => window.sockets.at(-1).close());
+    const back = await waitForState(page, 'Eve is back in', (s) => s.joins === 2 && s.connection === 'open',
+                                    null, { timeoutMs: 30000 });
+    assert.equal(back.room, 'den');
+    const last = tokenOf(await page.evaluate(() => window.sockets.at(-1).url));
+    assert.notEqual(last, first);
+    assert.ok(Number(last.split('.')[0]) > expiry, `${last} is newer than ${first}`);
+    await screenshot(page, 'password-room-reconnected-with-new-token');
+  } finally {
+    await context.close();
+    await own.stop();
   }
 });
