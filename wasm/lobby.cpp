@@ -57,12 +57,12 @@ void Lobby::refresh() {
   if (!shown_ || fetching_) return;
   fetching_ = true;
   http_.request("GET", apiBase_ + "/api/rooms", std::nullopt,
-                guarded([this, showing = showing_](Result<HttpReply> reply) {
+                alive_.guard([this, showing = showing_](Result<HttpReply> reply) {
                   if (showing != showing_) return;
                   fetching_ = false;
                   handleList(std::move(reply));
                   if (shown_)
-                    timer_ = scheduler_.after(kRefreshInterval, guarded([this] { refresh(); }));
+                    timer_ = scheduler_.after(kRefreshInterval, alive_.guard([this] { refresh(); }));
                 }));
 }
 
@@ -124,7 +124,7 @@ void Lobby::create(const CreateForm& form) {
   createError_.clear();
   changed();
   http_.request("POST", apiBase_ + "/api/rooms", dumpJson(body),
-                guarded([this, name = form.name, password = form.password](Result<HttpReply> reply) {
+                alive_.guard([this, name = form.name, password = form.password](Result<HttpReply> reply) {
                   handleCreate(name, password, std::move(reply));
                 }));
 }

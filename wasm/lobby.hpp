@@ -2,6 +2,7 @@
 
 #include "http_client.hpp"
 #include "ids.hpp"
+#include "liveness.hpp"
 #include "message.hpp"
 #include "scheduler.hpp"
 
@@ -92,15 +93,7 @@ class Lobby {
   void enter(RoomId room, std::string token = {}, std::string password = {});
   void changed();
 
-  template <class F>
-  auto guarded(F f) {
-    return [alive = std::weak_ptr<int>(alive_), f = std::move(f)](auto&&... args) mutable {
-      if (alive.expired()) return;
-      f(std::forward<decltype(args)>(args)...);
-    };
-  }
-
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
   HttpClient& http_;
   Scheduler& scheduler_;
   std::string apiBase_;

@@ -59,8 +59,8 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
       .onMessage = [this](const Message& message) { handleMessage(message); },
       .onProblem = [this](std::string_view problem) { report(problem); },
   });
-  media_.setOnTrackEnded(guarded([this](const LocalTrack& track) { handleTrackEnded(track); }));
-  media_.setOnDeviceChange(guarded([this] { refreshDevices(); }));
+  media_.setOnTrackEnded(alive_.guard([this](const LocalTrack& track) { handleTrackEnded(track); }));
+  media_.setOnDeviceChange(alive_.guard([this] { refreshDevices(); }));
 }
 
 Manager::~Manager() {
@@ -144,7 +144,7 @@ std::vector<std::string> Manager::others() const {
 }
 
 void Manager::refreshDevices() {
-  media_.enumerateDevices(guarded([this](Result<std::vector<MediaDevice>> devices) {
+  media_.enumerateDevices(alive_.guard([this](Result<std::vector<MediaDevice>> devices) {
     if (!devices) return report("could not list the devices: " + devices.error().message);
     devices_ = std::move(devices).value();
     changed();
@@ -202,12 +202,12 @@ void Manager::rejoin() {
     becomeReady();
   };
   if (auto error = signaler_.request(MessageType::GetIceServers, std::nullopt, kRequestTimeout,
-                                     guarded(std::move(onIceServers)))) {
+                                     alive_.guard(std::move(onIceServers)))) {
     report(error->message);
   }
   // The reply also arrives through handleMessage, like every later room-info.
   if (auto error = signaler_.request(MessageType::GetRoomInfo, std::nullopt, kRequestTimeout,
-                                     guarded([this](Result<Message> reply) {
+                                     alive_.guard([this](Result<Message> reply) {
                                        if (!reply) report("no room-info: " + reply.error().message);
                                      }))) {
     report(error->message);
@@ -426,7 +426,7 @@ void Manager::removeFromPeers(const LocalTrack& track) {
 void Manager::startMedia(const MediaConstraints& constraints) { requestMedia(constraints, true); }
 
 void Manager::requestMedia(const MediaConstraints& constraints, bool splitOnFailure) {
-  media_.getUserMedia(constraints, guarded([this, constraints, splitOnFailure](Result<std::vector<LocalTrack>> tracks) {
+  media_.getUserMedia(constraints, alive_.guard([this, constraints, splitOnFailure](Result<std::vector<LocalTrack>> tracks) {
     if (tracks) return takeTracks(std::move(tracks).value());
     if (splitOnFailure && constraints.audio && constraints.video) {
       // One refused device should not cost the other.
@@ -508,7 +508,7 @@ void Manager::switchDevice(TrackKind kind, std::string deviceId) {
 
 void Manager::startScreenShare() {
   if (screen_) return;
-  media_.getDisplayMedia(guarded([this](Result<std::vector<LocalTrack>> tracks) {
+  media_.getDisplayMedia(alive_.guard([this](Result<std::vector<LocalTrack>> tracks) {
     if (!tracks) return mediaFailed("could not share the screen: " + tracks.error().message);
     std::optional<LocalTrack> screen;
     for (const LocalTrack& track : *tracks) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ids.hpp"
+#include "liveness.hpp"
 #include "media_backend.hpp"
 #include "message.hpp"
 #include "payloads.hpp"
@@ -206,16 +207,7 @@ class Manager {
   void sendToServer(MessageType type, std::optional<Json> data = std::nullopt);
   void changed();
 
-  // Wraps a callback so that it does nothing once this Manager is gone.
-  template <class F>
-  auto guarded(F f) {
-    return [alive = std::weak_ptr<int>(alive_), f = std::move(f)](auto&&... args) mutable {
-      if (alive.expired()) return;
-      f(std::forward<decltype(args)>(args)...);
-    };
-  }
-
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
   Scheduler& scheduler_;
   PeerBackend& peerBackend_;
   MediaBackend& media_;

@@ -2,6 +2,7 @@
 
 #include "http_client.hpp"
 #include "ids.hpp"
+#include "liveness.hpp"
 #include "message.hpp"
 
 #include <functional>
@@ -71,16 +72,15 @@ class PreJoin {
   void admit(std::string token, std::string name);
   void changed();
 
+  // Also drops answers about a room the screen has left since.
   template <class F>
   auto guarded(F f) {
-    return [alive = std::weak_ptr<int>(alive_), opened = opened_, this,
-            f = std::move(f)](auto&&... args) mutable {
-      if (alive.expired() || opened != opened_) return;
-      f(std::forward<decltype(args)>(args)...);
-    };
+    return alive_.guard([opened = opened_, this, f = std::move(f)](auto&&... args) mutable {
+      if (opened == opened_) f(std::forward<decltype(args)>(args)...);
+    });
   }
 
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
   HttpClient& http_;
   std::string apiBase_;
   std::function<void()> onChange_;

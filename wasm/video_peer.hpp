@@ -1,6 +1,7 @@
 #pragma once
 
 #include "ids.hpp"
+#include "liveness.hpp"
 #include "media_backend.hpp"
 #include "message.hpp"
 #include "payloads.hpp"
@@ -100,13 +101,12 @@ class VideoPeer {
   // Wraps a callback so that it does nothing once this VideoPeer is gone or closed.
   template <class F>
   auto guarded(F f) {
-    return [alive = std::weak_ptr<int>(alive_), this, f = std::move(f)](auto&&... args) mutable {
-      if (alive.expired() || closed_) return;
-      f(std::forward<decltype(args)>(args)...);
-    };
+    return alive_.guard([this, f = std::move(f)](auto&&... args) mutable {
+      if (!closed_) f(std::forward<decltype(args)>(args)...);
+    });
   }
 
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
   ClientId self_;
   ClientId peer_;
   bool polite_;

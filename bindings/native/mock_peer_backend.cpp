@@ -1,5 +1,7 @@
 #include "mock_peer_backend.hpp"
 
+#include "liveness.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <deque>
@@ -295,10 +297,9 @@ class MockPeerConnection final : public PeerConnection {
 
   // Runs `fn` later from the scheduler, unless this connection is closed or gone by then.
   void post(std::function<void()> fn, Millis delay = Millis(0)) {
-    shared_->scheduler.after(delay, [alive = std::weak_ptr<int>(alive_), this, fn = std::move(fn)] {
-      if (alive.expired() || closed_) return;
-      fn();
-    });
+    shared_->scheduler.after(delay, alive_.guard([this, fn = std::move(fn)] {
+      if (!closed_) fn();
+    }));
   }
 
   void complete(Done done, std::optional<Error> error) {
@@ -629,7 +630,7 @@ class MockPeerConnection final : public PeerConnection {
   }
 
   std::shared_ptr<MockPeerBackend::Shared> shared_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
   Handlers handlers_;
   std::mt19937_64 rng_;
   std::uint16_t port_;

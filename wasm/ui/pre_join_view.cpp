@@ -34,8 +34,7 @@ void PreJoinView::listDevices() {
   listedForCamera_ = manager_.camera() ? manager_.camera()->id : 0;
   listedForMicrophone_ = manager_.microphone() ? manager_.microphone()->id : 0;
   media_.enumerateDevices(
-      [this, alive = std::weak_ptr<int>(alive_)](Result<std::vector<MediaDevice>> devices) {
-        if (alive.expired()) return;
+      alive_.guard([this](Result<std::vector<MediaDevice>> devices) {
         if (!devices) {
           devicesError_ = "Cannot list the devices: " + devices.error().message;
         } else {
@@ -48,7 +47,7 @@ void PreJoinView::listDevices() {
           }
         }
         if (changed_) changed_();
-      });
+      }));
 }
 
 void PreJoinView::draw() {

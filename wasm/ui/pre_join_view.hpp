@@ -1,5 +1,6 @@
 #pragma once
 
+#include "liveness.hpp"
 #include "manager.hpp"
 #include "media_backend.hpp"
 #include "media_sink.hpp"
@@ -44,7 +45,7 @@ class PreJoinView {
   MediaBackend& media_;
   MediaSink& sink_;
   std::function<void()> changed_;
-  std::shared_ptr<int> alive_ = std::make_shared<int>(0);
+  Liveness alive_;
 
   std::array<char, 65> name_{};
   std::array<char, 129> password_{};
