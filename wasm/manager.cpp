@@ -98,6 +98,7 @@ void Manager::leave() {
   peers_.clear();
   hungUp_.clear();
   early_.clear();
+  heldEvents_.clear();
   if (open) sendToServer(MessageType::Bye);
   signaler_.close(1000, "left the room");
   stopTrack(microphone_);
@@ -186,6 +187,7 @@ void Manager::rejoin() {
   iceServersKnown_ = false;
   rosterSeen_ = false;
   joinAnnounced_ = false;
+  heldEvents_.clear();
   announced_.clear();
   roomInfo_.reset();
   roomInfoJson_ = nullptr;
@@ -290,6 +292,7 @@ void Manager::announceJoin() {
   if (joinAnnounced_ || !rosterSeen_ || selfId().empty()) return;
   joinAnnounced_ = true;
   emit({ManagerEvent::Kind::Joined, selfId().str(), selfName(), {}, {}});
+  for (ManagerEvent& event : std::exchange(heldEvents_, {})) emit(std::move(event));
 }
 
 // --- peers ---
@@ -706,6 +709,14 @@ void Manager::report(std::string_view problem) {
 }
 
 void Manager::emit(ManagerEvent event) {
+  using Kind = ManagerEvent::Kind;
+  const bool inRoom = event.kind == Kind::PeerJoined || event.kind == Kind::PeerLeft ||
+                      event.kind == Kind::PeerState || event.kind == Kind::Text;
+  if (inRoom && !joinAnnounced_) {
+    // What happens in the room is told after our own arrival: a chat line can overtake the pong.
+    if (heldEvents_.size() < kMaxEarlyMessages) heldEvents_.push_back(std::move(event));
+    return;
+  }
   if (onEvent_) onEvent_(event);
 }
 

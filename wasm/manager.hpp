@@ -222,6 +222,7 @@ class Manager {
   bool iceServersKnown_ = false;  // on this session
   bool rosterSeen_ = false;       // a room-info has arrived on this session
   bool joinAnnounced_ = false;    // the Joined event of this session went out
+  std::vector<ManagerEvent> heldEvents_;  // room events that came before it
   // Members told about (or there when we came), with the name they were told under.
   std::map<std::string, std::string> announced_;
   std::optional<RoomInfoData> roomInfo_;
