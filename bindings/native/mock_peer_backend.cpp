@@ -322,7 +322,10 @@ class MockPeerConnection final : public PeerConnection {
       if (closed_) return;
       if (!ops_.empty()) return runNext();
       opRunning_ = false;
-      // negotiationneeded waits for the chain to empty, as the spec has it.
+      // negotiationneeded waits for the chain to empty, as the spec has it, and fires again
+      // on the way back to stable when what it asked for is still not negotiated (the side
+      // that answered instead of offering still has to offer its own tracks).
+      if (std::exchange(backToStable_, false)) negotiationNeededFired_ = false;
       updateNegotiationNeeded();
     }, latency());
   }
@@ -571,6 +574,7 @@ class MockPeerConnection final : public PeerConnection {
 
   void setSignaling(SignalingState state) {
     if (state == signaling_) return;
+    if (state == SignalingState::Stable) backToStable_ = true;
     signaling_ = state;
     post([this, state] {
       if (handlers_.onSignalingStateChange) handlers_.onSignalingStateChange(state);
@@ -651,6 +655,7 @@ class MockPeerConnection final : public PeerConnection {
   std::vector<Transceiver> transceivers_;
   std::set<std::string> announced_;
   bool negotiationNeededFired_ = false;
+  bool backToStable_ = false;  // since the operations chain last emptied
 
   std::string ufragToReplace_;  // set by restartIce() until new credentials are in use
   std::string activeLocalUfrag_;  // of the descriptions ICE currently runs on
