@@ -341,7 +341,7 @@ TEST_CASE("with a name from the URL a room is joined at once unless it wants a p
   CHECK(locked.preJoin.needsPassword());
 }
 
-TEST_CASE("the password that got us in renews the token; open rooms have nothing to renew", "[prejoin]") {
+TEST_CASE("the password that got us in renews the token, and open rooms have nothing to renew", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("secret"));
   rig.http.reply(200, described("secret", true, true));
