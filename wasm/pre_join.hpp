@@ -40,9 +40,9 @@ class PreJoin {
   void setOnAdmit(Admit onAdmit) { onAdmit_ = std::move(onAdmit); }
 
   // Starts on `room`. `token`, when the lobby already has one (the creator of a password
-  // room), spares the check. With `joinAs` set (?name= in the URL) the room is joined at once
-  // unless it wants a password.
-  // `password` is the one the lobby's creator chose, kept for renewToken().
+  // room), spares the check, and `password`, the one that creator chose, is kept for
+  // renewToken(). With `joinAs` set (?name= in the URL) the room is joined at once unless it
+  // wants a password.
   void open(RoomId room, std::string token = {}, std::string joinAs = {}, std::string password = {});
 
   // Asks for a token, with `password` when the room wants one, and admits on success. A name
