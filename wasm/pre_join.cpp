@@ -67,7 +67,7 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
   access_ = Access::Checking;
   busy_ = true;
   changed();
-  http_.request("GET", apiBase_ + "/api/rooms/" + room_.str(), std::nullopt,
+  http_.request("GET", roomApi(), std::nullopt,
                 guarded([this, joinAs = std::move(joinAs)](Result<HttpReply> reply) {
                   handleCheck(std::move(reply), joinAs);
                 }));
@@ -114,7 +114,7 @@ void PreJoin::join(std::string name, std::string password) {
   busy_ = true;
   error_.clear();
   changed();
-  http_.request("POST", apiBase_ + "/api/rooms/" + room_.str() + "/join", dumpJson(body),
+  http_.request("POST", roomApi() + "/join", dumpJson(body),
                 guarded([this, name, password = std::move(password)](Result<HttpReply> reply) {
                   handleJoin(std::move(reply), name, password);
                 }));
@@ -152,7 +152,7 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
 bool PreJoin::renewToken(std::function<void(std::string token)> done) {
   if (password_.empty() || renewing_) return false;
   renewing_ = true;
-  http_.request("POST", apiBase_ + "/api/rooms/" + room_.str() + "/join", dumpJson(Json{{"password", password_}}),
+  http_.request("POST", roomApi() + "/join", dumpJson(Json{{"password", password_}}),
                 guarded([this, done = std::move(done)](Result<HttpReply> reply) {
                   renewing_ = false;
                   // Anything else (the server is still down, or came back without the room)

@@ -71,6 +71,8 @@ class PreJoin {
   void handleJoin(Result<HttpReply> reply, const std::string& name, const std::string& password);
   void admit(std::string token, std::string name);
   void changed();
+  // The room's own API route, /api/rooms/<id>.
+  std::string roomApi() const { return apiBase_ + "/api/rooms/" + room_.str(); }
 
   // Also drops answers about a room the screen has left since.
   template <class F>

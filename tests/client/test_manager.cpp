@@ -52,11 +52,16 @@ struct Rig {
 
   // Connects and plays the server's side of the join: pong with `id`, ICE servers, room-info.
   void join(const std::string& id, const std::vector<std::string>& members, bool iceServers = true) {
-    manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
-    probe->injectOpen();
+    connect();
     probe->injectText(fromServer("pong", id));
     if (iceServers) probe->injectText(fromServer("ice-servers", id, "[]"));
     setRoom(id, members);
+  }
+
+  // Joins and opens the WebSocket; the server has said nothing yet.
+  void connect() {
+    manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
+    probe->injectOpen();
   }
 
   void setRoom(const std::string& self, const std::vector<std::string>& members) {
@@ -181,8 +186,7 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
 
 TEST_CASE("a member whose name came after our arrival is named when it leaves", "[manager]") {
   Rig rig;
-  rig.manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
-  rig.probe->injectOpen();
+  rig.connect();
   rig.probe->injectText(fromServer("pong", kSelf));
   // The room as we found it: Xena is in, but her profile has not reached the server yet.
   rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, "Me"}, {kX, ""}})));
@@ -194,8 +198,7 @@ TEST_CASE("a member whose name came after our arrival is named when it leaves", 
 
 TEST_CASE("room-info that comes before the pong is not news: our own arrival is announced first", "[manager]") {
   Rig rig;
-  rig.manager.join("ws://server/room/r/ws", RoomId("r"), "Me");
-  rig.probe->injectOpen();
+  rig.connect();
   rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kX, "Xena"}})));
   rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kX, "Xena"}, {kY, "Yuri"}})));
   rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, ""}, {kY, "Yuri"}})));
