@@ -9,8 +9,8 @@ std::optional<std::string> webSocketRoom(std::string_view path) {
       path.substr(path.size() - suffix.size()) != suffix) {
     return std::nullopt;
   }
-  std::string room(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
-  return room;
+  // A room id outside ASCII comes percent-encoded; admit() checks what it decodes to.
+  return percentDecode(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
 }
 
 }  // namespace orbit

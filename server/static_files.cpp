@@ -1,6 +1,7 @@
 #include "static_files.hpp"
 
 #include "slug.hpp"
+#include "url.hpp"
 
 #include <string>
 #include <system_error>
@@ -13,7 +14,8 @@ bool isRoomPage(std::string_view path) {
   if (path.rfind(prefix, 0) != 0) return false;
   path.remove_prefix(prefix.size());
   if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-  return isValidSlug(path);
+  const auto room = percentDecode(path);
+  return room && isValidSlug(*room);
 }
 
 bool within(const std::filesystem::path& root, const std::filesystem::path& p) {

@@ -67,8 +67,8 @@ Result<std::vector<std::string>> parseUrls(const Json& server, std::size_t index
   return urls;
 }
 
-// Bytes in the well-formed UTF-8 sequence at the start of `s`, or 0 when it is ill-formed
-// (RFC 3629, table 3-7 of the Unicode standard).
+}  // namespace
+
 std::size_t utf8SequenceLength(std::string_view s) {
   auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
   auto continuation = [&](std::size_t i, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
@@ -90,8 +90,6 @@ std::size_t utf8SequenceLength(std::string_view s) {
   }
   return 0;
 }
-
-}  // namespace
 
 bool isValidUtf8(std::string_view s) {
   while (!s.empty()) {

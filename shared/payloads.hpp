@@ -92,6 +92,10 @@ Result<std::string> normalizeUsername(std::string_view name, std::string_view wh
 // Code points in valid UTF-8 text (the JSON parser has already rejected invalid UTF-8).
 std::size_t utf8Length(std::string_view s);
 
+// Bytes in the well-formed UTF-8 sequence at the start of `s`, or 0 when it is ill-formed
+// (RFC 3629, table 3-7 of the Unicode standard).
+std::size_t utf8SequenceLength(std::string_view s);
+
 // Well-formed UTF-8 as RFC 3629 defines it: no overlong forms, surrogates, or code
 // points past U+10FFFF.
 bool isValidUtf8(std::string_view s);

@@ -1,34 +1,158 @@
 #include "slug.hpp"
 
+#include "payloads.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+
 namespace orbit {
+namespace {
+
+struct CodeRange {
+  char32_t first;
+  char32_t last;
+};
+
+struct LowerRun {  // first..last, every `step`: add `delta` for the lower case
+  char32_t first;
+  char32_t last;
+  int step;
+  int delta;
+};
+
+struct LatinFold {
+  char32_t letter;
+  const char* ascii;
+};
+
+#include "unicode_tables.inc"
+
+// The code point at the start of `s`, consumed; nothing (and one byte consumed) when the
+// bytes there are not well-formed UTF-8.
+std::optional<char32_t> takeCodePoint(std::string_view& s) {
+  const std::size_t n = utf8SequenceLength(s);
+  if (n == 0) {
+    s.remove_prefix(1);
+    return std::nullopt;
+  }
+  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
+  char32_t cp = n == 1 ? byte(0) : byte(0) & (0x7F >> n);
+  for (std::size_t i = 1; i < n; ++i) cp = (cp << 6) | (byte(i) & 0x3F);
+  s.remove_prefix(n);
+  return cp;
+}
+
+void appendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool isWord(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+  const auto* end = std::end(kWordRanges);
+  const auto* it = std::upper_bound(std::begin(kWordRanges), end, cp,
+                                    [](char32_t c, const CodeRange& r) { return c < r.first; });
+  return it != std::begin(kWordRanges) && cp <= std::prev(it)->last;
+}
+
+const char* latinFold(char32_t cp) {
+  const auto* end = std::end(kLatinFolds);
+  const auto* it = std::lower_bound(std::begin(kLatinFolds), end, cp,
+                                    [](const LatinFold& f, char32_t c) { return f.letter < c; });
+  return it != end && it->letter == cp ? it->ascii : nullptr;
+}
+
+char32_t toLower(char32_t cp) {
+  if (cp >= 'A' && cp <= 'Z') return cp - 'A' + 'a';
+  const auto* end = std::end(kLowerRuns);
+  const auto* it = std::upper_bound(std::begin(kLowerRuns), end, cp,
+                                    [](char32_t c, const LowerRun& r) { return c < r.first; });
+  if (it == std::begin(kLowerRuns)) return cp;
+  const LowerRun& run = *std::prev(it);
+  if (cp > run.last || (cp - run.first) % static_cast<char32_t>(run.step) != 0) return cp;
+  return static_cast<char32_t>(static_cast<std::int64_t>(cp) + run.delta);
+}
+
+}  // namespace
 
 std::string slugify(std::string_view name) {
   std::string out;
+  std::size_t length = 0;  // code points in `out`
   bool pendingDash = false;
-  for (unsigned char c : name) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
-    const bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-    if (!keep) {
+  const auto keep = [&](char32_t cp) {
+    if (pendingDash) {
+      if (length + 1 >= kMaxSlugLength) return false;
+      out += '-';
+      ++length;
+      pendingDash = false;
+    }
+    if (length >= kMaxSlugLength) return false;
+    appendUtf8(out, cp);
+    ++length;
+    return true;
+  };
+  while (!name.empty()) {
+    const std::optional<char32_t> cp = takeCodePoint(name);
+    if (cp && *cp >= 0x80) {
+      if (const char* ascii = latinFold(*cp)) {
+        bool room = true;
+        for (const char* c = ascii; *c && room; ++c) room = keep(static_cast<char32_t>(*c));
+        if (!room) break;
+        continue;
+      }
+    }
+    if (!cp || !isWord(*cp)) {
       pendingDash = !out.empty();
       continue;
     }
-    if (pendingDash) {
-      if (out.size() + 1 >= kMaxSlugLength) break;
-      out.push_back('-');
-      pendingDash = false;
-    }
-    if (out.size() >= kMaxSlugLength) break;
-    out.push_back(static_cast<char>(c));
+    if (!keep(toLower(*cp))) break;
   }
   return out;
 }
 
 bool isValidSlug(std::string_view s) {
-  if (s.empty() || s.size() > kMaxSlugLength) return false;
-  for (char c : s) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  if (s.empty()) return false;
+  std::size_t length = 0;
+  while (!s.empty()) {
+    const std::optional<char32_t> cp = takeCodePoint(s);
+    if (!cp || ++length > kMaxSlugLength) return false;
+    if (*cp == '-') continue;
+    // What slugify() would change (upper case, accents) or drop is no room id.
+    if (!isWord(*cp) || toLower(*cp) != *cp || (*cp >= 0x80 && latinFold(*cp))) return false;
   }
   return true;
+}
+
+std::string pathEscape(std::string_view id) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    const bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+                       c == '.' || c == '_' || c == '~';
+    if (plain) {
+      out += c;
+    } else {
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 15];
+    }
+  }
+  return out;
 }
 
 }  // namespace orbit

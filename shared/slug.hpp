@@ -5,14 +5,23 @@
 
 namespace orbit {
 
+// Code points in a room id, at most.
 inline constexpr std::size_t kMaxSlugLength = 64;
 
-// "Team Sync!" -> "team-sync": lowercase ASCII letters and digits, every other run of
-// characters becomes one '-', no '-' at either end, at most 64 characters.
-// Returns an empty string when nothing usable is left.
+// A room's name turned into its id, the last part of its address (docs/protocol.md, "Room ids"):
+//   "Team Sync!"     -> "team-sync"
+//   "Café Crème"     -> "cafe-creme"       Latin letters lose their accents
+//   "Привет команда" -> "привет-команда"   every script's letters and digits count,
+//   "日本語チーム"    -> "日本語チーム"      lower-cased where the script has cases
+// Every other run of characters becomes one '-', with none at either end, and at most 64
+// code points are kept. Empty when nothing usable is left.
 std::string slugify(std::string_view name);
 
-// 1 to 64 characters from [a-z0-9-], as PROTOCOL.md defines a room id.
+// A room id as slugify() makes them: valid UTF-8, 1 to 64 code points, each '-', a-z, 0-9, or
+// a letter, mark or digit outside ASCII that slugify() would keep as it is.
 bool isValidSlug(std::string_view s);
+
+// The id for a URL path: UTF-8 percent-encoded, ASCII as it is ("/room/" + pathEscape(id)).
+std::string pathEscape(std::string_view id);
 
 }  // namespace orbit

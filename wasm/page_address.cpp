@@ -62,8 +62,8 @@ PageAddress parsePageAddress(std::string_view url) {
 }
 
 std::string webSocketUrl(const PageAddress& address) {
-  std::string url = std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" + address.room.str() +
-                    "/ws";
+  std::string url = std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" +
+                    pathEscape(address.room.str()) + "/ws";
   if (!address.token.empty()) url += "?token=" + queryEscape(address.token);
   return url;
 }
@@ -73,6 +73,8 @@ std::string apiUrl(const PageAddress& address, std::string_view path) {
   return std::string(address.secure ? "https://" : "http://") + address.host + std::string(path);
 }
 
-std::string roomPageUrl(const PageAddress& address) { return apiUrl(address, "/room/" + address.room.str()); }
+std::string roomPageUrl(const PageAddress& address) {
+  return apiUrl(address, "/room/" + pathEscape(address.room.str()));
+}
 
 }  // namespace orbit

@@ -63,14 +63,17 @@ class WebRoot {
 
 TEST_CASE("the index page serves /, /room/<id> and /room/<id>/", "[static]") {
   WebRoot web;
-  for (const char* path : {"/", "/room/abc", "/room/abc/", "/room/team-sync", "/index.html"}) {
+  // The last two: "привет" and "日本", percent-encoded as browsers send them.
+  for (const char* path : {"/", "/room/abc", "/room/abc/", "/room/team-sync", "/index.html",
+                           "/room/%D0%BF%D1%80%D0%B8%D0%B2%D0%B5%D1%82", "/room/%E6%97%A5%E6%9C%AC"}) {
     INFO(path);
     const auto f = orbit::resolveStaticFile(web.root(), path);
     REQUIRE(f);
     CHECK(f->path == web.canonical("index.html"));
     CHECK_THAT(std::string(f->mimeType), StartsWith("text/html"));
   }
-  for (const char* path : {"/room/Bad_Id", "/room/", "/room", "/room/abc/def", "/room/abc//", "/rooms/abc"}) {
+  for (const char* path : {"/room/Bad_Id", "/room/", "/room", "/room/abc/def", "/room/abc//", "/rooms/abc",
+                           "/room/%D0%9F", "/room/%E6%97", "/room/%F0%9F%98%80"}) {
     INFO(path);
     CHECK_FALSE(orbit::resolveStaticFile(web.root(), path));
   }
