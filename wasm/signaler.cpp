@@ -55,7 +55,7 @@ Signaler::Signaler(std::unique_ptr<Transport> transport, Scheduler& scheduler, O
   transport_->setHandlers({
       .onOpen = [this] { handleOpen(); },
       .onText = [this](std::string_view text) { handleText(text); },
-      .onClose = [this](std::uint16_t code, std::string_view reason) { handleClose(code, reason); },
+      .onClose = [this](std::uint16_t code, std::string_view reason) { onTransportClose(code, reason); },
       .onError = [this](std::string_view what) { handleError(what); },
   });
 }
@@ -63,6 +63,7 @@ Signaler::Signaler(std::unique_ptr<Transport> transport, Scheduler& scheduler, O
 Signaler::~Signaler() {
   // The scheduler outlives us; its timers must not call into a dead object.
   cancelReconnect();
+  if (heartbeatTimer_ != 0) scheduler_.cancel(heartbeatTimer_);
   for (auto& [id, pending] : pending_) scheduler_.cancel(pending.deadline);
 }
 
@@ -81,6 +82,7 @@ void Signaler::connect(std::string_view url) {
   failPending("the connection was replaced before the reply");
   url_ = url;
   closing_ = false;
+  abandoned_ = false;
   connectionOpen_ = false;
   attempts_ = 0;
   selfId_ = {};
@@ -158,7 +160,10 @@ void Signaler::setState(ConnectionState state, std::string reason) {
 }
 
 void Signaler::handleOpen() {
+  if (abandoned_) return;
   connectionOpen_ = true;
+  lastHeard_ = scheduler_.now();
+  armHeartbeat();
   attempts_ = 0;
   ++sessions_;
   closeCode_ = 0;
@@ -182,7 +187,35 @@ void Signaler::handleOpen() {
 
 std::optional<Error> Signaler::transmit(const Message& message) { return transport_->send(encode(message)); }
 
+void Signaler::armHeartbeat() {
+  if (heartbeatTimer_ != 0) scheduler_.cancel(heartbeatTimer_);
+  heartbeatTimer_ = 0;
+  if (!connectionOpen_ || options_.heartbeat.count() <= 0) return;
+  // Every frame counts as a sign of life, so the timer is not moved for each: it looks at the
+  // silence when it fires and sets itself again from there.
+  const Millis silence = scheduler_.now() - lastHeard_;
+  const Millis due = silence < options_.heartbeat ? options_.heartbeat : options_.silenceLimit;
+  heartbeatTimer_ = scheduler_.after(due - silence, [this] { checkHeartbeat(); });
+}
+
+void Signaler::checkHeartbeat() {
+  heartbeatTimer_ = 0;
+  if (!connectionOpen_) return;
+  const Millis silence = scheduler_.now() - lastHeard_;
+  if (silence >= options_.silenceLimit) {
+    abandoned_ = true;
+    transport_->close(4000, "no answer from the server");
+    failure_ = "no answer from the server for " + seconds(silence);
+    handleClose(1006, failure_);
+    return;
+  }
+  if (silence >= options_.heartbeat) transmit(toServer(MessageType::Ping, Json("heartbeat")));
+  armHeartbeat();
+}
+
 void Signaler::handleText(std::string_view text) {
+  if (abandoned_) return;
+  lastHeard_ = scheduler_.now();
   auto decoded = decode(text);
   if (!decoded) {
     if (handlers_.onProblem) handlers_.onProblem("the server sent a bad frame: " + decoded.error().message);
@@ -243,12 +276,20 @@ void Signaler::failPending(const std::string& why) {
 }
 
 void Signaler::handleError(std::string_view what) {
+  if (abandoned_) return;
   // Shown through failure() and the Failed state that the close brings.
   failure_ = what;
 }
 
+void Signaler::onTransportClose(std::uint16_t code, std::string_view reason) {
+  // The close of a connection given up on already arrives late, if at all.
+  if (!abandoned_) handleClose(code, reason);
+}
+
 void Signaler::handleClose(std::uint16_t code, std::string_view reason) {
   const bool wasOpen = connectionOpen_;
+  if (heartbeatTimer_ != 0) scheduler_.cancel(heartbeatTimer_);
+  heartbeatTimer_ = 0;
   connectionOpen_ = false;
   closeCode_ = code;
   closeReason_ = reason;
@@ -264,17 +305,29 @@ void Signaler::handleClose(std::uint16_t code, std::string_view reason) {
   nextAttemptAt_ = scheduler_.now() + delay;
   reconnectTimer_ = scheduler_.after(delay, [this] {
     reconnectTimer_ = 0;
-    nextAttemptAt_.reset();
-    failure_.clear();
-    setState(ConnectionState::Reconnecting, "reconnecting (attempt " + std::to_string(attempts_) + ")");
-    if (auto error = transport_->open(url_)) {
-      failure_ = error->message;
-      handleClose(1006, error->message);
-    }
+    startAttempt();
   });
   std::string why = wasOpen ? "connection lost" : "could not connect";
   why += " (" + (failure_.empty() ? describeClose(code, reason) : failure_) + "); reconnecting in " + seconds(delay);
   setState(failure_.empty() ? ConnectionState::Closed : ConnectionState::Failed, std::move(why));
+}
+
+void Signaler::startAttempt() {
+  nextAttemptAt_.reset();
+  failure_.clear();
+  // open() drops the connection given up on, and with it anything it might still report.
+  abandoned_ = false;
+  setState(ConnectionState::Reconnecting, "reconnecting (attempt " + std::to_string(attempts_) + ")");
+  if (auto error = transport_->open(url_)) {
+    failure_ = error->message;
+    handleClose(1006, error->message);
+  }
+}
+
+void Signaler::retryNow() {
+  if (reconnectTimer_ == 0) return;
+  cancelReconnect();
+  startAttempt();
 }
 
 void Signaler::cancelReconnect() {

@@ -46,13 +46,19 @@ class Signaler {
 
   struct Options {
     Millis firstBackoff{500};
-    Millis maxBackoff{15000};
+    // Low, because a call is on: people wait for the server to be back, not for a timer.
+    Millis maxBackoff{5000};
     double jitter = 0.2;  // each delay is its base times a factor in [1 - jitter, 1 + jitter]
     // Messages kept while the connection is not open; send() refuses more, keeping those
     // already queued (and their order) intact.
     std::size_t maxQueued = 256;
     // Uniform in [0, 1); injectable so tests are deterministic. Defaults to a seeded PRNG.
     std::function<double()> random;
+    // A server silent this long is pinged; one silent for `silenceLimit` is taken for lost,
+    // and reconnected to, without waiting for the transport to notice (a network that drops
+    // packets can keep a dead connection open for minutes). 0 turns the check off.
+    Millis heartbeat{5000};
+    Millis silenceLimit{10000};
   };
 
   using Callback = std::function<void(Result<Message> reply)>;
@@ -80,6 +86,9 @@ class Signaler {
   // (and the callback is never called) for other types or when send() would fail. The
   // callback never runs from inside request().
   std::optional<Error> request(MessageType type, std::optional<Json> data, Millis timeout, Callback callback);
+  // When a reconnect is waiting for its timer, tries now: the network came back, or the
+  // user turned to the page again.
+  void retryNow();
   // Closes for good: no reconnect follows. Pending requests fail.
   void close(std::uint16_t code, std::string_view reason);
 
@@ -124,8 +133,10 @@ class Signaler {
   void handleOpen();
   void handleText(std::string_view text);
   void handleError(std::string_view what);
+  void onTransportClose(std::uint16_t code, std::string_view reason);
   void handleClose(std::uint16_t code, std::string_view reason);
-  void scheduleReconnect();
+  void armHeartbeat();
+  void checkHeartbeat();
   std::optional<Error> transmit(const Message& message);
   void resolve(const Message& message);
   void expire(std::uint64_t requestId);
@@ -148,6 +159,10 @@ class Signaler {
   unsigned attempts_ = 0;
   unsigned sessions_ = 0;
   Scheduler::TimerId reconnectTimer_ = 0;
+  Scheduler::TimerId heartbeatTimer_ = 0;
+  Millis lastHeard_{0};  // on the Scheduler's clock: the open, or the last frame since
+  // The connection was given up for silence: whatever its transport still reports is stale.
+  bool abandoned_ = false;
   std::optional<Millis> nextAttemptAt_;
   std::deque<std::pair<Message, std::uint64_t>> queue_;  // with the request id, or 0
   std::uint64_t lastRequestId_ = 0;

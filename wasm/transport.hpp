@@ -33,6 +33,7 @@ class Transport {
 
   // Starts connecting to a ws:// or wss:// URL. Fails at once when the URL or the platform
   // rules a connection out; otherwise the outcome arrives as onOpen or onError/onClose.
+  // Drops any earlier connection first: nothing more arrives from it.
   virtual std::optional<Error> open(std::string_view url) = 0;
 
   // Queues one text frame; fails when the connection is not open.

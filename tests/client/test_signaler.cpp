@@ -150,7 +150,7 @@ TEST_CASE("a request gets the reply of its type, and the reply is still delivere
   REQUIRE(replies[0].ok());
   CHECK(replies[0]->type == MessageType::RoomInfo);
   CHECK(rig.received.back().type == MessageType::RoomInfo);
-  CHECK(rig.clock.pending() == 0);  // the deadline went with the request
+  CHECK(rig.clock.pending() == 1);  // the heartbeat's: the deadline went with the request
 
   rig.clock.advance(5000ms);
   CHECK(replies.size() == 1);
@@ -220,7 +220,7 @@ TEST_CASE("a request on the wire fails when the connection is lost, a queued one
 TEST_CASE("after unexpected closes the reconnect delays double up to the cap", "[signaler]") {
   Rig rig;
   rig.connectAndOpen();
-  const std::vector<long> expected{500, 1000, 2000, 4000, 8000, 15000, 15000, 15000};
+  const std::vector<long> expected{500, 1000, 2000, 4000, 5000, 5000, 5000};
   for (std::size_t i = 0; i < expected.size(); ++i) {
     rig.probe->injectClose(1006);
     CHECK(rig.signaler.reconnectPending());
@@ -238,6 +238,27 @@ TEST_CASE("after unexpected closes the reconnect delays double up to the cap", "
   CHECK(rig.signaler.reconnectAttempts() == 0);
   rig.probe->injectClose(1006);
   CHECK(rig.clock.nextDue() == 500ms);
+}
+
+TEST_CASE("a reconnect waiting for its timer can be made at once, and only then", "[signaler]") {
+  Rig rig;
+  rig.connectAndOpen();
+  rig.signaler.retryNow();  // nothing to retry while open
+  CHECK(rig.probe->opened.size() == 1);
+  for (int i = 0; i < 4; ++i) {
+    rig.probe->injectClose(1006);
+    rig.clock.advance(rig.clock.nextDue());
+  }
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.clock.nextDue() == 5000ms);
+  rig.signaler.retryNow();
+  CHECK(rig.probe->opened.size() == 6);
+  CHECK(rig.signaler.state() == ConnectionState::Reconnecting);
+  CHECK_FALSE(rig.signaler.nextAttemptAt());
+  rig.signaler.retryNow();  // already trying
+  CHECK(rig.probe->opened.size() == 6);
+  rig.probe->injectOpen();
+  CHECK(rig.signaler.state() == ConnectionState::Open);
 }
 
 TEST_CASE("a new URL is taken by the next reconnect, not by the open connection", "[signaler]") {
@@ -259,9 +280,9 @@ TEST_CASE("jitter keeps every delay within 20 percent of its base", "[signaler]"
   CHECK(Signaler::backoff(options, 0, 0.5) == 500ms);
   CHECK(Signaler::backoff(options, 0, 0.99999) == 600ms);
   CHECK(Signaler::backoff(options, 3, 0.0) == 3200ms);
-  CHECK(Signaler::backoff(options, 20, 0.0) == 12000ms);
-  CHECK(Signaler::backoff(options, 20, 0.99999) == 18000ms);
-  CHECK(Signaler::backoff(options, 1000, 0.5) == 15000ms);  // no overflow far past the cap
+  CHECK(Signaler::backoff(options, 20, 0.0) == 4000ms);
+  CHECK(Signaler::backoff(options, 20, 0.99999) == 6000ms);
+  CHECK(Signaler::backoff(options, 1000, 0.5) == 5000ms);  // no overflow far past the cap
 
   Rig rig;
   rig.connectAndOpen();
@@ -366,6 +387,66 @@ TEST_CASE("a destroyed signaler leaves no timer behind", "[signaler]") {
   CHECK(clock.pending() == 0);
   clock.advance(60s);
   CHECK(calls == 1);
+}
+
+TEST_CASE("a silent server is pinged, and one that answers keeps the connection", "[signaler][heartbeat]") {
+  Rig rig;
+  rig.connectAndOpen();
+  const std::size_t sent = rig.probe->sent.size();
+  rig.clock.advance(4999ms);
+  CHECK(rig.probe->sent.size() == sent);
+  rig.clock.advance(1ms);
+  REQUIRE(rig.probe->sent.size() == sent + 1);
+  const Message ping = decoded(rig.probe->sent.back());
+  CHECK(ping.type == MessageType::Ping);
+  CHECK(ping.receiver == kGroundControl);
+
+  rig.clock.advance(3000ms);
+  rig.probe->injectText(fromServer("pong", kIdA, "\"heartbeat\""));
+  // Heard from 3 s after the ping: 5 s of quiet from there before the next one.
+  rig.clock.advance(4999ms);
+  CHECK(rig.probe->sent.size() == sent + 1);
+  rig.clock.advance(1ms);
+  CHECK(rig.probe->sent.size() == sent + 2);
+  rig.probe->injectText(fromServer("pong", kIdA, "\"heartbeat\""));
+  // A server that keeps talking is never pinged and never given up on.
+  for (int i = 0; i < 10; ++i) {
+    rig.clock.advance(3000ms);
+    rig.probe->injectText(fromServer("room-info", kIdA, roomInfo(kIdA, "Ann")));
+  }
+  CHECK(rig.probe->sent.size() == sent + 2);
+  CHECK(rig.signaler.state() == ConnectionState::Open);
+}
+
+TEST_CASE("a server silent for 10 s is taken for lost and reconnected to, whatever the transport says",
+          "[signaler][heartbeat]") {
+  Rig rig;
+  rig.connectAndOpen();
+  rig.clock.advance(9999ms);
+  CHECK(rig.signaler.state() == ConnectionState::Open);
+  rig.clock.advance(1ms);
+  CHECK(rig.signaler.state() != ConnectionState::Open);
+  CHECK(rig.signaler.reconnectPending());
+  CHECK(rig.signaler.reason() ==
+        "connection lost (no answer from the server for 10.0 s); reconnecting in 0.5 s");
+  CHECK(rig.probe->closeCalls == std::vector<std::uint16_t>{4000});
+  CHECK(rig.signaler.selfId().empty());
+
+  // The transport's own close of that connection, arriving late, changes nothing.
+  const auto reason = rig.signaler.reason();
+  rig.probe->injectClose(1006);
+  CHECK(rig.signaler.reason() == reason);
+  CHECK(rig.signaler.reconnectAttempts() == 1);
+
+  rig.clock.advance(500ms);
+  REQUIRE(rig.probe->opened.size() == 2);
+  CHECK(rig.signaler.state() == ConnectionState::Reconnecting);
+  // The new attempt's failure is its own, and counts.
+  rig.probe->injectClose(1006);
+  CHECK(rig.signaler.reconnectAttempts() == 2);
+  rig.clock.advance(1000ms);
+  rig.probe->injectOpen();
+  CHECK(rig.signaler.state() == ConnectionState::Open);
 }
 
 TEST_CASE("after a reconnect the manager joins again with a new id", "[signaler][manager]") {
