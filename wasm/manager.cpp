@@ -121,6 +121,18 @@ std::string Manager::nameOf(std::string_view id) const {
   return it == peers_.end() ? std::string() : it->second.name;
 }
 
+std::string Manager::displayName(std::string_view id) const {
+  const std::string name = nameOf(id);
+  if (name.empty() || !isMember(id)) return name;
+  // Everyone's list is in the server's order, so every client numbers the same people alike.
+  int earlier = 0;
+  for (const auto& client : roomInfo_->clients) {
+    if (client.id == id) break;
+    if (client.username == name) ++earlier;
+  }
+  return earlier == 0 ? name : name + " (" + std::to_string(earlier + 1) + ")";
+}
+
 bool Manager::isMember(std::string_view id) const { return memberOf(id) != nullptr; }
 
 const RoomClient* Manager::memberOf(std::string_view id) const {

@@ -140,6 +140,9 @@ class Manager {
   const VideoPeer* peer(const ClientId& id) const;
   // The member's name in the last room-info, else "".
   std::string nameOf(std::string_view id) const;
+  // The name to show for `id`: its name, and for the second and later members of the room
+  // who go by the same name " (2)", " (3)" after it, so that two Sams are told apart.
+  std::string displayName(std::string_view id) const;
   // Listed in the last room-info (ourselves included).
   bool isMember(std::string_view id) const;
   // Its entry in the last room-info, or nothing.

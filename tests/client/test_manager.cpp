@@ -505,3 +505,24 @@ TEST_CASE("our profile tells the room when the microphone is muted or the camera
   CHECK(peers[1]["muted"] == nullptr);
   CHECK(peers[1]["cameraOff"] == nullptr);
 }
+
+TEST_CASE("namesakes are told apart by their place in the room, alike for everyone", "[manager]") {
+  Rig rig;
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(fromServer("ice-servers", kSelf, "[]"));
+  rig.probe->injectText(
+      fromServer("room-info", kSelf, roomInfo({{kX, "Sam"}, {kSelf, "Me"}, {kY, "Sam"}, {kZ, "Zoe"}, {kW, "Sam"}})));
+  CHECK(rig.manager.displayName(kX) == "Sam");
+  CHECK(rig.manager.displayName(kY) == "Sam (2)");
+  CHECK(rig.manager.displayName(kW) == "Sam (3)");
+  CHECK(rig.manager.displayName(kZ) == "Zoe");
+  CHECK(rig.manager.displayName(kSelf) == "Me");
+  CHECK(rig.manager.nameOf(kY) == "Sam");  // the name itself is left alone
+
+  // When the first Sam leaves, the numbers move up.
+  rig.probe->injectText(fromServer("room-info", kSelf, roomInfo({{kSelf, "Me"}, {kY, "Sam"}, {kW, "Sam"}})));
+  CHECK(rig.manager.displayName(kY) == "Sam");
+  CHECK(rig.manager.displayName(kW) == "Sam (2)");
+  CHECK(rig.manager.displayName("0000") == "");
+}
