@@ -1,6 +1,7 @@
 #pragma once
 
 #include "result.hpp"
+#include "wheel.hpp"
 
 #include <functional>
 #include <optional>
@@ -51,6 +52,15 @@ class Platform {
   // active, with the composition shown at the field's cursor (x, y in CSS pixels).
   virtual void setTextInput(bool active, float x, float y) = 0;
   virtual void setOnComposedText(std::function<void(std::string_view text)> onText) = 0;
+
+  // The wheel or trackpad over the client, in lines of text with the browser's sign
+  // (positive scrolls down or right). A host without one never calls it.
+  using OnWheel = std::function<void(double linesX, double linesY)>;
+  virtual void setOnWheel(OnWheel /*onWheel*/) {}
+
+  // The network came back, or the user turned to the page again: a good moment to retry a
+  // lost connection at once rather than at its timer.
+  virtual void setOnResume(std::function<void()> /*onResume*/) {}
 };
 
 }  // namespace orbit

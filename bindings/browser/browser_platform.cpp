@@ -17,6 +17,8 @@ void orbit_platform_show_address(const char* url);
 void orbit_platform_copy_text(const char* text);
 char* orbit_platform_clipboard_text();
 void orbit_platform_text_input(int active, double x, double y);
+void orbit_platform_listen_wheel();
+void orbit_platform_listen_resume();
 }
 
 namespace {
@@ -71,6 +73,26 @@ void BrowserPlatform::composed(const char* text) {
   if (onComposedText_ && text && *text) onComposedText_(text);
 }
 
+void BrowserPlatform::setOnWheel(OnWheel onWheel) {
+  onWheel_ = std::move(onWheel);
+  orbit_platform_listen_wheel();
+}
+
+void BrowserPlatform::wheel(double deltaX, double deltaY, int deltaMode) {
+  if (!onWheel_ || deltaMode < 0 || deltaMode > 2) return;
+  const auto unit = static_cast<WheelUnit>(deltaMode);
+  onWheel_(wheelLines(deltaX, unit), wheelLines(deltaY, unit));
+}
+
+void BrowserPlatform::setOnResume(std::function<void()> onResume) {
+  onResume_ = std::move(onResume);
+  orbit_platform_listen_resume();
+}
+
+void BrowserPlatform::resume() {
+  if (onResume_) onResume_();
+}
+
 void BrowserPlatform::publishState(std::string_view json) {
   orbit_platform_publish_state(std::string(json).c_str());
 }
@@ -113,6 +135,17 @@ EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
 // Text an input method composed, from library_orbit_platform.js.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
   if (embedded) embedded->composed(text);
+}
+
+// A wheel event over the canvas, from library_orbit_platform.js: WheelEvent's deltaX, deltaY
+// and deltaMode as the browser gave them.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_wheel(double deltaX, double deltaY, int deltaMode) {
+  if (embedded) embedded->wheel(deltaX, deltaY, deltaMode);
+}
+
+// The network is back, or the page is in view again, from library_orbit_platform.js.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_resume() {
+  if (embedded) embedded->resume();
 }
 
 // Runs a command; returns why it was refused, or null.

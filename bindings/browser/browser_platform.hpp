@@ -30,6 +30,10 @@ class BrowserPlatform final : public Platform {
   void setTextInput(bool active, float x, float y) override;
   void setOnComposedText(std::function<void(std::string_view text)> onText) override;
   void composed(const char* text);
+  void setOnWheel(OnWheel onWheel) override;
+  void wheel(double deltaX, double deltaY, int deltaMode);
+  void setOnResume(std::function<void()> onResume) override;
+  void resume();
 
   // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
   // results rather than serve state on demand.
@@ -50,6 +54,8 @@ class BrowserPlatform final : public Platform {
   StateSource stateSource_;
   CommandSink commandSink_;
   std::function<void(std::string_view)> onComposedText_;
+  OnWheel onWheel_;
+  std::function<void()> onResume_;
   std::string state_;   // the last state handed to JS, kept alive until the next call
   std::string refusal_;  // the last command's error, likewise
 };

@@ -100,6 +100,31 @@ mergeInto(LibraryManager.library, {
     if (document.activeElement !== area) area.focus({ preventScroll: true });
   },
 
+  // The wheel over the canvas goes to the client with the browser's own units and sign.
+  // Emscripten's GLFW would hand ImGui the raw deltaY instead: pixels taken for steps, with
+  // the sign of a native wheel reversed. Listening on the window in the capture phase runs
+  // before GLFW's listener on the canvas, which then never sees the event.
+  orbit_platform_listen_wheel: function() {
+    if (Module['orbitWheelListening']) return;
+    Module['orbitWheelListening'] = true;
+    window.addEventListener('wheel', function(event) {
+      if (event.target !== Module['canvas']) return;
+      event.stopPropagation();
+      event.preventDefault();
+      _orbit_platform_wheel(event.deltaX, event.deltaY, event.deltaMode);
+    }, { capture: true, passive: false });
+  },
+
+  orbit_platform_listen_resume: function() {
+    if (Module['orbitResumeListening']) return;
+    Module['orbitResumeListening'] = true;
+    window.addEventListener('online', function() { _orbit_platform_resume(); });
+    window.addEventListener('focus', function() { _orbit_platform_resume(); });
+    document.addEventListener('visibilitychange', function() {
+      if (document.visibilityState === 'visible') _orbit_platform_resume();
+    });
+  },
+
   orbit_platform_state_changed: function() {
     var onChange = Module['onOrbitStateChanged'];
     if (onChange) onChange();

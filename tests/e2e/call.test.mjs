@@ -199,9 +199,9 @@ test('the microphone can be switched mid-call from the devices menu', async () =
     for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
     const before = (await stateOf(pages.Ann)).media.microphone;
     await clickItem(pages.Ann, 'Devices');
-    await clickItem(pages.Ann, 'Microphone');
+    await clickItem(pages.Ann, 'Microphone device');
     // Chromium's fake devices: "Fake Audio Input 1" is not the default one in use.
-    await clickItem(pages.Ann, 'Microphone Fake Audio Input 1');
+    await clickItem(pages.Ann, 'Microphone device Fake Audio Input 1');
     const after = await waitForState(pages.Ann, 'Ann uses the other microphone',
                                      (s, id) => s.media.microphone && s.media.microphone.id !== id, before.id);
     assert.equal(after.media.microphone.label, 'Fake Audio Input 1');

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 namespace orbit {
 
@@ -27,6 +28,7 @@ void PreJoinView::opened(std::string_view name) {
   name_.fill('\0');
   std::memcpy(name_.data(), name.data(), std::min(name.size(), name_.size() - 1));
   password_.fill('\0');
+  focusName_ = true;
   listDevices();
 }
 
@@ -78,9 +80,14 @@ void PreJoinView::draw() {
                                   ImGui::GetFontSize() * 22));
 
     ImGui::TextUnformatted("Your name");
+    if (std::exchange(focusName_, false)) ImGui::SetKeyboardFocusHere();
     bool submit = ImGui::InputTextWithHint("##name", "name others see", name_.data(), name_.size(),
                                            ImGuiInputTextFlags_EnterReturnsTrue);
     noteItem("Your name");
+    if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
+      ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);
+      noteItem("Name length");
+    }
 
     ImGui::Spacing();
     drawDeviceCombo("Camera", "Camera", TrackKind::Video, cameras_, manager_.camera(),

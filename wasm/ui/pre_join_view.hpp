@@ -4,6 +4,7 @@
 #include "manager.hpp"
 #include "media_backend.hpp"
 #include "media_sink.hpp"
+#include "payloads.hpp"
 #include "pre_join.hpp"
 
 #include <array>
@@ -47,7 +48,10 @@ class PreJoinView {
   std::function<void()> changed_;
   Liveness alive_;
 
-  std::array<char, 65> name_{};
+  // Longer than the longest name the server keeps, so that one typed too long is refused with
+  // a reason rather than cut short without a word.
+  std::array<char, kMaxUsernameChars * 4 * 2 + 1> name_{};
+  bool focusName_ = false;  // the next frame puts the keyboard in the name field
   std::array<char, 129> password_{};
   std::vector<MediaDevice> cameras_;
   std::vector<MediaDevice> microphones_;

@@ -55,6 +55,14 @@ std::string remoteTrack(const VideoPeer* peer, const char* kind) {
   return {};
 }
 
+// Before a button after the first of a row: on the same line when it fits there.
+void flow(const char* nextLabel) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float width = ImGui::CalcTextSize(nextLabel, nullptr, true).x + style.FramePadding.x * 2;
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + width <= right) ImGui::SameLine();
+}
+
 bool button(const char* label, const char* item, bool active = false, const ImVec4* color = nullptr) {
   if (color) ImGui::PushStyleColor(ImGuiCol_Button, *color);
   if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
@@ -63,6 +71,18 @@ bool button(const char* label, const char* item, bool active = false, const ImVe
   if (active) ImGui::PopStyleColor();
   if (color) ImGui::PopStyleColor();
   return pressed;
+}
+
+const char* toString(RoomView::Shortcut action) {
+  switch (action) {
+    case RoomView::Shortcut::Mute: return "mute or unmute the microphone";
+    case RoomView::Shortcut::Camera: return "turn the camera off or on";
+    case RoomView::Shortcut::Share: return "share the screen, or stop";
+    case RoomView::Shortcut::Help: return "show this list";
+    case RoomView::Shortcut::Leave: return "leave the call";
+    case RoomView::Shortcut::None: break;
+  }
+  return "";
 }
 
 }  // namespace
@@ -86,19 +106,34 @@ void RoomView::draw(const std::string& inviteUrl, const std::deque<Notification>
 
   if (beginPage("Room")) {
     drawTopBar(inviteUrl);
-    const float controlsHeight = ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2;
+    // The controls wrap onto more rows in a narrow window; they get the height they took in
+    // the last frame.
+    const float controlsHeight =
+        std::max(controlsHeight_, ImGui::GetFrameHeightWithSpacing() + ImGui::GetStyle().ItemSpacing.y * 2);
     const ImVec2 avail = ImGui::GetContentRegionAvail();
-    const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 26);
-    const float mainHeight = std::max(avail.y - controlsHeight, 50.0f);
-    ImGui::BeginChild("grid", ImVec2(avail.x - sideWidth - ImGui::GetStyle().ItemSpacing.x, mainHeight), false,
-                      ImGuiWindowFlags_NoScrollbar);
-    drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
-    ImGui::EndChild();
-    ImGui::SameLine();
-    ImGui::BeginChild("side", ImVec2(sideWidth, mainHeight), true);
-    drawSidePanel(sideWidth, mainHeight);
-    ImGui::EndChild();
+    const float mainHeight = std::max(avail.y - controlsHeight, ImGui::GetFrameHeightWithSpacing() * 2);
+    const ImVec2 gridCorner = ImGui::GetCursorScreenPos();
+    if (avail.x < ImGui::GetFontSize() * kNarrowFonts) {
+      // Too narrow for the grid and a panel side by side: one at a time, the grid a tab.
+      ImGui::BeginChild("side", ImVec2(avail.x, mainHeight), false);
+      drawSidePanel(true);
+      ImGui::EndChild();
+      gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
+    } else {
+      const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 26);
+      ImGui::BeginChild("grid", ImVec2(avail.x - sideWidth - ImGui::GetStyle().ItemSpacing.x, mainHeight), false,
+                        ImGuiWindowFlags_NoScrollbar);
+      drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+      ImGui::EndChild();
+      gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
+      ImGui::SameLine();
+      ImGui::BeginChild("side", ImVec2(sideWidth, mainHeight), true);
+      drawSidePanel(false);
+      ImGui::EndChild();
+    }
+    const float top = ImGui::GetCursorPosY();
     drawControls();
+    controlsHeight_ = ImGui::GetCursorPosY() - top;
   }
   ImGui::End();
   drawNotifications(notifications, now);
@@ -108,6 +143,7 @@ void RoomView::drawTopBar(const std::string& inviteUrl) {
   const Signaler& signaler = manager_.signaler();
   ImGui::Text("Room %s", manager_.room().str().c_str());
   ImGui::SameLine();
+  ImGui::PushTextWrapPos(0.0f);
   switch (signaler.state()) {
     case ConnectionState::Open:
       ImGui::TextColored(kGood, "connected");
@@ -126,8 +162,13 @@ void RoomView::drawTopBar(const std::string& inviteUrl) {
       ImGui::TextColored(kWaiting, "%s", signaler.reason().empty() ? "connecting..." : signaler.reason().c_str());
       break;
   }
-  ImGui::SameLine(ImGui::GetContentRegionAvail().x + ImGui::GetCursorPosX() -
-                  ImGui::CalcTextSize("Copy invite link").x - ImGui::GetStyle().FramePadding.x * 2);
+  ImGui::PopTextWrapPos();
+  // At the right end of the line, or on a line of its own when the status leaves no room.
+  const float copyWidth = ImGui::CalcTextSize("Copy invite link").x + ImGui::GetStyle().FramePadding.x * 2;
+  const float right = ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + copyWidth <= right) {
+    ImGui::SameLine(right - copyWidth);
+  }
   if (button(now_ < copiedUntil_ ? "Copied!" : "Copy invite link", "Copy invite link")) {
     if (hooks_.copyText) hooks_.copyText(inviteUrl);
     copiedUntil_ = now_ + Scheduler::Millis(2000);
@@ -145,7 +186,9 @@ void RoomView::drawGrid(float width, float height) {
   std::vector<Tile> tiles;
   {
     Tile self;
-    self.label = manager_.selfName().empty() ? "You" : manager_.selfName() + " (you)";
+    const std::string name =
+        manager_.selfId().empty() ? manager_.selfName() : manager_.displayName(manager_.selfId().str());
+    self.label = name.empty() ? "You" : name + " (you)";
     const auto& video = manager_.screen() ? manager_.screen() : manager_.camera();
     if (video && (manager_.screen() || manager_.cameraEnabled())) self.frame = sink_.localFrame(video->id);
     self.mirror = !manager_.screen();  // a self-view reads like a mirror; a shared screen does not
@@ -158,7 +201,7 @@ void RoomView::drawGrid(float width, float height) {
   for (const std::string& id : manager_.others()) {
     const VideoPeer* peer = manager_.peer(ClientId(id));
     Tile tile;
-    tile.label = orNoName(manager_.nameOf(id));
+    tile.label = orNoName(manager_.displayName(id));
     const std::string video = remoteTrack(peer, "video");
     const std::string audio = remoteTrack(peer, "audio");
     if (!video.empty()) tile.frame = sink_.remoteFrame(video);
@@ -256,40 +299,67 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, b
   noteItem(std::string("Tile ") + label);
 }
 
+RoomView::Shortcut RoomView::shortcut() const {
+  // Single keys, as video players have them, so only while no text field takes the typing.
+  // ImGui's key indices here are GLFW's key codes, which are the capital letters' ASCII codes.
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.WantTextInput || io.KeyCtrl || io.KeyAlt || io.KeySuper || ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId)) {
+    return Shortcut::None;
+  }
+  for (const auto& [key, action] : kShortcuts) {
+    if (ImGui::IsKeyPressed(key, false)) return action;
+  }
+  return Shortcut::None;
+}
+
 void RoomView::drawControls() {
   ImGui::Separator();
+  const Shortcut key = shortcut();
   const bool muted = manager_.muted();
-  if (button(muted ? "Unmute" : "Mute", "Mute", muted)) manager_.setMuted(!muted);
-  ImGui::SameLine();
+  if (button(muted ? "Unmute" : "Mute", "Mute", muted) || key == Shortcut::Mute) manager_.setMuted(!muted);
   const bool cameraOn = manager_.cameraEnabled();
-  if (button(cameraOn ? "Camera off" : "Camera on", "Camera", !cameraOn)) manager_.setCameraEnabled(!cameraOn);
-  ImGui::SameLine();
+  const char* cameraLabel = cameraOn ? "Camera off" : "Camera on";
+  flow(cameraLabel);
+  if (button(cameraLabel, "Camera", !cameraOn) || key == Shortcut::Camera) manager_.setCameraEnabled(!cameraOn);
   const bool sharing = manager_.screen().has_value();
-  if (button(sharing ? "Stop sharing" : "Share screen", "Share screen", sharing)) {
+  const char* shareLabel = sharing ? "Stop sharing" : "Share screen";
+  flow(shareLabel);
+  if (button(shareLabel, "Share screen", sharing) || key == Shortcut::Share) {
     if (sharing) {
       manager_.stopScreenShare();
     } else {
       manager_.startScreenShare();
     }
   }
-  ImGui::SameLine();
+  flow("Devices");
   if (button("Devices", "Devices")) {
     manager_.refreshDevices();
     ImGui::OpenPopup("devices");
   }
+  // Above the row of buttons, so that it covers none of them.
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y - ImGui::GetStyle().ItemSpacing.y),
+                          ImGuiCond_Appearing, ImVec2(0.0f, 1.0f));
   drawDevices();
-  ImGui::SameLine();
+  flow("Keys");
+  if (button("Keys", "Keys") || key == Shortcut::Help) ImGui::OpenPopup("keys");
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y - ImGui::GetStyle().ItemSpacing.y),
+                          ImGuiCond_Appearing, ImVec2(0.0f, 1.0f));
+  drawKeys();
+  flow("Leave");
   static const ImVec4 kLeave{0.75f, 0.22f, 0.22f, 1.0f};
-  if (button("Leave", "Leave", false, &kLeave) && hooks_.leave) hooks_.leave();
+  if ((button("Leave", "Leave", false, &kLeave) || key == Shortcut::Leave) && hooks_.leave) hooks_.leave();
   if (!manager_.mediaError().empty()) {
-    ImGui::SameLine();
+    ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
+    ImGui::PopTextWrapPos();
   }
 }
 
 void RoomView::drawDevices() {
   if (!ImGui::BeginPopup("devices")) return;
+  // Named "... device" for tests: the row of controls has a "Camera" button of its own.
   const auto combo = [this](const char* title, DeviceKind kind, TrackKind track, const std::optional<LocalTrack>& current) {
+    const std::string item = std::string(title) + " device";
     const std::string preview = current ? current->label : std::string("(none)");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
     if (ImGui::BeginCombo(title, preview.c_str())) {
@@ -299,18 +369,40 @@ void RoomView::drawDevices() {
         if (ImGui::Selectable(name.c_str(), current && current->label == device.label)) {
           manager_.switchDevice(track, device.deviceId);
         }
-        noteItem(std::string(title) + " " + name);
+        noteItem(item + " " + name);
       }
       ImGui::EndCombo();
     }
-    noteItem(title);
+    noteItem(item);
   };
   combo("Microphone", DeviceKind::AudioInput, TrackKind::Audio, manager_.microphone());
   combo("Camera", DeviceKind::VideoInput, TrackKind::Video, manager_.camera());
+  noteWindow("Devices menu");
   ImGui::EndPopup();
 }
 
-void RoomView::drawSidePanel(float, float) {
+void RoomView::drawKeys() {
+  if (!ImGui::BeginPopup("keys")) return;
+  ImGui::TextColored(kAccent, "Keyboard");
+  ImGui::Separator();
+  const auto row = [](const char* keys, const char* what) {
+    ImGui::TextColored(kWaiting, "%s", keys);
+    ImGui::SameLine(ImGui::GetFontSize() * 9);
+    ImGui::TextUnformatted(what);
+  };
+  for (const auto& [key, action] : kShortcuts) {
+    const char name[2] = {static_cast<char>(key), 0};
+    row(name, toString(action));
+  }
+  row("Arrow keys", "move between the controls");
+  row("Space, Enter", "press the control in focus");
+  row("Tab", "go to the next text field");
+  row("Escape", "close a menu or this list");
+  noteWindow("Keys list");
+  ImGui::EndPopup();
+}
+
+void RoomView::drawSidePanel(bool withCall) {
   if (!ImGui::BeginTabBar("panels")) return;
   const auto tab = [this](const char* title, Panel panel) {
     const bool open = ImGui::BeginTabItem(title);
@@ -320,11 +412,17 @@ void RoomView::drawSidePanel(float, float) {
       ImGui::EndTabItem();
     }
   };
+  if (withCall) {
+    tab("Call", Panel::Call);
+  } else if (panel_ == Panel::Call) {
+    panel_ = Panel::Chat;  // the grid is beside the panel again
+  }
   tab("Chat", Panel::Chat);
   tab("People", Panel::People);
   tab("Connections", Panel::Connections);
   ImGui::EndTabBar();
   switch (panel_) {
+    case Panel::Call: drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y); break;
     case Panel::Chat: drawChat(); break;
     case Panel::People: drawPeople(); break;
     case Panel::Connections: drawConnections(); break;
@@ -334,25 +432,31 @@ void RoomView::drawSidePanel(float, float) {
 void RoomView::drawChat() {
   const float inputHeight = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("log", ImVec2(0, -inputHeight));
+  std::size_t line = 0;
   for (const ChatEntry& entry : manager_.chat()) {
     ImGui::TextColored(kQuiet, "%s", clock(entry.time).c_str());
     ImGui::SameLine();
-    ImGui::TextColored(entry.self ? kAccent : kGood, "%s", orNoName(entry.fromName));
+    // A sender still in the room goes by the name that tells it from namesakes.
+    const std::string from = manager_.isMember(entry.fromId) ? manager_.displayName(entry.fromId) : entry.fromName;
+    ImGui::TextColored(entry.self ? kAccent : kGood, "%s", orNoName(from));
     if (!entry.toId.empty()) {
       ImGui::SameLine();
-      const std::string to = entry.self ? "to " + manager_.nameOf(entry.toId) + " (private)" : "(private)";
+      const std::string to = entry.self ? "to " + manager_.displayName(entry.toId) + " (private)" : "(private)";
       ImGui::TextColored(kWaiting, "%s", to.c_str());
     }
     ImGui::TextWrapped("%s", entry.text.c_str());
+    // Where each line is, scrolled or not: tests compare it with the log's own rectangle.
+    noteItem("Chat line " + std::to_string(++line));
   }
   if (manager_.chat().size() != chatSeen_) {
     chatSeen_ = manager_.chat().size();
     ImGui::SetScrollHereY(1.0f);
   }
   ImGui::EndChild();
+  noteItem("Chat log");
 
   // Recipient: the room, or one person.
-  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(manager_.nameOf(chatTo_));
+  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(manager_.displayName(chatTo_));
   if (!chatTo_.empty() && !manager_.isMember(chatTo_)) {
     chatTo_.clear();
     toName = "Everyone";
@@ -364,9 +468,9 @@ void RoomView::drawChat() {
     for (const std::string& id : manager_.others()) {
       if (!manager_.isMember(id)) continue;
       ImGui::PushID(id.c_str());
-      if (ImGui::Selectable(orNoName(manager_.nameOf(id)), chatTo_ == id)) chatTo_ = id;
+      if (ImGui::Selectable(orNoName(manager_.displayName(id)), chatTo_ == id)) chatTo_ = id;
       ImGui::PopID();
-      noteItem("Chat to " + manager_.nameOf(id));
+      noteItem("Chat to " + manager_.displayName(id));
     }
     ImGui::EndCombo();
   }
@@ -377,18 +481,28 @@ void RoomView::drawChat() {
   }
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Send").x - ImGui::GetStyle().FramePadding.x * 2 -
                           ImGui::GetStyle().ItemSpacing.x);
-  const bool entered =
-      ImGui::InputTextWithHint("##message", "Message", chatInput_, sizeof chatInput_, ImGuiInputTextFlags_EnterReturnsTrue);
+  const bool entered = ImGui::InputTextWithHint("##message", "Message", chatInput_.data(), chatInput_.size(),
+                                                ImGuiInputTextFlags_EnterReturnsTrue);
   noteItem("Chat input");
   ImGui::SameLine();
   const bool clicked = button("Send", "Send");
   if (entered || clicked) sendChat();
-  if (!chatError_.empty()) ImGui::TextColored(kBad, "%s", chatError_.c_str());
+  // The limit shows once a line is three quarters of the way there.
+  const std::size_t length = utf8Length(chatInput_.data());
+  if (length > kMaxTextChars * 3 / 4) {
+    ImGui::TextColored(length > kMaxTextChars ? kBad : kQuiet, "%zu / %zu characters%s", length, kMaxTextChars,
+                       length > kMaxTextChars ? ": too long to send" : "");
+    noteItem("Chat length");
+  }
+  if (!chatError_.empty()) {
+    ImGui::TextColored(kBad, "%s", chatError_.c_str());
+    noteItem("Chat error");
+  }
 }
 
 void RoomView::sendChat() {
   if (chatInput_[0] == '\0') return;
-  if (auto error = manager_.sendText(chatInput_, chatTo_)) {
+  if (auto error = manager_.sendText(chatInput_.data(), chatTo_)) {
     chatError_ = error->message;
   } else {
     chatError_.clear();
@@ -409,7 +523,7 @@ void RoomView::drawPeople() {
   }
   for (const std::string& id : others) {
     ImGui::PushID(id.c_str());
-    ImGui::TextUnformatted(orNoName(manager_.nameOf(id)));
+    ImGui::TextUnformatted(orNoName(manager_.displayName(id)));
     if (const RoomClient* member = manager_.memberOf(id)) {
       if (member->indicators.muted.value_or(false)) {
         ImGui::SameLine();
@@ -431,7 +545,7 @@ void RoomView::drawPeople() {
         panel_ = Panel::Chat;
         focusChat_ = true;
       }
-      noteItem("Message " + manager_.nameOf(id));
+      noteItem("Message " + manager_.displayName(id));
     }
     ImGui::PopID();
   }
@@ -445,7 +559,7 @@ void RoomView::drawConnections() {
   }
   for (const ClientId& id : ids) {
     const VideoPeer* peer = manager_.peer(id);
-    ImGui::TextColored(kAccent, "%s", orNoName(manager_.nameOf(id.str())));
+    ImGui::TextColored(kAccent, "%s", orNoName(manager_.displayName(id.str())));
     ImGui::Text("state %s, ICE %s", std::string(toString(peer->connectionState())).c_str(),
                 std::string(toString(peer->iceConnectionState())).c_str());
     if (const auto& stats = peer->stats()) {
@@ -465,14 +579,13 @@ void RoomView::drawConnections() {
 }
 
 void RoomView::drawNotifications(const std::deque<Notification>& notifications, Scheduler::Millis now) {
-  const ImGuiViewport* viewport = ImGui::GetMainViewport();
-  const float margin = ImGui::GetFontSize();
-  float y = viewport->WorkPos.y + margin * 3;
+  // Stacked up from the grid's bottom left corner, clear of the tabs and the controls.
+  const float margin = ImGui::GetFontSize() / 2;
+  float y = gridBottomLeft_.y - margin;
   int shown = 0;
   for (auto it = notifications.rbegin(); it != notifications.rend() && shown < 4; ++it) {
     if (it->shownUntil <= now) continue;
-    ImGui::SetNextWindowPos(ImVec2(viewport->WorkPos.x + viewport->WorkSize.x - margin, y), ImGuiCond_Always,
-                            ImVec2(1.0f, 0.0f));
+    ImGui::SetNextWindowPos(ImVec2(gridBottomLeft_.x + margin, y), ImGuiCond_Always, ImVec2(0.0f, 1.0f));
     ImGui::SetNextWindowBgAlpha(0.85f);
     const std::string id = "##toast" + std::to_string(shown);
     constexpr ImGuiWindowFlags kToast = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
@@ -481,7 +594,8 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
     if (ImGui::Begin(id.c_str(), nullptr, kToast)) {
       const ImVec4 color = it->kind == "media-error" ? kBad : it->kind == "connection" ? kWaiting : kGood;
       ImGui::TextColored(color, "%s", it->text.c_str());
-      y += ImGui::GetWindowHeight() + margin / 2;
+      noteWindow("Notification " + std::to_string(shown + 1));
+      y -= ImGui::GetWindowHeight() + margin;
     }
     ImGui::End();
     ++shown;

@@ -3,11 +3,16 @@
 #include "manager.hpp"
 #include "media_sink.hpp"
 #include "notification.hpp"
+#include "payloads.hpp"
 #include "scheduler.hpp"
 
+#include <imgui.h>
+
+#include <array>
 #include <deque>
 #include <functional>
 #include <string>
+#include <utility>
 
 namespace orbit {
 
@@ -27,8 +32,21 @@ class RoomView {
   // `inviteUrl` is what "Copy invite link" copies.
   void draw(const std::string& inviteUrl, const std::deque<Notification>& notifications, Scheduler::Millis now);
 
+  // The room's keyboard shortcuts (listed by the "Keys" button and in the README).
+  enum class Shortcut { None, Mute, Camera, Share, Help, Leave };
+  static constexpr std::pair<int, Shortcut> kShortcuts[] = {
+      {'M', Shortcut::Mute}, {'V', Shortcut::Camera}, {'S', Shortcut::Share},
+      {'H', Shortcut::Help}, {'L', Shortcut::Leave},
+  };
+
  private:
-  enum class Panel { Chat, People, Connections };
+  enum class Panel { Call, Chat, People, Connections };
+  // Below this width, in font heights, the grid and the side panel take turns.
+  static constexpr float kNarrowFonts = 44.0f;
+
+  // The shortcut pressed in this frame, if any.
+  Shortcut shortcut() const;
+  void drawKeys();
 
   void drawTopBar(const std::string& inviteUrl);
   void drawGrid(float width, float height);
@@ -36,7 +54,8 @@ class RoomView {
                 bool cameraOff, const char* status, float width, float height);
   void drawControls();
   void drawDevices();
-  void drawSidePanel(float width, float height);
+  // `withCall`: the grid is one of the panels, for a window too narrow for both.
+  void drawSidePanel(bool withCall);
   void drawChat();
   void drawPeople();
   void drawConnections();
@@ -47,12 +66,15 @@ class RoomView {
   MediaSink& sink_;
   Hooks hooks_;
   Panel panel_ = Panel::Chat;
-  char chatInput_[1024] = {};
+  // Room for the protocol's longest line, whatever its script: 4 bytes a code point.
+  std::array<char, kMaxTextChars * 4 + 1> chatInput_{};
   std::string chatTo_;  // empty: everyone
   bool focusChat_ = false;
   std::string chatError_;
   std::size_t chatSeen_ = 0;  // log lines seen, to scroll to new ones
   Scheduler::Millis copiedUntil_{0};
+  float controlsHeight_ = 0;  // in the last frame
+  ImVec2 gridBottomLeft_{0, 0};  // where notifications stack up from
   Scheduler::Millis now_{0};
 };
 

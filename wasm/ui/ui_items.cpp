@@ -20,14 +20,24 @@ Json& published() {
 
 float cssPerPixel = 1.0f;
 
+void noteRect(std::string_view name, ImVec2 min, ImVec2 max) {
+  const float scale = cssPerPixel;
+  const auto css = [scale](float v) { return std::lround(v * scale); };
+  current()[std::string(name)] = {css(min.x), css(min.y), css(max.x - min.x), css(max.y - min.y)};
+}
+
 }  // namespace
 
 void noteItem(std::string_view name) {
-  const float scale = cssPerPixel;
-  const ImVec2 min = ImGui::GetItemRectMin();
-  const ImVec2 max = ImGui::GetItemRectMax();
-  const auto css = [scale](float v) { return std::lround(v * scale); };
-  current()[std::string(name)] = {css(min.x), css(min.y), css(max.x - min.x), css(max.y - min.y)};
+  noteRect(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+  // Where the keyboard is: the control its arrows, Space and Enter act on.
+  if (ImGui::IsItemFocused()) current()[kFocusKey] = std::string(name);
+}
+
+void noteWindow(std::string_view name) {
+  const ImVec2 min = ImGui::GetWindowPos();
+  const ImVec2 size = ImGui::GetWindowSize();
+  noteRect(name, min, ImVec2(min.x + size.x, min.y + size.y));
 }
 
 void beginItems(float pixelRatio) {

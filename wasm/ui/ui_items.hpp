@@ -12,9 +12,13 @@ namespace orbit {
 // Views call noteItem("Join") right after the ImGui widget it names; the shell starts a new
 // map before each frame. Rectangles are in CSS pixels of the canvas: [x, y, width, height].
 void noteItem(std::string_view name);
+// The same for the window being drawn (a popup, say) as a whole.
+void noteWindow(std::string_view name);
 // Starts a frame's map; ImGui draws in device pixels, `pixelRatio` of them per CSS pixel.
 void beginItems(float pixelRatio);
-// {"Join": [x, y, w, h], ...}
+// {"Join": [x, y, w, h], ..., "focus": "Join"}: "focus" names the control that has the
+// keyboard's focus, when a named one has it.
+inline constexpr const char* kFocusKey = "focus";
 const Json& itemRects();
 // True once after the map changed since the last call, so the app republishes its state.
 bool itemsChanged();

@@ -63,6 +63,9 @@ std::optional<Error> UiShell::open(const char* title) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
+  // Every control within reach of the keyboard: arrows move, Space and Enter press, Escape
+  // closes a popup.
+  ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
   // GLFW's clipboard is a no-op in the browser: ImGui's copy and paste go to the page's.
   ImGuiIO& io = ImGui::GetIO();
@@ -82,6 +85,10 @@ std::optional<Error> UiShell::open(const char* title) {
     ImGui::GetIO().AddInputCharactersUTF8(std::string(text).c_str());
     invalidate();
   });
+  platform_.setOnWheel([this](double linesX, double linesY) {
+    scroll(linesX, linesY);
+    invalidate();
+  });
   ImGui_ImplOpenGL3_Init(nullptr);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   invalidate();
@@ -92,11 +99,20 @@ void UiShell::installInputHooks() {
   glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { shellOf(w).invalidate(); });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
   glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { shellOf(w).invalidate(); });
-  glfwSetScrollCallback(window_, [](GLFWwindow* w, double, double) { shellOf(w).invalidate(); });
   glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { shellOf(w).invalidate(); });
   glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { shellOf(w).invalidate(); });
   glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
   glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { shellOf(w).invalidate(); });
+}
+
+void UiShell::scroll(double linesX, double linesY) {
+  // ImGui scrolls a window by five font heights per wheel step, and up for a positive step.
+  ImGuiIO& io = ImGui::GetIO();
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float fontSize = io.Fonts->Fonts.empty() ? kFontPixels : io.Fonts->Fonts[0]->FontSize;
+  const double stepsPerLine = (fontSize + style.ItemSpacing.y) / (5.0 * fontSize);
+  io.MouseWheel -= static_cast<float>(linesY * stepsPerLine);
+  io.MouseWheelH -= static_cast<float>(linesX * stepsPerLine);
 }
 
 void UiShell::applyPixelRatio(float ratio) {
@@ -111,6 +127,8 @@ void UiShell::applyPixelRatio(float ratio) {
 
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
+  // The keyboard's focus has to be seen from across the room: a bright ring.
+  style.Colors[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.85f, 0.30f, 1.0f);
   style.ScaleAllSizes(ratio);
   ImGui::GetStyle() = style;
 }

@@ -33,6 +33,8 @@ class UiShell {
 
  private:
   void installInputHooks();
+  // Scrolls what is under the pointer by lines of text (positive: down, right).
+  void scroll(double linesX, double linesY);
   void applyPixelRatio(float ratio);
   void updateTextInput();
 

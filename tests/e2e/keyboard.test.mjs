@@ -1,0 +1,104 @@
+// Keyboard-only use: joining a room, reaching the controls, muting and leaving without the
+// mouse; Escape closing menus. Headless Chromium against a real orbit-server.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import {
+  animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
+  waitForState,
+} from './harness.mjs';
+
+const shared = serverAndBrowserPerFile();
+
+const controls = ['Mute', 'Camera', 'Share screen', 'Devices', 'Keys', 'Leave'];
+
+// Presses `key` until the keyboard's focus is on `name`, at most `limit` times.
+async function moveFocusTo(page, key, name, limit = 12) {
+  for (let i = 0; i < limit; i += 1) {
+    if ((await stateOf(page)).ui.focus === name) return;
+    await pressKey(page, key);
+    await animationFrames(page, 3);
+  }
+  assert.equal((await stateOf(page)).ui.focus, name, `${key} never brought the focus to ${name}`);
+}
+
+test('a room can be joined, muted and left with the keyboard alone', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    const page = await openPage(context, `${shared.server.url}/room/keys-only`);
+    await waitForState(page, 'the pre-join screen is up', (s) => s.screen === 'prejoin' && s.prejoin.access === 'open');
+    // The name field has the keyboard from the start.
+    await waitForState(page, 'the name field has the focus', (s) => s.ui.focus === 'Your name');
+    await page.keyboard.type('Kim');
+    await animationFrames(page, 2);
+    await pressKey(page, 'Enter');
+    await waitForState(page, 'Kim is in the room', (s) => s.screen === 'room' && s.connection === 'open');
+    await waitForState(page, 'the microphone is on', (s) => s.media.microphone !== null && !s.media.muted);
+
+    // The arrows reach the buttons; Space presses the one in focus.
+    await animationFrames(page, 4);
+    await moveFocusTo(page, 'ArrowDown', 'Mute', 16).catch(async () => {
+      // From wherever the focus landed, the controls row is reached sideways too.
+      await moveFocusTo(page, 'ArrowLeft', 'Mute', 8);
+    });
+    await screenshot(page, 'keyboard-focus-on-mute');
+    await pressKey(page, 'Space');
+    await waitForState(page, 'Space on Mute muted the microphone', (s) => s.media.muted === true);
+    await moveFocusTo(page, 'ArrowRight', 'Camera', 2);
+    await pressKey(page, 'Enter');
+    await waitForState(page, 'Enter on Camera turned it off', (s) => s.media.cameraEnabled === false);
+
+    // Single-key shortcuts, listed by H; Escape closes the list.
+    await pressKey(page, 'm');
+    await waitForState(page, 'M unmuted', (s) => s.media.muted === false);
+    await pressKey(page, 'v');
+    await waitForState(page, 'V turned the camera back on', (s) => s.media.cameraEnabled === true);
+    await pressKey(page, 'h');
+    await waitForState(page, 'H shows the list of keys', (s) => Array.isArray(s.ui['Keys list']));
+    await screenshot(page, 'keyboard-keys-list');
+    await pressKey(page, 'Escape');
+    await waitForState(page, 'Escape closed it', (s) => s.ui['Keys list'] === undefined);
+
+    await pressKey(page, 'l');
+    await waitForState(page, 'L left the room', (s) => s.screen === 'left');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('Escape closes the Devices menu and the recipient list, and typing M in the chat is just a letter', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    const page = await openPage(context, `${shared.server.url}/room/keys-escape?name=Ann`);
+    await waitForState(page, 'Ann is in the room', (s) => s.screen === 'room' && s.connection === 'open');
+    await waitForState(page, 'the devices are known', (s) => s.media.microphone !== null);
+
+    await clickItem(page, 'Devices');
+    await waitForState(page, 'the Devices menu is open', (s) => Array.isArray(s.ui['Devices menu']));
+    const [, menuTop, , menuHeight] = (await stateOf(page)).ui['Devices menu'];
+    for (const name of controls) {
+      const [, top] = (await stateOf(page)).ui[name];
+      assert.ok(menuTop + menuHeight <= top, `the Devices menu covers ${name}`);
+    }
+    await pressKey(page, 'Escape');
+    await waitForState(page, 'Escape closed the Devices menu', (s) => s.ui['Devices menu'] === undefined);
+
+    await clickItem(page, 'Chat recipient');
+    await waitForState(page, 'the recipient list is open', (s) => Array.isArray(s.ui['Chat to Everyone']));
+    await pressKey(page, 'Escape');
+    await waitForState(page, 'Escape closed the recipient list', (s) => s.ui['Chat to Everyone'] === undefined);
+
+    await clickItem(page, 'Chat input');
+    await page.keyboard.type('mvl');
+    await pressKey(page, 'Enter');
+    await waitForState(page, 'the letters are sent as text', (s) => s.messages.some((m) => m.text === 'mvl'));
+    const state = await stateOf(page);
+    assert.equal(state.media.muted, false);
+    assert.equal(state.media.cameraEnabled, true);
+    assert.equal(state.screen, 'room');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
