@@ -78,7 +78,8 @@ class ChatManager {
   // Whether a WebSocket for `roomId` with join token `token` may open (checked before the
   // upgrade, so a refusal is a plain HTTP answer).
   std::optional<Refusal> admit(std::string_view roomId, std::string_view token) const;
-  // Adds a new client to the room (creating an implicit room), broadcasts room-info.
+  // Adds a new client to the room (creating an implicit room), broadcasts room-info to the
+  // others; the newcomer gets its own after its first pong (see ChatClient::introduced).
   Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
                                            TimePoint now);
   // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
