@@ -2,13 +2,12 @@
 
 #include "codec.hpp"
 #include "lobby.hpp"
+#include "payloads.hpp"
 
 #include <utility>
 
 namespace orbit {
 namespace {
-
-constexpr std::size_t kMaxNameChars = 64;
 
 std::string tokenIn(const HttpReply& reply) {
   auto parsed = parseJson(reply.body);
@@ -31,21 +30,6 @@ std::string_view toString(PreJoin::Access access) {
       return "unknown";
   }
   return "unknown";
-}
-
-std::string usableName(std::string_view name) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!name.empty() && space(name.front())) name.remove_prefix(1);
-  while (!name.empty() && space(name.back())) name.remove_suffix(1);
-  std::size_t chars = 0;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return {};
-    // Counts UTF-8 code points, as the server does, not bytes.
-    if ((u & 0xC0) != 0x80) ++chars;
-  }
-  if (chars > kMaxNameChars) return {};
-  return std::string(name);
 }
 
 PreJoin::PreJoin(HttpClient& http, std::string apiBase)
@@ -92,11 +76,13 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
 
 void PreJoin::join(std::string name, std::string password) {
   if (busy_) return;
-  name = usableName(name);
-  if (name.empty()) {
-    error_ = "Type your name (up to 64 characters).";
+  // The server's own rule, so the page refuses exactly the names the server would.
+  auto usable = normalizeUsername(name, "Your name");
+  if (!usable) {
+    error_ = usable.error().message + ".";
     return changed();
   }
+  name = std::move(*usable);
   if (!knownToken_.empty()) return admit(knownToken_, std::move(name));
   // An open room takes a WebSocket without a token.
   if (access_ == Access::Open) return admit({}, std::move(name));

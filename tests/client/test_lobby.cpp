@@ -4,6 +4,7 @@
 #include "lobby.hpp"
 #include "manual_scheduler.hpp"
 #include "page_address.hpp"
+#include "payloads.hpp"
 #include "pre_join.hpp"
 
 #include <catch2/catch.hpp>
@@ -402,16 +403,39 @@ TEST_CASE("a network failure on the pre-join screen is shown and can be retried"
   CHECK(rig.admitted.size() == 1);
 }
 
-TEST_CASE("a blank or overlong name is refused before asking the server", "[prejoin]") {
+TEST_CASE("the pre-join screen refuses exactly the names the server refuses, and says why",
+          "[prejoin]") {
+  struct Case {
+    std::string name;
+    std::string reason;
+  };
+  const Case bad = GENERATE(values<Case>({
+      {"   ", "Your name must not be empty."},
+      {std::string(65, 'x'), "Your name must be at most 64 characters."},
+      {"Ann\x07", "Your name must not contain control characters."},
+      {"Ann\xC2\x85", "Your name must not contain control characters."},  // NEL, a C1 control
+      {"Ann\xC2\x9F", "Your name must not contain control characters."},
+      {"Ann\xFF", "Your name must be valid UTF-8."},
+      {"\xC3\x28", "Your name must be valid UTF-8."},
+  }));
+  INFO("name: " << Json(toValidUtf8(bad.name)).dump());
   PreJoinRig rig;
   rig.preJoin.open(RoomId("standup"));
   rig.http.reply(200, described("standup", true, false));
-  rig.preJoin.join("   ");
-  CHECK_FALSE(rig.preJoin.error().empty());
-  rig.preJoin.join(std::string(65, 'x'));
-  CHECK_FALSE(rig.preJoin.error().empty());
+  rig.preJoin.join(bad.name);
+  CHECK(rig.preJoin.error() == bad.reason);
+  CHECK(rig.admitted.empty());
   CHECK(rig.http.total == 1);
-  CHECK(usableName(std::string(64, 'x')) == std::string(64, 'x'));
+  CHECK_FALSE(normalizeUsername(bad.name).ok());  // and the server refuses it too
+
+  // Form feed and vertical tab are white space to the server: trimmed, not refused.
+  rig.preJoin.join("\f\v Ann \v\f");
+  CHECK(rig.preJoin.error().empty());
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+  std::string longest;
+  for (int i = 0; i < 64; ++i) longest += "\xC3\xA9";  // é: 128 bytes, 64 characters
+  rig.preJoin.join(longest);
+  CHECK(rig.admitted.at(1).second == longest);
 }
 
 TEST_CASE("an answer about a room the screen has left is ignored", "[prejoin]") {
