@@ -34,14 +34,29 @@ Result<Json> parseBody(const std::string& body) {
 
 }  // namespace
 
-HttpApi::HttpApi(ChatManager& manager, Offload offload)
-    : manager_(manager), offload_(std::move(offload)) {}
+HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins)
+    : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)) {}
 
 bool HttpApi::handles(const std::string& path) {
   return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
 }
 
 void HttpApi::handle(const HttpRequest& request, Reply reply) {
+  if (!origins_.admits(request.origin, request.host)) {
+    HttpResponse refused = failure(403, OriginPolicy::refusal(request.origin));
+    refused.headers = origins_.corsHeaders(request.origin, request.host);
+    return reply(std::move(refused));
+  }
+  if (request.method == "OPTIONS") {
+    return reply(HttpResponse{204, "", "", origins_.preflightHeaders(request.origin, request.host)});
+  }
+  route(request, [reply = std::move(reply), cors = origins_.corsHeaders(request.origin, request.host)](HttpResponse r) {
+    r.headers.insert(r.headers.end(), cors.begin(), cors.end());
+    reply(std::move(r));
+  });
+}
+
+void HttpApi::route(const HttpRequest& request, Reply reply) {
   const std::string& path = request.path;
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/healthz") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "origin_policy.hpp"
 
 #include <functional>
 #include <string>
@@ -13,6 +14,8 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // without the query
   std::string body;
+  std::string origin;  // the Origin header; empty when there was none
+  std::string host;    // the Host header
 };
 
 struct HttpResponse {
@@ -33,19 +36,24 @@ class HttpApi {
   // goes through here: it is slow on purpose and must not stall other clients.
   using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
 
-  HttpApi(ChatManager& manager, Offload offload);
+  HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins = OriginPolicy());
 
   // True for the paths this API answers (everything else is a static file).
   static bool handles(const std::string& path);
+  // Every answer carries the CORS headers of `origins`; an OPTIONS request is a preflight.
+  // A request from a page whose origin may not use this server gets 403.
   void handle(const HttpRequest& request, Reply reply);
+  const OriginPolicy& origins() const { return origins_; }
 
  private:
+  void route(const HttpRequest& request, Reply reply);
   void createRoom(const std::string& body, Reply reply);
   void describeRoom(const std::string& roomId, Reply reply);
   void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
 
   ChatManager& manager_;
   Offload offload_;
+  OriginPolicy origins_;
 };
 
 }  // namespace orbit
