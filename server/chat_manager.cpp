@@ -404,7 +404,7 @@ std::vector<PublicRoom> ChatManager::publicRooms() const {
   for (const auto& [id, r] : rooms_) {
     const auto& s = r->settings();
     if (!s.isPublic) continue;
-    out.push_back({id, s.name, r->size(), r->capacity(config_.maxRoomSize), s.passwordHash.has_value()});
+    out.push_back({RoomId(id), s.name, r->size(), r->capacity(config_.maxRoomSize), s.passwordHash.has_value()});
   }
   return out;
 }

@@ -25,8 +25,9 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The JSON API, /healthz and /metrics of PROTOCOL.md, on plain request and response
-// values, so it is tested without sockets. One route beyond PROTOCOL.md, additive:
+// The JSON API, /healthz and /metrics of docs/protocol.md, on plain request and response
+// values, so it is tested without sockets; the bodies are shared/api's. One route beyond the
+// original protocol, additive:
 // `GET /api/rooms/<id>` → 200 {room_id, exists, has_password}, so that a page opened at
 // /room/<id> learns whether to ask for a password, private rooms included.
 class HttpApi {

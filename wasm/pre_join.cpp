@@ -1,5 +1,6 @@
 #include "pre_join.hpp"
 
+#include "api.hpp"
 #include "codec.hpp"
 #include "lobby.hpp"
 #include "payloads.hpp"
@@ -10,10 +11,8 @@ namespace orbit {
 namespace {
 
 std::string tokenIn(const HttpReply& reply) {
-  auto parsed = parseJson(reply.body);
-  if (!parsed || !parsed->is_object()) return {};
-  auto it = parsed->find("token");
-  return it != parsed->end() && it->is_string() ? it->get<std::string>() : std::string();
+  auto parsed = parseTokenReply(reply.body);
+  return parsed ? std::move(parsed->token) : std::string();
 }
 
 }  // namespace
@@ -61,13 +60,7 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   busy_ = false;
   access_ = Access::Unknown;
   if (reply && reply->status == 200) {
-    auto room = parseJson(reply->body);
-    if (room && room->is_object()) {
-      auto password = room->find("has_password");
-      if (password != room->end() && password->is_boolean()) {
-        access_ = password->get<bool>() ? Access::Password : Access::Open;
-      }
-    }
+    if (auto status = parseRoomStatus(reply->body)) access_ = status->hasPassword ? Access::Password : Access::Open;
   }
   // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
@@ -91,16 +84,11 @@ void PreJoin::join(std::string name, std::string password) {
     error_ = "This room needs a password.";
     return changed();
   }
-  Json body = Json::object();
-  if (withPassword) {
-    body["password"] = password;
-  } else {
-    password.clear();  // typed for a room that wants none
-  }
+  if (!withPassword) password.clear();  // typed for a room that wants none
   busy_ = true;
   error_.clear();
   changed();
-  http_.request("POST", roomApi() + "/join", dumpJson(body),
+  http_.request("POST", roomApi() + "/join", dumpJson(toJson(JoinRequest{password})),
                 guarded([this, name, password = std::move(password)](Result<HttpReply> reply) {
                   handleJoin(std::move(reply), name, password);
                 }));
@@ -138,7 +126,7 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
 bool PreJoin::renewToken(std::function<void(std::string token)> done) {
   if (password_.empty() || renewing_) return false;
   renewing_ = true;
-  http_.request("POST", roomApi() + "/join", dumpJson(Json{{"password", password_}}),
+  http_.request("POST", roomApi() + "/join", dumpJson(toJson(JoinRequest{password_})),
                 guarded([this, done = std::move(done)](Result<HttpReply> reply) {
                   renewing_ = false;
                   // Anything else (the server is still down, or came back without the room)

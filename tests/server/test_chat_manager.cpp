@@ -1049,12 +1049,12 @@ TEST_CASE("publicRooms lists only public rooms, with their member counts and lim
   auto rooms = h.manager.publicRooms();
   std::sort(rooms.begin(), rooms.end(), [](const auto& x, const auto& y) { return x.roomId < y.roomId; });
   REQUIRE(rooms.size() == 2);
-  CHECK(rooms[0].roomId == "open-space");
+  CHECK(rooms[0].roomId.str() == "open-space");
   CHECK(rooms[0].name == "Open Space");
   CHECK(rooms[0].clients == 0);
   CHECK(rooms[0].guestLimit == 50);  // no limit of its own: the server's
   CHECK_FALSE(rooms[0].hasPassword);
-  CHECK(rooms[1].roomId == "team-sync");
+  CHECK(rooms[1].roomId.str() == "team-sync");
   CHECK(rooms[1].name == "Team Sync");
   CHECK(rooms[1].clients == 2);
   CHECK(rooms[1].guestLimit == 4);
