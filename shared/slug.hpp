@@ -12,7 +12,7 @@ inline constexpr std::size_t kMaxSlugLength = 64;
 // Returns an empty string when nothing usable is left.
 std::string slugify(std::string_view name);
 
-// 1 to 64 characters from [a-z0-9-], as PROTOCOL.md defines a room id.
+// 1 to 64 characters from [a-z0-9-], as docs/protocol.md defines a room id.
 bool isValidSlug(std::string_view s);
 
 }  // namespace orbit

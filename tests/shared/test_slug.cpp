@@ -7,7 +7,7 @@
 using orbit::isValidSlug;
 using orbit::slugify;
 
-TEST_CASE("a display name becomes its slug as PROTOCOL.md shows", "[slug]") {
+TEST_CASE("a display name becomes its slug as docs/protocol.md shows", "[slug]") {
   CHECK(slugify("Team Sync!") == "team-sync");
 }
 
