@@ -10,6 +10,7 @@
 #include <deque>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace orbit {
 
@@ -49,6 +50,19 @@ class ChatClient {
   enum class Inbound { Accepted, Throttled, ThrottledAgain };
   Inbound admitInbound(TimePoint now);
 
+  // Room-info waits for the client to know its own id (the protocol's Lifecycle): the
+  // original client reads a room-info that comes before its first pong as "someone else is
+  // here" and offers to itself. A client is introduced by the server's pong to its ping, or
+  // by a room-info it asked for; broadcasts before that are withheld from it.
+  bool introduced() const { return introduced_; }
+  // Marks the client introduced; true when a broadcast was withheld from it meanwhile, so
+  // the caller sends it the current room-info.
+  bool introduce() {
+    introduced_ = true;
+    return std::exchange(roomInfoWithheld_, false);
+  }
+  void withholdRoomInfo() { roomInfoWithheld_ = true; }
+
   // Errors sent to this client so far (the log names only the first few).
   std::uint32_t countError() { return ++errors_; }
 
@@ -74,6 +88,8 @@ class ChatClient {
   ClientLimits limits_;
   TimePoint lastHeard_;
   bool pingOutstanding_ = false;
+  bool introduced_ = false;
+  bool roomInfoWithheld_ = false;
   double tokens_;
   bool throttled_ = false;
   std::uint32_t errors_ = 0;

@@ -220,8 +220,13 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
   switch (msg.type) {
     case MessageType::Ping:
       sendTo(client, fromServer(client, MessageType::Pong, std::move(msg.data)));
+      // Now that the client knows its id, the room-info it was spared catches up with it.
+      if (client.introduce() && r)
+        sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
       return;
     case MessageType::GetRoomInfo:
+      // Asked for, so always answered, even before the client knows its id.
+      client.introduce();
       if (r) sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
       return;
     case MessageType::Profile: {
@@ -302,7 +307,13 @@ void ChatManager::broadcastRoomInfo(ChatRoom& room) {
   // Each receiver's copy differs only in `receiver`, so the info itself is built once.
   const Json info = toJson(room.info());
   const auto receivers = room.clients();
-  for (const auto& c : receivers) sendTo(*c, fromServer(*c, MessageType::RoomInfo, info));
+  for (const auto& c : receivers) {
+    if (c->introduced()) {
+      sendTo(*c, fromServer(*c, MessageType::RoomInfo, info));
+    } else {
+      c->withholdRoomInfo();
+    }
+  }
 }
 
 void ChatManager::dropSlow(ChatClient& client) {
@@ -393,7 +404,7 @@ std::vector<PublicRoom> ChatManager::publicRooms() const {
   for (const auto& [id, r] : rooms_) {
     const auto& s = r->settings();
     if (!s.isPublic) continue;
-    out.push_back({id, s.name, r->size(), r->capacity(config_.maxRoomSize), s.passwordHash.has_value()});
+    out.push_back({RoomId(id), s.name, r->size(), r->capacity(config_.maxRoomSize), s.passwordHash.has_value()});
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api.hpp"
 #include "auth.hpp"
 #include "chat_client.hpp"
 #include "chat_room.hpp"
@@ -43,20 +44,6 @@ struct Refusal {
   std::string reason;   // shown to the user
 };
 
-struct PublicRoom {
-  std::string roomId;
-  std::string name;
-  std::size_t clients;
-  std::size_t guestLimit;
-  bool hasPassword;
-};
-
-struct CreateRoomRequest {
-  std::string name;
-  bool isPublic = false;
-  std::size_t guestLimit = 0;
-};
-
 struct Metrics {
   std::uint64_t framesReceived = 0;
   std::uint64_t messagesRelayed = 0;   // deliveries of a client's message to another client
@@ -78,7 +65,8 @@ class ChatManager {
   // Whether a WebSocket for `roomId` with join token `token` may open (checked before the
   // upgrade, so a refusal is a plain HTTP answer).
   std::optional<Refusal> admit(std::string_view roomId, std::string_view token) const;
-  // Adds a new client to the room (creating an implicit room), broadcasts room-info.
+  // Adds a new client to the room (creating an implicit room), broadcasts room-info to the
+  // others; the newcomer gets its own after its first pong (see ChatClient::introduced).
   Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
                                            TimePoint now);
   // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
@@ -93,7 +81,8 @@ class ChatManager {
   bool shuttingDown() const { return shuttingDown_; }
 
   // ---- HTTP API ----
-  // `passwordHash` is hashed by the caller, off the I/O thread.
+  // `passwordHash` is hashed by the caller, off the I/O thread; the request's password is
+  // not looked at.
   // The new room's id, or why not (400: no usable name; 409: the id is taken).
   std::variant<std::string, Refusal> createRoom(const CreateRoomRequest& request,
                                                 std::optional<std::string> passwordHash,

@@ -1,5 +1,7 @@
 #include "config.hpp"
 
+#include "origin_policy.hpp"
+
 #include <boost/program_options.hpp>
 
 #include <cmath>
@@ -33,6 +35,7 @@ constexpr Flag kFlags[] = {
     {"rate-limit", "ORBIT_RATE_LIMIT"},
     {"token-secret", "ORBIT_TOKEN_SECRET"},
     {"token-ttl", "ORBIT_TOKEN_TTL"},
+    {"allowed-origin", "ORBIT_ALLOWED_ORIGIN"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -76,7 +79,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double pingInterval = 20, reapTimeout = 60, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   std::string logLevel = "info", webRoot;
-  std::vector<std::string> stun, turn;
+  std::vector<std::string> stun, turn, origins;
   unsigned port = 8080;
 
   po::options_description desc(
@@ -112,7 +115,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("token-secret", po::value(&c.manager.tokenSecret),
        "secret that signs join tokens; default: random at start-up (ORBIT_TOKEN_SECRET)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
-       "seconds a join token for a password-protected room stays valid (ORBIT_TOKEN_TTL)");
+       "seconds a join token for a password-protected room stays valid (ORBIT_TOKEN_TTL)")
+      ("allowed-origin", po::value(&origins)->composing(),
+       "origin whose pages may embed Orbit and use its API and WebSockets, e.g. https://intranet.example; "
+       "repeatable; default: every origin (ORBIT_ALLOWED_ORIGIN)");
 
   ConfigOutcome out;
   try {
@@ -161,6 +167,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.turnUrls = splitCommas(turn);
   if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
     return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
+  }
+  for (const auto& origin : splitCommas(origins)) {
+    auto normal = OriginPolicy::normalizeOrigin(origin);
+    if (!normal) return bad("--allowed-origin " + normal.error().message);
+    c.allowedOrigins.push_back(std::move(*normal));
   }
   c.manager.pingAfter = secondsToDuration(pingInterval);
   c.manager.reapAfter = secondsToDuration(reapTimeout);

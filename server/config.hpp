@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace orbit {
 
@@ -16,6 +17,8 @@ struct ServerConfig {
   std::filesystem::path webRoot;
   std::string tlsCert;
   std::string tlsKey;
+  // Origins whose pages may embed Orbit (normalised); empty: every origin.
+  std::vector<std::string> allowedOrigins;
   LogLevel logLevel = LogLevel::Info;
   ManagerConfig manager;
 };

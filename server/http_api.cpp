@@ -1,14 +1,16 @@
 #include "http_api.hpp"
 
+#include "api.hpp"
 #include "codec.hpp"
 #include "slug.hpp"
 
 #include <memory>
+#include <optional>
+#include <utility>
 
 namespace orbit {
 namespace {
 
-constexpr std::size_t kMaxPasswordBytes = 1024;
 constexpr std::string_view kRoomsPrefix = "/api/rooms/";
 
 HttpResponse json(int status, const Json& body) {
@@ -16,7 +18,7 @@ HttpResponse json(int status, const Json& body) {
 }
 
 HttpResponse failure(int status, std::string message) {
-  return json(status, Json{{"error", std::move(message)}});
+  return json(status, toJson(ErrorReply{std::move(message)}));
 }
 
 HttpResponse wrongMethod(const char* allowed) {
@@ -25,23 +27,31 @@ HttpResponse wrongMethod(const char* allowed) {
   return r;
 }
 
-Result<Json> parseBody(const std::string& body) {
-  auto parsed = parseJson(body);
-  if (!parsed) return parsed.error();
-  if (!parsed->is_object()) return Error{"the request body must be a JSON object"};
-  return parsed;
-}
-
 }  // namespace
 
-HttpApi::HttpApi(ChatManager& manager, Offload offload)
-    : manager_(manager), offload_(std::move(offload)) {}
+HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins)
+    : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)) {}
 
 bool HttpApi::handles(const std::string& path) {
   return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
 }
 
 void HttpApi::handle(const HttpRequest& request, Reply reply) {
+  if (!origins_.admits(request.origin, request.host)) {
+    HttpResponse refused = failure(403, OriginPolicy::refusal(request.origin));
+    refused.headers = origins_.corsHeaders(request.origin, request.host);
+    return reply(std::move(refused));
+  }
+  if (request.method == "OPTIONS") {
+    return reply(HttpResponse{204, "", "", origins_.preflightHeaders(request.origin, request.host)});
+  }
+  route(request, [reply = std::move(reply), cors = origins_.corsHeaders(request.origin, request.host)](HttpResponse r) {
+    r.headers.insert(r.headers.end(), cors.begin(), cors.end());
+    reply(std::move(r));
+  });
+}
+
+void HttpApi::route(const HttpRequest& request, Reply reply) {
   const std::string& path = request.path;
   const bool get = request.method == "GET" || request.method == "HEAD";
   if (path == "/healthz") {
@@ -57,15 +67,7 @@ void HttpApi::handle(const HttpRequest& request, Reply reply) {
   if (path == "/api/rooms") {
     if (request.method == "POST") return createRoom(request.body, std::move(reply));
     if (!get) return reply(wrongMethod("GET, POST"));
-    Json rooms = Json::array();
-    for (const auto& r : manager_.publicRooms()) {
-      rooms.push_back({{"room_id", r.roomId},
-                       {"name", r.name},
-                       {"clients", r.clients},
-                       {"guest_limit", r.guestLimit},
-                       {"has_password", r.hasPassword}});
-    }
-    return reply(json(200, rooms));
+    return reply(json(200, toJson(manager_.publicRooms())));
   }
   if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() + 5 &&
       path.compare(path.size() - 5, 5, "/join") == 0) {
@@ -82,40 +84,19 @@ void HttpApi::handle(const HttpRequest& request, Reply reply) {
 }
 
 void HttpApi::createRoom(const std::string& body, Reply reply) {
-  auto parsed = parseBody(body);
+  auto parsed = parseCreateRoomRequest(body);
   if (!parsed) return reply(failure(400, parsed.error().message));
-  const Json& req = *parsed;
-
-  CreateRoomRequest create;
-  auto name = req.find("name");
-  if (name == req.end() || !name->is_string()) return reply(failure(400, "\"name\" must be a string"));
-  create.name = name->get<std::string>();
-  if (auto pub = req.find("public"); pub != req.end() && !pub->is_null()) {
-    if (!pub->is_boolean()) return reply(failure(400, "\"public\" must be true or false"));
-    create.isPublic = pub->get<bool>();
-  }
-  if (auto limit = req.find("guest_limit"); limit != req.end() && !limit->is_null()) {
-    if (!limit->is_number_integer() || limit->get<std::int64_t>() < 0 || limit->get<std::int64_t>() > 100000) {
-      return reply(failure(400, "\"guest_limit\" must be a whole number from 0 (no limit) up"));
-    }
-    create.guestLimit = limit->get<std::size_t>();
-  }
-  std::string password;
-  if (auto pw = req.find("password"); pw != req.end() && !pw->is_null()) {
-    if (!pw->is_string()) return reply(failure(400, "\"password\" must be a string"));
-    password = pw->get<std::string>();
-    if (password.size() > kMaxPasswordBytes) return reply(failure(400, "\"password\" is too long"));
-  }
+  CreateRoomRequest create = std::move(*parsed);
+  const std::string password = std::exchange(create.password, {});  // kept out of the manager
 
   auto finish = [this, create, reply](std::optional<std::string> hash) {
     const bool protectedRoom = hash.has_value();
     auto outcome = manager_.createRoom(create, std::move(hash), Clock::now());
     if (auto* refusal = std::get_if<Refusal>(&outcome)) return reply(failure(refusal->status, refusal->reason));
     const auto& id = std::get<std::string>(outcome);
-    Json out{{"room_id", id}};
     // The creator knows the password already: spare them typing it again.
-    if (protectedRoom) out["token"] = manager_.issueToken(id);
-    reply(json(201, out));
+    reply(json(201, toJson(CreateRoomReply{RoomId(id), protectedRoom ? std::optional(manager_.issueToken(id))
+                                                                     : std::nullopt})));
   };
   if (password.empty()) return finish(std::nullopt);
   auto hash = std::make_shared<std::string>();
@@ -128,21 +109,17 @@ void HttpApi::describeRoom(const std::string& roomId, Reply reply) {
   // Always 200: a page that opens /room/<id> asks before it knows whether the room exists,
   // and a room that does not exist yet is simply created by the first WebSocket.
   const auto hash = manager_.passwordHashOf(roomId);
-  reply(json(200, {{"room_id", roomId}, {"exists", hash.has_value()}, {"has_password", hash && !hash->empty()}}));
+  reply(json(200, toJson(RoomStatus{RoomId(roomId), hash.has_value(), hash && !hash->empty()})));
 }
 
 void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply reply) {
   if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
-  auto parsed = parseBody(body.empty() ? std::string("{}") : body);
+  auto parsed = parseJoinRequest(body);
   if (!parsed) return reply(failure(400, parsed.error().message));
-  std::string password;
-  if (auto pw = parsed->find("password"); pw != parsed->end() && !pw->is_null()) {
-    if (!pw->is_string()) return reply(failure(400, "\"password\" must be a string"));
-    password = pw->get<std::string>();
-  }
+  const std::string password = std::move(parsed->password);
   auto hash = manager_.passwordHashOf(roomId);
   if (!hash) return reply(failure(404, "no room \"" + roomId + "\""));
-  auto ok = [this, roomId, reply] { reply(json(200, {{"token", manager_.issueToken(roomId)}})); };
+  auto ok = [this, roomId, reply] { reply(json(200, toJson(TokenReply{manager_.issueToken(roomId)}))); };
   if (hash->empty()) return ok();
   if (password.empty() || password.size() > kMaxPasswordBytes) {
     return reply(failure(401, "wrong password"));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "origin_policy.hpp"
 
 #include <functional>
 #include <string>
@@ -13,6 +14,8 @@ struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // without the query
   std::string body;
+  std::string origin;  // the Origin header; empty when there was none
+  std::string host;    // the Host header
 };
 
 struct HttpResponse {
@@ -22,8 +25,9 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The JSON API, /healthz and /metrics of PROTOCOL.md, on plain request and response
-// values, so it is tested without sockets. One route beyond PROTOCOL.md, additive:
+// The JSON API, /healthz and /metrics of docs/protocol.md, on plain request and response
+// values, so it is tested without sockets; the bodies are shared/api's. One route beyond the
+// original protocol, additive:
 // `GET /api/rooms/<id>` → 200 {room_id, exists, has_password}, so that a page opened at
 // /room/<id> learns whether to ask for a password, private rooms included.
 class HttpApi {
@@ -33,19 +37,24 @@ class HttpApi {
   // goes through here: it is slow on purpose and must not stall other clients.
   using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
 
-  HttpApi(ChatManager& manager, Offload offload);
+  HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins = OriginPolicy());
 
   // True for the paths this API answers (everything else is a static file).
   static bool handles(const std::string& path);
+  // Every answer carries the CORS headers of `origins`; an OPTIONS request is a preflight.
+  // A request from a page whose origin may not use this server gets 403.
   void handle(const HttpRequest& request, Reply reply);
+  const OriginPolicy& origins() const { return origins_; }
 
  private:
+  void route(const HttpRequest& request, Reply reply);
   void createRoom(const std::string& body, Reply reply);
   void describeRoom(const std::string& roomId, Reply reply);
   void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
 
   ChatManager& manager_;
   Offload offload_;
+  OriginPolicy origins_;
 };
 
 }  // namespace orbit

@@ -68,11 +68,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const auto q = target.find('?');
     const std::string path = target.substr(0, q);
     const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+    std::string origin(request[http::field::origin]);
+    std::string host(request[http::field::host]);
+    cors_ = context_.api.origins().corsHeaders(origin, host);
 
-    if (websocket::is_upgrade(request)) return upgrade(std::move(request), path, query);
+    if (websocket::is_upgrade(request)) return upgrade(std::move(request), path, query, origin, host);
 
     if (HttpApi::handles(path)) {
-      HttpRequest apiRequest{std::string(request.method_string()), path, std::move(request.body())};
+      HttpRequest apiRequest{std::string(request.method_string()), path, std::move(request.body()),
+                             std::move(origin), std::move(host)};
       const bool keepAlive = request.keep_alive();
       const bool head = request.method() == http::verb::head;
       context_.api.handle(apiRequest, [self = this->shared_from_this(), keepAlive, head](HttpResponse r) {
@@ -83,9 +87,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     serveFile(request, path);
   }
 
-  void upgrade(http::request<http::string_body> request, const std::string& path, const std::string& query) {
+  void upgrade(http::request<http::string_body> request, const std::string& path, const std::string& query,
+               const std::string& origin, const std::string& host) {
     auto room = webSocketRoom(path);
     if (!room) return sendError(http::status::not_found, "WebSockets open at /room/<room id>/ws", request.keep_alive());
+    if (!context_.api.origins().admits(origin, host)) {
+      log(LogLevel::Info, "refused websocket room=", *room, ": origin ", origin.substr(0, 100), " is not allowed");
+      return sendError(http::status::forbidden, OriginPolicy::refusal(origin), false);
+    }
     if (auto refusal = context_.manager.admit(*room, queryParam(query, "token").value_or(""))) {
       log(LogLevel::Info, "refused websocket room=", *room, ": ", refusal->reason);
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
@@ -119,10 +128,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     send(std::move(res));
   }
 
+  // Every answer carries the CORS headers for the request's origin (cors_), so a page of
+  // another origin that may embed Orbit can load its files and read its answers.
   template <class Response>
   void decorate(Response& res, std::string_view contentType, bool keepAlive) {
     res.set(http::field::server, "orbit-server");
-    res.set(http::field::content_type, contentType);
+    if (!contentType.empty()) res.set(http::field::content_type, contentType);
+    for (const auto& [name, value] : cors_) res.set(name, value);
     // The client is rebuilt often during development; revalidation is cheap on loopback.
     res.set(http::field::cache_control, "no-cache");
     res.set("X-Content-Type-Options", "nosniff");
@@ -134,7 +146,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     decorate(res, r.contentType, keepAlive);
     for (auto& [name, value] : r.headers) res.set(name, value);
     if (!head) res.body() = std::move(r.body);
-    res.prepare_payload();
+    // A 204 has no body and must not say how long it is.
+    if (r.status != 204) res.prepare_payload();
     send(std::move(res));
   }
 
@@ -176,6 +189,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  HeaderList cors_;  // for the request being answered
   ServerContext& context_;
 };
 

@@ -29,7 +29,8 @@ Server::Server(ServerConfig config)
                }
                net::post(ioc_, std::move(then));
              });
-           }),
+           },
+           OriginPolicy(config_.allowedOrigins)),
       context_{manager_, api_, config_.webRoot, [this] {
                  if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
                }},

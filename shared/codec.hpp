@@ -9,7 +9,7 @@
 
 namespace orbit {
 
-// A frame larger than this closes the connection with 1009 (PROTOCOL.md).
+// A frame larger than this closes the connection with 1009 (docs/protocol.md).
 inline constexpr std::size_t kMaxFrameBytes = 64 * 1024;
 // No message in the protocol nests deeper than a handful of levels; refusing deeper input
 // keeps a hostile frame from costing more than its size.

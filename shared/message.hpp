@@ -10,7 +10,7 @@ namespace orbit {
 
 using Json = nlohmann::json;
 
-// Every message type in PROTOCOL.md.
+// Every message type in docs/protocol.md.
 enum class MessageType {
   Ping,
   Pong,

@@ -16,7 +16,7 @@ struct HttpReply {
   std::string body;
 };
 
-// HTTP requests to the server's API (PROTOCOL.md, "HTTP beside the WebSocket"). Browser: fetch.
+// HTTP requests to the server's API (docs/protocol.md, "HTTP API"). Browser: fetch.
 // Tests: a fake that the test answers. Completions run on the owner's thread, never from
 // inside request(), and never after the client is destroyed.
 class HttpClient {

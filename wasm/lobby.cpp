@@ -6,27 +6,9 @@
 #include <utility>
 
 namespace orbit {
-namespace {
-
-// Fields of the server's JSON, checked: an odd answer must not abort the page.
-std::string stringField(const Json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::size_t countField(const Json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_number_unsigned() ? it->get<std::size_t>() : 0;
-}
-
-}  // namespace
-
 std::string apiErrorText(const HttpReply& reply) {
-  auto parsed = parseJson(reply.body);
-  if (parsed && parsed->is_object()) {
-    std::string text = stringField(*parsed, "error");
-    if (!text.empty()) return text;
-  }
+  auto refusal = parseErrorReply(reply.body);
+  if (refusal && !refusal->error.empty()) return refusal->error;
   return "the server answered " + std::to_string(reply.status);
 }
 
@@ -74,28 +56,14 @@ void Lobby::handleList(Result<HttpReply> reply) {
     error = "cannot list the rooms: " + reply.error().message;
   } else if (reply->status != 200) {
     error = "cannot list the rooms: " + apiErrorText(*reply);
-  } else if (auto list = parseJson(reply->body); !list || !list->is_array()) {
-    error = "cannot list the rooms: the server's answer is not a list";
+  } else if (auto list = parsePublicRooms(reply->body); !list) {
+    error = "cannot list the rooms: " + list.error().message;
   } else {
-    for (const Json& item : *list) {
-      if (!item.is_object()) continue;
-      const std::string id = stringField(item, "room_id");
-      if (!isValidSlug(id)) continue;
-      auto password = item.find("has_password");
-      rooms.push_back({RoomId(id), stringField(item, "name"), countField(item, "clients"),
-                       countField(item, "guest_limit"),
-                       password != item.end() && password->is_boolean() && password->get<bool>()});
-    }
+    rooms = std::move(*list);
   }
   // A failed refresh keeps the last good list on screen, with the reason beside it.
   if (error.empty()) {
-    bool same = listed_ && rooms.size() == rooms_.size();
-    for (std::size_t i = 0; same && i < rooms.size(); ++i) {
-      const PublicRoom& a = rooms[i];
-      const PublicRoom& b = rooms_[i];
-      same = a.id == b.id && a.name == b.name && a.clients == b.clients &&
-             a.guestLimit == b.guestLimit && a.hasPassword == b.hasPassword;
-    }
+    const bool same = listed_ && rooms == rooms_;
     const bool wasError = !listError_.empty();
     listError_.clear();
     rooms_ = std::move(rooms);
@@ -118,12 +86,12 @@ void Lobby::create(const CreateForm& form) {
     createError_ = "The guest limit is a whole number from 0 (no limit) up.";
     return changed();
   }
-  Json body{{"name", form.name}, {"public", form.isPublic}, {"guest_limit", form.guestLimit}};
-  if (!form.password.empty()) body["password"] = form.password;
+  const CreateRoomRequest request{form.name, form.isPublic, static_cast<std::size_t>(form.guestLimit),
+                                  form.password};
   creating_ = true;
   createError_.clear();
   changed();
-  http_.request("POST", apiBase_ + "/api/rooms", dumpJson(body),
+  http_.request("POST", apiBase_ + "/api/rooms", dumpJson(toJson(request)),
                 alive_.guard([this, name = form.name, password = form.password](Result<HttpReply> reply) {
                   handleCreate(name, password, std::move(reply));
                 }));
@@ -136,15 +104,13 @@ void Lobby::handleCreate(const std::string& name, const std::string& password, R
     return changed();
   }
   if (reply->status == 201 || reply->status == 200) {
-    auto parsed = parseJson(reply->body);
-    const std::string id =
-        parsed && parsed->is_object() ? stringField(*parsed, "room_id") : std::string();
-    if (!isValidSlug(id)) {
-      createError_ = "The server created the room but did not say where it is.";
+    auto created = parseCreateRoomReply(reply->body);
+    if (!created) {
+      createError_ = "The server created the room but did not say where it is: " + created.error().message;
       return changed();
     }
-    std::string token = stringField(*parsed, "token");
-    return enter(RoomId(id), token, token.empty() ? std::string() : password);
+    std::string token = created->token.value_or("");
+    return enter(std::move(created->roomId), token, token.empty() ? std::string() : password);
   }
   if (reply->status == 409) {
     createError_ =
@@ -176,15 +142,7 @@ void Lobby::enter(RoomId room, std::string token, std::string password) {
 }
 
 Json Lobby::snapshot() const {
-  Json rooms = Json::array();
-  for (const PublicRoom& r : rooms_) {
-    rooms.push_back({{"room_id", r.id.str()},
-                     {"name", r.name},
-                     {"clients", r.clients},
-                     {"guest_limit", r.guestLimit},
-                     {"has_password", r.hasPassword}});
-  }
-  return {{"rooms", std::move(rooms)},
+  return {{"rooms", toJson(rooms_)},
           {"listError", listError_},
           {"creating", creating_},
           {"createError", createError_},

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api.hpp"
 #include "http_client.hpp"
 #include "ids.hpp"
 #include "liveness.hpp"
@@ -24,14 +25,6 @@ class Lobby {
   // How often the public list is fetched again while the lobby is shown, counted from the
   // previous answer so requests never pile up behind a slow server.
   static constexpr Scheduler::Millis kRefreshInterval{3000};
-
-  struct PublicRoom {
-    RoomId id;
-    std::string name;
-    std::size_t clients = 0;
-    std::size_t guestLimit = 0;  // 0: no limit
-    bool hasPassword = false;
-  };
 
   struct CreateForm {
     std::string name;

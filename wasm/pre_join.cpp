@@ -1,20 +1,18 @@
 #include "pre_join.hpp"
 
+#include "api.hpp"
 #include "codec.hpp"
 #include "lobby.hpp"
+#include "payloads.hpp"
 
 #include <utility>
 
 namespace orbit {
 namespace {
 
-constexpr std::size_t kMaxNameChars = 64;
-
 std::string tokenIn(const HttpReply& reply) {
-  auto parsed = parseJson(reply.body);
-  if (!parsed || !parsed->is_object()) return {};
-  auto it = parsed->find("token");
-  return it != parsed->end() && it->is_string() ? it->get<std::string>() : std::string();
+  auto parsed = parseTokenReply(reply.body);
+  return parsed ? std::move(parsed->token) : std::string();
 }
 
 }  // namespace
@@ -31,21 +29,6 @@ std::string_view toString(PreJoin::Access access) {
       return "unknown";
   }
   return "unknown";
-}
-
-std::string usableName(std::string_view name) {
-  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!name.empty() && space(name.front())) name.remove_prefix(1);
-  while (!name.empty() && space(name.back())) name.remove_suffix(1);
-  std::size_t chars = 0;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u < 0x20 || u == 0x7f) return {};
-    // Counts UTF-8 code points, as the server does, not bytes.
-    if ((u & 0xC0) != 0x80) ++chars;
-  }
-  if (chars > kMaxNameChars) return {};
-  return std::string(name);
 }
 
 PreJoin::PreJoin(HttpClient& http, std::string apiBase)
@@ -77,13 +60,7 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   busy_ = false;
   access_ = Access::Unknown;
   if (reply && reply->status == 200) {
-    auto room = parseJson(reply->body);
-    if (room && room->is_object()) {
-      auto password = room->find("has_password");
-      if (password != room->end() && password->is_boolean()) {
-        access_ = password->get<bool>() ? Access::Password : Access::Open;
-      }
-    }
+    if (auto status = parseRoomStatus(reply->body)) access_ = status->hasPassword ? Access::Password : Access::Open;
   }
   // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
@@ -92,11 +69,13 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
 
 void PreJoin::join(std::string name, std::string password) {
   if (busy_) return;
-  name = usableName(name);
-  if (name.empty()) {
-    error_ = "Type your name (up to 64 characters).";
+  // The server's own rule, so the page refuses exactly the names the server would.
+  auto usable = normalizeUsername(name, "Your name");
+  if (!usable) {
+    error_ = usable.error().message + ".";
     return changed();
   }
+  name = std::move(*usable);
   if (!knownToken_.empty()) return admit(knownToken_, std::move(name));
   // An open room takes a WebSocket without a token.
   if (access_ == Access::Open) return admit({}, std::move(name));
@@ -105,16 +84,11 @@ void PreJoin::join(std::string name, std::string password) {
     error_ = "This room needs a password.";
     return changed();
   }
-  Json body = Json::object();
-  if (withPassword) {
-    body["password"] = password;
-  } else {
-    password.clear();  // typed for a room that wants none
-  }
+  if (!withPassword) password.clear();  // typed for a room that wants none
   busy_ = true;
   error_.clear();
   changed();
-  http_.request("POST", roomApi() + "/join", dumpJson(body),
+  http_.request("POST", roomApi() + "/join", dumpJson(toJson(JoinRequest{password})),
                 guarded([this, name, password = std::move(password)](Result<HttpReply> reply) {
                   handleJoin(std::move(reply), name, password);
                 }));
@@ -152,7 +126,7 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
 bool PreJoin::renewToken(std::function<void(std::string token)> done) {
   if (password_.empty() || renewing_) return false;
   renewing_ = true;
-  http_.request("POST", roomApi() + "/join", dumpJson(Json{{"password", password_}}),
+  http_.request("POST", roomApi() + "/join", dumpJson(toJson(JoinRequest{password_})),
                 guarded([this, done = std::move(done)](Result<HttpReply> reply) {
                   renewing_ = false;
                   // Anything else (the server is still down, or came back without the room)

@@ -46,8 +46,9 @@ class PreJoin {
   void open(RoomId room, std::string token = {}, std::string joinAs = {}, std::string password = {});
 
   // Asks for a token, with `password` when the room wants one, and admits on success. A name
-  // that is blank or longer than 64 characters, a missing or wrong password, or a network
-  // failure becomes error().
+  // the server would refuse (normalizeUsername: blank, over 64 characters, control
+  // characters, broken UTF-8) becomes error() with the reason, and so do a missing or wrong
+  // password and a network failure.
   void join(std::string name, std::string password = {});
 
   // Trades the password that got us in for a fresh token, for a reconnect after the first
@@ -99,9 +100,5 @@ class PreJoin {
 };
 
 std::string_view toString(PreJoin::Access access);
-
-// The name as the server will keep it: trimmed; empty when it is blank, too long (over 64
-// characters) or holds control characters.
-std::string usableName(std::string_view name);
 
 }  // namespace orbit

@@ -12,7 +12,7 @@ VideoPeer::VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Schedul
                      const std::vector<IceServer>& iceServers, Handlers handlers, Options options)
     : self_(std::move(self)),
       peer_(std::move(peer)),
-      polite_(self_.value < peer_.value),  // PROTOCOL.md: the smaller id is polite
+      polite_(self_.value < peer_.value),  // docs/protocol.md: the smaller id is polite
       scheduler_(scheduler),
       handlers_(std::move(handlers)),
       options_(options),

@@ -17,7 +17,7 @@ namespace orbit::test {
 struct PeerPair {
   using Millis = Scheduler::Millis;
 
-  // The smaller id is polite (PROTOCOL.md).
+  // The smaller id is polite (docs/protocol.md).
   static inline const ClientId kLow{std::string(32, '1')};
   static inline const ClientId kHigh{std::string(32, 'e')};
 

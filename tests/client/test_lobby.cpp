@@ -1,9 +1,12 @@
 // The lobby and the pre-join screen without a UI: a FakeHttp plays the server's API
 // (server/http_api.cpp's statuses and bodies) on a manual clock.
+#include "api.hpp"
+#include "codec.hpp"
 #include "fake_http.hpp"
 #include "lobby.hpp"
 #include "manual_scheduler.hpp"
 #include "page_address.hpp"
+#include "payloads.hpp"
 #include "pre_join.hpp"
 
 #include <catch2/catch.hpp>
@@ -34,9 +37,21 @@ struct LobbyRig {
   std::vector<std::string> passwords;  // handed on with each room entered
 };
 
-const std::string kTwoRooms =
-    R"([{"room_id":"standup","name":"Standup","clients":2,"guest_limit":0,"has_password":false},)"
-    R"({"room_id":"secret","name":"Secret","clients":1,"guest_limit":4,"has_password":true}])";
+// The server's answers, written by the same shared/api functions server/http_api.cpp uses.
+template <class Body>
+std::string wire(const Body& body) {
+  return dumpJson(toJson(body));
+}
+
+std::string roomList(std::size_t standupClients) {
+  return wire(std::vector<PublicRoom>{{RoomId("standup"), "Standup", standupClients, 0, false},
+                                      {RoomId("secret"), "Secret", 1, 4, true}});
+}
+
+const std::string kTwoRooms = roomList(2);
+
+std::string token(const std::string& t) { return wire(TokenReply{t}); }
+std::string refusal(const std::string& why) { return wire(ErrorReply{why}); }
 
 struct PreJoinRig {
   PreJoinRig() {
@@ -65,7 +80,7 @@ TEST_CASE("the lobby lists the public rooms and refreshes them on the clock whil
 
   rig.http.reply(200, kTwoRooms);
   REQUIRE(rig.lobby.rooms().size() == 2);
-  CHECK(rig.lobby.rooms()[0].id.str() == "standup");
+  CHECK(rig.lobby.rooms()[0].roomId.str() == "standup");
   CHECK(rig.lobby.rooms()[0].clients == 2);
   CHECK(rig.lobby.rooms()[1].hasPassword);
   CHECK(rig.lobby.rooms()[1].guestLimit == 4);
@@ -83,8 +98,7 @@ TEST_CASE("the lobby lists the public rooms and refreshes them on the clock whil
 
   // A count changes: redrawn.
   rig.scheduler.advance(Lobby::kRefreshInterval);
-  std::string busier = kTwoRooms;
-  busier.replace(busier.find("\"clients\":2"), 11, "\"clients\":3");
+  const std::string busier = roomList(3);
   rig.http.reply(200, busier);
   CHECK(rig.lobby.rooms()[0].clients == 3);
   CHECK(rig.changes == 2);
@@ -159,7 +173,7 @@ TEST_CASE("creating a room posts the form and enters the room, with the creator'
       Json{{"name", "Team Sync!"}, {"password", "hunter2"}, {"public", true}, {"guest_limit", 5}});
   CHECK(rig.lobby.creating());
 
-  rig.http.reply(201, R"({"room_id":"team-sync","token":"123.abc"})");
+  rig.http.reply(201, wire(CreateRoomReply{RoomId("team-sync"), std::string("123.abc")}));
   CHECK_FALSE(rig.lobby.creating());
   CHECK(rig.lobby.createError().empty());
   REQUIRE(rig.entered.size() == 1);
@@ -174,7 +188,7 @@ TEST_CASE("an open room is created without a password field", "[lobby]") {
   const Json body = Json::parse(*rig.http.requests[0].body);
   CHECK_FALSE(body.contains("password"));
   CHECK(body["public"] == false);
-  rig.http.reply(201, R"({"room_id":"open"})");
+  rig.http.reply(201, wire(CreateRoomReply{RoomId("open"), std::nullopt}));
   CHECK(rig.entered.at(0) == std::pair<std::string, std::string>{"open", ""});
   CHECK(rig.passwords.at(0).empty());
 }
@@ -184,12 +198,12 @@ TEST_CASE(
     "[lobby]") {
   LobbyRig rig;
   rig.lobby.create({"Standup", "", true, 0});
-  rig.http.reply(409, R"({"error":"room \"standup\" exists"})");
+  rig.http.reply(409, refusal("room \"standup\" exists"));
   CHECK(rig.lobby.createError().find("\"standup\" exists already") != std::string::npos);
 
   rig.lobby.create({"Standup 2", "", true, 0});
   CHECK(rig.lobby.createError().empty());  // cleared while trying again
-  rig.http.reply(400, R"({"error":"\"guest_limit\" must be a whole number from 0 (no limit) up"})");
+  rig.http.reply(400, refusal("\"guest_limit\" must be a whole number from 0 (no limit) up"));
   CHECK(rig.lobby.createError() ==
         "The server refused the room: \"guest_limit\" must be a whole number from 0 (no limit) up");
 
@@ -221,7 +235,7 @@ TEST_CASE("joining by name goes to the room whose id is the name's slug", "[lobb
 
 // GET /api/rooms/<id> as server/http_api.cpp answers it.
 std::string described(const std::string& room, bool exists, bool password) {
-  return Json{{"room_id", room}, {"exists", exists}, {"has_password", password}}.dump();
+  return wire(RoomStatus{RoomId(room), exists, password});
 }
 
 TEST_CASE("the pre-join screen looks the room up and joins an open one without a token", "[prejoin]") {
@@ -255,7 +269,7 @@ TEST_CASE("a private password room asks for the password before Join", "[prejoin
   rig.preJoin.join("Bob", "sesame");
   CHECK(rig.http.requests[0].url == "/api/rooms/vault/join");
   CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
-  rig.http.reply(200, R"({"token":"3.ab"})");
+  rig.http.reply(200, token("3.ab"));
   CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"3.ab", "Bob"});
 }
 
@@ -265,7 +279,7 @@ TEST_CASE("a server without the look-up leaves the room unknown, and Join finds 
     INFO("password room: " << passwordRoom);
     PreJoinRig rig;
     rig.preJoin.open(RoomId("vault"));
-    rig.http.reply(404, R"({"error":"no such API route: GET /api/rooms/vault"})");
+    rig.http.reply(404, refusal("no such API route: GET /api/rooms/vault"));
     CHECK(rig.preJoin.access() == PreJoin::Access::Unknown);
     CHECK_FALSE(rig.preJoin.needsPassword());
     rig.preJoin.join("Bob");
@@ -274,17 +288,17 @@ TEST_CASE("a server without the look-up leaves the room unknown, and Join finds 
     CHECK(rig.http.requests[0].url == "/api/rooms/vault/join");
     CHECK(Json::parse(*rig.http.requests[0].body) == Json::object());
     if (!passwordRoom) {
-      rig.http.reply(404, R"({"error":"no room \"vault\""})");  // nobody made it yet
+      rig.http.reply(404, refusal("no room \"vault\""));  // nobody made it yet
       CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Bob"});
       continue;
     }
-    rig.http.reply(401, R"({"error":"wrong password"})");
+    rig.http.reply(401, refusal("wrong password"));
     CHECK(rig.preJoin.needsPassword());
     CHECK(rig.preJoin.error() == "This room needs a password.");
     CHECK(rig.admitted.empty());
     rig.preJoin.join("Bob", "sesame");
     CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
-    rig.http.reply(200, R"({"token":"3.ab"})");
+    rig.http.reply(200, token("3.ab"));
     CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"3.ab", "Bob"});
   }
 }
@@ -305,14 +319,14 @@ TEST_CASE("a password room asks for the password, refuses a wrong one, and admit
   CHECK(rig.preJoin.busy());
   CHECK(rig.http.requests[0].url == "/api/rooms/secret/join");
   CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "guess"}});
-  rig.http.reply(401, R"({"error":"wrong password"})");
+  rig.http.reply(401, refusal("wrong password"));
   CHECK(rig.preJoin.error() == "Wrong password: try again.");
   CHECK(rig.preJoin.needsPassword());
   CHECK_FALSE(rig.preJoin.busy());
   CHECK(rig.admitted.empty());
 
   rig.preJoin.join("Bob", "hunter2");
-  rig.http.reply(200, R"({"token":"99.feed"})");
+  rig.http.reply(200, token("99.feed"));
   REQUIRE(rig.admitted.size() == 1);
   CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"99.feed", "Bob"});
   CHECK(rig.preJoin.error().empty());
@@ -346,7 +360,7 @@ TEST_CASE("the password that got us in renews the token, and open rooms have not
   rig.preJoin.open(RoomId("secret"));
   rig.http.reply(200, described("secret", true, true));
   rig.preJoin.join("Bob", "hunter2");
-  rig.http.reply(200, R"({"token":"1.aa"})");
+  rig.http.reply(200, token("1.aa"));
   REQUIRE(rig.admitted.size() == 1);
 
   std::vector<std::string> renewed;
@@ -355,14 +369,14 @@ TEST_CASE("the password that got us in renews the token, and open rooms have not
   REQUIRE(rig.http.requests.size() == 1);
   CHECK(rig.http.requests[0].url == "/api/rooms/secret/join");
   CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "hunter2"}});
-  rig.http.reply(200, R"({"token":"2.bb"})");
+  rig.http.reply(200, token("2.bb"));
   CHECK(renewed == std::vector<std::string>{"2.bb"});
 
   // A server that is down, or came back without the room, leaves the old token; the next try asks again.
   CHECK(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));
   rig.http.fail("TypeError: Failed to fetch");
   CHECK(rig.preJoin.renewToken([&](std::string token) { renewed.push_back(token); }));
-  rig.http.reply(404, R"({"error":"no room \"secret\""})");
+  rig.http.reply(404, refusal("no room \"secret\""));
   CHECK(renewed.size() == 1);
   CHECK(rig.admitted.size() == 1);  // renewing admits nobody again
 
@@ -398,20 +412,43 @@ TEST_CASE("a network failure on the pre-join screen is shown and can be retried"
   CHECK(rig.preJoin.error().find("Failed to fetch") != std::string::npos);
   CHECK(rig.admitted.empty());
   rig.preJoin.join("Bob", "hunter2");
-  rig.http.reply(200, R"({"token":"7.ab"})");
+  rig.http.reply(200, token("7.ab"));
   CHECK(rig.admitted.size() == 1);
 }
 
-TEST_CASE("a blank or overlong name is refused before asking the server", "[prejoin]") {
+TEST_CASE("the pre-join screen refuses exactly the names the server refuses, and says why",
+          "[prejoin]") {
+  struct Case {
+    std::string name;
+    std::string reason;
+  };
+  const Case bad = GENERATE(values<Case>({
+      {"   ", "Your name must not be empty."},
+      {std::string(65, 'x'), "Your name must be at most 64 characters."},
+      {"Ann\x07", "Your name must not contain control characters."},
+      {"Ann\xC2\x85", "Your name must not contain control characters."},  // NEL, a C1 control
+      {"Ann\xC2\x9F", "Your name must not contain control characters."},
+      {"Ann\xFF", "Your name must be valid UTF-8."},
+      {"\xC3\x28", "Your name must be valid UTF-8."},
+  }));
+  INFO("name: " << Json(toValidUtf8(bad.name)).dump());
   PreJoinRig rig;
   rig.preJoin.open(RoomId("standup"));
   rig.http.reply(200, described("standup", true, false));
-  rig.preJoin.join("   ");
-  CHECK_FALSE(rig.preJoin.error().empty());
-  rig.preJoin.join(std::string(65, 'x'));
-  CHECK_FALSE(rig.preJoin.error().empty());
+  rig.preJoin.join(bad.name);
+  CHECK(rig.preJoin.error() == bad.reason);
+  CHECK(rig.admitted.empty());
   CHECK(rig.http.total == 1);
-  CHECK(usableName(std::string(64, 'x')) == std::string(64, 'x'));
+  CHECK_FALSE(normalizeUsername(bad.name).ok());  // and the server refuses it too
+
+  // Form feed and vertical tab are white space to the server: trimmed, not refused.
+  rig.preJoin.join("\f\v Ann \v\f");
+  CHECK(rig.preJoin.error().empty());
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"", "Ann"});
+  std::string longest;
+  for (int i = 0; i < 64; ++i) longest += "\xC3\xA9";  // é: 128 bytes, 64 characters
+  rig.preJoin.join(longest);
+  CHECK(rig.admitted.at(1).second == longest);
 }
 
 TEST_CASE("an answer about a room the screen has left is ignored", "[prejoin]") {

@@ -128,6 +128,15 @@ class Harness {
     p.client = *joined;
     return p;
   }
+  // Joins and introduces the client as every client introduces itself: a ping to the
+  // server, whose pong (and the room-info that follows it) is read and dropped. Broadcast
+  // room-info reaches only introduced clients.
+  Peer& joinIntroduced(std::string_view room, TimePoint now = TimePoint{}) {
+    Peer& p = join(room, now);
+    send(p, Json{{"type", "ping"}, {"receiver", "ground control"}}, now);
+    (void)p.rawInbox();
+    return p;
+  }
   void send(Peer& from, const Json& message, TimePoint now = TimePoint{}) {
     manager.onText(*from.client, message.dump(), now);
   }

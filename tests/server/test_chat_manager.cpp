@@ -59,25 +59,103 @@ Json offerData() { return Json{{"type", "offer"}, {"sdp", "v=0\r\n"}}; }
 
 // ---------------------------------------------------------------- joining and leaving
 
-TEST_CASE("joining a room that does not exist creates it and tells every member who is there",
-          "[manager][join]") {
+TEST_CASE(
+    "joining a room that does not exist creates it, and the members already there hear of the "
+    "newcomer",
+    "[manager][join]") {
   Harness h;
   REQUIRE(h.manager.room("alpha") == nullptr);
 
-  Peer& a = h.join("alpha");
+  Peer& a = h.joinIntroduced("alpha");
   CHECK(orbit::isClientId(a.id()));
   REQUIRE(h.manager.room("alpha") != nullptr);
   CHECK_FALSE(h.manager.room("alpha")->settings().explicitlyCreated);
   CHECK(h.manager.roomCount() == 1);
   CHECK(h.manager.clientCount() == 1);
-  checkRoomInfo(a.only(), a, "alpha", {a.id()});
 
   Peer& b = h.join("alpha");
   CHECK(b.id() != a.id());
   CHECK(h.manager.roomCount() == 1);
   CHECK(h.manager.clientCount() == 2);
   checkRoomInfo(a.only(), a, "alpha", {a.id(), b.id()});
+  CHECK(b.inbox().empty());  // its own comes after its first pong
+}
+
+// ---------------------------------------------------------------- room-info waits for the pong
+
+TEST_CASE("a newcomer gets no room-info before the pong that tells it its id, then the current one",
+          "[manager][join][introduction]") {
+  Harness h;
+  Peer& a = h.joinIntroduced("alpha");
+  Peer& b = h.joinIntroduced("alpha");
+  h.drainAll();
+
+  Peer& newcomer = h.join("alpha");
+  checkRoomInfo(a.only(), a, "alpha", {a.id(), b.id(), newcomer.id()});
+  checkRoomInfo(b.only(), b, "alpha", {a.id(), b.id(), newcomer.id()});
+  // Meanwhile the room changes: a rename, another newcomer, someone leaving.
+  h.send(a, to("ground control", "profile", Json{{"username", "Ada"}}));
+  Peer& late = h.join("alpha");
+  h.manager.leave(*b.client, "test", t0);
+  h.send(newcomer, to("ground control", "profile", Json{{"username", "Camus"}}));
+  h.send(newcomer, to("ground control", "get-ice-servers"));
+  h.send(a, to(newcomer.id(), "text", textData("psst")));
+  for (const Message& m : newcomer.inbox()) CHECK(m.type != MessageType::RoomInfo);
+  CHECK(late.inbox().empty());
+  CHECK(a.inbox().size() == 4);  // the rename, late's join, b's leave, newcomer's rename
+
+  h.send(newcomer, to("ground control", "ping", Json("who am i")));
+  const auto got = newcomer.inbox();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].type == MessageType::Pong);
+  CHECK(got[0].receiver == newcomer.id());
+  checkRoomInfo(got[1], newcomer, "alpha", {a.id(), newcomer.id(), late.id()});
+  CHECK(usernameOf(got[1], a.id()) == "Ada");
+  CHECK(usernameOf(got[1], newcomer.id()) == "Camus");
+  CHECK(a.inbox().empty());
+
+  SECTION("after that it hears of every change at once, and later pongs come alone") {
+    h.send(a, to("ground control", "profile", Json{{"username", "Ada L"}}));
+    CHECK(usernameOf(newcomer.only(), a.id()) == "Ada L");
+    h.send(newcomer, to("ground control", "ping"));
+    CHECK(newcomer.only().type == MessageType::Pong);
+  }
+  SECTION("a pong from a peer does not introduce anyone") {
+    h.send(a, to(late.id(), "ping"));
+    h.send(late, to(a.id(), "pong"));
+    (void)a.inbox();
+    CHECK(late.inbox().size() == 1);  // a's ping only
+    h.send(a, to("ground control", "profile", Json{{"username", "Ada L"}}));
+    CHECK(late.inbox().empty());
+  }
+}
+
+TEST_CASE("get-room-info is answered before the first pong too, and introduces the asker",
+          "[manager][join][introduction]") {
+  Harness h;
+  Peer& a = h.joinIntroduced("alpha");
+  Peer& b = h.join("alpha");
+  h.drainAll();
+
+  h.send(b, to("ground control", "get-room-info"));
   checkRoomInfo(b.only(), b, "alpha", {a.id(), b.id()});
+  h.send(a, to("ground control", "profile", Json{{"username", "Ada"}}));
+  CHECK(usernameOf(b.only(), a.id()) == "Ada");
+  // Nothing was withheld since it asked: the pong comes alone.
+  h.send(b, to("ground control", "ping"));
+  CHECK(b.only().type == MessageType::Pong);
+}
+
+TEST_CASE(
+    "a newcomer that pings before anything changes gets the pong, then the room-info of its join",
+    "[manager][join][introduction]") {
+  Harness h;
+  Peer& a = h.join("alpha");
+  h.send(a, to("ground control", "ping"));
+  const auto got = a.inbox();
+  REQUIRE(got.size() == 2);
+  CHECK(got[0].type == MessageType::Pong);
+  checkRoomInfo(got[1], a, "alpha", {a.id()});
 }
 
 TEST_CASE("joining an invalid room id fails and creates nothing", "[manager][join]") {
@@ -96,7 +174,7 @@ TEST_CASE("joining an invalid room id fails and creates nothing", "[manager][joi
 TEST_CASE("a member leaving is announced to the rest, and an implicit room vanishes when empty",
           "[manager][leave]") {
   Harness h;
-  Peer& a = h.join("alpha");
+  Peer& a = h.joinIntroduced("alpha");
   Peer& b = h.join("alpha");
   h.drainAll();
 
@@ -118,6 +196,7 @@ TEST_CASE("a member leaving is announced to the rest, and an implicit room vanis
   }
   SECTION("a new join after that creates a fresh room") {
     Peer& c = h.join("alpha", t0 + 3s);
+    h.send(c, to("ground control", "get-room-info"), t0 + 3s);
     checkRoomInfo(c.only(), c, "alpha", {c.id()});
     CHECK(h.manager.roomCount() == 1);
   }
@@ -229,8 +308,8 @@ TEST_CASE("ping is answered with a pong to the asker's own id, echoing its data"
 
 TEST_CASE("profile trims the name and tells the room, and a bad name gets an error", "[manager][profile]") {
   Harness h;
-  Peer& a = h.join("alpha");
-  Peer& b = h.join("alpha");
+  Peer& a = h.joinIntroduced("alpha");
+  Peer& b = h.joinIntroduced("alpha");
   h.drainAll();
 
   h.send(a, to("ground control", "profile", Json{{"username", "  Ada Lovelace \t"}}));
@@ -508,7 +587,7 @@ TEST_CASE("bye to ground control closes the connection after the queue is writte
           "[manager][bye]") {
   Harness h;
   Peer& a = h.join("alpha");
-  Peer& b = h.join("alpha");
+  Peer& b = h.joinIntroduced("alpha");
   h.drainAll();
 
   h.send(a, to("ground control", "bye", Json("see you")), t0 + 1s);
@@ -663,7 +742,7 @@ TEST_CASE("a client silent for 60 s is told bye, closed and removed, and the roo
           "[manager][heartbeat]") {
   Harness h;
   Peer& silent = h.join("alpha", t0);
-  Peer& chatty = h.join("alpha", t0);
+  Peer& chatty = h.joinIntroduced("alpha", t0);
 
   h.manager.tick(t0 + 20s);
   h.send(chatty, to("ground control", "pong"), t0 + 50s);
@@ -778,7 +857,7 @@ TEST_CASE("when a slow receiver is dropped the others get room-info without it",
   ManagerConfig config;
   config.clientLimits.maxQueuedBytes = 2048;
   Harness h(config);
-  Peer& sender = h.join("alpha", t0);
+  Peer& sender = h.joinIntroduced("alpha", t0);
   Peer& slow = h.join("alpha", t0);
   h.drainAll();
   for (int i = 0; i < 10 && !slow.connection.closed(); ++i) {
@@ -970,12 +1049,12 @@ TEST_CASE("publicRooms lists only public rooms, with their member counts and lim
   auto rooms = h.manager.publicRooms();
   std::sort(rooms.begin(), rooms.end(), [](const auto& x, const auto& y) { return x.roomId < y.roomId; });
   REQUIRE(rooms.size() == 2);
-  CHECK(rooms[0].roomId == "open-space");
+  CHECK(rooms[0].roomId.str() == "open-space");
   CHECK(rooms[0].name == "Open Space");
   CHECK(rooms[0].clients == 0);
   CHECK(rooms[0].guestLimit == 50);  // no limit of its own: the server's
   CHECK_FALSE(rooms[0].hasPassword);
-  CHECK(rooms[1].roomId == "team-sync");
+  CHECK(rooms[1].roomId.str() == "team-sync");
   CHECK(rooms[1].name == "Team Sync");
   CHECK(rooms[1].clients == 2);
   CHECK(rooms[1].guestLimit == 4);

@@ -65,6 +65,7 @@ TEST_CASE("with no flags and no environment the defaults apply", "[config]") {
   CHECK(c.manager.tokenTtl == 600s);
   CHECK(c.manager.clientLimits.messagesPerSecond == 100);
   CHECK(c.manager.clientLimits.burst == 200);
+  CHECK(c.allowedOrigins.empty());  // every origin may embed
 }
 
 TEST_CASE("flags override the defaults", "[config]") {
@@ -178,7 +179,7 @@ TEST_CASE("--help prints every flag with its ORBIT_ twin and exits 0", "[config]
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
                            "tls-key", "log-level", "ping-interval", "reap-timeout", "room-idle-timeout",
-                           "max-room-size", "rate-limit", "token-secret", "token-ttl"}) {
+                           "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     INFO(name);
@@ -227,4 +228,23 @@ TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env
   CHECK_THAT(refused({}, {{"ORBIT_TURN", "turn:t.example.org"}}), Contains("--turn-secret"));
   CHECK_THAT(refused({}, {{"ORBIT_TLS_CERT", "c.pem"}}), Contains("--tls-key"));
   CHECK_THAT(refused({"--ping-interval", "60"}, {{"ORBIT_REAP_TIMEOUT", "30"}}), Contains("--reap-timeout"));
+}
+
+TEST_CASE("--allowed-origin repeats and takes comma lists, normalised, and refuses what is not an origin",
+          "[config][origins]") {
+  CHECK(accepted({"--allowed-origin", "https://Intranet.Example", "--allowed-origin",
+                  "http://127.0.0.1:5173,http://[::1]:8080"})
+            .allowedOrigins == std::vector<std::string>{"https://intranet.example", "http://127.0.0.1:5173",
+                                                        "http://[::1]:8080"});
+  CHECK(accepted({}, {{"ORBIT_ALLOWED_ORIGIN", "https://a.example,https://b.example:8443"}}).allowedOrigins ==
+        std::vector<std::string>{"https://a.example", "https://b.example:8443"});
+  CHECK(accepted({"--allowed-origin", "https://flag.example"}, {{"ORBIT_ALLOWED_ORIGIN", "https://env.example"}})
+            .allowedOrigins == std::vector<std::string>{"https://flag.example"});
+  for (const char* bad : {"intranet.example", "https://intranet.example/", "https://intranet.example/embed",
+                          "ftp://intranet.example", "https://intranet.example:99999", "*"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--allowed-origin", bad}), Contains("--allowed-origin") && Contains(bad));
+    CHECK_THAT(refused({}, {{"ORBIT_ALLOWED_ORIGIN", std::string("https://ok.example,") + bad}}),
+               Contains("--allowed-origin") && Contains(bad));
+  }
 }

@@ -21,18 +21,26 @@ namespace {
 // An HttpApi over a real ChatManager whose offloaded work (password hashing) runs inline,
 // so every reply has arrived by the time handle() returns.
 struct Api {
+  explicit Api(orbit::OriginPolicy origins = orbit::OriginPolicy())
+      : api(h.manager,
+            [this](std::function<void()> work, std::function<void()> then) {
+              ++offloaded;
+              work();
+              then();
+            },
+            std::move(origins)) {}
+
   orbit::testing::Harness h;
   int offloaded = 0;
-  HttpApi api{h.manager, [this](std::function<void()> work, std::function<void()> then) {
-                ++offloaded;
-                work();
-                then();
-              }};
+  HttpApi api;
 
-  HttpResponse call(std::string method, std::string path, std::string body = "") {
+  // A request from a page of `origin` ("" for none, as curl sends) to the server at `host`.
+  HttpResponse call(std::string method, std::string path, std::string body = "", std::string origin = "",
+                    std::string host = "orbit.test:8080") {
     int replies = 0;
     HttpResponse out;
-    api.handle(HttpRequest{std::move(method), std::move(path), std::move(body)}, [&](HttpResponse r) {
+    api.handle(HttpRequest{std::move(method), std::move(path), std::move(body), std::move(origin), std::move(host)},
+               [&](HttpResponse r) {
       ++replies;
       out = std::move(r);
     });
@@ -314,5 +322,70 @@ TEST_CASE("the API claims its own paths and leaves the rest to static files", "[
   for (const char* path : {"/", "/index.html", "/room/abc", "/apiary", "/healthz2", "/orbit.js"}) {
     INFO(path);
     CHECK_FALSE(HttpApi::handles(path));
+  }
+}
+
+// ---------------------------------------------------------------- origins and CORS
+
+TEST_CASE("without an allow-list every answer lets any page read it, and a preflight is 204",
+          "[http][cors]") {
+  Api a;
+  for (const char* origin : {"", "http://127.0.0.1:5173", "https://intranet.example"}) {
+    INFO("origin: " << origin);
+    for (const HttpResponse& r : {a.call("GET", "/api/rooms", "", origin), a.call("GET", "/api/rooms/x", "", origin),
+                                  a.call("POST", "/api/rooms/nowhere/join", "{}", origin),
+                                  a.call("DELETE", "/api/rooms", "", origin), a.call("GET", "/healthz", "", origin)}) {
+      CHECK(header(r, "Access-Control-Allow-Origin") == "*");
+      CHECK(r.status != 403);
+    }
+  }
+  const HttpResponse created = a.call("POST", "/api/rooms", R"({"name":"From Afar"})", "https://intranet.example");
+  CHECK(created.status == 201);
+  CHECK(header(created, "Access-Control-Allow-Origin") == "*");
+  const HttpResponse preflight = a.call("OPTIONS", "/api/rooms", "", "https://intranet.example");
+  CHECK(preflight.status == 204);
+  CHECK(preflight.body.empty());
+  CHECK(header(preflight, "Access-Control-Allow-Origin") == "*");
+  CHECK(header(preflight, "Access-Control-Allow-Headers") == "Content-Type");
+  CHECK_THAT(*header(preflight, "Access-Control-Allow-Methods"), Contains("POST"));
+  CHECK(header(preflight, "Access-Control-Max-Age") == "600");
+}
+
+TEST_CASE("with an allow-list a foreign page is refused with 403, a listed one and the server's own are echoed",
+          "[http][cors]") {
+  Api a(orbit::OriginPolicy({"https://intranet.example"}));
+
+  SECTION("a page of another origin: 403 with a JSON reason, preflight included, and nothing done") {
+    for (const char* method : {"GET", "POST", "OPTIONS"}) {
+      INFO(method);
+      const HttpResponse r = a.call(method, "/api/rooms", R"({"name":"Intruders"})", "https://evil.example");
+      CHECK(r.status == 403);
+      CHECK_THAT(errorOf(r), Contains("https://evil.example") && Contains("--allowed-origin"));
+      CHECK_FALSE(header(r, "Access-Control-Allow-Origin"));
+      CHECK(header(r, "Vary") == "Origin");
+    }
+    CHECK(a.call("GET", "/healthz", "", "http://localhost:8080").status == 403);
+    CHECK(a.h.manager.roomCount() == 0);
+  }
+  SECTION("a listed page: its origin echoed, Vary: Origin, preflight 204") {
+    const HttpResponse created = a.call("POST", "/api/rooms", R"({"name":"Intranet"})", "https://intranet.example");
+    CHECK(created.status == 201);
+    CHECK(header(created, "Access-Control-Allow-Origin") == "https://intranet.example");
+    CHECK(header(created, "Vary") == "Origin");
+    const HttpResponse preflight = a.call("OPTIONS", "/api/rooms/intranet/join", "", "https://intranet.example");
+    CHECK(preflight.status == 204);
+    CHECK(header(preflight, "Access-Control-Allow-Origin") == "https://intranet.example");
+    CHECK(header(preflight, "Access-Control-Allow-Headers") == "Content-Type");
+  }
+  SECTION("the server's own page, whose origin is the Host it asked, keeps working") {
+    const HttpResponse r = a.call("POST", "/api/rooms", R"({"name":"Home"})", "http://orbit.test:8080", "orbit.test:8080");
+    CHECK(r.status == 201);
+    CHECK(header(r, "Access-Control-Allow-Origin") == "http://orbit.test:8080");
+    CHECK(a.call("POST", "/api/rooms", R"({"name":"Away"})", "http://orbit.test:8081", "orbit.test:8080").status == 403);
+  }
+  SECTION("a request without an Origin header (curl) is not refused") {
+    const HttpResponse r = a.call("GET", "/api/rooms", "", "");
+    CHECK(r.status == 200);
+    CHECK_FALSE(header(r, "Access-Control-Allow-Origin"));
   }
 }

@@ -60,7 +60,7 @@ struct Sample {
   std::optional<Json> data;
 };
 
-// One valid message of every type in PROTOCOL.md, plus the data-free and null-data
+// One valid message of every type in docs/protocol.md, plus the data-free and null-data
 // variants where the type allows anything.
 std::vector<Sample> samplesOfEveryType() {
   return {

@@ -10,7 +10,7 @@ using orbit::MessageType;
 
 namespace {
 
-// The wire names from the table in PROTOCOL.md, written out by hand so that a typo in
+// The wire names from the table in docs/protocol.md, written out by hand so that a typo in
 // toString() cannot agree with itself.
 const std::pair<MessageType, const char*> kWireNames[] = {
     {MessageType::Ping, "ping"},
@@ -31,7 +31,7 @@ const std::pair<MessageType, const char*> kWireNames[] = {
 
 }  // namespace
 
-TEST_CASE("every message type has the wire name PROTOCOL.md gives it", "[message]") {
+TEST_CASE("every message type has the wire name docs/protocol.md gives it", "[message]") {
   for (const auto& [type, name] : kWireNames) {
     CAPTURE(name);
     CHECK(orbit::toString(type) == name);
@@ -66,7 +66,7 @@ TEST_CASE("names that are not exactly a wire name are not message types", "[mess
   }
 }
 
-TEST_CASE("the reserved addresses are spelled as PROTOCOL.md spells them", "[message]") {
+TEST_CASE("the reserved addresses are spelled as docs/protocol.md spells them", "[message]") {
   CHECK(orbit::kGroundControl == "ground control");
   CHECK(orbit::kRoom == "room");
 }

@@ -102,13 +102,13 @@ void LobbyView::drawPublicRooms() {
   ImGui::TableSetupColumn("Access");
   ImGui::TableSetupColumn("");
   ImGui::TableHeadersRow();
-  for (const Lobby::PublicRoom& room : lobby_.rooms()) {
-    ImGui::PushID(room.id.str().c_str());
+  for (const PublicRoom& room : lobby_.rooms()) {
+    ImGui::PushID(room.roomId.str().c_str());
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(room.name.empty() ? room.id.str().c_str() : room.name.c_str());
+    ImGui::TextUnformatted(room.name.empty() ? room.roomId.str().c_str() : room.name.c_str());
     ImGui::SameLine();
-    ImGui::TextColored(kQuiet, "/%s", room.id.str().c_str());
+    ImGui::TextColored(kQuiet, "/%s", room.roomId.str().c_str());
     ImGui::TableNextColumn();
     if (room.guestLimit > 0) {
       ImGui::Text("%zu / %zu", room.clients, room.guestLimit);
@@ -124,8 +124,8 @@ void LobbyView::drawPublicRooms() {
     ImGui::TableNextColumn();
     const bool full = room.guestLimit > 0 && room.clients >= room.guestLimit;
     ImGui::BeginDisabled(full);
-    if (ImGui::SmallButton(full ? "Full" : "Join")) lobby_.join(room.id);
-    noteItem("Join " + room.id.str());
+    if (ImGui::SmallButton(full ? "Full" : "Join")) lobby_.join(room.roomId);
+    noteItem("Join " + room.roomId.str());
     ImGui::EndDisabled();
     ImGui::PopID();
   }
