@@ -66,7 +66,7 @@ const ChatRoom* ChatManager::room(std::string_view roomId) const {
 std::optional<Refusal> ChatManager::admit(std::string_view roomId, std::string_view token) const {
   if (shuttingDown_) return Refusal{503, "the server is shutting down"};
   if (!isValidSlug(roomId)) {
-    return Refusal{400, "a room id is 1 to 64 characters from a-z, 0-9 and '-'"};
+    return Refusal{400, "not a room id: 1 to 64 lower-case letters (of any script), digits and '-'"};
   }
   const ChatRoom* r = room(roomId);
   if (!r) return std::nullopt;  // joining creates it

@@ -3,6 +3,7 @@
 #include "api.hpp"
 #include "codec.hpp"
 #include "slug.hpp"
+#include "url.hpp"
 
 #include <memory>
 #include <optional>
@@ -26,6 +27,9 @@ HttpResponse wrongMethod(const char* allowed) {
   r.headers.emplace_back("Allow", allowed);
   return r;
 }
+
+// A room id outside ASCII comes percent-encoded; one that does not decode is no id ("").
+std::string roomInPath(const std::string& segment) { return percentDecode(segment).value_or(""); }
 
 }  // namespace
 
@@ -71,14 +75,14 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
   }
   if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() + 5 &&
       path.compare(path.size() - 5, 5, "/join") == 0) {
-    const std::string roomId = path.substr(kRoomsPrefix.size(), path.size() - kRoomsPrefix.size() - 5);
+    const std::string roomId = roomInPath(path.substr(kRoomsPrefix.size(), path.size() - kRoomsPrefix.size() - 5));
     if (request.method != "POST") return reply(wrongMethod("POST"));
     return joinRoom(roomId, request.body, std::move(reply));
   }
   if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() &&
       path.find('/', kRoomsPrefix.size()) == std::string::npos) {
     if (!get) return reply(wrongMethod("GET"));
-    return describeRoom(path.substr(kRoomsPrefix.size()), std::move(reply));
+    return describeRoom(roomInPath(path.substr(kRoomsPrefix.size())), std::move(reply));
   }
   reply(failure(404, "no such API route: " + request.method + " " + path.substr(0, 100)));
 }

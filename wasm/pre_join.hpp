@@ -4,6 +4,7 @@
 #include "ids.hpp"
 #include "liveness.hpp"
 #include "message.hpp"
+#include "slug.hpp"
 
 #include <functional>
 #include <memory>
@@ -73,7 +74,7 @@ class PreJoin {
   void admit(std::string token, std::string name);
   void changed();
   // The room's own API route, /api/rooms/<id>.
-  std::string roomApi() const { return apiBase_ + "/api/rooms/" + room_.str(); }
+  std::string roomApi() const { return apiBase_ + "/api/rooms/" + pathEscape(room_.str()); }
 
   // Also drops answers about a room the screen has left since.
   template <class F>

@@ -1,6 +1,7 @@
 // The HTTP side: room API, passwords and tokens, guest limits, health, metrics and the
 // web client's static files.
 #include "server_process.hpp"
+#include "slug.hpp"
 #include "ws_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -180,4 +181,42 @@ TEST_CASE("the web client is served with the right types and nothing outside the
   }
   CHECK(httpRequest(server.port(), "GET", "/missing.js").status == 404);
   CHECK(httpRequest(server.port(), "DELETE", "/orbit.js").status == 405);
+}
+
+TEST_CASE("rooms named in any script get readable ids, which reach the API, the page and the WebSocket",
+          "[integration][api][slug]") {
+  ServerProcess server;
+  const std::string japanese = "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E\xE3\x83\x81\xE3\x83\xBC\xE3\x83\xA0";  // 日本語チーム
+  const std::string russian = "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xD0\xBA\xD0\xBE\xD0\xBC\xD0\xB0\xD0\xBD\xD0\xB4\xD0\xB0";
+  const std::string russianId = "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82-\xD0\xBA\xD0\xBE\xD0\xBC\xD0\xB0\xD0\xBD\xD0\xB4\xD0\xB0";
+  auto created = httpRequest(server.port(), "POST", "/api/rooms",
+                             Json{{"name", japanese}, {"public", true}}.dump());
+  REQUIRE(created.status == 201);
+  CHECK(created.json()["room_id"] == japanese);
+  created = httpRequest(server.port(), "POST", "/api/rooms", Json{{"name", russian}}.dump());
+  REQUIRE(created.status == 201);
+  CHECK(created.json()["room_id"] == russianId);
+  created = httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"Caf\u00e9 Cr\u00e8me"})");
+  REQUIRE(created.status == 201);
+  CHECK(created.json()["room_id"] == "cafe-creme");
+
+  const auto status = httpRequest(server.port(), "GET", "/api/rooms/" + orbit::pathEscape(russianId));
+  REQUIRE(status.status == 200);
+  CHECK(status.json()["exists"] == true);
+  CHECK(status.json()["room_id"] == russianId);
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms/" + orbit::pathEscape(russianId) + "/join", "{}").status == 200);
+
+  WsClient a(server.port(), "/room/" + orbit::pathEscape(russianId) + "/ws");
+  a.learnId();
+  a.send({{"type", "get-room-info"}, {"receiver", "ground control"}});
+  const auto info = a.waitForType("room-info");
+  REQUIRE(info);
+  CHECK((*info)["data"]["room_id"] == russianId);
+
+  const auto list = httpRequest(server.port(), "GET", "/api/rooms");
+  REQUIRE(list.json().size() == 1);
+  CHECK(list.json()[0]["room_id"] == japanese);
+  CHECK(list.json()[0]["name"] == japanese);
+  // An id that is not one (upper case, which slugify would have lowered) is refused.
+  CHECK(httpRequest(server.port(), "GET", "/api/rooms/%D0%9F").status == 400);
 }
