@@ -1,6 +1,7 @@
 #include "mock_peer_backend.hpp"
 
 #include "liveness.hpp"
+#include "mock_media_backend.hpp"
 #include "mock_sdp.hpp"
 
 #include <algorithm>
@@ -17,6 +18,7 @@ struct MockPeerBackend::Shared {
   Scheduler& scheduler;
   Options options;
   bool dropCandidates = false;
+  const MockMediaBackend* media = nullptr;
   std::uint16_t nextPort;
   std::vector<MockPeerConnection*> open;
 
@@ -121,10 +123,11 @@ class MockPeerConnection final : public PeerConnection {
     auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
                            [&](const Transceiver& t) { return t.kind == kind && !t.senderTrack; });
     if (it == transceivers_.end()) {
-      transceivers_.push_back({kind, "", std::nullopt, "", false, false, false, false});
+      transceivers_.push_back({kind, "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
       it = std::prev(transceivers_.end());
     }
     it->senderTrack = track.id;
+    it->senderKind = track.kind;
     it->senderMsid = "track-" + std::to_string(sessionId_ % 100000) + "-" + std::to_string(track.id);
     if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
     return std::nullopt;
@@ -140,6 +143,7 @@ class MockPeerConnection final : public PeerConnection {
       }
       // The remote side keeps seeing the same track: replaceTrack never renegotiates.
       it->senderTrack = replacement.id;
+      it->senderKind = replacement.kind;
       complete(std::move(done), std::nullopt);
     });
   }
@@ -192,6 +196,17 @@ class MockPeerConnection final : public PeerConnection {
     forget();
   }
 
+  std::vector<MockPeerBackend::Sender> senders() const {
+    std::vector<MockPeerBackend::Sender> out;
+    for (const Transceiver& t : transceivers_) {
+      if (!t.senderTrack) continue;
+      std::optional<bool> enabled;
+      if (shared_->media) enabled = shared_->media->enabled(*t.senderTrack);
+      out.push_back({*t.senderTrack, t.senderKind, enabled});
+    }
+    return out;
+  }
+
   void failIce() {
     if (activeLocalUfrag_.empty()) return;
     failedPair_ = {activeLocalUfrag_, activeRemoteUfrag_};
@@ -226,6 +241,7 @@ class MockPeerConnection final : public PeerConnection {
     std::string kind;  // audio, video, application
     std::string mid;   // empty until a description associates it
     std::optional<int> senderTrack;
+    TrackKind senderKind = TrackKind::Audio;  // of senderTrack
     std::string senderMsid;
     bool fromRemote = false;
     bool negotiated = false;  // part of an offer/answer exchange that completed
@@ -322,7 +338,7 @@ class MockPeerConnection final : public PeerConnection {
   void makeOffer() {
     if (!ufragToReplace_.empty() && localUfrag_ == ufragToReplace_) newCredentials();
     // Without a track there would be no m-line and nothing for ICE to run on.
-    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, "", false, false, false, false});
+    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
     std::vector<Transceiver*> sections;
     for (Transceiver& t : transceivers_) {
       if (t.mid.empty() && (t.senderTrack || t.kind == "application")) t.mid = freeMid();
@@ -393,7 +409,7 @@ class MockPeerConnection final : public PeerConnection {
         if (spare != transceivers_.end()) {
           spare->mid = section.mid;
         } else {
-          transceivers_.push_back({section.kind, section.mid, std::nullopt, "", true, false, false, false});
+          transceivers_.push_back({section.kind, section.mid, std::nullopt, TrackKind::Audio, "", true, false, false, false});
         }
       }
       announceTracks(*parsed);
@@ -622,5 +638,13 @@ void MockPeerBackend::recoverIce() {
 }
 
 std::size_t MockPeerBackend::openConnections() const { return shared_->open.size(); }
+
+void MockPeerBackend::setMedia(const MockMediaBackend* media) { shared_->media = media; }
+
+std::vector<std::vector<MockPeerBackend::Sender>> MockPeerBackend::senders() const {
+  std::vector<std::vector<Sender>> out;
+  for (const MockPeerConnection* c : shared_->open) out.push_back(c->senders());
+  return out;
+}
 
 }  // namespace orbit
