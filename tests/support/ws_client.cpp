@@ -137,11 +137,17 @@ std::vector<Json> WsClient::drain(std::chrono::milliseconds timeout) {
   const std::string marker = "drain-" + std::to_string(++counter);
   send({{"type", "ping"}, {"receiver", "ground control"}, {"data", marker}});
   std::vector<Json> seen;
-  waitFor([&](const Json& m) {
+  const std::optional<Json> barrier = waitFor([&](const Json& m) {
     if (m.is_object() && m.value("type", "") == "pong" && m.value("data", "") == marker) return true;
     seen.push_back(m);
     return false;
   }, timeout);
+  if (!barrier) {
+    // What was seen may be all the server sent, or only part of it: no test may rely on it.
+    throw std::runtime_error("drain: no pong from the server (socket closed or " +
+                             std::to_string(timeout.count()) + " ms passed) after " +
+                             std::to_string(seen.size()) + " other frame(s)");
+  }
   return seen;
 }
 
