@@ -1,5 +1,7 @@
 #include "ws_client.hpp"
 
+#include "run_until.hpp"
+
 #include <utility>  // before Asio: see server/net.hpp
 
 #include <boost/asio.hpp>
@@ -26,12 +28,7 @@ struct WsClient::Impl {
 };
 
 bool WsClient::Impl::runUntil(bool& done, std::chrono::milliseconds timeout) {
-  ioc_.restart();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done && std::chrono::steady_clock::now() < deadline) {
-    ioc_.run_one_until(deadline);
-  }
-  if (done) return true;
+  if (test::runUntil(ioc_, [&] { return done; }, timeout)) return true;
   // Abandon the operation: the socket is closed, so the test sees a dead client.
   beast::get_lowest_layer(ws_).socket().close();
   ioc_.restart();
