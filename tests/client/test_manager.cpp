@@ -281,7 +281,7 @@ TEST_CASE("offer, answer and icecandidate reach the peer they come from, and bot
     CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
   }
 
-  SECTION("a bye closes that connection only; the member may call again with an offer") {
+  SECTION("a bye closes that connection only, and the member may call again with an offer") {
     rig.remotes[kX].peer->close();
     rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Bye, nullptr));
     rig.clock.advance(100ms);
