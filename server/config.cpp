@@ -12,10 +12,7 @@ namespace orbit {
 namespace po = boost::program_options;
 namespace {
 
-struct Flag {
-  const char* name;
-  const char* env;
-};
+using Flag = ConfigFlag;
 
 constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
@@ -184,5 +181,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   out.config = std::move(c);
   return out;
 }
+
+std::span<const ConfigFlag> configFlags() { return kFlags; }
 
 }  // namespace orbit

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,15 @@ struct ConfigOutcome {
 // `getenv` is a parameter so tests need not touch the process environment.
 ConfigOutcome parseConfig(int argc, const char* const* argv,
                           const std::function<const char*(const char*)>& getenv);
+
+// A flag that has an environment twin: --<name> and <env>.
+struct ConfigFlag {
+  const char* name;
+  const char* env;
+};
+
+// Every such flag parseConfig reads, as --help documents them.
+std::span<const ConfigFlag> configFlags();
 
 // The web client build next to this program (build-web/web in a source tree), if any.
 std::filesystem::path defaultWebRoot();

@@ -40,6 +40,16 @@ struct MediaConstraints {
 
 enum class DeviceKind { AudioInput, VideoInput, AudioOutput };
 
+// MediaDeviceInfo.kind's names.
+inline std::string_view toString(DeviceKind kind) {
+  switch (kind) {
+    case DeviceKind::AudioInput: return "audioinput";
+    case DeviceKind::VideoInput: return "videoinput";
+    case DeviceKind::AudioOutput: return "audiooutput";
+  }
+  return "audioinput";
+}
+
 struct MediaDevice {
   std::string deviceId;
   DeviceKind kind = DeviceKind::AudioInput;

@@ -2,7 +2,7 @@
 // strings crossing. A client handle stays in OrbitHttp.clients while its C++ owner lives;
 // an answer that arrives after that is dropped.
 mergeInto(LibraryManager.library, {
-  $OrbitHttp__deps: ['malloc', 'free'],
+  $OrbitHttp__deps: ['$stringToNewUTF8', 'free'],
   $OrbitHttp: {
     nextHandle: 1,
     clients: {},
@@ -16,11 +16,7 @@ mergeInto(LibraryManager.library, {
     finish: function(client, op, status, body, error) {
       if (!OrbitHttp.clients[client]) return;
       var strings = [body, error].map(function(s) {
-        if (s === null || s === undefined) return 0;
-        var size = lengthBytesUTF8(s) + 1;
-        var p = _malloc(size);
-        stringToUTF8(s, p, size);
-        return p;
+        return s === null || s === undefined ? 0 : stringToNewUTF8(s);
       });
       try {
         _orbit_http_done(client, op, status, strings[0], strings[1]);

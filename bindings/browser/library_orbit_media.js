@@ -2,13 +2,17 @@
 // strings cross: JS keeps every MediaStreamTrack in OrbitMedia.tracks, keyed by the handle
 // C++ knows as LocalTrack::id. library_orbit_rtc.js finds local tracks there too.
 mergeInto(LibraryManager.library, {
-  $OrbitMedia__deps: ['malloc', 'free'],
+  $OrbitMedia__deps: ['$stringToNewUTF8', 'free'],
   $OrbitMedia: {
     nextHandle: 1,
     tracks: {},    // handle -> MediaStreamTrack
     backends: {},  // backend handle -> true while its C++ owner lives
     // One stream for every local track, so the remote side sees one msid.
     stream: null,
+    // C++ gets a kind as its index here: the order of TrackKind and DeviceKind
+    // (wasm/media_backend.hpp), which tests/browser/enum_tables.mjs checks.
+    trackKinds: ['audio', 'video', 'screen'],
+    deviceKinds: ['audioinput', 'videoinput', 'audiooutput'],
 
     // The text a person can read: "NotAllowedError: Permission denied".
     errorText: function(e) {
@@ -21,11 +25,7 @@ mergeInto(LibraryManager.library, {
     // C++ copies whatever it keeps. null stays a null pointer.
     callWithStrings: function(fn, numbers, strings) {
       var pointers = strings.map(function(s) {
-        if (s === null || s === undefined) return 0;
-        var size = lengthBytesUTF8(s) + 1;
-        var p = _malloc(size);
-        stringToUTF8(s, p, size);
-        return p;
+        return s === null || s === undefined ? 0 : stringToNewUTF8(s);
       });
       try {
         return fn.apply(null, numbers.concat(pointers));
@@ -49,8 +49,8 @@ mergeInto(LibraryManager.library, {
           if (!OrbitMedia.backends[backend] || !OrbitMedia.tracks[handle]) return;
           _orbit_media_track_ended(backend, handle);
         });
-        var kind = track.kind === 'audio' ? 0 : (screen ? 2 : 1);
-        return {id: handle, kind: kind, label: track.label || ''};
+        var kind = track.kind === 'audio' ? 'audio' : (screen ? 'screen' : 'video');
+        return {id: handle, kind: OrbitMedia.trackKinds.indexOf(kind), label: track.label || ''};
       });
     },
 
@@ -135,9 +135,9 @@ mergeInto(LibraryManager.library, {
       return navigator.mediaDevices.enumerateDevices();
     }).then(function(devices) {
       if (!OrbitMedia.backends[backend]) return;
-      var kinds = {audioinput: 0, videoinput: 1, audiooutput: 2};
-      var list = devices.filter(function(d) { return d.kind in kinds; }).map(function(d) {
-        return {deviceId: d.deviceId, kind: kinds[d.kind], label: d.label || ''};
+      var kinds = OrbitMedia.deviceKinds;
+      var list = devices.filter(function(d) { return kinds.indexOf(d.kind) >= 0; }).map(function(d) {
+        return {deviceId: d.deviceId, kind: kinds.indexOf(d.kind), label: d.label || ''};
       });
       OrbitMedia.callWithStrings(_orbit_media_done, [backend, op], [null, JSON.stringify(list)]);
     }, function(e) {

@@ -19,6 +19,8 @@ mergeInto(LibraryManager.library, {
     //            previous: {time, sent, received, lost, packets}}
     connections: {},
 
+    // C++ gets a state or type as its index here: the order of the enums in
+    // wasm/peer_backend.hpp, which tests/browser/enum_tables.mjs checks.
     signaling: ['stable', 'have-local-offer', 'have-remote-offer', 'have-local-pranswer',
                 'have-remote-pranswer', 'closed'],
     connection: ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'],
@@ -236,15 +238,11 @@ mergeInto(LibraryManager.library, {
   },
 
   // The SDP as UTF-8 the caller frees, or null.
-  orbit_rtc_description_sdp__deps: ['$OrbitRtc', 'malloc'],
+  orbit_rtc_description_sdp__deps: ['$OrbitRtc', '$stringToNewUTF8'],
   orbit_rtc_description_sdp: function(handle, remote) {
     var connection = OrbitRtc.connections[handle];
     var d = connection && connection.pc ? (remote ? connection.pc.remoteDescription : connection.pc.localDescription) : null;
-    if (!d) return 0;
-    var size = lengthBytesUTF8(d.sdp) + 1;
-    var p = _malloc(size);
-    stringToUTF8(d.sdp, p, size);
-    return p;
+    return d ? stringToNewUTF8(d.sdp) : 0;
   },
 
   // 0 signaling, 1 connection, 2 ICE connection: the index of the state's name.
@@ -252,13 +250,15 @@ mergeInto(LibraryManager.library, {
   orbit_rtc_state: function(handle, which) {
     var connection = OrbitRtc.connections[handle];
     var pc = connection ? connection.pc : null;
-    if (which === 0) return pc ? OrbitRtc.index(OrbitRtc.signaling, pc.signalingState) : 5;
-    if (which === 1) return pc ? OrbitRtc.index(OrbitRtc.connection, pc.connectionState) : (connection ? 4 : 5);
-    return pc ? OrbitRtc.index(OrbitRtc.ice, pc.iceConnectionState) : (connection ? 5 : 6);
+    // A connection whose RTCPeerConnection could not be made has failed; a closed one is gone.
+    var state = connection ? 'failed' : 'closed';
+    if (which === 0) return OrbitRtc.index(OrbitRtc.signaling, pc ? pc.signalingState : 'closed');
+    if (which === 1) return OrbitRtc.index(OrbitRtc.connection, pc ? pc.connectionState : state);
+    return OrbitRtc.index(OrbitRtc.ice, pc ? pc.iceConnectionState : state);
   },
 
   // Returns null on success, else an error text the caller frees.
-  orbit_rtc_add_track__deps: ['$OrbitRtc', '$OrbitMedia', 'malloc'],
+  orbit_rtc_add_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
   orbit_rtc_add_track: function(handle, trackHandle) {
     var text = null;
     try {
@@ -271,14 +271,10 @@ mergeInto(LibraryManager.library, {
     } catch (e) {
       text = OrbitMedia.errorText(e);
     }
-    if (text === null) return 0;
-    var size = lengthBytesUTF8(text) + 1;
-    var p = _malloc(size);
-    stringToUTF8(text, p, size);
-    return p;
+    return text === null ? 0 : stringToNewUTF8(text);
   },
 
-  orbit_rtc_remove_track__deps: ['$OrbitRtc', '$OrbitMedia', 'malloc'],
+  orbit_rtc_remove_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
   orbit_rtc_remove_track: function(handle, trackHandle) {
     var text = null;
     try {
@@ -292,11 +288,7 @@ mergeInto(LibraryManager.library, {
     } catch (e) {
       text = OrbitMedia.errorText(e);
     }
-    if (text === null) return 0;
-    var size = lengthBytesUTF8(text) + 1;
-    var p = _malloc(size);
-    stringToUTF8(text, p, size);
-    return p;
+    return text === null ? 0 : stringToNewUTF8(text);
   },
 
   orbit_rtc_replace_track__deps: ['$OrbitRtc', '$OrbitMedia'],

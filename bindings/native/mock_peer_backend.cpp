@@ -1,6 +1,8 @@
 #include "mock_peer_backend.hpp"
 
 #include "liveness.hpp"
+#include "mock_media_backend.hpp"
+#include "mock_sdp.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -8,7 +10,6 @@
 #include <random>
 #include <set>
 #include <string>
-#include <string_view>
 #include <utility>
 
 namespace orbit {
@@ -17,6 +18,7 @@ struct MockPeerBackend::Shared {
   Scheduler& scheduler;
   Options options;
   bool dropCandidates = false;
+  const MockMediaBackend* media = nullptr;
   std::uint16_t nextPort;
   std::vector<MockPeerConnection*> open;
 
@@ -26,75 +28,6 @@ struct MockPeerBackend::Shared {
 namespace {
 
 using Millis = Scheduler::Millis;
-
-struct MediaSection {
-  std::string kind;  // audio, video, application
-  std::string mid;
-  std::string direction;
-  std::string trackId;  // from a=msid, empty when the section carries no track
-};
-
-struct ParsedSdp {
-  std::string ufrag;
-  std::string pwd;
-  std::string setup;
-  std::vector<MediaSection> sections;
-};
-
-std::string_view trimCr(std::string_view line) {
-  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return line;
-}
-
-bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-Result<ParsedSdp> parseSdp(std::string_view sdp) {
-  ParsedSdp out;
-  bool hasOrigin = false, hasName = false, hasTiming = false, hasFingerprint = false;
-  std::size_t lineNo = 0;
-  while (!sdp.empty()) {
-    const auto end = sdp.find('\n');
-    const std::string_view line = trimCr(sdp.substr(0, end));
-    sdp = end == std::string_view::npos ? std::string_view{} : sdp.substr(end + 1);
-    if (line.empty()) continue;
-    if (lineNo++ == 0 && line != "v=0") return Error{"OperationError: the SDP does not start with v=0"};
-    if (line.size() < 2 || line[1] != '=') return Error{"OperationError: an SDP line is not <type>=<value>"};
-    if (startsWith(line, "o=")) hasOrigin = true;
-    else if (startsWith(line, "s=")) hasName = true;
-    else if (startsWith(line, "t=")) hasTiming = true;
-    else if (startsWith(line, "m=")) {
-      const std::string_view rest = line.substr(2);
-      out.sections.push_back({std::string(rest.substr(0, rest.find(' '))), "", "sendrecv", ""});
-    } else if (startsWith(line, "a=ice-ufrag:")) {
-      if (out.ufrag.empty()) out.ufrag = line.substr(12);
-    } else if (startsWith(line, "a=ice-pwd:")) {
-      if (out.pwd.empty()) out.pwd = line.substr(10);
-    } else if (startsWith(line, "a=fingerprint:sha-256 ")) {
-      hasFingerprint = true;
-    } else if (startsWith(line, "a=setup:")) {
-      if (out.setup.empty()) out.setup = line.substr(8);
-    } else if (!out.sections.empty()) {
-      MediaSection& section = out.sections.back();
-      if (startsWith(line, "a=mid:")) section.mid = line.substr(6);
-      else if (startsWith(line, "a=msid:")) {
-        const std::string_view msid = line.substr(7);
-        const auto space = msid.find(' ');
-        if (space != std::string_view::npos) section.trackId = msid.substr(space + 1);
-      } else if (line == "a=sendrecv" || line == "a=sendonly" || line == "a=recvonly" || line == "a=inactive") {
-        section.direction = line.substr(2);
-      }
-    }
-  }
-  if (lineNo == 0) return Error{"OperationError: the SDP is empty"};
-  if (!hasOrigin || !hasName || !hasTiming) return Error{"OperationError: the SDP lacks o=, s= or t="};
-  if (out.sections.empty()) return Error{"OperationError: the SDP has no m-line"};
-  if (out.ufrag.empty() || out.pwd.empty()) return Error{"OperationError: the SDP lacks ICE credentials"};
-  if (!hasFingerprint) return Error{"OperationError: the SDP lacks a sha-256 fingerprint"};
-  for (const MediaSection& section : out.sections) {
-    if (section.mid.empty()) return Error{"OperationError: an m-line has no a=mid"};
-  }
-  return out;
-}
 
 // The `ufrag` extension browsers append to candidate strings, or "" when absent.
 std::string candidateUfrag(std::string_view candidate) {
@@ -172,10 +105,10 @@ class MockPeerConnection final : public PeerConnection {
   }
 
   std::optional<Description> localDescription() const override {
-    return pendingLocal_ ? pendingLocal_ : currentLocal_;
+    return described(pendingLocal_ ? pendingLocal_ : currentLocal_);
   }
   std::optional<Description> remoteDescription() const override {
-    return pendingRemote_ ? pendingRemote_ : currentRemote_;
+    return described(pendingRemote_ ? pendingRemote_ : currentRemote_);
   }
   SignalingState signalingState() const override { return signaling_; }
   PeerConnectionState connectionState() const override { return connection_; }
@@ -190,10 +123,11 @@ class MockPeerConnection final : public PeerConnection {
     auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
                            [&](const Transceiver& t) { return t.kind == kind && !t.senderTrack; });
     if (it == transceivers_.end()) {
-      transceivers_.push_back({kind, "", std::nullopt, "", false, false, false, false});
+      transceivers_.push_back({kind, "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
       it = std::prev(transceivers_.end());
     }
     it->senderTrack = track.id;
+    it->senderKind = track.kind;
     it->senderMsid = "track-" + std::to_string(sessionId_ % 100000) + "-" + std::to_string(track.id);
     if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
     return std::nullopt;
@@ -209,6 +143,7 @@ class MockPeerConnection final : public PeerConnection {
       }
       // The remote side keeps seeing the same track: replaceTrack never renegotiates.
       it->senderTrack = replacement.id;
+      it->senderKind = replacement.kind;
       complete(std::move(done), std::nullopt);
     });
   }
@@ -261,6 +196,17 @@ class MockPeerConnection final : public PeerConnection {
     forget();
   }
 
+  std::vector<MockPeerBackend::Sender> senders() const {
+    std::vector<MockPeerBackend::Sender> out;
+    for (const Transceiver& t : transceivers_) {
+      if (!t.senderTrack) continue;
+      std::optional<bool> enabled;
+      if (shared_->media) enabled = shared_->media->enabled(*t.senderTrack);
+      out.push_back({*t.senderTrack, t.senderKind, enabled});
+    }
+    return out;
+  }
+
   void failIce() {
     if (activeLocalUfrag_.empty()) return;
     failedPair_ = {activeLocalUfrag_, activeRemoteUfrag_};
@@ -277,10 +223,25 @@ class MockPeerConnection final : public PeerConnection {
   }
 
  private:
+  // A description as set, with what it says, parsed once when it was set or built.
+  struct Kept {
+    Description description;
+    MockSdp sdp;
+  };
+
+  static std::optional<Description> described(const std::optional<Kept>& kept) {
+    if (!kept) return std::nullopt;
+    return kept->description;
+  }
+
+  const std::optional<Kept>& remote() const { return pendingRemote_ ? pendingRemote_ : currentRemote_; }
+  const std::optional<Kept>& local() const { return pendingLocal_ ? pendingLocal_ : currentLocal_; }
+
   struct Transceiver {
     std::string kind;  // audio, video, application
     std::string mid;   // empty until a description associates it
     std::optional<int> senderTrack;
+    TrackKind senderKind = TrackKind::Audio;  // of senderTrack
     std::string senderMsid;
     bool fromRemote = false;
     bool negotiated = false;  // part of an offer/answer exchange that completed
@@ -356,61 +317,50 @@ class MockPeerConnection final : public PeerConnection {
     }
   }
 
-  std::string buildSdp(SdpType type, const std::vector<Transceiver*>& sections) {
-    std::string sdp = "v=0\r\no=- " + std::to_string(sessionId_) + " " + std::to_string(++sdpVersion_) +
-                      " IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE";
-    for (const Transceiver* t : sections) sdp += " " + t->mid;
-    sdp += "\r\na=ice-options:trickle\r\na=msid-semantic: WMS *\r\n";
+  Kept describe(SdpType type, const std::vector<Transceiver*>& sections) {
+    // Browsers answer as the DTLS client.
+    MockSdp sdp{sessionId_, ++sdpVersion_, localUfrag_, localPwd_, fingerprint_,
+                type == SdpType::Offer ? "actpass" : "active", {}};
     for (const Transceiver* t : sections) {
-      if (t->kind == "application") {
-        sdp += "m=application 9 UDP/DTLS/SCTP webrtc-datachannel\r\n";
-      } else {
-        sdp += "m=" + t->kind + (t->kind == "audio" ? " 9 UDP/TLS/RTP/SAVPF 111\r\n" : " 9 UDP/TLS/RTP/SAVPF 96\r\n");
+      MockSdpSection section{t->kind, t->mid, "", "", ""};
+      if (t->kind != "application") {
+        section.direction = t->senderTrack ? "sendrecv" : "recvonly";
+        if (t->senderTrack) {
+          section.streamId = "orbit-" + std::to_string(sessionId_);
+          section.trackId = t->senderMsid;
+        }
       }
-      sdp += "c=IN IP4 0.0.0.0\r\n";
-      sdp += "a=ice-ufrag:" + localUfrag_ + "\r\na=ice-pwd:" + localPwd_ + "\r\n";
-      sdp += "a=fingerprint:sha-256 " + fingerprint_ + "\r\n";
-      // Browsers answer as the DTLS client.
-      sdp += std::string("a=setup:") + (type == SdpType::Offer ? "actpass" : "active") + "\r\n";
-      sdp += "a=mid:" + t->mid + "\r\n";
-      if (t->kind == "application") {
-        sdp += "a=sctp-port:5000\r\n";
-        continue;
-      }
-      sdp += t->senderTrack ? "a=sendrecv\r\n" : "a=recvonly\r\n";
-      if (t->senderTrack) sdp += "a=msid:orbit-" + std::to_string(sessionId_) + " " + t->senderMsid + "\r\n";
-      sdp += "a=rtcp-mux\r\n";
-      sdp += t->kind == "audio" ? "a=rtpmap:111 opus/48000/2\r\n" : "a=rtpmap:96 VP8/90000\r\n";
+      sdp.sections.push_back(std::move(section));
     }
-    return sdp;
+    return Kept{Description{type, buildMockSdp(sdp)}, std::move(sdp)};
   }
 
   void makeOffer() {
     if (!ufragToReplace_.empty() && localUfrag_ == ufragToReplace_) newCredentials();
     // Without a track there would be no m-line and nothing for ICE to run on.
-    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, "", false, false, false, false});
+    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
     std::vector<Transceiver*> sections;
     for (Transceiver& t : transceivers_) {
       if (t.mid.empty() && (t.senderTrack || t.kind == "application")) t.mid = freeMid();
       if (!t.mid.empty()) sections.push_back(&t);
     }
-    pendingLocal_ = Description{SdpType::Offer, buildSdp(SdpType::Offer, sections)};
+    pendingLocal_ = describe(SdpType::Offer, sections);
     negotiationNeededFired_ = false;
     setSignaling(SignalingState::HaveLocalOffer);
   }
 
   void makeAnswer() {
-    const Result<ParsedSdp> offer = parseSdp(pendingRemote_->sdp);  // checked when it was set
-    if (!activeRemoteUfrag_.empty() && offer->ufrag != activeRemoteUfrag_ && localUfrag_ == activeLocalUfrag_) {
+    const MockSdp& offer = pendingRemote_->sdp;  // have-remote-offer always has one
+    if (!activeRemoteUfrag_.empty() && offer.ufrag != activeRemoteUfrag_ && localUfrag_ == activeLocalUfrag_) {
       newCredentials();  // an ICE restart changes the credentials on both ends
     }
     std::vector<Transceiver*> sections;
-    for (const MediaSection& section : offer->sections) {
+    for (const MockSdpSection& section : offer.sections) {
       for (Transceiver& t : transceivers_) {
         if (t.mid == section.mid) sections.push_back(&t);
       }
     }
-    currentLocal_ = Description{SdpType::Answer, buildSdp(SdpType::Answer, sections)};
+    currentLocal_ = describe(SdpType::Answer, sections);
     currentRemote_ = std::move(pendingRemote_);
     pendingRemote_.reset();
     pendingLocal_.reset();
@@ -441,7 +391,7 @@ class MockPeerConnection final : public PeerConnection {
   std::optional<Error> applyRemote(Description description) {
     if (description.type == SdpType::Rollback) return doRollback();
     if (description.type == SdpType::Pranswer) return Error{"OperationError: the mock does not do pranswer"};
-    Result<ParsedSdp> parsed = parseSdp(description.sdp);
+    Result<MockSdp> parsed = parseMockSdp(description.sdp);
     if (!parsed) return parsed.error();
 
     if (description.type == SdpType::Offer) {
@@ -449,7 +399,7 @@ class MockPeerConnection final : public PeerConnection {
         return Error{"InvalidStateError: cannot set a remote offer in " + std::string(toString(signaling_))};
       }
       if (parsed->setup != "actpass") return Error{"OperationError: an offer must have a=setup:actpass"};
-      for (const MediaSection& section : parsed->sections) {
+      for (const MockSdpSection& section : parsed->sections) {
         auto known = std::find_if(transceivers_.begin(), transceivers_.end(),
                                   [&](const Transceiver& t) { return t.mid == section.mid; });
         if (known != transceivers_.end()) continue;
@@ -459,11 +409,11 @@ class MockPeerConnection final : public PeerConnection {
         if (spare != transceivers_.end()) {
           spare->mid = section.mid;
         } else {
-          transceivers_.push_back({section.kind, section.mid, std::nullopt, "", true, false, false, false});
+          transceivers_.push_back({section.kind, section.mid, std::nullopt, TrackKind::Audio, "", true, false, false, false});
         }
       }
-      pendingRemote_ = std::move(description);
       announceTracks(*parsed);
+      pendingRemote_ = Kept{std::move(description), std::move(*parsed)};
       setSignaling(SignalingState::HaveRemoteOffer);
       return std::nullopt;
     }
@@ -474,27 +424,27 @@ class MockPeerConnection final : public PeerConnection {
     if (parsed->setup != "active" && parsed->setup != "passive") {
       return Error{"OperationError: an answer must have a=setup:active or passive"};
     }
-    const Result<ParsedSdp> offer = parseSdp(pendingLocal_->sdp);
-    if (offer->sections.size() != parsed->sections.size()) {
+    const MockSdp& offer = pendingLocal_->sdp;  // have-local-offer always has one
+    if (offer.sections.size() != parsed->sections.size()) {
       return Error{"OperationError: the answer's m-lines do not match the offer's"};
     }
     for (std::size_t i = 0; i < parsed->sections.size(); ++i) {
-      if (offer->sections[i].mid != parsed->sections[i].mid) {
+      if (offer.sections[i].mid != parsed->sections[i].mid) {
         return Error{"OperationError: the answer's m-lines do not match the offer's"};
       }
     }
-    currentRemote_ = std::move(description);
+    announceTracks(*parsed);
+    currentRemote_ = Kept{std::move(description), std::move(*parsed)};
     currentLocal_ = std::move(pendingLocal_);
     pendingLocal_.reset();
     pendingRemote_.reset();
-    announceTracks(*parsed);
     setSignaling(SignalingState::Stable);
     reachStable();
     return std::nullopt;
   }
 
-  void announceTracks(const ParsedSdp& sdp) {
-    for (const MediaSection& section : sdp.sections) {
+  void announceTracks(const MockSdp& sdp) {
+    for (const MockSdpSection& section : sdp.sections) {
       auto t = std::find_if(transceivers_.begin(), transceivers_.end(),
                             [&](const Transceiver& x) { return x.mid == section.mid; });
       const bool sending = !section.trackId.empty() && (section.direction == "sendrecv" || section.direction == "sendonly");
@@ -508,18 +458,17 @@ class MockPeerConnection final : public PeerConnection {
   }
 
   std::optional<Error> applyCandidate(const IceCandidateData& candidate) {
-    const auto remote = remoteDescription();
-    if (!remote) return Error{"InvalidStateError: a candidate before any remote description"};
+    const std::optional<Kept>& kept = remote();
+    if (!kept) return Error{"InvalidStateError: a candidate before any remote description"};
     if (candidate.candidate.empty()) return std::nullopt;  // end of candidates
     if (!candidate.sdpMid && !candidate.sdpMLineIndex) return Error{"TypeError: sdpMid and sdpMLineIndex are both null"};
-    if (!startsWith(candidate.candidate, "candidate:") || candidate.candidate.find(" typ ") == std::string::npos) {
+    if (candidate.candidate.rfind("candidate:", 0) != 0 || candidate.candidate.find(" typ ") == std::string::npos) {
       return Error{"OperationError: the candidate does not parse"};
     }
-    const Result<ParsedSdp> parsed = parseSdp(remote->sdp);
     std::string ufrag = candidateUfrag(candidate.candidate);
-    if (ufrag.empty()) ufrag = parsed->ufrag;
+    if (ufrag.empty()) ufrag = kept->sdp.ufrag;
     // A candidate of an earlier ICE generation is dropped quietly, as browsers do.
-    if (ufrag != parsed->ufrag) return std::nullopt;
+    if (ufrag != kept->sdp.ufrag) return std::nullopt;
     remoteCandidateUfrags_.insert(ufrag);
     evaluateIce();
     return std::nullopt;
@@ -541,10 +490,8 @@ class MockPeerConnection final : public PeerConnection {
   }
 
   std::string localSectionMid() const {
-    const auto local = localDescription();
-    if (!local) return "0";
-    const Result<ParsedSdp> parsed = parseSdp(local->sdp);
-    return parsed ? parsed->sections.front().mid : "0";
+    const std::optional<Kept>& kept = local();
+    return kept && !kept->sdp.sections.empty() ? kept->sdp.sections.front().mid : "0";
   }
 
   void reachStable() {
@@ -553,11 +500,12 @@ class MockPeerConnection final : public PeerConnection {
       t.negotiated = true;
       t.negotiatedSending = t.senderTrack.has_value();
     }
-    const std::string local = parseSdp(currentLocal_->sdp)->ufrag;
-    const std::string remote = parseSdp(currentRemote_->sdp)->ufrag;
-    if (local != activeLocalUfrag_ || remote != activeRemoteUfrag_) {
-      activeLocalUfrag_ = local;
-      activeRemoteUfrag_ = remote;
+    // Stable always has both current descriptions.
+    const std::string& ours = currentLocal_->sdp.ufrag;
+    const std::string& theirs = currentRemote_->sdp.ufrag;
+    if (ours != activeLocalUfrag_ || theirs != activeRemoteUfrag_) {
+      activeLocalUfrag_ = ours;
+      activeRemoteUfrag_ = theirs;
       setIce(IceConnectionState::Checking);
     }
     if (!ufragToReplace_.empty() && activeLocalUfrag_ != ufragToReplace_) ufragToReplace_.clear();
@@ -639,7 +587,7 @@ class MockPeerConnection final : public PeerConnection {
   std::mt19937_64 rng_;
   std::uint16_t port_;
   std::uint64_t sessionId_ = 0;
-  int sdpVersion_ = 0;
+  std::uint64_t sdpVersion_ = 0;
   std::string localUfrag_;
   std::string localPwd_;
   std::string fingerprint_;
@@ -651,7 +599,7 @@ class MockPeerConnection final : public PeerConnection {
   SignalingState signaling_ = SignalingState::Stable;
   IceConnectionState ice_ = IceConnectionState::New;
   PeerConnectionState connection_ = PeerConnectionState::New;
-  std::optional<Description> currentLocal_, pendingLocal_, currentRemote_, pendingRemote_;
+  std::optional<Kept> currentLocal_, pendingLocal_, currentRemote_, pendingRemote_;
   std::vector<Transceiver> transceivers_;
   std::set<std::string> announced_;
   bool negotiationNeededFired_ = false;
@@ -690,5 +638,13 @@ void MockPeerBackend::recoverIce() {
 }
 
 std::size_t MockPeerBackend::openConnections() const { return shared_->open.size(); }
+
+void MockPeerBackend::setMedia(const MockMediaBackend* media) { shared_->media = media; }
+
+std::vector<std::vector<MockPeerBackend::Sender>> MockPeerBackend::senders() const {
+  std::vector<std::vector<Sender>> out;
+  for (const MockPeerConnection* c : shared_->open) out.push_back(c->senders());
+  return out;
+}
 
 }  // namespace orbit

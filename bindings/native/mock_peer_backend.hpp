@@ -5,10 +5,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace orbit {
 
+class MockMediaBackend;
 class MockPeerConnection;
 
 // A PeerBackend for native tests and bots: no media and no network, but well-formed SDP
@@ -45,6 +47,20 @@ class MockPeerBackend : public PeerBackend {
 
   // How many connections are open (created, neither closed nor destroyed).
   std::size_t openConnections() const;
+
+  // What a connection sends: one sender per local track it carries, as addTrack or
+  // replaceTrack last set it, whether or not negotiation has caught up.
+  struct Sender {
+    int trackId = 0;
+    TrackKind kind = TrackKind::Audio;
+    // A disabled track sends silence or black frames; known only from the media backend
+    // the tracks came from (setMedia), nothing without one.
+    std::optional<bool> enabled;
+  };
+  // The senders of every open connection, in the order the connections were made.
+  std::vector<std::vector<Sender>> senders() const;
+  // The media backend whose tracks the connections send; it must outlive this backend.
+  void setMedia(const MockMediaBackend* media);
 
   struct Shared;
 

@@ -8,20 +8,19 @@
 #include "mock_media_backend.hpp"
 #include "mock_peer_backend.hpp"
 #include "payloads.hpp"
+#include "run_until.hpp"
 #include "server_process.hpp"
 #include "signaler.hpp"
+#include "tls_certificate.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <csignal>
-#include <cstdlib>
-#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
-#include <unistd.h>
 #include <vector>
 
 using namespace orbit;
@@ -30,18 +29,6 @@ using namespace std::chrono_literals;
 namespace net = boost::asio;
 
 namespace {
-
-// Runs `io` until `done` holds or `limit` passes; true when `done` held. Waits on the
-// io_context's own events, never a sleep.
-bool runUntil(net::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds limit = 10s) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_until(deadline);
-  }
-  return true;
-}
 
 std::string wsUrl(const ServerProcess& server, const std::string& room) {
   return "ws://127.0.0.1:" + std::to_string(server.port()) + "/room/" + room + "/ws";
@@ -134,15 +121,8 @@ TEST_CASE("a transport destroyed while connecting calls no handler", "[transport
 }
 
 TEST_CASE("over wss a self-signed server is refused when verifying and reached when not", "[transport]") {
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / ("orbit-client-tls-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string cert = (dir / "cert.pem").string();
-  const std::string key = (dir / "key.pem").string();
-  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " + key +
-                           " -out " + cert + " >/dev/null 2>&1";
-  REQUIRE(std::system(make.c_str()) == 0);
-  ServerProcess server({"--tls-cert", cert, "--tls-key", key});
+  const TlsCertificate certificate;
+  ServerProcess server(certificate.serverArgs());
   const std::string url = "wss://localhost:" + std::to_string(server.port()) + "/room/secure/ws";
 
   net::io_context io;
@@ -163,7 +143,6 @@ TEST_CASE("over wss a self-signed server is refused when verifying and reached w
   CHECK(lax.log.front() == "open");
   CHECK_FALSE(trusting.send(R"({"receiver":"ground control","type":"ping"})"));
   REQUIRE(runUntil(io, [&] { return !lax.texts.empty(); }));
-  fs::remove_all(dir);
 }
 
 TEST_CASE("two signalers over Beast learn their ids and exchange text", "[signaler][transport]") {

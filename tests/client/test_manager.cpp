@@ -281,7 +281,7 @@ TEST_CASE("offer, answer and icecandidate reach the peer they come from, and bot
     CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
   }
 
-  SECTION("a bye closes that connection only; the member may call again with an offer") {
+  SECTION("a bye closes that connection only, and the member may call again with an offer") {
     rig.remotes[kX].peer->close();
     rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Bye, nullptr));
     rig.clock.advance(100ms);
@@ -412,6 +412,7 @@ TEST_CASE("a refused camera leaves the microphone, and the call goes on", "[mana
 
 TEST_CASE("mute, camera off, device switch and screen share reach every peer without renegotiating", "[manager][media]") {
   Rig rig;
+  rig.peers.setMedia(&rig.media);
   rig.manager.startMedia({});
   rig.join(kSelf, {kSelf, kX, kY});
   rig.addRemote(kX);
@@ -419,32 +420,61 @@ TEST_CASE("mute, camera off, device switch and screen share reach every peer wit
   rig.pump();
   REQUIRE(rig.connectedTo(kX));
   REQUIRE(rig.connectedTo(kY));
+  REQUIRE(rig.peers.openConnections() == 2);  // one connection per peer
   const LocalTrack mic = *rig.manager.microphone();
   const LocalTrack camera = *rig.manager.camera();
   const std::size_t offersBefore = rig.count(MessageType::Offer, kX) + rig.count(MessageType::Offer, kY);
 
+  // What every peer is sent: its connection's sender of each kind carries `track`, enabled
+  // or not.
+  auto everyPeerSends = [&](TrackKind kind, const LocalTrack& track, bool enabled) {
+    const auto connections = rig.peers.senders();
+    REQUIRE(connections.size() == 2);
+    for (const auto& senders : connections) {
+      const auto sender = std::find_if(senders.begin(), senders.end(), [&](const MockPeerBackend::Sender& s) {
+        return isAudio(s.kind) == isAudio(kind);
+      });
+      INFO(toString(kind) << " sender, expecting track " << track.id);
+      REQUIRE(sender != senders.end());
+      CHECK(sender->trackId == track.id);
+      CHECK(sender->kind == track.kind);
+      CHECK(sender->enabled == enabled);
+      CHECK(std::count_if(senders.begin(), senders.end(), [&](const MockPeerBackend::Sender& s) {
+              return isAudio(s.kind) == isAudio(kind);
+            }) == 1);
+    }
+  };
+  everyPeerSends(TrackKind::Audio, mic, true);
+  everyPeerSends(TrackKind::Video, camera, true);
+
   rig.manager.setMuted(true);
   rig.manager.setCameraEnabled(false);
-  CHECK_FALSE(rig.media.enabled(mic.id));
-  CHECK_FALSE(rig.media.enabled(camera.id));
+  everyPeerSends(TrackKind::Audio, mic, false);
+  everyPeerSends(TrackKind::Video, camera, false);
   rig.manager.setMuted(false);
-  CHECK(rig.media.enabled(mic.id));
+  everyPeerSends(TrackKind::Audio, mic, true);
 
   rig.manager.switchDevice(TrackKind::Video, "cam-2");
   rig.pump(200ms);
   REQUIRE(rig.manager.camera().has_value());
-  CHECK(rig.manager.camera()->label == "Mock camera cam-2");
+  const LocalTrack camera2 = *rig.manager.camera();
+  CHECK(camera2.label == "Mock camera cam-2");
   CHECK_FALSE(rig.media.live(camera.id));  // the old camera is released
-  CHECK_FALSE(rig.media.enabled(rig.manager.camera()->id));  // still off, as the user left it
+  everyPeerSends(TrackKind::Video, camera2, false);  // still off, as the user left it
+  rig.manager.setCameraEnabled(true);
+  everyPeerSends(TrackKind::Video, camera2, true);
 
   rig.manager.startScreenShare();
   rig.pump(200ms);
   REQUIRE(rig.manager.screen().has_value());
   const LocalTrack screen = *rig.manager.screen();
+  everyPeerSends(TrackKind::Screen, screen, true);
+  everyPeerSends(TrackKind::Audio, mic, true);
   // The browser's own "stop sharing" ends the track: the camera comes back.
   rig.media.end(screen);
   rig.pump(200ms);
   CHECK_FALSE(rig.manager.screen().has_value());
+  everyPeerSends(TrackKind::Video, camera2, true);
 
   CHECK(rig.count(MessageType::Offer, kX) + rig.count(MessageType::Offer, kY) == offersBefore);
   CHECK(rig.connectedTo(kX));

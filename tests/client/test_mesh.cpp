@@ -7,6 +7,7 @@
 #include "manager.hpp"
 #include "mock_media_backend.hpp"
 #include "mock_peer_backend.hpp"
+#include "run_until.hpp"
 #include "server_process.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,18 +26,6 @@ using namespace std::chrono_literals;
 namespace net = boost::asio;
 
 namespace {
-
-// Runs `io` until `done` holds or `limit` passes; true when `done` held. Waits on the
-// io_context's own events, never a sleep.
-bool runUntil(net::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    if (io.stopped()) io.restart();
-    io.run_one_until(deadline);
-  }
-  return true;
-}
 
 struct Client {
   Client(net::io_context& io, AsioScheduler& scheduler, Manager::Options options)

@@ -1,30 +1,25 @@
 // Liveness and the process itself: heartbeat and reaping, abrupt disconnects, graceful
 // shutdown on SIGINT/SIGTERM, and the command line.
+#include "child_process.hpp"
+#include "config.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
 #include <catch2/catch.hpp>
 
-#include <array>
 #include <csignal>
-#include <cstdio>
 #include <future>
 #include <memory>
-#include <sys/wait.h>
 
 using namespace orbit::test;
 
 namespace {
 
-// Runs a command and returns its output and exit code.
-std::pair<std::string, int> run(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (!pipe) return {"", -1};
-  std::array<char, 4096> buf{};
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+// Runs a command to its end: its standard output and error, and its exit code (-1 when
+// it did not exit by itself).
+std::pair<std::string, int> run(std::vector<std::string> args) {
+  const Ran ran = runToEnd(std::move(args));
+  return {ran.output + ran.errors, ran.code.value_or(-1)};
 }
 
 }  // namespace
@@ -109,35 +104,31 @@ TEST_CASE("on SIGTERM or SIGINT every client gets bye, sockets close cleanly and
 }
 
 TEST_CASE("--help documents every flag and its environment twin", "[integration][cli]") {
-  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --help");
+  auto [out, code] = run({ORBIT_SERVER_BIN, "--help"});
   CHECK(code == 0);
-  for (const char* flag : {"--host", "--port", "--web-root", "--stun", "--turn", "--turn-secret", "--tls-cert",
-                           "--tls-key", "--log-level", "--ping-interval", "--reap-timeout"}) {
-    INFO(flag);
-    CHECK_THAT(out, Catch::Contains(flag));
-  }
-  for (const char* env : {"ORBIT_HOST", "ORBIT_PORT", "ORBIT_WEB_ROOT", "ORBIT_STUN", "ORBIT_TURN",
-                          "ORBIT_TURN_SECRET", "ORBIT_TLS_CERT", "ORBIT_TLS_KEY", "ORBIT_LOG_LEVEL"}) {
-    INFO(env);
-    CHECK_THAT(out, Catch::Contains(env));
+  REQUIRE_FALSE(orbit::configFlags().empty());
+  for (const orbit::ConfigFlag& flag : orbit::configFlags()) {
+    INFO(flag.name << " / " << flag.env);
+    CHECK_THAT(out, Catch::Contains("--" + std::string(flag.name) + " "));
+    CHECK_THAT(out, Catch::Contains(flag.env));
   }
 }
 
 TEST_CASE("bad flags and bad environment values stop start-up with a message", "[integration][cli]") {
-  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --port 70000");
+  auto [out, code] = run({ORBIT_SERVER_BIN, "--port", "70000"});
   CHECK(code == 2);
   CHECK_THAT(out, Catch::Contains("--port"));
-  std::tie(out, code) = run(std::string(ORBIT_SERVER_BIN) + " --no-such-flag");
+  std::tie(out, code) = run({ORBIT_SERVER_BIN, "--no-such-flag"});
   CHECK(code == 2);
   CHECK_THAT(out, Catch::Contains("no-such-flag"));
-  std::tie(out, code) = run("ORBIT_LOG_LEVEL=shouty " + std::string(ORBIT_SERVER_BIN));
+  std::tie(out, code) = run({"env", "ORBIT_LOG_LEVEL=shouty", ORBIT_SERVER_BIN});
   CHECK(code == 2);
   CHECK_THAT(out, Catch::Contains("--log-level"));
 }
 
 TEST_CASE("a port that is taken fails start-up clearly", "[integration][cli]") {
   ServerProcess first;
-  auto [out, code] = run(std::string(ORBIT_SERVER_BIN) + " --host 127.0.0.1 --port " + std::to_string(first.port()));
+  auto [out, code] = run({ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", std::to_string(first.port())});
   CHECK(code == 1);
   CHECK_THAT(out, Catch::Contains("cannot listen"));
 }

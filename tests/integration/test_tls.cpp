@@ -1,6 +1,7 @@
 // --tls-cert/--tls-key: the same server over https and wss, because browsers grant camera
 // access only on https (or localhost).
 #include "server_process.hpp"
+#include "tls_certificate.hpp"
 #include "ws_client.hpp"
 
 #include <utility>  // before Asio: see server/net.hpp
@@ -13,26 +14,16 @@
 #include <boost/beast/websocket/ssl.hpp>
 #include <catch2/catch.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 
 using namespace orbit::test;
-namespace fs = std::filesystem;
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 
 TEST_CASE("with a certificate the server speaks https and wss", "[integration][tls]") {
-  const fs::path dir = fs::temp_directory_path() / ("orbit-tls-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string cert = (dir / "cert.pem").string();
-  const std::string key = (dir / "key.pem").string();
-  const std::string make = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost -keyout " +
-                           key + " -out " + cert + " >/dev/null 2>&1";
-  REQUIRE(std::system(make.c_str()) == 0);
-
-  ServerProcess server({"--tls-cert", cert, "--tls-key", key});
+  const TlsCertificate certificate;
+  ServerProcess server(certificate.serverArgs());
   CHECK(server.url().rfind("https://", 0) == 0);
 
   net::io_context ioc;
@@ -58,5 +49,4 @@ TEST_CASE("with a certificate the server speaks https and wss", "[integration][t
 
   // A plain-HTTP request to the TLS port is not served.
   CHECK(httpRequest(server.port(), "GET", "/healthz").status == 0);
-  fs::remove_all(dir);
 }

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "child_process.hpp"
+
 #include <chrono>
+#include <csignal>
+#include <memory>
 #include <optional>
 #include <string>
-#include <sys/types.h>
 #include <vector>
 
 namespace orbit::test {
@@ -26,16 +29,16 @@ class ServerProcess {
   // Sends `signal` and waits for the exit; returns the exit code, or nothing on a timeout
   // or death by signal.
   std::optional<int> stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
-  bool running() const { return pid_ > 0; }
-  // Everything the server logged to stderr so far.
+  bool running() const { return running_; }
+  // Everything the server logged to stderr so far (kept after the test when
+  // ORBIT_KEEP_SERVER_LOGS is set).
   std::string log() const;
 
  private:
-  pid_t pid_ = -1;
-  int pidfd_ = -1;
+  std::unique_ptr<ChildProcess> process_;
+  bool running_ = true;
   unsigned short port_ = 0;
   std::string url_;
-  std::string logPath_;
 };
 
 }  // namespace orbit::test

@@ -1,5 +1,7 @@
 #include "ws_client.hpp"
 
+#include "run_until.hpp"
+
 #include <utility>  // before Asio: see server/net.hpp
 
 #include <boost/asio.hpp>
@@ -26,12 +28,7 @@ struct WsClient::Impl {
 };
 
 bool WsClient::Impl::runUntil(bool& done, std::chrono::milliseconds timeout) {
-  ioc_.restart();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!done && std::chrono::steady_clock::now() < deadline) {
-    ioc_.run_one_until(deadline);
-  }
-  if (done) return true;
+  if (test::runUntil(ioc_, [&] { return done; }, timeout)) return true;
   // Abandon the operation: the socket is closed, so the test sees a dead client.
   beast::get_lowest_layer(ws_).socket().close();
   ioc_.restart();
@@ -137,11 +134,17 @@ std::vector<Json> WsClient::drain(std::chrono::milliseconds timeout) {
   const std::string marker = "drain-" + std::to_string(++counter);
   send({{"type", "ping"}, {"receiver", "ground control"}, {"data", marker}});
   std::vector<Json> seen;
-  waitFor([&](const Json& m) {
+  const std::optional<Json> barrier = waitFor([&](const Json& m) {
     if (m.is_object() && m.value("type", "") == "pong" && m.value("data", "") == marker) return true;
     seen.push_back(m);
     return false;
   }, timeout);
+  if (!barrier) {
+    // What was seen may be all the server sent, or only part of it: no test may rely on it.
+    throw std::runtime_error("drain: no pong from the server (socket closed or " +
+                             std::to_string(timeout.count()) + " ms passed) after " +
+                             std::to_string(seen.size()) + " other frame(s)");
+  }
   return seen;
 }
 

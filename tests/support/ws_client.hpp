@@ -37,7 +37,9 @@ class WsClient {
   // Pings "ground control" and returns the id the pong addresses us by.
   std::string learnId();
   // A round trip through the server: every frame the server queued for this client
-  // before it answered is read (and returned) by the time this returns.
+  // before it answered is read (and returned) by the time this returns. Throws
+  // std::runtime_error when the answer does not come (closed socket, deadline): then
+  // nothing is known about what the server sent.
   std::vector<Json> drain(std::chrono::milliseconds timeout = 5s);
 
   // True once the server closed the socket; `code` gets the close code it sent.
