@@ -39,7 +39,7 @@ struct Client {
 struct Mesh {
   explicit Mesh(int size) {
     Manager::Options options;
-    // A restarted server is found quickly; the defaults would wait up to 15 s.
+    // A restarted server is found quickly; the defaults would wait up to 5 s.
     options.signaler.firstBackoff = 100ms;
     options.signaler.maxBackoff = 1000ms;
     for (int i = 0; i < size; ++i) clients.push_back(std::make_unique<Client>(io, scheduler, options));
