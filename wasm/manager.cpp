@@ -588,7 +588,7 @@ std::optional<Error> Manager::sendText(std::string_view text, std::string_view t
   if (direct && !isMember(to)) {
     return Error{"nobody with the id " + std::string(to) + " is in the room"};
   }
-  TextData data{selfName(), options_.wallClock(), std::string(text)};
+  TextData data{selfName(), options_.wallClock(), std::string(text), direct};
   if (auto error = signaler_.send(outgoing(direct ? std::string(to) : std::string(kRoom), MessageType::Text,
                                            toJson(data)))) {
     return error;
@@ -603,8 +603,11 @@ void Manager::handleText(const Message& message) {
   const bool self = !selfId().empty() && message.sender == selfId().str();
   std::string name = nameOf(message.sender);
   if (name.empty()) name = text->from;
-  ChatEntry entry{message.sender, name, message.receiver == kRoom ? std::string() : message.receiver,
-                  std::move(text->text), text->time, self};
+  // The original server addresses our copy of a room line (our own echo too) to our id: only
+  // the sender's mark makes a line direct.
+  const bool direct = text->direct && message.receiver != kRoom && !(self && message.receiver == message.sender);
+  ChatEntry entry{message.sender, name, direct ? message.receiver : std::string(), std::move(text->text), text->time,
+                  self};
   if (!self) emit({ManagerEvent::Kind::Text, entry.fromId, entry.fromName, entry.text, {}});
   addChat(std::move(entry));
 }

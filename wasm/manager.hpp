@@ -113,7 +113,8 @@ class Manager {
   void stopScreenShare();
 
   // To the room when `to` is empty, else to that one member. Room lines enter the log when
-  // the server echoes them back (the echo is the delivery receipt), direct ones at once.
+  // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
+  // direct line says so in its data ("direct": true): `receiver` alone cannot tell.
   std::optional<Error> sendText(std::string_view text, std::string_view to = {});
 
   const Signaler& signaler() const { return signaler_; }
