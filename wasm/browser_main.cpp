@@ -7,7 +7,7 @@
 #include "browser_platform.hpp"
 #include "browser_scheduler.hpp"
 #include "browser_transport.hpp"
-#include "client_app.hpp"
+#include "ui/client_app.hpp"
 #include "page_address.hpp"
 
 #include <cstdio>
