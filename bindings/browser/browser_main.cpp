@@ -1,5 +1,5 @@
-// The browser entry point. Emscripten-only, but it reaches Emscripten only through
-// bindings/browser.
+// The browser entry point, the composition root: the browser's bindings under the client core
+// and its UI. It reaches Emscripten only through the bindings beside it.
 #include "browser_http.hpp"
 #include "browser_media_backend.hpp"
 #include "browser_media_sink.hpp"
