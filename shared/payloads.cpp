@@ -170,6 +170,8 @@ Result<TextData> parseText(const Json& data) {
   TextData out;
   out.from = data["from"].get<std::string>();
   out.text = data["text"].get<std::string>();
+  const auto direct = data.find("direct");
+  out.direct = direct != data.end() && direct->is_boolean() && direct->get<bool>();
   out.time = time->is_number_float() ? static_cast<std::int64_t>(time->get<double>())
                                      : time->get<std::int64_t>();
   if (utf8Length(out.text) > kMaxTextChars) {
@@ -304,7 +306,11 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
   return std::string("unhandled message type");
 }
 
-Json toJson(const TextData& v) { return {{"from", v.from}, {"time", v.time}, {"text", v.text}}; }
+Json toJson(const TextData& v) {
+  Json out{{"from", v.from}, {"time", v.time}, {"text", v.text}};
+  if (v.direct) out["direct"] = true;
+  return out;
+}
 Json toJson(const RoomClient& v) {
   Json out{{"id", v.id}, {"username", v.username}};
   writeIndicators(v.indicators, out);

@@ -21,6 +21,10 @@ struct TextData {  // text
   std::string from;
   std::int64_t time = 0;  // ms since the epoch
   std::string text;
+  // Additive ("direct": true): the line is for its receiver alone. The original server
+  // addresses each member's copy of a room line to that member, so `receiver` cannot tell.
+  // Written only when true; anything but JSON `true` reads as false.
+  bool direct = false;
 };
 
 // What a client says of its own media, so others can show it; optional, because older

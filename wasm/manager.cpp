@@ -3,7 +3,6 @@
 #include "codec.hpp"
 
 #include <chrono>
-#include <initializer_list>
 #include <utility>
 
 namespace orbit {
@@ -21,11 +20,6 @@ Message outgoing(std::string receiver, MessageType type, std::optional<Json> dat
 std::int64_t systemMillis() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-Json trackJson(const std::optional<LocalTrack>& track) {
-  if (!track) return nullptr;
-  return {{"id", track->id}, {"label", track->label}};
 }
 
 }  // namespace
@@ -50,8 +44,20 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
                  Options options)
     : scheduler_(scheduler),
       peerBackend_(peers),
-      media_(media),
       options_(std::move(options)),
+      localMedia_(media,
+                  {
+                      .add = [this](const LocalTrack& track) { addToPeers(track); },
+                      .replace = [this](const LocalTrack& current,
+                                        const LocalTrack& replacement) { replaceOnPeers(current, replacement); },
+                      .remove = [this](const LocalTrack& track) { removeFromPeers(track); },
+                      .indicatorsChanged = [this] { sendProfile(); },
+                      .failed = [this](const std::string& what) {
+                        emit({ManagerEvent::Kind::MediaError, {}, {}, what, {}});
+                      },
+                      .problem = [this](std::string_view problem) { report(problem); },
+                      .changed = [this] { changed(); },
+                  }),
       signaler_(std::move(transport), scheduler, options_.signaler) {
   if (!options_.wallClock) options_.wallClock = systemMillis;
   signaler_.setHandlers({
@@ -59,17 +65,10 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
       .onMessage = [this](const Message& message) { handleMessage(message); },
       .onProblem = [this](std::string_view problem) { report(problem); },
   });
-  media_.setOnTrackEnded(alive_.guard([this](const LocalTrack& track) { handleTrackEnded(track); }));
-  media_.setOnDeviceChange(alive_.guard([this] { refreshDevices(); }));
 }
 
 Manager::~Manager() {
-  media_.setOnTrackEnded(nullptr);
-  media_.setOnDeviceChange(nullptr);
   peers_.clear();  // closes them; a VideoPeer calls nothing back from close()
-  stopTrack(microphone_);
-  stopTrack(camera_);
-  stopTrack(screen_);
 }
 
 void Manager::setOnChange(std::function<void()> onChange) { onChange_ = std::move(onChange); }
@@ -80,9 +79,8 @@ void Manager::join(std::string_view url, RoomId room, std::string username) {
   room_ = std::move(room);
   username_ = std::move(username);
   left_ = false;
-  roomInfo_.reset();
+  session_ = Session{};
   iceServers_.clear();
-  roomInfoJson_ = nullptr;
   lastProblem_.clear();
   signaler_.connect(url);
 }
@@ -96,19 +94,17 @@ void Manager::leave() {
     if (open && entry.session == signaler_.sessions()) send(outgoing(id, MessageType::Bye));
   }
   peers_.clear();
-  hungUp_.clear();
-  early_.clear();
-  heldEvents_.clear();
+  session_.hungUp.clear();
+  session_.early.clear();
+  session_.heldEvents.clear();
   if (open) sendToServer(MessageType::Bye);
   signaler_.close(1000, "left the room");
-  stopTrack(microphone_);
-  stopTrack(camera_);
-  stopTrack(screen_);
+  localMedia_.release();
   changed();
 }
 
 std::string Manager::selfName() const {
-  if (roomInfo_ && !selfId().empty()) {
+  if (session_.roomInfo && !selfId().empty()) {
     if (std::string name = nameOf(selfId().str()); !name.empty()) return name;
   }
   return username_;
@@ -136,8 +132,8 @@ std::string Manager::displayName(std::string_view id) const {
 bool Manager::isMember(std::string_view id) const { return memberOf(id) != nullptr; }
 
 const RoomClient* Manager::memberOf(std::string_view id) const {
-  if (!roomInfo_) return nullptr;
-  for (const auto& client : roomInfo_->clients) {
+  if (!session_.roomInfo) return nullptr;
+  for (const auto& client : session_.roomInfo->clients) {
     if (client.id == id) return &client;
   }
   return nullptr;
@@ -145,8 +141,8 @@ const RoomClient* Manager::memberOf(std::string_view id) const {
 
 std::vector<std::string> Manager::others() const {
   std::vector<std::string> ids;
-  if (roomInfo_) {
-    for (const auto& client : roomInfo_->clients) {
+  if (session_.roomInfo) {
+    for (const auto& client : session_.roomInfo->clients) {
       if (client.id != selfId().str()) ids.push_back(client.id);
     }
   }
@@ -154,14 +150,6 @@ std::vector<std::string> Manager::others() const {
     if (!isMember(id)) ids.push_back(id);
   }
   return ids;
-}
-
-void Manager::refreshDevices() {
-  media_.enumerateDevices(alive_.guard([this](Result<std::vector<MediaDevice>> devices) {
-    if (!devices) return report("could not list the devices: " + devices.error().message);
-    devices_ = std::move(devices).value();
-    changed();
-  }));
 }
 
 std::vector<ClientId> Manager::peerIds() const {
@@ -183,11 +171,11 @@ void Manager::handleStateChange() {
   } else if (signaler_.state() == ConnectionState::Open) {
     announceJoin();
     becomeReady();
-  } else if (signaler_.state() != ConnectionState::Open && signaler_.selfId().empty() && roomInfo_) {
+  } else if (signaler_.state() != ConnectionState::Open && signaler_.selfId().empty() && session_.roomInfo) {
     // Whoever was in the room is unknown until the next connection's room-info. The peer
     // connections stay up meanwhile: media does not go through the server.
-    roomInfo_.reset();
-    roomInfoJson_ = nullptr;
+    session_.roomInfo.reset();
+    session_.roomInfoJson = nullptr;
   }
   changed();
 }
@@ -196,23 +184,14 @@ void Manager::rejoin() {
   // A new connection is a new client to the server: a new id, no name, no room-info yet.
   // The Signaler has already sent the ping that tells us the id.
   joinedSession_ = signaler_.sessions();
-  iceServersKnown_ = false;
-  rosterSeen_ = false;
-  joinAnnounced_ = false;
-  heldEvents_.clear();
-  announced_.clear();
-  roomInfo_.reset();
-  roomInfoJson_ = nullptr;
-  hungUp_.clear();
-  early_.clear();
-  sentIndicators_.reset();
+  session_ = Session{};
   sendProfile();
   const unsigned session = joinedSession_;
   auto onIceServers = [this, session](Result<Message> reply) {
     if (reply || session != signaler_.sessions()) return;
     // Host candidates still connect a LAN; say why a wider network may not.
     report("no ICE servers: " + reply.error().message);
-    iceServersKnown_ = true;
+    session_.iceServersKnown = true;
     becomeReady();
   };
   if (auto error = signaler_.request(MessageType::GetIceServers, std::nullopt, kRequestTimeout,
@@ -234,7 +213,7 @@ void Manager::handleMessage(const Message& message) {
       auto servers = parseIceServers(*message.data);
       if (!servers) return report("bad ice-servers: " + servers.error().message);
       iceServers_ = std::move(*servers);
-      iceServersKnown_ = true;
+      session_.iceServersKnown = true;
       becomeReady();
       return;
     }
@@ -267,32 +246,32 @@ void Manager::handleMessage(const Message& message) {
 void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   // Until we have announced our own arrival (which waits for the pong as well), the room as
   // it is was there when we came, and is not news.
-  const bool quiet = !joinAnnounced_;
-  roomInfo_ = std::move(info);
-  roomInfoJson_ = std::move(json);
-  rosterSeen_ = true;
+  const bool quiet = !session_.joinAnnounced;
+  session_.roomInfo = std::move(info);
+  session_.roomInfoJson = std::move(json);
+  session_.rosterSeen = true;
   std::set<std::string> present;
-  for (const auto& client : roomInfo_->clients) {
+  for (const auto& client : session_.roomInfo->clients) {
     present.insert(client.id);
     if (auto it = peers_.find(client.id); it != peers_.end()) it->second.name = client.username;
-    if (auto it = announced_.find(client.id); it != announced_.end()) {
+    if (auto it = session_.announced.find(client.id); it != session_.announced.end()) {
       // A member already in the room when we came may name itself later: its profile can trail its join.
       if (!client.username.empty()) it->second = client.username;
     } else if (quiet) {
-      announced_[client.id] = client.username;
+      session_.announced[client.id] = client.username;
     } else if (!client.username.empty() && client.id != selfId().str()) {
       // A newcomer is announced once it has a name: the profile follows the join.
-      announced_[client.id] = client.username;
+      session_.announced[client.id] = client.username;
       emit({ManagerEvent::Kind::PeerJoined, client.id, client.username, {}, {}});
     }
   }
-  for (auto it = announced_.begin(); it != announced_.end();) {
+  for (auto it = session_.announced.begin(); it != session_.announced.end();) {
     if (present.count(it->first)) {
       ++it;
       continue;
     }
     if (!quiet && it->first != selfId().str()) emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
-    it = announced_.erase(it);
+    it = session_.announced.erase(it);
   }
   announceJoin();
   becomeReady();
@@ -301,29 +280,29 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
 
 void Manager::announceJoin() {
   // The server's first room-info may come before the pong that tells us who we are.
-  if (joinAnnounced_ || !rosterSeen_ || selfId().empty()) return;
-  joinAnnounced_ = true;
+  if (session_.joinAnnounced || !session_.rosterSeen || selfId().empty()) return;
+  session_.joinAnnounced = true;
   emit({ManagerEvent::Kind::Joined, selfId().str(), selfName(), {}, {}});
-  for (ManagerEvent& event : std::exchange(heldEvents_, {})) emit(std::move(event));
+  for (ManagerEvent& event : std::exchange(session_.heldEvents, {})) emit(std::move(event));
 }
 
 // --- peers ---
 
 bool Manager::ready() const {
-  return !left_ && signaler_.state() == ConnectionState::Open && !selfId().empty() && iceServersKnown_ &&
-         rosterSeen_;
+  return !left_ && signaler_.state() == ConnectionState::Open && !selfId().empty() && session_.iceServersKnown &&
+         session_.rosterSeen;
 }
 
 void Manager::becomeReady() {
   if (!ready()) return;
   reconcile();
-  for (Message& message : std::exchange(early_, {})) handlePeerMessage(message);
+  for (Message& message : std::exchange(session_.early, {})) handlePeerMessage(message);
 }
 
 void Manager::reconcile() {
   const unsigned session = signaler_.sessions();
   std::set<std::string> members;
-  for (const auto& client : roomInfo_->clients) {
+  for (const auto& client : session_.roomInfo->clients) {
     if (client.id != selfId().str()) members.insert(client.id);
   }
   // Gone from the room, or made on an earlier connection: the ids on both ends changed.
@@ -332,11 +311,11 @@ void Manager::reconcile() {
     if (entry.session != session || members.count(id) == 0) stale.push_back(id);
   }
   for (const std::string& id : stale) closePeer(id);
-  for (auto it = hungUp_.begin(); it != hungUp_.end();) {
-    it = members.count(*it) ? std::next(it) : hungUp_.erase(it);
+  for (auto it = session_.hungUp.begin(); it != session_.hungUp.end();) {
+    it = members.count(*it) ? std::next(it) : session_.hungUp.erase(it);
   }
   for (const std::string& id : members) {
-    if (peers_.count(id) == 0 && hungUp_.count(id) == 0) createPeer(id);
+    if (peers_.count(id) == 0 && session_.hungUp.count(id) == 0) createPeer(id);
   }
 }
 
@@ -389,12 +368,12 @@ void Manager::handlePeerMessage(const Message& message) {
   if (!isClientId(from)) return;  // the server stamps every relayed message
   if (!ready()) {
     // An offer can overtake our ice-servers reply: keep it for when we are ready.
-    if (early_.size() < kMaxEarlyMessages) early_.push_back(message);
+    if (session_.early.size() < kMaxEarlyMessages) session_.early.push_back(message);
     return;
   }
   if (message.type == MessageType::Bye) {
     if (peers_.count(from)) {
-      hungUp_.insert(from);
+      session_.hungUp.insert(from);
       closePeer(from);
     }
     return;
@@ -404,8 +383,8 @@ void Manager::handlePeerMessage(const Message& message) {
     // Someone not in the room is a peer that has just left: its last candidates are noise.
     // A member that hung up on us may call again with an offer.
     if (!isMember(from)) return;
-    if (hungUp_.count(from) && message.type != MessageType::Offer) return;
-    hungUp_.erase(from);
+    if (session_.hungUp.count(from) && message.type != MessageType::Offer) return;
+    session_.hungUp.erase(from);
     createPeer(from);
     it = peers_.find(from);
   }
@@ -413,10 +392,8 @@ void Manager::handlePeerMessage(const Message& message) {
 }
 
 void Manager::addTracksTo(VideoPeer& peer) {
-  const std::optional<LocalTrack>& video = screen_ ? screen_ : camera_;
-  for (const std::optional<LocalTrack>* track : std::initializer_list<const std::optional<LocalTrack>*>{&microphone_, &video}) {
-    if (!*track) continue;
-    if (auto error = peer.addTrack(**track)) report(error->message);
+  for (const LocalTrack& track : localMedia_.sending()) {
+    if (auto error = peer.addTrack(track)) report(error->message);
   }
 }
 
@@ -438,153 +415,13 @@ void Manager::removeFromPeers(const LocalTrack& track) {
 
 // --- local media ---
 
-void Manager::startMedia(const MediaConstraints& constraints) { requestMedia(constraints, true); }
-
-void Manager::requestMedia(const MediaConstraints& constraints, bool splitOnFailure) {
-  media_.getUserMedia(constraints, alive_.guard([this, constraints, splitOnFailure](Result<std::vector<LocalTrack>> tracks) {
-    if (tracks) return takeTracks(std::move(tracks).value());
-    if (splitOnFailure && constraints.audio && constraints.video) {
-      // One refused device should not cost the other.
-      MediaConstraints audioOnly = constraints;
-      audioOnly.video = false;
-      MediaConstraints videoOnly = constraints;
-      videoOnly.audio = false;
-      requestMedia(audioOnly, false);
-      requestMedia(videoOnly, false);
-      return;
-    }
-    const char* what = constraints.audio ? (constraints.video ? "the camera and microphone" : "the microphone")
-                                         : "the camera";
-    mediaFailed(std::string("could not use ") + what + ": " + tracks.error().message);
-  }));
-}
-
-void Manager::takeTracks(std::vector<LocalTrack> tracks) {
-  for (LocalTrack& track : tracks) {
-    if (left_) {
-      media_.stop(track);
-      continue;
-    }
-    std::optional<LocalTrack>& slot = isAudio(track.kind) ? microphone_ : camera_;
-    const std::optional<LocalTrack> old = std::exchange(slot, track);
-    media_.setEnabled(track, isAudio(track.kind) ? !muted_ : cameraEnabled_);
-    const bool shown = isAudio(track.kind) || !screen_;  // a screen share keeps the camera off the wire
-    if (old) {
-      if (shown) replaceOnPeers(*old, track);
-      media_.stop(*old);
-    } else if (shown) {
-      addToPeers(track);
-    }
-  }
-  mediaError_.clear();
-  sendProfile();
-  // Device names are hidden until a capture is allowed.
-  refreshDevices();
-  changed();
-}
-
-void Manager::setMuted(bool muted) {
-  muted_ = muted;
-  if (microphone_) media_.setEnabled(*microphone_, !muted);
-  sendProfile();
-  changed();
-}
-
-void Manager::setCameraEnabled(bool enabled) {
-  cameraEnabled_ = enabled;
-  if (camera_) media_.setEnabled(*camera_, enabled);
-  sendProfile();
-  changed();
-}
-
-MediaIndicators Manager::indicators() const {
-  // What the others see: no sound without a live, unmuted microphone; no picture without a
-  // camera that is on, unless a screen is shared.
-  return MediaIndicators{muted_ || !microphone_, !screen_ && (!camera_ || !cameraEnabled_)};
-}
-
 void Manager::sendProfile() {
   // The server needs a name in every profile; a nameless client shows no indicators.
   if (username_.empty() || left_ || signaler_.state() != ConnectionState::Open) return;
   const MediaIndicators now = indicators();
-  if (sentIndicators_ && *sentIndicators_ == now) return;
-  sentIndicators_ = now;
+  if (session_.sentIndicators && *session_.sentIndicators == now) return;
+  session_.sentIndicators = now;
   sendToServer(MessageType::Profile, toJson(ProfileData{username_, now}));
-}
-
-void Manager::switchDevice(TrackKind kind, std::string deviceId) {
-  if (kind == TrackKind::Screen) return;
-  MediaConstraints constraints;
-  constraints.audio = isAudio(kind);
-  constraints.video = !isAudio(kind);
-  (isAudio(kind) ? constraints.audioDeviceId : constraints.videoDeviceId) = std::move(deviceId);
-  requestMedia(constraints, false);
-}
-
-void Manager::startScreenShare() {
-  if (screen_) return;
-  media_.getDisplayMedia(alive_.guard([this](Result<std::vector<LocalTrack>> tracks) {
-    if (!tracks) return mediaFailed("could not share the screen: " + tracks.error().message);
-    std::optional<LocalTrack> screen;
-    for (const LocalTrack& track : *tracks) {
-      // Tab audio is not shared: the microphone stays the one audio track.
-      if (!screen && !isAudio(track.kind)) {
-        screen = track;
-      } else {
-        media_.stop(track);
-      }
-    }
-    if (!screen) return mediaFailed("the screen share had no video");
-    if (left_ || screen_) return media_.stop(*screen);
-    screen_ = screen;
-    if (camera_) {
-      replaceOnPeers(*camera_, *screen_);
-    } else {
-      addToPeers(*screen_);
-    }
-    sendProfile();
-    changed();
-  }));
-}
-
-void Manager::stopScreenShare() {
-  if (!screen_) return;
-  if (camera_) {
-    replaceOnPeers(*screen_, *camera_);
-  } else {
-    removeFromPeers(*screen_);
-  }
-  stopTrack(screen_);
-  sendProfile();
-  changed();
-}
-
-void Manager::handleTrackEnded(const LocalTrack& track) {
-  if (screen_ && screen_->id == track.id) {
-    // The user stopped sharing from the browser's own controls.
-    stopScreenShare();
-    return;
-  }
-  for (std::optional<LocalTrack>* slot : {&microphone_, &camera_}) {
-    if (*slot && (*slot)->id == track.id) {
-      if (slot == &microphone_ || !screen_) removeFromPeers(track);
-      slot->reset();
-      sendProfile();
-      mediaFailed(std::string(slot == &microphone_ ? "the microphone" : "the camera") + " stopped (" +
-                  track.label + ")");
-    }
-  }
-}
-
-void Manager::stopTrack(std::optional<LocalTrack>& track) {
-  if (track) media_.stop(*track);
-  track.reset();
-}
-
-void Manager::mediaFailed(std::string what) {
-  mediaError_ = what;
-  emit({ManagerEvent::Kind::MediaError, {}, {}, std::move(what), {}});
-  changed();
 }
 
 // --- chat ---
@@ -600,7 +437,7 @@ std::optional<Error> Manager::sendText(std::string_view text, std::string_view t
   if (direct && !isMember(to)) {
     return Error{"nobody with the id " + std::string(to) + " is in the room"};
   }
-  TextData data{selfName(), options_.wallClock(), std::string(text)};
+  TextData data{selfName(), options_.wallClock(), std::string(text), direct};
   if (auto error = signaler_.send(outgoing(direct ? std::string(to) : std::string(kRoom), MessageType::Text,
                                            toJson(data)))) {
     return error;
@@ -615,8 +452,11 @@ void Manager::handleText(const Message& message) {
   const bool self = !selfId().empty() && message.sender == selfId().str();
   std::string name = nameOf(message.sender);
   if (name.empty()) name = text->from;
-  ChatEntry entry{message.sender, name, message.receiver == kRoom ? std::string() : message.receiver,
-                  std::move(text->text), text->time, self};
+  // The original server addresses our copy of a room line (our own echo too) to our id: only
+  // the sender's mark makes a line direct.
+  const bool direct = text->direct && message.receiver != kRoom && !(self && message.receiver == message.sender);
+  ChatEntry entry{message.sender, name, direct ? message.receiver : std::string(), std::move(text->text), text->time,
+                  self};
   if (!self) emit({ManagerEvent::Kind::Text, entry.fromId, entry.fromName, entry.text, {}});
   addChat(std::move(entry));
 }
@@ -629,91 +469,6 @@ void Manager::addChat(ChatEntry entry) {
 
 // --- plumbing ---
 
-Json Manager::snapshot() const {
-  Json self = {{"id", selfId().empty() ? Json(nullptr) : Json(selfId().str())}, {"name", selfName()}};
-  const std::vector<std::string> ids = others();
-  Json peers = Json::array();
-  for (const std::string& id : ids) {
-    Json item = {{"id", id}, {"name", nameOf(id)}, {"muted", nullptr}, {"cameraOff", nullptr}};
-    if (const RoomClient* member = memberOf(id)) {
-      // null: an older client that does not say.
-      if (member->indicators.muted) item["muted"] = *member->indicators.muted;
-      if (member->indicators.cameraOff) item["cameraOff"] = *member->indicators.cameraOff;
-    }
-    const auto it = peers_.find(id);
-    if (it == peers_.end()) {
-      // Not connected (yet, or since it hung up on us).
-      item["connection"] = hungUp_.count(id) ? "closed" : "new";
-      item["ice"] = item["connection"];
-      item["audio"] = false;
-      item["video"] = {{"received", false}, {"width", 0}, {"height", 0}};
-      peers.push_back(std::move(item));
-      continue;
-    }
-    const VideoPeer& peer = *it->second.peer;
-    bool audio = false;
-    bool video = false;
-    for (const RemoteTrack& track : peer.remoteTracks()) {
-      audio = audio || track.kind == "audio";
-      video = video || track.kind == "video";
-    }
-    item["connection"] = toString(peer.connectionState());
-    item["ice"] = toString(peer.iceConnectionState());
-    item["signaling"] = toString(peer.signalingState());
-    item["polite"] = peer.polite();
-    item["audio"] = audio;
-    item["video"] = {{"received", video}, {"width", 0}, {"height", 0}};
-    item["iceRestarts"] = peer.iceRestarts();
-    if (const auto& stats = peer.stats()) {
-      item["video"]["width"] = stats->frameWidth;
-      item["video"]["height"] = stats->frameHeight;
-      item["stats"] = {
-          {"sendKbps", stats->sendKbps},
-          {"receiveKbps", stats->receiveKbps},
-          {"rttMs", stats->rttMs},
-          {"packetLoss", stats->packetLoss},
-          {"fps", stats->framesPerSecond},
-          {"localCandidate", toString(stats->localCandidateType)},
-          {"remoteCandidate", toString(stats->remoteCandidateType)},
-      };
-    }
-    peers.push_back(std::move(item));
-  }
-  Json messages = Json::array();
-  for (const ChatEntry& entry : chat_) {
-    messages.push_back({{"from", entry.fromName},
-                        {"fromId", entry.fromId},
-                        {"to", entry.toId.empty() ? Json(nullptr) : Json(entry.toId)},
-                        {"text", entry.text},
-                        {"time", entry.time},
-                        {"self", entry.self}});
-  }
-  Json out = {
-      {"self", std::move(self)},
-      {"room", room_.empty() ? Json(nullptr) : Json(room_.str())},
-      {"connection", toString(signaler_.state())},
-      {"reason", signaler_.reason()},
-      {"reconnect", {{"attempts", signaler_.reconnectAttempts()}, {"pending", signaler_.reconnectPending()}}},
-      {"joins", joins()},
-      {"peers", std::move(peers)},
-      {"messages", std::move(messages)},
-      {"media",
-       {{"microphone", trackJson(microphone_)},
-        {"camera", trackJson(camera_)},
-        {"screen", trackJson(screen_)},
-        {"muted", muted_},
-        {"cameraEnabled", cameraEnabled_},
-        {"error", mediaError_.empty() ? Json(nullptr) : Json(mediaError_)}}},
-      {"roomInfo", roomInfoJson_},
-  };
-  if (signaler_.closeCode() != 0) {
-    out["close"] = {{"code", signaler_.closeCode()}, {"reason", signaler_.closeReason()}};
-  }
-  if (!signaler_.failure().empty()) out["error"] = signaler_.failure();
-  if (!lastProblem_.empty()) out["problem"] = lastProblem_;
-  return out;
-}
-
 void Manager::report(std::string_view problem) {
   lastProblem_ = problem;
   emit({ManagerEvent::Kind::Problem, {}, {}, std::string(problem), {}});
@@ -724,9 +479,9 @@ void Manager::emit(ManagerEvent event) {
   using Kind = ManagerEvent::Kind;
   const bool inRoom = event.kind == Kind::PeerJoined || event.kind == Kind::PeerLeft ||
                       event.kind == Kind::PeerState || event.kind == Kind::Text;
-  if (inRoom && !joinAnnounced_) {
+  if (inRoom && !session_.joinAnnounced) {
     // What happens in the room is told after our own arrival: a chat line can overtake the pong.
-    if (heldEvents_.size() < kMaxEarlyMessages) heldEvents_.push_back(std::move(event));
+    if (session_.heldEvents.size() < kMaxEarlyMessages) session_.heldEvents.push_back(std::move(event));
     return;
   }
   if (onEvent_) onEvent_(event);

@@ -2,6 +2,7 @@
 
 #include "ids.hpp"
 #include "liveness.hpp"
+#include "local_media.hpp"
 #include "media_backend.hpp"
 #include "message.hpp"
 #include "payloads.hpp"
@@ -58,7 +59,7 @@ std::string_view toString(ManagerEvent::Kind kind);
 // The client's side of one room. Joins it through the Signaler and again on its own after
 // every reconnect (the server gives the new connection a new id); keeps one VideoPeer per
 // other member, reconciled with every room-info, and routes their offer, answer,
-// icecandidate and bye; owns the local tracks and applies them to every peer; keeps the
+// icecandidate and bye; owns our LocalMedia and puts its tracks on every peer; keeps the
 // chat log; tells the UI what happened.
 //
 // Peers outlive a lost signaling connection (media flows peer to peer), until the next
@@ -101,19 +102,22 @@ class Manager {
   // When both were asked for and the request fails, each is tried on its own, so a denied
   // camera still leaves the microphone. Failures become MediaError events; the call goes
   // on receive-only.
-  void startMedia(const MediaConstraints& constraints);
+  void startMedia(const MediaConstraints& constraints) { localMedia_.start(constraints); }
   // Mute sends silence and camera-off black frames: the tracks stay, nothing renegotiates.
-  void setMuted(bool muted);
-  void setCameraEnabled(bool enabled);
+  void setMuted(bool muted) { localMedia_.setMuted(muted); }
+  void setCameraEnabled(bool enabled) { localMedia_.setCameraEnabled(enabled); }
   // Swaps the microphone or camera for another device on every peer, without renegotiating.
-  void switchDevice(TrackKind kind, std::string deviceId);
+  void switchDevice(TrackKind kind, std::string deviceId) {
+    localMedia_.switchDevice(kind, std::move(deviceId));
+  }
   // The screen replaces the camera on every peer until stopScreenShare() or until the
   // browser ends the share.
-  void startScreenShare();
-  void stopScreenShare();
+  void startScreenShare() { localMedia_.startScreenShare(); }
+  void stopScreenShare() { localMedia_.stopScreenShare(); }
 
   // To the room when `to` is empty, else to that one member. Room lines enter the log when
-  // the server echoes them back (the echo is the delivery receipt), direct ones at once.
+  // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
+  // direct line says so in its data ("direct": true): `receiver` alone cannot tell.
   std::optional<Error> sendText(std::string_view text, std::string_view to = {});
 
   const Signaler& signaler() const { return signaler_; }
@@ -124,7 +128,7 @@ class Manager {
   // The name the server knows us by, or the one we asked for until it confirms it.
   std::string selfName() const;
   // The room as the server last described it on this connection; reset when it is lost.
-  const std::optional<RoomInfoData>& roomInfo() const { return roomInfo_; }
+  const std::optional<RoomInfoData>& roomInfo() const { return session_.roomInfo; }
   const std::vector<IceServer>& iceServers() const { return iceServers_; }
   // Times the room was joined: 1 after the first join, +1 for every rejoin after a reconnect.
   unsigned joins() const { return joinedSession_; }
@@ -148,19 +152,20 @@ class Manager {
   // Its entry in the last room-info, or nothing.
   const RoomClient* memberOf(std::string_view id) const;
   // What our profile tells the others about our microphone and camera.
-  MediaIndicators indicators() const;
+  MediaIndicators indicators() const { return localMedia_.indicators(); }
 
-  const std::optional<LocalTrack>& microphone() const { return microphone_; }
-  const std::optional<LocalTrack>& camera() const { return camera_; }
-  const std::optional<LocalTrack>& screen() const { return screen_; }
-  bool muted() const { return muted_; }
-  bool cameraEnabled() const { return cameraEnabled_; }
+  const LocalMedia& localMedia() const { return localMedia_; }
+  const std::optional<LocalTrack>& microphone() const { return localMedia_.microphone(); }
+  const std::optional<LocalTrack>& camera() const { return localMedia_.camera(); }
+  const std::optional<LocalTrack>& screen() const { return localMedia_.screen(); }
+  bool muted() const { return localMedia_.muted(); }
+  bool cameraEnabled() const { return localMedia_.cameraEnabled(); }
   // Cameras, microphones and speakers, as last listed; refreshed after a capture starts and
   // when the devices change.
-  const std::vector<MediaDevice>& devices() const { return devices_; }
-  void refreshDevices();
+  const std::vector<MediaDevice>& devices() const { return localMedia_.devices(); }
+  void refreshDevices() { localMedia_.refreshDevices(); }
   // Why the last capture failed, until one succeeds.
-  const std::string& mediaError() const { return mediaError_; }
+  const std::string& mediaError() const { return localMedia_.error(); }
 
   // Everything above as plain JSON, for whoever embeds the client:
   // {"self":{"id","name"},"room","connection","reason","close":{"code","reason"},"error",
@@ -170,9 +175,26 @@ class Manager {
   //  "messages":[{"from","fromId","to","text","time","self"}],
   //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
   //  "roomInfo":<the last room-info data as received>,"problem"}
-  Json snapshot() const;
+  Json snapshot() const;  // manager_snapshot.cpp
 
  private:
+  // What one signaling connection has told us; a rejoin starts afresh.
+  struct Session {
+    bool iceServersKnown = false;
+    bool rosterSeen = false;               // a room-info has arrived
+    bool joinAnnounced = false;            // the Joined event went out
+    std::vector<ManagerEvent> heldEvents;  // room events that came before it
+    // Members told about (or there when we came), with the name they were told under.
+    std::map<std::string, std::string> announced;
+    std::optional<RoomInfoData> roomInfo;
+    Json roomInfoJson;  // the last room-info's data, as received
+    // Members that said bye to us but are still in the room: no new connection to them
+    // until they offer one.
+    std::set<std::string> hungUp;
+    std::vector<Message> early;  // peers' messages that came before we were ready
+    std::optional<MediaIndicators> sentIndicators;  // in our last profile
+  };
+
   struct PeerEntry {
     std::unique_ptr<VideoPeer> peer;
     unsigned session = 0;  // the Signaler's session it was made on
@@ -197,11 +219,6 @@ class Manager {
   void replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement);
   void addToPeers(const LocalTrack& track);
   void removeFromPeers(const LocalTrack& track);
-  void takeTracks(std::vector<LocalTrack> tracks);
-  void requestMedia(const MediaConstraints& constraints, bool splitOnFailure);
-  void handleTrackEnded(const LocalTrack& track);
-  void stopTrack(std::optional<LocalTrack>& track);
-  void mediaFailed(std::string what);
   void addChat(ChatEntry entry);
   void sendProfile();
   void report(std::string_view problem);
@@ -213,7 +230,6 @@ class Manager {
   Liveness alive_;
   Scheduler& scheduler_;
   PeerBackend& peerBackend_;
-  MediaBackend& media_;
   Options options_;
   std::function<void()> onChange_;
   std::function<void(const ManagerEvent&)> onEvent_;
@@ -222,32 +238,11 @@ class Manager {
   std::string username_;
   bool left_ = false;
   unsigned joinedSession_ = 0;  // the Signaler's session we last joined on
-  bool iceServersKnown_ = false;  // on this session
-  bool rosterSeen_ = false;       // a room-info has arrived on this session
-  bool joinAnnounced_ = false;    // the Joined event of this session went out
-  std::vector<ManagerEvent> heldEvents_;  // room events that came before it
-  // Members told about (or there when we came), with the name they were told under.
-  std::map<std::string, std::string> announced_;
-  std::optional<RoomInfoData> roomInfo_;
+  Session session_;
   std::vector<IceServer> iceServers_;
-  Json roomInfoJson_;
   std::string lastProblem_;
-
   std::map<std::string, PeerEntry> peers_;
-  // Members that said bye to us but are still in the room: no new connection to them
-  // until they offer one.
-  std::set<std::string> hungUp_;
-  std::vector<Message> early_;
-
-  std::optional<LocalTrack> microphone_;
-  std::optional<LocalTrack> camera_;
-  std::optional<LocalTrack> screen_;
-  bool muted_ = false;
-  bool cameraEnabled_ = true;
-  std::string mediaError_;
-  std::vector<MediaDevice> devices_;
-  std::optional<MediaIndicators> sentIndicators_;  // in the last profile of this session
-
+  LocalMedia localMedia_;
   std::deque<ChatEntry> chat_;
   // Declared last so it is destroyed first: its handlers point into this object.
   Signaler signaler_;

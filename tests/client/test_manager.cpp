@@ -371,9 +371,11 @@ TEST_CASE("the chat log keeps room and direct lines with time and sender name", 
   REQUIRE(rig.manager.chat().size() == 2);
   CHECK(rig.manager.chat()[1].toId == kY);
   CHECK(rig.sentSince(0).back().receiver == kY);
+  CHECK((*rig.sentSince(0).back().data)["direct"] == true);
+  CHECK_FALSE(sent.data->contains("direct"));
 
   // The roster's name wins over whatever the sender wrote in `from`.
-  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Impostor", 1700000001000, "psst"})));
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Impostor", 1700000001000, "psst", true})));
   REQUIRE(rig.manager.chat().size() == 3);
   CHECK(rig.manager.chat()[2].fromName == "Xena");
   CHECK(rig.manager.chat()[2].toId == kSelf);
@@ -555,4 +557,29 @@ TEST_CASE("namesakes are told apart by their place in the room, alike for everyo
   CHECK(rig.manager.displayName(kY) == "Sam");
   CHECK(rig.manager.displayName(kW) == "Sam (2)");
   CHECK(rig.manager.displayName("0000") == "");
+
+TEST_CASE("on the original server room lines addressed to us stay room lines, and our echo is no line to ourselves",
+          "[manager]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX, kY});
+  // The original server addresses each member's copy of a room line to that member's id.
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Xena", 1700000001000, "hi all"})));
+  REQUIRE_FALSE(rig.manager.sendText("hello room"));
+  rig.probe->injectText(fromPeer(kSelf, kSelf, MessageType::Text, rig.sentSince(0).back().data.value()));
+  // A direct line it relays carries the sender's mark.
+  rig.probe->injectText(fromPeer(kY, kSelf, MessageType::Text, toJson(TextData{"Yuri", 1700000002000, "psst", true})));
+  REQUIRE(rig.manager.chat().size() == 3);
+  CHECK(rig.manager.chat()[0].toId.empty());
+  CHECK(rig.manager.chat()[1].self);
+  CHECK(rig.manager.chat()[1].toId.empty());
+  CHECK(rig.manager.chat()[2].toId == kSelf);
+  const Json messages = rig.manager.snapshot()["messages"];
+  CHECK(messages[0]["to"] == nullptr);
+  CHECK(messages[1]["to"] == nullptr);
+  CHECK(messages[2]["to"] == kSelf);
+
+  // Even a marked line from ourselves to ourselves is not shown as one to ourselves.
+  rig.probe->injectText(fromPeer(kSelf, kSelf, MessageType::Text, toJson(TextData{"Me", 1700000003000, "me", true})));
+  REQUIRE(rig.manager.chat().size() == 4);
+  CHECK(rig.manager.chat()[3].toId.empty());
 }

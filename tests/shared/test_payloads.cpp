@@ -75,6 +75,23 @@ TEST_CASE("text data parses into its typed fields and back", "[payloads][text]")
   CHECK(again->text == t->text);
 }
 
+TEST_CASE("a direct line carries direct true, a room line no direct field at all", "[payloads][text]") {
+  const Json direct{{"from", "Ada"}, {"time", 1}, {"text", "psst"}, {"direct", true}};
+  auto t = orbit::parseText(direct);
+  REQUIRE(t.ok());
+  CHECK(t->direct);
+  CHECK(orbit::toJson(*t) == direct);
+  // A room line looks as it always did, so the original client reads it unchanged.
+  CHECK_FALSE(orbit::toJson(orbit::TextData{"Ada", 1, "hi"}).contains("direct"));
+  // Only JSON true counts; anything else is a room line, not an error.
+  for (const Json& value : {Json(false), Json("true"), Json(1), Json(nullptr), Json::object()}) {
+    INFO(value.dump());
+    auto lenient = orbit::parseText(Json{{"from", "Ada"}, {"time", 1}, {"text", "hi"}, {"direct", value}});
+    REQUIRE(lenient.ok());
+    CHECK_FALSE(lenient->direct);
+  }
+}
+
 TEST_CASE("text time may be negative zero or a whole float", "[payloads][text]") {
   auto zero = orbit::parseText(Json{{"from", ""}, {"time", 0}, {"text", ""}});
   REQUIRE(zero.ok());

@@ -1,5 +1,5 @@
-// The browser entry point. Emscripten-only, but it reaches Emscripten only through
-// bindings/browser.
+// The browser entry point, the composition root: the browser's bindings under the client core
+// and its UI. It reaches Emscripten only through the bindings beside it.
 #include "browser_http.hpp"
 #include "browser_media_backend.hpp"
 #include "browser_media_sink.hpp"
@@ -7,7 +7,7 @@
 #include "browser_platform.hpp"
 #include "browser_scheduler.hpp"
 #include "browser_transport.hpp"
-#include "client_app.hpp"
+#include "ui/client_app.hpp"
 #include "page_address.hpp"
 
 #include <cstdio>

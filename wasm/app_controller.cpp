@@ -1,9 +1,6 @@
-#include "client_app.hpp"
+#include "app_controller.hpp"
 
 #include "codec.hpp"
-#include "ui/ui_items.hpp"
-#include "ui/lobby_view.hpp"
-#include "ui/room_view.hpp"
 
 #include <chrono>
 #include <utility>
@@ -11,47 +8,41 @@
 namespace orbit {
 namespace {
 
-std::int64_t wallMillis() {
+std::int64_t systemMillis() {
   using namespace std::chrono;
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace
 
-std::string_view toString(ClientApp::Screen screen) {
+std::string_view toString(AppController::Screen screen) {
   switch (screen) {
-    case ClientApp::Screen::Lobby: return "lobby";
-    case ClientApp::Screen::PreJoin: return "prejoin";
-    case ClientApp::Screen::Room: return "room";
-    case ClientApp::Screen::Left: return "left";
+    case AppController::Screen::Lobby: return "lobby";
+    case AppController::Screen::PreJoin: return "prejoin";
+    case AppController::Screen::Room: return "room";
+    case AppController::Screen::Left: return "left";
   }
   return "lobby";
 }
 
-ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
-                     PeerBackend& peers, MediaBackend& media, MediaSink& sink, HttpClient& http,
-                     PageAddress address)
+AppController::AppController(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
+                             PeerBackend& peers, MediaBackend& media, MediaSink& sink, HttpClient& http,
+                             PageAddress address, Options options)
     : platform_(platform),
       scheduler_(scheduler),
       sink_(sink),
       address_(std::move(address)),
-      manager_(std::move(transport), scheduler, peers, media),
-      shell_(platform, [this] { draw(); }),
-      room_(manager_, sink, {.copyText = [this](const std::string& text) { platform_.copyText(text); },
-                             .leave = [this] { leave(); }}),
+      wallClock_(options.wallClock ? std::move(options.wallClock) : systemMillis),
+      manager_(std::move(transport), scheduler, peers, media, std::move(options.manager)),
       lobby_(http, scheduler, apiUrl(address_, "")),
-      preJoin_(http, apiUrl(address_, "")),
-      lobbyView_(lobby_),
-      preJoinView_(preJoin_, manager_, media, sink, [this] { changed(); }) {}
+      preJoin_(http, apiUrl(address_, "")) {}
 
-std::optional<Error> ClientApp::start() {
-  if (auto error = shell_.open("Orbit")) return error;
+void AppController::start() {
   manager_.setOnChange([this] {
     handleConnectionChange();
     changed();
   });
   manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
-  sink_.setOnFrame([this] { shell_.invalidate(); });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
   platform_.setCommandSink([this](std::string_view json) { return command(json); });
   lobby_.setOnChange([this] { changed(); });
@@ -68,10 +59,9 @@ std::optional<Error> ClientApp::start() {
     openPreJoin({});
   }
   changed();
-  return std::nullopt;
 }
 
-void ClientApp::enterRoom() {
+void AppController::enterRoom() {
   // Straight in with the default camera and microphone; a refusal leaves the call
   // receive-only and says so.
   screen_ = Screen::Room;
@@ -79,7 +69,7 @@ void ClientApp::enterRoom() {
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
 
-void ClientApp::goToRoom(RoomId room, std::string token, std::string password) {
+void AppController::goToRoom(RoomId room, std::string token, std::string password) {
   lobby_.hide();
   address_.room = std::move(room);
   address_.token.clear();
@@ -87,29 +77,29 @@ void ClientApp::goToRoom(RoomId room, std::string token, std::string password) {
   openPreJoin(std::move(token), std::move(password));
 }
 
-void ClientApp::openPreJoin(std::string token, std::string password) {
+void AppController::openPreJoin(std::string token, std::string password) {
   screen_ = Screen::PreJoin;
   // The self-view runs while the name is typed; the same tracks go into the room.
   startMediaOnce();
-  preJoinView_.opened(address_.username);
+  if (hooks_.preJoinOpened) hooks_.preJoinOpened(address_.username);
   // May admit at once (a name in the URL and a token in hand), so it comes last.
   preJoin_.open(address_.room, std::move(token), address_.username, std::move(password));
   changed();
 }
 
-void ClientApp::admit(std::string token, std::string name) {
+void AppController::admit(std::string token, std::string name) {
   address_.token = std::move(token);
   address_.username = std::move(name);
   enterRoom();
   changed();
 }
 
-void ClientApp::startMediaOnce() {
+void AppController::startMediaOnce() {
   if (std::exchange(mediaStarted_, true)) return;
   manager_.startMedia(MediaConstraints{});
 }
 
-std::optional<Error> ClientApp::command(std::string_view text) {
+std::optional<Error> AppController::command(std::string_view text) {
   auto parsed = parseJson(text);
   if (!parsed) return Error{"a command must be JSON: " + parsed.error().message};
   const Json& json = *parsed;
@@ -146,33 +136,17 @@ std::optional<Error> ClientApp::command(std::string_view text) {
   return Error{"unknown command \"" + name + "\""};
 }
 
-void ClientApp::leave() {
+void AppController::leave() {
   manager_.leave();
   screen_ = Screen::Left;
   changed();
 }
 
-std::string ClientApp::inviteUrl() const {
+std::string AppController::inviteUrl() const {
   return std::string(address_.secure ? "https://" : "http://") + address_.host + "/room/" + address_.room.str();
 }
 
-void ClientApp::draw() {
-  switch (screen_) {
-    case Screen::Lobby:
-      lobbyView_.draw();
-      break;
-    case Screen::PreJoin:
-      preJoinView_.draw();
-      break;
-    case Screen::Room:
-    case Screen::Left:
-      room_.draw(inviteUrl(), notifications_, scheduler_.now());
-      break;
-  }
-  if (itemsChanged()) changed();
-}
-
-void ClientApp::handleEvent(const ManagerEvent& event) {
+void AppController::handleEvent(const ManagerEvent& event) {
   using Kind = ManagerEvent::Kind;
   const std::string name = event.name.empty() ? "someone" : event.name;
   switch (event.kind) {
@@ -190,7 +164,7 @@ void ClientApp::handleEvent(const ManagerEvent& event) {
   platform_.publishEvent(dumpJson(out));
 }
 
-void ClientApp::handleConnectionChange() {
+void AppController::handleConnectionChange() {
   const ConnectionState state = manager_.signaler().state();
   if (state == lastConnection_) return;
   const ConnectionState previous = std::exchange(lastConnection_, state);
@@ -214,7 +188,7 @@ void ClientApp::handleConnectionChange() {
   }
 }
 
-void ClientApp::renewToken() {
+void AppController::renewToken() {
   // A password room's token is short-lived, and a reconnect after it expired would be refused
   // for good: every lost connection trades the password for a fresh one for the next attempt.
   if (address_.token.empty() || !manager_.signaler().reconnectPending()) return;
@@ -224,20 +198,19 @@ void ClientApp::renewToken() {
   });
 }
 
-void ClientApp::notify(std::string kind, std::string text) {
-  notifications_.push_back({std::move(kind), std::move(text), wallMillis(), scheduler_.now() + kNotificationTime});
+void AppController::notify(std::string kind, std::string text) {
+  notifications_.push_back({std::move(kind), std::move(text), wallClock_(), scheduler_.now() + kNotificationTime});
   while (notifications_.size() > kMaxNotifications) notifications_.pop_front();
   // Drawn again when it is due to disappear.
-  scheduler_.after(kNotificationTime, [this] { shell_.invalidate(); });
+  scheduler_.after(kNotificationTime, alive_.guard([this] { redraw(); }));
   changed();
 }
 
-Json ClientApp::snapshot() {
+Json AppController::snapshot() {
   Json out = manager_.snapshot();
   out["screen"] = toString(screen_);
   out["lobby"] = lobby_.snapshot();
   out["prejoin"] = preJoin_.snapshot();
-  out["prejoin"]["devices"] = preJoinView_.snapshot();
   Json notifications = Json::array();
   for (const Notification& n : notifications_) {
     notifications.push_back({{"kind", n.kind}, {"text", n.text}, {"time", n.time}});
@@ -254,15 +227,17 @@ Json ClientApp::snapshot() {
     }
     peer["video"]["frames"] = frames;
   }
-  out["ui"] = itemRects();
+  if (hooks_.extendSnapshot) hooks_.extendSnapshot(out);
   return out;
 }
 
-void ClientApp::changed() {
-  shell_.invalidate();
-  publishState();
+void AppController::changed() {
+  redraw();
+  platform_.stateChanged();
 }
 
-void ClientApp::publishState() { platform_.stateChanged(); }
+void AppController::redraw() {
+  if (hooks_.redraw) hooks_.redraw();
+}
 
 }  // namespace orbit

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "platform.hpp"
+
+#include <string>
+#include <vector>
+
+namespace orbit::test {
+
+// A Platform whose host is the test: it keeps the state source and command sink the app
+// hands over, and records the events, state changes and addresses the app tells it of.
+class FakePlatform final : public Platform {
+ public:
+  float pixelRatio() const override { return 1.0f; }
+  void fitSurface() override {}
+  void setStateSource(StateSource source) override { stateSource = std::move(source); }
+  void setCommandSink(CommandSink sink) override { commandSink = std::move(sink); }
+  void publishEvent(std::string_view json) override { events.emplace_back(json); }
+  void stateChanged() override { ++stateChanges; }
+  void showAddress(std::string_view url) override { addresses.emplace_back(url); }
+  void copyText(std::string_view text) override { clipboard = text; }
+  std::string clipboardText() override { return clipboard; }
+  void setTextInput(bool, float, float) override {}
+  void setOnComposedText(std::function<void(std::string_view text)>) override {}
+
+  StateSource stateSource;
+  CommandSink commandSink;
+  std::vector<std::string> events;     // every event published, as JSON text
+  unsigned stateChanges = 0;
+  std::vector<std::string> addresses;  // every address shown
+  std::string clipboard;
+};
+
+}  // namespace orbit::test

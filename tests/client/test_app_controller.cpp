@@ -1,0 +1,335 @@
+// The AppController without a UI: a FakeHttp plays the rooms API and a FakeTransport the
+// room's WebSocket, a FakePlatform is the embedding page, on a manual clock. The screens,
+// the embed API's commands, events and state, notifications, and token renewal.
+#include "app_controller.hpp"
+#include "codec.hpp"
+#include "fake_http.hpp"
+#include "fake_media_sink.hpp"
+#include "fake_platform.hpp"
+#include "fake_transport.hpp"
+#include "manual_scheduler.hpp"
+#include "mock_media_backend.hpp"
+#include "mock_peer_backend.hpp"
+#include "page_address.hpp"
+#include "server_frames.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace orbit;
+using namespace orbit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string kSelf = std::string(32, '5');
+const std::string kX = std::string(32, '1');
+constexpr std::int64_t kNow = 1700000000000;
+
+std::string described(const std::string& room, bool exists, bool hasPassword) {
+  return dumpJson(Json{{"room_id", room}, {"exists", exists}, {"has_password", hasPassword}});
+}
+
+struct AppRig {
+  explicit AppRig(const std::string& url)
+      : app(platform, std::make_unique<FakeTransport>(probe), clock, peers, media, sink, http, parsePageAddress(url),
+            AppController::Options{{{.random = [] { return 0.5; }}, {}, [] { return kNow; }}, [] { return kNow; }}) {
+    app.setHooks({.redraw = [this] { ++redraws; },
+                  .extendSnapshot = [](Json& state) { state["ui"] = {{"Join", {1, 2, 3, 4}}}; },
+                  .preJoinOpened = [this](std::string_view name) { preJoinOpenedWith.emplace_back(name); }});
+  }
+
+  // Starts on the room's page with ?name=: the room is looked up, then joined.
+  void enterOpenRoom() {
+    app.start();
+    REQUIRE(http.requests.size() == 1);
+    REQUIRE(http.requests[0].url == "http://orbit.test/api/rooms/standup");
+    http.reply(200, described("standup", true, false));
+    REQUIRE(app.screen() == AppController::Screen::Room);
+  }
+
+  // Plays the server's side of the join: open, pong, ICE servers, room-info.
+  void serverJoin(const std::vector<std::pair<std::string, std::string>>& members) {
+    probe->injectOpen();
+    probe->injectText(fromServer("pong", kSelf));
+    probe->injectText(fromServer("ice-servers", kSelf, "[]"));
+    setRoom(members);
+  }
+
+  void setRoom(const std::vector<std::pair<std::string, std::string>>& members) {
+    probe->injectText(fromServer("room-info", kSelf, roomInfo(members)));
+  }
+
+  std::vector<Json> events() const {
+    std::vector<Json> out;
+    for (const std::string& text : platform.events) out.push_back(Json::parse(text));
+    return out;
+  }
+
+  bool published(const Json& event) const {
+    const auto all = events();
+    return std::find(all.begin(), all.end(), event) != all.end();
+  }
+
+  std::vector<std::string> notes() const {
+    std::vector<std::string> out;
+    for (const Notification& n : app.notifications()) out.push_back(n.kind + ": " + n.text);
+    return out;
+  }
+
+  std::size_t noted(const std::string& line) const {
+    const auto all = notes();
+    return std::count(all.begin(), all.end(), line);
+  }
+
+  std::shared_ptr<FakeTransport::Probe> probe = std::make_shared<FakeTransport::Probe>();
+  FakePlatform platform;
+  ManualScheduler clock;
+  MockPeerBackend peers{clock};
+  MockMediaBackend media{clock};
+  FakeMediaSink sink;
+  FakeHttp http;
+  int redraws = 0;
+  std::vector<std::string> preJoinOpenedWith;
+  AppController app;
+};
+
+}  // namespace
+
+TEST_CASE("the app goes from the lobby to the pre-join screen to the room, and to left when it hangs up", "[app]") {
+  AppRig rig("http://orbit.test/");
+  rig.app.start();
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+  CHECK(rig.app.snapshot()["screen"] == "lobby");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
+  rig.http.reply(200, "[]");
+
+  rig.app.lobby().create({"Team Sync", "", true, 0});
+  rig.http.reply(201, R"({"room_id":"team-sync"})");
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  CHECK(rig.app.snapshot()["screen"] == "prejoin");
+  CHECK_FALSE(rig.app.lobby().shown());
+  // The address bar follows, so the invite link is right.
+  CHECK(rig.platform.addresses == std::vector<std::string>{"http://orbit.test/room/team-sync"});
+  CHECK(rig.app.inviteUrl() == "http://orbit.test/room/team-sync");
+  CHECK(rig.preJoinOpenedWith == std::vector<std::string>{""});
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/team-sync");
+  rig.http.reply(200, described("team-sync", false, false));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);  // waits for a name
+  CHECK(rig.probe->opened.empty());
+
+  rig.app.preJoin().join("Ann");
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK(rig.probe->opened == std::vector<std::string>{"ws://orbit.test/room/team-sync/ws"});
+  rig.serverJoin({{kSelf, "Ann"}});
+  const Json state = rig.app.snapshot();
+  CHECK(state["screen"] == "room");
+  CHECK(state["self"]["name"] == "Ann");
+  CHECK(state["room"] == "team-sync");
+  // The camera and microphone were asked for once, on the pre-join screen.
+  CHECK(rig.app.manager().microphone().has_value());
+  CHECK(rig.media.liveTracks() == 2);
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"leave"})"));
+  CHECK(rig.app.screen() == AppController::Screen::Left);
+  CHECK(rig.app.snapshot()["screen"] == "left");
+  CHECK(rig.probe->closeCalls == std::vector<std::uint16_t>{1000});
+  CHECK(rig.media.liveTracks() == 0);
+}
+
+TEST_CASE("each embed command reaches the call, and a malformed or unknown one is refused with a reason", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.serverJoin({{kSelf, "Ann"}, {kX, "Xena"}});
+  rig.clock.advance(100ms);  // the devices are ours
+  REQUIRE(rig.platform.commandSink);
+  const auto command = [&rig](const std::string& json) { return rig.platform.commandSink(json); };
+  const auto lastSent = [&rig] { return decoded(rig.probe->sent.back()); };
+
+  REQUIRE_FALSE(command(R"({"command":"sendText","text":"hello room"})"));
+  CHECK(lastSent().type == MessageType::Text);
+  CHECK(lastSent().receiver == "room");
+  CHECK((*lastSent().data)["text"] == "hello room");
+  REQUIRE_FALSE(command(R"({"command":"sendText","text":"psst","to":")" + kX + R"("})"));
+  CHECK(lastSent().receiver == kX);
+  REQUIRE(rig.app.manager().chat().size() == 1);
+  CHECK(rig.app.manager().chat()[0].toId == kX);
+  CHECK(command(R"({"command":"sendText","text":"psst","to":")" + std::string(32, 'f') + R"("})"));
+
+  REQUIRE_FALSE(command(R"({"command":"setMuted","muted":true})"));
+  CHECK(rig.app.manager().muted());
+  CHECK_FALSE(rig.media.enabled(rig.app.manager().microphone()->id));
+  REQUIRE_FALSE(command(R"({"command":"setCamera","on":false})"));
+  CHECK_FALSE(rig.app.manager().cameraEnabled());
+  REQUIRE_FALSE(command(R"({"command":"setCamera","on":true})"));
+  CHECK(rig.app.manager().cameraEnabled());
+
+  const auto refusal = [&command](const std::string& json) {
+    auto error = command(json);
+    return error ? error->message : std::string("(accepted)");
+  };
+  CHECK_THAT(refusal("{\"command\":"), Catch::Contains("a command must be JSON"));
+  CHECK_THAT(refusal("[\"leave\"]"), Catch::Contains("an object with a \"command\" string"));
+  CHECK_THAT(refusal(R"({"command":7})"), Catch::Contains("an object with a \"command\" string"));
+  CHECK_THAT(refusal(R"({"command":"dance"})"), Catch::Contains("unknown command \"dance\""));
+  CHECK_THAT(refusal(R"({"command":"sendText"})"), Catch::Contains("sendText needs a \"text\" string"));
+  CHECK_THAT(refusal(R"({"command":"sendText","text":""})"), Catch::Contains("empty"));
+  CHECK_THAT(refusal(R"({"command":"setMuted","muted":"yes"})"), Catch::Contains("setMuted needs"));
+  CHECK_THAT(refusal(R"({"command":"setCamera"})"), Catch::Contains("setCamera needs"));
+  CHECK(rig.app.manager().muted());  // a refused command changes nothing
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+
+  REQUIRE_FALSE(command(R"({"command":"leave"})"));
+  CHECK(rig.app.screen() == AppController::Screen::Left);
+  CHECK_THAT(refusal(R"({"command":"sendText","text":"anyone?"})"), Catch::Contains("left the room"));
+}
+
+TEST_CASE("what happens in the call reaches the embedder as JSON events, and the state as the host asks", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.media.refuse(TrackKind::Video, "NotAllowedError: Permission denied");
+  rig.enterOpenRoom();
+  rig.clock.advance(100ms);
+  rig.serverJoin({{kSelf, "Ann"}});
+  rig.setRoom({{kSelf, "Ann"}, {kX, "Xena"}});
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Xena", kNow, "hi"})));
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Bye, nullptr));
+  rig.setRoom({{kSelf, "Ann"}});
+
+  CHECK(rig.published({{"event", "media-error"}, {"text", "could not use the camera: NotAllowedError: Permission denied"}}));
+  CHECK(rig.published({{"event", "joined"}, {"peer", kSelf}, {"name", "Ann"}}));
+  CHECK(rig.published({{"event", "peer-joined"}, {"peer", kX}, {"name", "Xena"}}));
+  CHECK(rig.published({{"event", "text"}, {"peer", kX}, {"name", "Xena"}, {"text", "hi"}}));
+  CHECK(rig.published({{"event", "peer-state"}, {"peer", kX}, {"name", "Xena"}, {"state", "closed"}}));
+  CHECK(rig.published({{"event", "peer-left"}, {"peer", kX}, {"name", "Xena"}}));
+
+  // The host asks for the state when it wants it, and is told when it changed.
+  CHECK(rig.platform.stateChanges > 0);
+  const unsigned before = rig.platform.stateChanges;
+  rig.setRoom({{kSelf, "Ann"}, {kX, "Xena"}});
+  CHECK(rig.platform.stateChanges > before);
+  REQUIRE(rig.platform.stateSource);
+  const Json state = Json::parse(rig.platform.stateSource());
+  CHECK(state == rig.app.snapshot());
+  CHECK(state["screen"] == "room");
+  CHECK(state["prejoin"]["room"] == "standup");
+  CHECK(state["lobby"].contains("rooms"));
+  CHECK(state["ui"] == Json{{"Join", {1, 2, 3, 4}}});  // what the UI adds
+  REQUIRE(state["peers"].size() == 1);
+  CHECK(state["peers"][0]["video"]["frames"] == 0);
+  REQUIRE(state["notifications"].size() == 4);
+  CHECK(state["notifications"][1] == Json{{"kind", "peer-joined"}, {"text", "Xena joined"}, {"time", kNow}});
+}
+
+TEST_CASE("notifications tell who came and went and which device failed, and each is redrawn away", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.media.refuse(TrackKind::Audio, "NotFoundError: no microphone");
+  rig.enterOpenRoom();
+  rig.clock.advance(100ms);
+  rig.serverJoin({{kSelf, "Ann"}});
+  rig.setRoom({{kSelf, "Ann"}, {kX, "Xena"}});
+  rig.setRoom({{kSelf, "Ann"}});
+  CHECK(rig.notes() == std::vector<std::string>{"media-error: could not use the microphone: NotFoundError: no microphone",
+                                                "peer-joined: Xena joined", "peer-left: Xena left"});
+  const int redraws = rig.redraws;
+  rig.clock.advance(AppController::kNotificationTime);
+  CHECK(rig.redraws > redraws);  // the ones due to disappear are drawn away
+
+  for (int i = 0; i < 30; ++i) {
+    rig.setRoom({{kSelf, "Ann"}, {kX, "Xena"}});
+    rig.setRoom({{kSelf, "Ann"}});
+  }
+  CHECK(rig.app.notifications().size() == AppController::kMaxNotifications);
+  CHECK(rig.app.notifications().back().text == "Xena left");
+}
+
+TEST_CASE("a lost server is told once, its return once, and nothing after leaving", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK(rig.notes().empty());  // the first connection is not news
+
+  rig.probe->injectClose(1006);
+  CHECK(rig.notes() == std::vector<std::string>{"connection: Lost the server; reconnecting. Calls in progress go on."});
+  CHECK(rig.http.requests.empty());  // an open room has no token to renew
+  // Every retry fails for a while: one notification says so, not one per retry.
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    const std::size_t opened = rig.probe->opened.size();
+    rig.clock.advance(20s);
+    REQUIRE(rig.probe->opened.size() == opened + 1);
+    rig.probe->injectClose(1006);
+  }
+  CHECK(rig.noted("connection: Cannot reach the server: " + rig.app.manager().signaler().reason()) == 1);
+  CHECK(rig.notes().size() == 2);
+  rig.clock.advance(20s);
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK(rig.notes().back() == "connection: Reconnected to the server");
+  CHECK(rig.notes().size() == 3);
+
+  // Lost again after the return: told again.
+  rig.probe->injectClose(1006);
+  CHECK(rig.notes().size() == 4);
+  rig.clock.advance(20s);
+  rig.probe->injectClose(1006);
+  CHECK(rig.notes().size() == 5);
+  rig.clock.advance(20s);
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK(rig.notes().size() == 6);
+
+  const std::size_t opened = rig.probe->opened.size();
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"leave"})"));
+  rig.probe->injectClose(1000);
+  rig.clock.advance(60s);
+  CHECK(rig.notes().size() == 6);
+  CHECK(rig.probe->opened.size() == opened);  // and no reconnect
+}
+
+TEST_CASE("a server that cannot be reached from the start is told once, not at every retry", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    rig.probe->injectError("connection refused");
+    rig.probe->injectClose(1006);
+    rig.clock.advance(20s);
+  }
+  CHECK(rig.probe->opened.size() == 6);
+  REQUIRE(rig.notes().size() == 1);
+  CHECK_THAT(rig.notes()[0], Catch::StartsWith("connection: Cannot reach the server: "));
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK(rig.notes().size() == 1);  // the first connection is not a return
+}
+
+TEST_CASE("a reconnect to a password room carries a fresh token, traded for the password that got us in", "[app]") {
+  AppRig rig("https://orbit.test/room/vault?name=Ann");
+  rig.app.start();
+  CHECK(rig.preJoinOpenedWith == std::vector<std::string>{"Ann"});
+  rig.http.reply(200, described("vault", true, true));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);  // the name alone is not enough
+  rig.app.preJoin().join("Ann", "sesame");
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, R"({"token":"1.aa"})");
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK(rig.probe->opened == std::vector<std::string>{"wss://orbit.test/room/vault/ws?token=1.aa"});
+  rig.serverJoin({{kSelf, "Ann"}});
+
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].method == "POST");
+  CHECK(rig.http.requests[0].url == "https://orbit.test/api/rooms/vault/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
+  rig.http.reply(200, R"({"token":"2.bb"})");
+  rig.clock.advance(20s);
+  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws?token=2.bb");
+
+  // Each loss asks again: the next reconnect may come after this token expired too.
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, R"({"token":"3.cc"})");
+  rig.clock.advance(20s);
+  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws?token=3.cc");
+}

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "connection_state.hpp"
+#include "http_client.hpp"
+#include "liveness.hpp"
+#include "lobby.hpp"
+#include "manager.hpp"
+#include "media_backend.hpp"
+#include "media_sink.hpp"
+#include "notification.hpp"
+#include "page_address.hpp"
+#include "peer_backend.hpp"
+#include "platform.hpp"
+#include "pre_join.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+#include "transport.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace orbit {
+
+// The whole client without its drawing: which screen is up (lobby, pre-join, room, left),
+// the embed API (commands in, events and state out, through the Platform), notifications,
+// and a fresh join token for each reconnect to a password room. The views (wasm/ui) draw
+// what it holds; tests drive it natively on fakes.
+class AppController {
+ public:
+  enum class Screen { Lobby, PreJoin, Room, Left };
+
+  // How long a notification stays on screen; the state keeps the last kMaxNotifications.
+  static constexpr Scheduler::Millis kNotificationTime{6000};
+  static constexpr std::size_t kMaxNotifications = 20;
+
+  struct Hooks {
+    // What is drawn may have changed: draw again.
+    std::function<void()> redraw;
+    // Adds what only the UI knows to the state (the controls' rectangles, say).
+    std::function<void(Json& state)> extendSnapshot;
+    // The pre-join screen opens, its name field holding `name`.
+    std::function<void(std::string_view name)> preJoinOpened;
+  };
+
+  struct Options {
+    Manager::Options manager;
+    // Milliseconds since the epoch, for notifications; the system clock by default.
+    std::function<std::int64_t()> wallClock;
+  };
+
+  AppController(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers,
+                MediaBackend& media, MediaSink& sink, HttpClient& http, PageAddress address, Options options = {});
+  AppController(const AppController&) = delete;
+  AppController& operator=(const AppController&) = delete;
+
+  void setHooks(Hooks hooks) { hooks_ = std::move(hooks); }
+
+  // Takes the embed API's side of the Platform and opens the first screen: the lobby, or the
+  // pre-join screen of the room the address names.
+  void start();
+
+  // One command of the embed API, as JSON: {"command": "sendText", "text": "...", "to": "<id>"},
+  // {"command": "setMuted", "muted": true}, {"command": "setCamera", "on": false},
+  // {"command": "leave"}. Returns why a command was refused.
+  std::optional<Error> command(std::string_view json);
+  // Hangs up for good; the room screen stays, as Left.
+  void leave();
+
+  Screen screen() const { return screen_; }
+  // What window.orbit.state() returns: the Manager's snapshot plus the screen, the lobby, the
+  // pre-join screen, the notifications, each peer's decoded frame count, and what
+  // Hooks::extendSnapshot adds.
+  Json snapshot();
+
+  // Something shown has changed: draw again and tell the host.
+  void changed();
+
+  // The address that brings someone else into this room.
+  std::string inviteUrl() const;
+  const PageAddress& address() const { return address_; }
+  const std::deque<Notification>& notifications() const { return notifications_; }
+  Manager& manager() { return manager_; }
+  Lobby& lobby() { return lobby_; }
+  PreJoin& preJoin() { return preJoin_; }
+
+ private:
+  void enterRoom();
+  // The lobby opened `room`: the address bar follows, then the pre-join screen.
+  void goToRoom(RoomId room, std::string token, std::string password);
+  // The pre-join screen for address_.room; `token` when the lobby already has one.
+  void openPreJoin(std::string token, std::string password = {});
+  // The pre-join screen let us in: the room's WebSocket carries `token` (if any).
+  void admit(std::string token, std::string name);
+  // The camera and microphone are asked for once, by whichever screen comes first.
+  void startMediaOnce();
+  void handleEvent(const ManagerEvent& event);
+  void handleConnectionChange();
+  void renewToken();
+  void notify(std::string kind, std::string text);
+  void redraw();
+
+  Liveness alive_;
+  Platform& platform_;
+  Scheduler& scheduler_;
+  MediaSink& sink_;
+  PageAddress address_;
+  std::function<std::int64_t()> wallClock_;
+  Hooks hooks_;
+  Manager manager_;
+  Lobby lobby_;
+  PreJoin preJoin_;
+  bool mediaStarted_ = false;
+  Screen screen_ = Screen::Lobby;
+  std::deque<Notification> notifications_;
+  ConnectionState lastConnection_ = ConnectionState::Idle;
+  bool everOpen_ = false;
+  bool unreachableTold_ = false;  // since the connection was last open
+};
+
+std::string_view toString(AppController::Screen screen);
+
+}  // namespace orbit

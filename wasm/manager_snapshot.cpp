@@ -1,0 +1,99 @@
+// Manager::snapshot(): the embed API's view of the call, as plain JSON.
+#include "manager.hpp"
+
+namespace orbit {
+namespace {
+
+Json trackJson(const std::optional<LocalTrack>& track) {
+  if (!track) return nullptr;
+  return {{"id", track->id}, {"label", track->label}};
+}
+
+}  // namespace
+
+Json Manager::snapshot() const {
+  Json self = {{"id", selfId().empty() ? Json(nullptr) : Json(selfId().str())}, {"name", selfName()}};
+  const std::vector<std::string> ids = others();
+  Json peers = Json::array();
+  for (const std::string& id : ids) {
+    Json item = {{"id", id}, {"name", nameOf(id)}, {"muted", nullptr}, {"cameraOff", nullptr}};
+    if (const RoomClient* member = memberOf(id)) {
+      // null: an older client that does not say.
+      if (member->indicators.muted) item["muted"] = *member->indicators.muted;
+      if (member->indicators.cameraOff) item["cameraOff"] = *member->indicators.cameraOff;
+    }
+    const auto it = peers_.find(id);
+    if (it == peers_.end()) {
+      // Not connected (yet, or since it hung up on us).
+      item["connection"] = session_.hungUp.count(id) ? "closed" : "new";
+      item["ice"] = item["connection"];
+      item["audio"] = false;
+      item["video"] = {{"received", false}, {"width", 0}, {"height", 0}};
+      peers.push_back(std::move(item));
+      continue;
+    }
+    const VideoPeer& peer = *it->second.peer;
+    bool audio = false;
+    bool video = false;
+    for (const RemoteTrack& track : peer.remoteTracks()) {
+      audio = audio || track.kind == "audio";
+      video = video || track.kind == "video";
+    }
+    item["connection"] = toString(peer.connectionState());
+    item["ice"] = toString(peer.iceConnectionState());
+    item["signaling"] = toString(peer.signalingState());
+    item["polite"] = peer.polite();
+    item["audio"] = audio;
+    item["video"] = {{"received", video}, {"width", 0}, {"height", 0}};
+    item["iceRestarts"] = peer.iceRestarts();
+    if (const auto& stats = peer.stats()) {
+      item["video"]["width"] = stats->frameWidth;
+      item["video"]["height"] = stats->frameHeight;
+      item["stats"] = {
+          {"sendKbps", stats->sendKbps},
+          {"receiveKbps", stats->receiveKbps},
+          {"rttMs", stats->rttMs},
+          {"packetLoss", stats->packetLoss},
+          {"fps", stats->framesPerSecond},
+          {"localCandidate", toString(stats->localCandidateType)},
+          {"remoteCandidate", toString(stats->remoteCandidateType)},
+      };
+    }
+    peers.push_back(std::move(item));
+  }
+  Json messages = Json::array();
+  for (const ChatEntry& entry : chat_) {
+    messages.push_back({{"from", entry.fromName},
+                        {"fromId", entry.fromId},
+                        {"to", entry.toId.empty() ? Json(nullptr) : Json(entry.toId)},
+                        {"text", entry.text},
+                        {"time", entry.time},
+                        {"self", entry.self}});
+  }
+  Json out = {
+      {"self", std::move(self)},
+      {"room", room_.empty() ? Json(nullptr) : Json(room_.str())},
+      {"connection", toString(signaler_.state())},
+      {"reason", signaler_.reason()},
+      {"reconnect", {{"attempts", signaler_.reconnectAttempts()}, {"pending", signaler_.reconnectPending()}}},
+      {"joins", joins()},
+      {"peers", std::move(peers)},
+      {"messages", std::move(messages)},
+      {"media",
+       {{"microphone", trackJson(localMedia_.microphone())},
+        {"camera", trackJson(localMedia_.camera())},
+        {"screen", trackJson(localMedia_.screen())},
+        {"muted", localMedia_.muted()},
+        {"cameraEnabled", localMedia_.cameraEnabled()},
+        {"error", localMedia_.error().empty() ? Json(nullptr) : Json(localMedia_.error())}}},
+      {"roomInfo", session_.roomInfoJson},
+  };
+  if (signaler_.closeCode() != 0) {
+    out["close"] = {{"code", signaler_.closeCode()}, {"reason", signaler_.closeReason()}};
+  }
+  if (!signaler_.failure().empty()) out["error"] = signaler_.failure();
+  if (!lastProblem_.empty()) out["problem"] = lastProblem_;
+  return out;
+}
+
+}  // namespace orbit

@@ -1,0 +1,56 @@
+#include "ui/client_app.hpp"
+
+#include "ui/ui_items.hpp"
+
+#include <string>
+#include <utility>
+
+namespace orbit {
+
+ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
+                     PeerBackend& peers, MediaBackend& media, MediaSink& sink, HttpClient& http,
+                     PageAddress address)
+    : platform_(platform),
+      scheduler_(scheduler),
+      sink_(sink),
+      controller_(platform, std::move(transport), scheduler, peers, media, sink, http, std::move(address)),
+      shell_(platform, [this] { draw(); }),
+      room_(controller_.manager(), sink,
+            {.copyText = [this](const std::string& text) { platform_.copyText(text); },
+             .leave = [this] { controller_.leave(); }}),
+      lobbyView_(controller_.lobby()),
+      preJoinView_(controller_.preJoin(), controller_.manager(), media, sink, [this] { controller_.changed(); }) {}
+
+std::optional<Error> ClientApp::start() {
+  if (auto error = shell_.open("Orbit")) return error;
+  sink_.setOnFrame([this] { shell_.invalidate(); });
+  controller_.setHooks({
+      .redraw = [this] { shell_.invalidate(); },
+      .extendSnapshot =
+          [this](Json& state) {
+            state["prejoin"]["devices"] = preJoinView_.snapshot();
+            state["ui"] = itemRects();
+          },
+      .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
+  });
+  controller_.start();
+  return std::nullopt;
+}
+
+void ClientApp::draw() {
+  switch (controller_.screen()) {
+    case AppController::Screen::Lobby:
+      lobbyView_.draw();
+      break;
+    case AppController::Screen::PreJoin:
+      preJoinView_.draw();
+      break;
+    case AppController::Screen::Room:
+    case AppController::Screen::Left:
+      room_.draw(controller_.inviteUrl(), controller_.notifications(), scheduler_.now());
+      break;
+  }
+  if (itemsChanged()) controller_.changed();
+}
+
+}  // namespace orbit
