@@ -45,6 +45,8 @@ void AppController::start() {
   manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
   platform_.setCommandSink([this](std::string_view json) { return command(json); });
+  // The network is back or the page in view again: no need to wait for the reconnect timer.
+  platform_.setOnResume([this] { manager_.signaler().retryNow(); });
   lobby_.setOnChange([this] { changed(); });
   lobby_.setOnEnterRoom([this](RoomId room, std::string token, std::string password) {
     goToRoom(std::move(room), std::move(token), std::move(password));
@@ -142,9 +144,7 @@ void AppController::leave() {
   changed();
 }
 
-std::string AppController::inviteUrl() const {
-  return std::string(address_.secure ? "https://" : "http://") + address_.host + "/room/" + address_.room.str();
-}
+std::string AppController::inviteUrl() const { return roomPageUrl(address_); }
 
 void AppController::handleEvent(const ManagerEvent& event) {
   using Kind = ManagerEvent::Kind;

@@ -89,7 +89,7 @@ void Manager::leave() {
   if (left_) return;
   left_ = true;
   const bool open = signaler_.state() == ConnectionState::Open;
-  // PROTOCOL.md: bye to each peer, bye to ground control, close.
+  // docs/protocol.md: bye to each peer, bye to ground control, close.
   for (auto& [id, entry] : peers_) {
     if (open && entry.session == signaler_.sessions()) send(outgoing(id, MessageType::Bye));
   }
@@ -122,7 +122,7 @@ std::string Manager::displayName(std::string_view id) const {
   if (name.empty() || !isMember(id)) return name;
   // Everyone's list is in the server's order, so every client numbers the same people alike.
   int earlier = 0;
-  for (const auto& client : roomInfo_->clients) {
+  for (const auto& client : session_.roomInfo->clients) {
     if (client.id == id) break;
     if (client.username == name) ++earlier;
   }

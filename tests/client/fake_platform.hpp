@@ -22,8 +22,10 @@ class FakePlatform final : public Platform {
   std::string clipboardText() override { return clipboard; }
   void setTextInput(bool, float, float) override {}
   void setOnComposedText(std::function<void(std::string_view text)>) override {}
+  void setOnResume(std::function<void()> onResume) override { resume = std::move(onResume); }
 
   StateSource stateSource;
+  std::function<void()> resume;  // the host calls it when the network or the page comes back
   CommandSink commandSink;
   std::vector<std::string> events;     // every event published, as JSON text
   unsigned stateChanges = 0;

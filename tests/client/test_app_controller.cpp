@@ -333,3 +333,17 @@ TEST_CASE("a reconnect to a password room carries a fresh token, traded for the 
   rig.clock.advance(20s);
   CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws?token=3.cc");
 }
+
+TEST_CASE("when the network or the page comes back, a lost server is tried again at once", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.serverJoin({{kSelf, "Ann"}});
+  REQUIRE(rig.platform.resume);
+  rig.platform.resume();  // nothing lost: nothing to retry
+  CHECK(rig.probe->opened.size() == 1);
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.app.manager().signaler().reconnectPending());
+  rig.platform.resume();
+  CHECK(rig.probe->opened.size() == 2);
+  CHECK(rig.app.manager().signaler().state() == ConnectionState::Reconnecting);
+}

@@ -24,7 +24,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// PROTOCOL.md: the smaller id is polite. Ours sits in the middle so both roles are covered.
+// docs/protocol.md: the smaller id is polite. Ours sits in the middle so both roles are covered.
 const std::string kSelf = std::string(32, '5');
 const std::string kX = std::string(32, '1');
 const std::string kY = std::string(32, '9');

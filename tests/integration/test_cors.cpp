@@ -139,7 +139,7 @@ TEST_CASE("by default any page may embed: files and API carry Allow-Origin *, pr
   CHECK(upgrade(port, "far-away", "") == 0);
 }
 
-TEST_CASE("with --allowed-origin only listed pages and the server's own may use it; curl still may",
+TEST_CASE("with --allowed-origin only listed pages and the server's own may use it, and curl still may",
           "[integration][cors]") {
   WebRoot web;
   ServerProcess server({"--web-root", web.dir.string(), "--allowed-origin", "http://intranet.test:5173"});
@@ -182,7 +182,7 @@ TEST_CASE("with --allowed-origin only listed pages and the server's own may use 
     const std::string otherName = "http://localhost:" + std::to_string(port);
     CHECK(request(port, http::verb::get, "/api/rooms", {{"Origin", otherName}}).status == 403);
   }
-  SECTION("the WebSocket admits the listed page, the server's own, and no Origin; refuses the rest with 403") {
+  SECTION("the WebSocket admits the listed page, the server's own, and no Origin, and refuses the rest with 403") {
     CHECK(upgrade(port, "room", "http://intranet.test:5173") == 0);
     CHECK(upgrade(port, "room", own) == 0);
     CHECK(upgrade(port, "room", "") == 0);
