@@ -192,10 +192,12 @@ void Signaler::armHeartbeat() {
   heartbeatTimer_ = 0;
   if (!connectionOpen_ || options_.heartbeat.count() <= 0) return;
   // Every frame counts as a sign of life, so the timer is not moved for each: it looks at the
-  // silence when it fires and sets itself again from there.
+  // silence when it fires and sets itself again from there. While the silence lasts it pings
+  // every `heartbeat`, and looks a last time at the limit.
   const Millis silence = scheduler_.now() - lastHeard_;
-  const Millis due = silence < options_.heartbeat ? options_.heartbeat : options_.silenceLimit;
-  heartbeatTimer_ = scheduler_.after(due - silence, [this] { checkHeartbeat(); });
+  const Millis due = silence < options_.heartbeat ? options_.heartbeat - silence
+                                                  : std::min(options_.heartbeat, options_.silenceLimit - silence);
+  heartbeatTimer_ = scheduler_.after(due, [this] { checkHeartbeat(); });
 }
 
 void Signaler::checkHeartbeat() {

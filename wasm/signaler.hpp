@@ -58,7 +58,7 @@ class Signaler {
     // and reconnected to, without waiting for the transport to notice (a network that drops
     // packets can keep a dead connection open for minutes). 0 turns the check off.
     Millis heartbeat{5000};
-    Millis silenceLimit{10000};
+    Millis silenceLimit{15000};
   };
 
   using Callback = std::function<void(Result<Message> reply)>;

@@ -12,14 +12,21 @@ const shared = serverAndBrowserPerFile();
 
 const controls = ['Mute', 'Camera', 'Share screen', 'Devices', 'Keys', 'Leave'];
 
-// Presses `key` until the keyboard's focus is on `name`, at most `limit` times.
-async function moveFocusTo(page, key, name, limit = 12) {
+// Moves the keyboard's focus to `name` with the arrow keys, whichever way it lies: a key held
+// across slow frames may repeat and overshoot, so each press looks again.
+async function moveFocusTo(page, name, limit = 20) {
   for (let i = 0; i < limit; i += 1) {
-    if ((await stateOf(page)).ui.focus === name) return;
+    const { ui } = await stateOf(page);
+    if (ui.focus === name) return;
+    const target = ui[name];
+    const at = ui[ui.focus];
+    let key = 'ArrowDown';
+    if (at && Math.abs(at[1] - target[1]) < target[3]) key = at[0] < target[0] ? 'ArrowRight' : 'ArrowLeft';
+    else if (at && at[1] > target[1]) key = 'ArrowUp';
     await pressKey(page, key);
     await animationFrames(page, 3);
   }
-  assert.equal((await stateOf(page)).ui.focus, name, `${key} never brought the focus to ${name}`);
+  assert.equal((await stateOf(page)).ui.focus, name, `the arrow keys never brought the focus to ${name}`);
 }
 
 test('a room can be joined, muted and left with the keyboard alone', async () => {
@@ -37,16 +44,13 @@ test('a room can be joined, muted and left with the keyboard alone', async () =>
 
     // The arrows reach the buttons; Space presses the one in focus.
     await animationFrames(page, 4);
-    await moveFocusTo(page, 'ArrowDown', 'Mute', 16).catch(async () => {
-      // From wherever the focus landed, the controls row is reached sideways too.
-      await moveFocusTo(page, 'ArrowLeft', 'Mute', 8);
-    });
+    await moveFocusTo(page, 'Mute');
     await screenshot(page, 'keyboard-focus-on-mute');
     await pressKey(page, 'Space');
     await waitForState(page, 'Space on Mute muted the microphone', (s) => s.media.muted === true);
-    await moveFocusTo(page, 'ArrowRight', 'Camera', 2);
-    await pressKey(page, 'Enter');
-    await waitForState(page, 'Enter on Camera turned it off', (s) => s.media.cameraEnabled === false);
+    await moveFocusTo(page, 'Camera');
+    await pressKey(page, 'Space');
+    await waitForState(page, 'Space on Camera turned it off', (s) => s.media.cameraEnabled === false);
 
     // Single-key shortcuts, listed by H; Escape closes the list.
     await pressKey(page, 'm');

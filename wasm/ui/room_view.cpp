@@ -395,7 +395,7 @@ void RoomView::drawKeys() {
     row(name, toString(action));
   }
   row("Arrow keys", "move between the controls");
-  row("Space, Enter", "press the control in focus");
+  row("Space", "press the control in focus");
   row("Tab", "go to the next text field");
   row("Escape", "close a menu or this list");
   noteWindow("Keys list");

@@ -63,8 +63,8 @@ std::optional<Error> UiShell::open(const char* title) {
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;
-  // Every control within reach of the keyboard: arrows move, Space and Enter press, Escape
-  // closes a popup.
+  // Every control within reach of the keyboard: arrows move, Space presses, Escape closes a
+  // popup.
   ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
   ImGui_ImplGlfw_InitForOpenGL(window_, /*install_callbacks=*/true);
   // GLFW's clipboard is a no-op in the browser: ImGui's copy and paste go to the page's.
