@@ -153,7 +153,9 @@ TEST_CASE("local media: a screen share takes the camera's place until the browse
 
   // Without a camera the screen is added, and taken off again.
   MediaRig noCamera;
-  noCamera.local->start({.audio = true, .video = false});
+  MediaConstraints microphoneOnly;
+  microphoneOnly.video = false;
+  noCamera.local->start(microphoneOnly);
   noCamera.clock.advance(10ms);
   noCamera.local->startScreenShare();
   noCamera.clock.advance(10ms);

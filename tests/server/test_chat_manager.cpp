@@ -274,7 +274,7 @@ TEST_CASE("createRoom refuses a name without letters and a taken slug", "[manage
 
 TEST_CASE("ping is answered with a pong to the asker's own id, echoing its data", "[manager][ping]") {
   Harness h;
-  Peer& a = h.join("alpha");
+  Peer& a = h.joinIntroduced("alpha");  // its first pong brings room-info along
   Peer& b = h.join("alpha");
   h.drainAll();
 
@@ -623,7 +623,7 @@ TEST_CASE("bye to a peer is relayed and does not remove anyone", "[manager][bye]
 TEST_CASE("every malformed frame gets exactly one error and the client stays joined",
           "[manager][bad-input]") {
   Harness h;
-  Peer& a = h.join("alpha");
+  Peer& a = h.joinIntroduced("alpha");
   Peer& b = h.join("alpha");
   h.drainAll();
 
