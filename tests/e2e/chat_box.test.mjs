@@ -13,7 +13,9 @@ const shared = serverAndBrowserPerFile();
 // Puts `text` into the chat box in one go, as an input method hands over what it composed
 // (a held Ctrl+V may repeat on a slow machine, pasting twice).
 async function enter(page, text) {
-  await clickItem(page, 'Chat input');
+  // After a send the box keeps the keyboard; a click there now would take the page's focus
+  // from the input method's textarea to the canvas.
+  if ((await stateOf(page)).ui.focus !== 'Chat input') await clickItem(page, 'Chat input');
   await waitForState(page, 'the text field is active', () => document.activeElement?.tagName === 'TEXTAREA');
   await page.evaluate((t) => {
     const area = document.activeElement;
