@@ -169,7 +169,7 @@ void RoomView::drawTopBar(const std::string& inviteUrl) {
   if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + copyWidth <= right) {
     ImGui::SameLine(right - copyWidth);
   }
-  if (button(now_ < copiedUntil_ ? "Copied!" : "Copy invite link", "Copy invite link")) {
+  if (button(now_ < copiedUntil_ ? "Copied!###copy" : "Copy invite link###copy", "Copy invite link")) {
     if (hooks_.copyText) hooks_.copyText(inviteUrl);
     copiedUntil_ = now_ + Scheduler::Millis(2000);
   }
@@ -316,13 +316,17 @@ void RoomView::drawControls() {
   ImGui::Separator();
   const Shortcut key = shortcut();
   const bool muted = manager_.muted();
-  if (button(muted ? "Unmute" : "Mute", "Mute", muted) || key == Shortcut::Mute) manager_.setMuted(!muted);
+  // "###": one ImGui id whatever the label says, so the keyboard's focus stays on a button
+  // that a press relabels.
+  if (button(muted ? "Unmute###mute" : "Mute###mute", "Mute", muted) || key == Shortcut::Mute) {
+    manager_.setMuted(!muted);
+  }
   const bool cameraOn = manager_.cameraEnabled();
-  const char* cameraLabel = cameraOn ? "Camera off" : "Camera on";
+  const char* cameraLabel = cameraOn ? "Camera off###camera" : "Camera on###camera";
   flow(cameraLabel);
   if (button(cameraLabel, "Camera", !cameraOn) || key == Shortcut::Camera) manager_.setCameraEnabled(!cameraOn);
   const bool sharing = manager_.screen().has_value();
-  const char* shareLabel = sharing ? "Stop sharing" : "Share screen";
+  const char* shareLabel = sharing ? "Stop sharing###share" : "Share screen###share";
   flow(shareLabel);
   if (button(shareLabel, "Share screen", sharing) || key == Shortcut::Share) {
     if (sharing) {
