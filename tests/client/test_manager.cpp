@@ -557,6 +557,7 @@ TEST_CASE("namesakes are told apart by their place in the room, alike for everyo
   CHECK(rig.manager.displayName(kY) == "Sam");
   CHECK(rig.manager.displayName(kW) == "Sam (2)");
   CHECK(rig.manager.displayName("0000") == "");
+}
 
 TEST_CASE("on the original server room lines addressed to us stay room lines, and our echo is no line to ourselves",
           "[manager]") {
