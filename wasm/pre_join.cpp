@@ -88,7 +88,9 @@ void PreJoin::join(std::string name, std::string password) {
   busy_ = true;
   error_.clear();
   changed();
-  http_.request("POST", roomApi() + "/join", dumpJson(toJson(JoinRequest{password})),
+  // The body first: the lambda below takes the password, and arguments have no order.
+  std::string body = dumpJson(toJson(JoinRequest{password}));
+  http_.request("POST", roomApi() + "/join", std::move(body),
                 guarded([this, name, password = std::move(password)](Result<HttpReply> reply) {
                   handleJoin(std::move(reply), name, password);
                 }));

@@ -78,7 +78,18 @@ int upgrade(unsigned short port, const std::string& room, const std::string& ori
   websocket::response_type response;
   beast::error_code ec;
   ws.handshake(response, host, "/room/" + room + "/ws", ec);
-  if (ec) return response.result_int();
+  if (ec) {
+    // Boost 1.74 leaves `response` empty when the upgrade is declined: ask again in plain
+    // HTTP for the status.
+    Headers headers{{"Host", host},
+                    {"Connection", "Upgrade"},
+                    {"Upgrade", "websocket"},
+                    {"Sec-WebSocket-Version", "13"},
+                    {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+    if (!origin.empty()) headers["Origin"] = origin;
+    const int status = request(port, http::verb::get, "/room/" + room + "/ws", headers).status;
+    return status == 101 ? -1 : status;
+  }
   ws.write(net::buffer(std::string(R"({"type":"ping","receiver":"ground control"})")));
   beast::flat_buffer buffer;
   ws.read(buffer);

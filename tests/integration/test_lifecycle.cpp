@@ -103,7 +103,7 @@ TEST_CASE("on SIGTERM or SIGINT every client gets bye, sockets close cleanly and
   CHECK(*code == 0);
 }
 
-TEST_CASE("--help documents every flag and its environment twin", "[integration][cli]") {
+TEST_CASE("the --help output documents every flag and its environment twin", "[integration][cli]") {
   auto [out, code] = run({ORBIT_SERVER_BIN, "--help"});
   CHECK(code == 0);
   REQUIRE_FALSE(orbit::configFlags().empty());

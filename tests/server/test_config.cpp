@@ -172,7 +172,7 @@ TEST_CASE("fractional seconds are accepted for the heartbeat", "[config]") {
   CHECK(c.manager.reapAfter == 1500ms);
 }
 
-TEST_CASE("--help prints every flag with its ORBIT_ twin and exits 0", "[config][help]") {
+TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0", "[config][help]") {
   const std::string flag = GENERATE(as<std::string>{}, "--help", "-h");
   const ConfigOutcome out = parse({flag});
   CHECK_FALSE(out.config);
@@ -230,7 +230,7 @@ TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env
   CHECK_THAT(refused({"--ping-interval", "60"}, {{"ORBIT_REAP_TIMEOUT", "30"}}), Contains("--reap-timeout"));
 }
 
-TEST_CASE("--allowed-origin repeats and takes comma lists, normalised, and refuses what is not an origin",
+TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, and refuses what is not an origin",
           "[config][origins]") {
   CHECK(accepted({"--allowed-origin", "https://Intranet.Example", "--allowed-origin",
                   "http://127.0.0.1:5173,http://[::1]:8080"})

@@ -38,7 +38,7 @@ TEST_CASE("Latin letters with accents lose them, and ligatures are spelled out",
   CHECK(slugify("Z\xC3\xBCrich Team") == "zurich-team");
   CHECK(slugify("\xC3\x80\xC3\x89 \xC3\x85ngstr\xC3\xB6m") == "ae-angstrom");
   CHECK(slugify("Stra\xC3\x9F" "e") == "strasse");
-  CHECK(slugify("\xC5\x81\xC3\xB3d\xC5\xBA") == "lodz");  // Łódź
+  CHECK(slugify("\xC5\x81\xC3\xB3" "d\xC5\xBA") == "lodz");  // Łódź
   CHECK(slugify("\xC3\x86sir \xC3\x98resund") == "aesir-oresund");
 }
 
@@ -60,10 +60,10 @@ TEST_CASE("every script's letters and digits count, lower-cased where the script
 
 TEST_CASE("symbols, punctuation and emoji of any script separate words", "[slug]") {
   CHECK(slugify("\xF0\x9F\x98\x80 party \xF0\x9F\x8E\x89") == "party");
-  CHECK(slugify("a\xE2\x80\x94b") == "a-b");                    // em dash
+  CHECK(slugify("a\xE2\x80\x94" "b") == "a-b");                    // em dash
   CHECK(slugify("\xE3\x80\x8C\xE4\xBC\x9A\xE8\xAD\xB0\xE3\x80\x8D") == "\xE4\xBC\x9A\xE8\xAD\xB0");  // 「会議」
   CHECK(slugify("\xC2\xBFqu\xC3\xA9?") == "que");
-  CHECK(slugify("bad\xFF\xFEbytes") == "bad-bytes");
+  CHECK(slugify("bad\xFF\xFE" "bytes") == "bad-bytes");
 }
 
 TEST_CASE("a slug of another script is capped at 64 code points, not bytes", "[slug]") {
@@ -152,7 +152,7 @@ TEST_CASE("isValidSlug refuses what slugify would change or drop", "[slug]") {
   CHECK(isValidSlug("\xD0\xBF\xD1\x80"));
   CHECK(isValidSlug("\xE6\x97\xA5\xE6\x9C\xAC"));
   CHECK_FALSE(isValidSlug("\xF0\x9F\x98\x80"));                 // an emoji
-  CHECK_FALSE(isValidSlug("a\xE2\x80\x94b"));
+  CHECK_FALSE(isValidSlug("a\xE2\x80\x94" "b"));
   CHECK_FALSE(isValidSlug("\xE6\x97"));                         // cut UTF-8
   CHECK_FALSE(isValidSlug(std::string("ab\0c", 4)));
   CHECK_FALSE(isValidSlug("%2e%2e"));
