@@ -236,6 +236,7 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       MediaIndicators indicators = client.indicators();
       if (profile->indicators.muted) indicators.muted = profile->indicators.muted;
       if (profile->indicators.cameraOff) indicators.cameraOff = profile->indicators.cameraOff;
+      if (profile->indicators.sharingScreen) indicators.sharingScreen = profile->indicators.sharingScreen;
       if (profile->username == client.name() && indicators == client.indicators()) return;
       if (profile->username != client.name()) {
         log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
@@ -385,6 +386,10 @@ std::variant<std::string, Refusal> ChatManager::createRoom(const CreateRoomReque
   if (!name) return Refusal{400, name.error().message};
   std::string id = slugify(*name);
   if (id.empty()) return Refusal{400, "a room name needs at least one letter or digit"};
+  if (request.guestLimit > config_.maxRoomSize) {
+    return Refusal{400, "a guest limit of " + std::to_string(request.guestLimit) + " is more than this server's " +
+                            "largest room (" + std::to_string(config_.maxRoomSize) + ")"};
+  }
   if (findRoom(id)) return Refusal{409, "a room called \"" + id + "\" already exists"};
 
   RoomSettings settings;
@@ -413,6 +418,19 @@ std::optional<std::string> ChatManager::passwordHashOf(std::string_view roomId) 
   const ChatRoom* r = room(roomId);
   if (!r) return std::nullopt;
   return r->settings().passwordHash.value_or("");
+}
+
+RoomStatus ChatManager::describe(std::string_view roomId) const {
+  RoomStatus out{RoomId(std::string(roomId))};
+  out.capacity = config_.maxRoomSize;
+  if (const ChatRoom* r = room(roomId)) {
+    out.exists = true;
+    out.hasPassword = r->settings().passwordHash.has_value();
+    out.name = r->settings().name;
+    out.clients = r->size();
+    out.capacity = r->capacity(config_.maxRoomSize);
+  }
+  return out;
 }
 
 std::string ChatManager::issueToken(std::string_view roomId) const {

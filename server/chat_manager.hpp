@@ -90,6 +90,9 @@ class ChatManager {
   std::vector<PublicRoom> publicRooms() const;
   // The room's password hash: nullopt when there is no such room, "" when it has none.
   std::optional<std::string> passwordHashOf(std::string_view roomId) const;
+  // GET /api/rooms/<id>: whether the room exists, wants a password, its name, and how full it
+  // is (a room that does not exist yet is empty and takes the server's largest room size).
+  RoomStatus describe(std::string_view roomId) const;
   std::string issueToken(std::string_view roomId) const;
   std::string metricsText() const;
 

@@ -112,8 +112,7 @@ void HttpApi::describeRoom(const std::string& roomId, Reply reply) {
   if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
   // Always 200: a page that opens /room/<id> asks before it knows whether the room exists,
   // and a room that does not exist yet is simply created by the first WebSocket.
-  const auto hash = manager_.passwordHashOf(roomId);
-  reply(json(200, toJson(RoomStatus{RoomId(roomId), hash.has_value(), hash && !hash->empty()})));
+  reply(json(200, toJson(manager_.describe(roomId))));
 }
 
 void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply reply) {

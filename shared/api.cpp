@@ -55,6 +55,12 @@ Result<std::string> optionalString(const Json& object, const char* key) {
   return field->get<std::string>();
 }
 
+// An optional count: 0 when absent or null.
+Result<std::size_t> optionalCount(const Json& object, const char* key) {
+  if (!optionalField(object, key)) return std::size_t{0};
+  return requiredCount(object, key);
+}
+
 Result<PublicRoom> parsePublicRoom(const Json& item) {
   if (!item.is_object()) return Error{"each room must be an object"};
   auto id = requiredRoomId(item);
@@ -107,7 +113,8 @@ Json toJson(const JoinRequest& v) {
 Json toJson(const TokenReply& v) { return {{"token", v.token}}; }
 
 Json toJson(const RoomStatus& v) {
-  return {{"room_id", v.roomId.str()}, {"exists", v.exists}, {"has_password", v.hasPassword}};
+  return {{"room_id", v.roomId.str()}, {"exists", v.exists},  {"has_password", v.hasPassword},
+          {"name", v.name},            {"clients", v.clients}, {"capacity", v.capacity}};
 }
 
 Json toJson(const ErrorReply& v) { return {{"error", v.error}}; }
@@ -188,7 +195,13 @@ Result<RoomStatus> parseRoomStatus(std::string_view body) {
   if (!exists) return exists.error();
   auto password = requiredBool(*parsed, "has_password");
   if (!password) return password.error();
-  return RoomStatus{std::move(*id), *exists, *password};
+  auto name = optionalString(*parsed, "name");
+  if (!name) return name.error();
+  auto clients = optionalCount(*parsed, "clients");
+  if (!clients) return clients.error();
+  auto capacity = optionalCount(*parsed, "capacity");
+  if (!capacity) return capacity.error();
+  return RoomStatus{std::move(*id), *exists, *password, std::move(*name), *clients, *capacity};
 }
 
 Result<ErrorReply> parseErrorReply(std::string_view body) {

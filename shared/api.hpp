@@ -60,11 +60,17 @@ struct TokenReply {
   bool operator==(const TokenReply&) const = default;
 };
 
-// GET /api/rooms/<id> → 200 {room_id, exists, has_password}.
+// GET /api/rooms/<id> → 200 {room_id, exists, has_password, name, clients, capacity}. The
+// last three came later: a server without them parses as name "", 0 and 0 (capacity 0:
+// unknown, never full).
 struct RoomStatus {
   RoomId roomId;
   bool exists = false;
   bool hasPassword = false;
+  std::string name = {};      // the room's display name; "" until it exists
+  std::size_t clients = 0;    // connected now
+  std::size_t capacity = 0;   // how many it admits (its guest limit, else the server's room size)
+  bool full() const { return capacity > 0 && clients >= capacity; }
   bool operator==(const RoomStatus&) const = default;
 };
 

@@ -36,12 +36,14 @@ MediaIndicators readIndicators(const Json& obj) {
   MediaIndicators out;
   if (auto it = obj.find("muted"); it != obj.end()) out.muted = it->get<bool>();
   if (auto it = obj.find("camera_off"); it != obj.end()) out.cameraOff = it->get<bool>();
+  if (auto it = obj.find("sharing_screen"); it != obj.end()) out.sharingScreen = it->get<bool>();
   return out;
 }
 
 void writeIndicators(const MediaIndicators& indicators, Json& obj) {
   if (indicators.muted) obj["muted"] = *indicators.muted;
   if (indicators.cameraOff) obj["camera_off"] = *indicators.cameraOff;
+  if (indicators.sharingScreen) obj["sharing_screen"] = *indicators.sharingScreen;
 }
 
 #define ORBIT_CHECK(expr)            \
@@ -194,6 +196,7 @@ Result<RoomInfoData> parseRoomInfo(const Json& data) {
     ORBIT_CHECK(needString(c, "username", "room-info client"));
     ORBIT_CHECK(optionalBool(c, "muted", "room-info client"));
     ORBIT_CHECK(optionalBool(c, "camera_off", "room-info client"));
+    ORBIT_CHECK(optionalBool(c, "sharing_screen", "room-info client"));
     out.clients.push_back({c["id"].get<std::string>(), c["username"].get<std::string>(), readIndicators(c)});
   }
   return out;
@@ -204,6 +207,7 @@ Result<ProfileData> parseProfile(const Json& data) {
   ORBIT_CHECK(needString(data, "username", "profile"));
   ORBIT_CHECK(optionalBool(data, "muted", "profile"));
   ORBIT_CHECK(optionalBool(data, "camera_off", "profile"));
+  ORBIT_CHECK(optionalBool(data, "sharing_screen", "profile"));
   auto name = normalizeUsername(data["username"].get<std::string>());
   if (!name) return name.error();
   return ProfileData{std::move(*name), readIndicators(data)};

@@ -28,13 +28,12 @@ struct TextData {  // text
 };
 
 // What a client says of its own media, so others can show it; optional, because older
-// clients do not send it ("muted", "camera_off" on the wire).
+// clients do not send it ("muted", "camera_off", "sharing_screen" on the wire).
 struct MediaIndicators {
-  std::optional<bool> muted;      // the microphone is muted
-  std::optional<bool> cameraOff;  // the camera is off (or there is none)
-  bool operator==(const MediaIndicators& other) const {
-    return muted == other.muted && cameraOff == other.cameraOff;
-  }
+  std::optional<bool> muted;          // the microphone is muted
+  std::optional<bool> cameraOff;      // the camera is off (or there is none)
+  std::optional<bool> sharingScreen;  // a screen goes out in place of the camera
+  bool operator==(const MediaIndicators& other) const = default;
 };
 
 struct RoomClient {

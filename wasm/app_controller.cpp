@@ -35,7 +35,7 @@ AppController::AppController(Platform& platform, std::unique_ptr<Transport> tran
       wallClock_(options.wallClock ? std::move(options.wallClock) : systemMillis),
       manager_(std::move(transport), scheduler, peers, media, std::move(options.manager)),
       lobby_(http, scheduler, apiUrl(address_, "")),
-      preJoin_(http, apiUrl(address_, "")) {}
+      preJoin_(http, scheduler, apiUrl(address_, "")) {}
 
 void AppController::start() {
   manager_.setOnChange([this] {
@@ -67,6 +67,8 @@ void AppController::enterRoom() {
   // Straight in with the default camera and microphone; a refusal leaves the call
   // receive-only and says so.
   screen_ = Screen::Room;
+  inRoom_ = false;
+  refusalAsked_ = false;
   startMediaOnce();
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
@@ -132,15 +134,46 @@ std::optional<Error> AppController::command(std::string_view text) {
     return std::nullopt;
   }
   if (name == "leave") {
+    if (screen_ != Screen::Room) return Error{"cannot leave: not in a room"};
     leave();
+    return std::nullopt;
+  }
+  if (name == "rejoin") {
+    if (screen_ != Screen::Left) return Error{"cannot rejoin: the room was not left"};
+    rejoin();
     return std::nullopt;
   }
   return Error{"unknown command \"" + name + "\""};
 }
 
 void AppController::leave() {
-  manager_.leave();
+  if (screen_ != Screen::Room) return;
+  hangUp();
   screen_ = Screen::Left;
+  changed();
+}
+
+void AppController::hangUp() {
+  manager_.leave();
+  // The camera and microphone went with the call: the next screen that wants them asks again.
+  mediaStarted_ = false;
+}
+
+void AppController::rejoin() {
+  if (screen_ != Screen::Left) return;
+  // Through the pre-join screen, which lets us straight in under the same name, or says why
+  // not (the room filled up meanwhile).
+  openPreJoin(address_.token, preJoin_.password());
+}
+
+void AppController::backToLobby() {
+  if (screen_ == Screen::Room) hangUp();
+  preJoin_.stopWaiting();
+  address_.room = RoomId();
+  address_.token.clear();
+  platform_.showAddress(apiUrl(address_, "/"));
+  screen_ = Screen::Lobby;
+  lobby_.show();
   changed();
 }
 
@@ -168,16 +201,34 @@ void AppController::handleConnectionChange() {
   const ConnectionState state = manager_.signaler().state();
   if (state == lastConnection_) return;
   const ConnectionState previous = std::exchange(lastConnection_, state);
-  if (screen_ == Screen::Left) return;  // the user hung up: nothing was lost
-  const Signaler& signaler = manager_.signaler();
+  if (screen_ != Screen::Room) return;  // hung up: nothing was lost
   if (state == ConnectionState::Open) {
-    if (everOpen_) notify("connection", "Reconnected to the server");
-    everOpen_ = true;
+    if (inRoom_) notify("connection", "Reconnected to the server");
+    inRoom_ = true;
     unreachableTold_ = false;
     return;
   }
   if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
+  if (!inRoom_ && !refusalAsked_) {
+    // Refused before we were ever in, and a browser is not told why. A full room is no
+    // connection failure: the pre-join screen says so and offers to wait.
+    refusalAsked_ = true;
+    preJoin_.recheck(alive_.guard([this, previous](bool full) {
+      if (screen_ != Screen::Room || inRoom_) return;
+      if (!full) return connectionLost(previous);
+      hangUp();
+      screen_ = Screen::PreJoin;
+      startMediaOnce();
+      changed();
+    }));
+    return;
+  }
+  connectionLost(previous);
+}
+
+void AppController::connectionLost(ConnectionState previous) {
   renewToken();
+  const Signaler& signaler = manager_.signaler();
   if (previous == ConnectionState::Open) {
     notify("connection", signaler.reconnectPending() ? "Lost the server; reconnecting. Calls in progress go on."
                                                      : "Lost the server: " + signaler.reason());

@@ -69,8 +69,12 @@ class AppController {
   // {"command": "setMuted", "muted": true}, {"command": "setCamera", "on": false},
   // {"command": "leave"}. Returns why a command was refused.
   std::optional<Error> command(std::string_view json);
-  // Hangs up for good; the room screen stays, as Left.
+  // Hangs up: the Left screen offers to rejoin or go back to the lobby.
   void leave();
+  // From the Left screen, back into the same room under the same name.
+  void rejoin();
+  // From any screen, to the lobby (hanging up first when in a room).
+  void backToLobby();
 
   Screen screen() const { return screen_; }
   // What window.orbit.state() returns: the Manager's snapshot plus the screen, the lobby, the
@@ -101,6 +105,11 @@ class AppController {
   void startMediaOnce();
   void handleEvent(const ManagerEvent& event);
   void handleConnectionChange();
+  // Says that the connection was lost (`previous` was Open) or cannot be made, and renews a
+  // password room's token for the next attempt.
+  void connectionLost(ConnectionState previous);
+  // Ends the call and lets the camera and microphone go.
+  void hangUp();
   void renewToken();
   void notify(std::string kind, std::string text);
   void redraw();
@@ -119,7 +128,8 @@ class AppController {
   Screen screen_ = Screen::Lobby;
   std::deque<Notification> notifications_;
   ConnectionState lastConnection_ = ConnectionState::Idle;
-  bool everOpen_ = false;
+  bool inRoom_ = false;         // the room's WebSocket has opened since enterRoom()
+  bool refusalAsked_ = false;   // the server was asked why it would not open
   bool unreachableTold_ = false;  // since the connection was last open
 };
 

@@ -102,7 +102,7 @@ void LocalMedia::setCameraEnabled(bool enabled) {
 MediaIndicators LocalMedia::indicators() const {
   // What the others see: no sound without a live, unmuted microphone; no picture without a
   // camera that is on, unless a screen is shared.
-  return MediaIndicators{muted_ || !microphone_, !screen_ && (!camera_ || !cameraEnabled_)};
+  return MediaIndicators{muted_ || !microphone_, !screen_ && (!camera_ || !cameraEnabled_), screen_.has_value()};
 }
 
 std::vector<LocalTrack> LocalMedia::sending() const {

@@ -2,6 +2,7 @@
 
 #include "codec.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 
@@ -23,6 +24,10 @@ std::int64_t systemMillis() {
 }
 
 }  // namespace
+
+std::string_view toString(UnsentLine::State state) {
+  return state == UnsentLine::State::Waiting ? "waiting" : "failed";
+}
 
 std::string_view toString(ManagerEvent::Kind kind) {
   switch (kind) {
@@ -98,6 +103,8 @@ void Manager::leave() {
   session_.early.clear();
   session_.heldEvents.clear();
   if (open) sendToServer(MessageType::Bye);
+  awaited_.clear();
+  failWaiting("you left the room");
   signaler_.close(1000, "left the room");
   localMedia_.release();
   changed();
@@ -172,6 +179,13 @@ void Manager::handleStateChange() {
     announceJoin();
     becomeReady();
   } else if (signaler_.state() != ConnectionState::Open && signaler_.selfId().empty() && session_.roomInfo) {
+    // Lines typed from now on wait until these people are back. A loss before the room was
+    // whole again keeps the fuller list from the loss before.
+    if (awaited_.empty() && !session_.self.empty()) {
+      for (const auto& client : session_.roomInfo->clients) {
+        if (client.id != session_.self && !client.username.empty()) awaited_.insert(client.username);
+      }
+    }
     // Whoever was in the room is unknown until the next connection's room-info. The peer
     // connections stay up meanwhile: media does not go through the server.
     session_.roomInfo.reset();
@@ -282,6 +296,7 @@ void Manager::announceJoin() {
   // The server's first room-info may come before the pong that tells us who we are.
   if (session_.joinAnnounced || !session_.rosterSeen || selfId().empty()) return;
   session_.joinAnnounced = true;
+  session_.self = selfId().str();
   emit({ManagerEvent::Kind::Joined, selfId().str(), selfName(), {}, {}});
   for (ManagerEvent& event : std::exchange(session_.heldEvents, {})) emit(std::move(event));
 }
@@ -297,6 +312,7 @@ void Manager::becomeReady() {
   if (!ready()) return;
   reconcile();
   for (Message& message : std::exchange(session_.early, {})) handlePeerMessage(message);
+  flushUnsent();
 }
 
 void Manager::reconcile() {
@@ -433,17 +449,147 @@ std::optional<Error> Manager::sendText(std::string_view text, std::string_view t
   if (utf8Length(text) > kMaxTextChars) {
     return Error{"the message is longer than " + std::to_string(kMaxTextChars) + " characters"};
   }
-  const bool direct = !to.empty();
-  if (direct && !isMember(to)) {
-    return Error{"nobody with the id " + std::string(to) + " is in the room"};
+  const bool waitingLines = std::any_of(unsent_.begin(), unsent_.end(), [](const UnsentLine& line) {
+    return line.state == UnsentLine::State::Waiting;
+  });
+  // Before the first join the Signaler queues as usual; after it, a line that would not
+  // reach everyone who was here waits (and one behind a waiting line, to keep the order).
+  const bool hold = joinedSession_ > 0 && (!ready() || !awaited_.empty() || waitingLines);
+  if (!hold) {
+    if (!to.empty() && !isMember(to)) return Error{"nobody with the id " + std::string(to) + " is in the room"};
+    return transmitText(std::string(text), std::string(to));
   }
-  TextData data{selfName(), options_.wallClock(), std::string(text), direct};
-  if (auto error = signaler_.send(outgoing(direct ? std::string(to) : std::string(kRoom), MessageType::Text,
-                                           toJson(data)))) {
+  std::string toName;
+  if (!to.empty()) {
+    // Ids change with a reconnect: the receiver is found again by name.
+    toName = nameOf(to);
+    if (toName.empty()) return Error{"nobody with the id " + std::string(to) + " is in the room"};
+  }
+  if (unsent_.size() >= kMaxUnsent) {
+    return Error{"cannot send text: " + std::to_string(unsent_.size()) + " lines already wait for the room"};
+  }
+  const std::uint64_t id = ++lastLineId_;
+  unsent_.push_back({id, std::string(text), std::string(to), std::move(toName), options_.wallClock(),
+                       UnsentLine::State::Waiting, {}});
+  scheduler_.after(kUnsentWait, alive_.guard([this, id] {
+    // Once the connection is back, kRoomWholeWait decides instead.
+    if (ready()) return;
+    for (UnsentLine& line : unsent_) {
+      if (line.id != id || line.state != UnsentLine::State::Waiting) continue;
+      line.state = UnsentLine::State::Failed;
+      line.why = "no connection to the server";
+      changed();
+    }
+  }));
+  changed();
+  flushUnsent();
+  return std::nullopt;
+}
+
+std::optional<Error> Manager::transmitText(const std::string& text, const std::string& to) {
+  const bool direct = !to.empty();
+  TextData data{selfName(), options_.wallClock(), text, direct};
+  if (auto error = signaler_.send(outgoing(direct ? to : std::string(kRoom), MessageType::Text, toJson(data)))) {
     return error;
   }
-  if (direct) addChat({selfId().str(), data.from, std::string(to), data.text, data.time, true});
+  if (direct) addChat({selfId().str(), data.from, to, data.text, data.time, true});
   return std::nullopt;
+}
+
+bool Manager::roomWhole() const {
+  std::multiset<std::string> present;
+  if (session_.roomInfo) {
+    for (const auto& client : session_.roomInfo->clients) {
+      if (client.id != selfId().str()) present.insert(client.username);
+    }
+  }
+  return std::includes(present.begin(), present.end(), awaited_.begin(), awaited_.end());
+}
+
+void Manager::flushUnsent() {
+  if (!ready()) return;
+  if (!awaited_.empty() && roomWhole()) awaited_.clear();
+  if (!awaited_.empty()) {
+    // Not everyone is back: the waiting lines wait a little longer, not for ever.
+    const unsigned session = signaler_.sessions();
+    if (std::exchange(wholeWaitFor_, session) == session) return;
+    scheduler_.after(kRoomWholeWait, alive_.guard([this, session] {
+      if (session != signaler_.sessions() || awaited_.empty()) return;
+      std::multiset<std::string> missing = std::exchange(awaited_, {});
+      if (session_.roomInfo) {
+        for (const auto& client : session_.roomInfo->clients) {
+          if (auto it = missing.find(client.username); it != missing.end()) missing.erase(it);
+        }
+      }
+      std::string names;
+      for (const std::string& name : missing) names += (names.empty() ? "" : ", ") + name;
+      failWaiting("not everyone is back (" + names + ")");
+    }));
+    return;
+  }
+  bool sent = false;
+  for (auto it = unsent_.begin(); it != unsent_.end();) {
+    if (it->state != UnsentLine::State::Waiting) {
+      ++it;
+      continue;
+    }
+    std::string to = it->toId;
+    if (!to.empty() && !isMember(to)) {
+      to.clear();
+      for (const auto& client : session_.roomInfo->clients) {
+        if (client.id != selfId().str() && client.username == it->toName) {
+          to = client.id;
+          break;
+        }
+      }
+      if (to.empty()) {
+        it->state = UnsentLine::State::Failed;
+        it->why = it->toName + " is not in the room";
+        ++it;
+        continue;
+      }
+    }
+    if (auto error = transmitText(it->text, to)) {
+      it->state = UnsentLine::State::Failed;
+      it->why = error->message;
+      ++it;
+      continue;
+    }
+    sent = true;
+    it = unsent_.erase(it);
+  }
+  if (sent) changed();
+}
+
+void Manager::failWaiting(const std::string& why) {
+  bool failed = false;
+  for (UnsentLine& line : unsent_) {
+    if (line.state != UnsentLine::State::Waiting) continue;
+    line.state = UnsentLine::State::Failed;
+    line.why = why;
+    failed = true;
+  }
+  if (failed) changed();
+}
+
+void Manager::retryLine(std::uint64_t id) {
+  for (UnsentLine& line : unsent_) {
+    if (line.id != id || line.state != UnsentLine::State::Failed) continue;
+    if (left_) return;
+    line.state = UnsentLine::State::Waiting;
+    line.why.clear();
+    // To the room as it is now.
+    awaited_.clear();
+    changed();
+    return flushUnsent();
+  }
+}
+
+void Manager::dropLine(std::uint64_t id) {
+  const auto it = std::find_if(unsent_.begin(), unsent_.end(), [id](const UnsentLine& l) { return l.id == id; });
+  if (it == unsent_.end()) return;
+  unsent_.erase(it);
+  changed();
 }
 
 void Manager::handleText(const Message& message) {

@@ -35,6 +35,22 @@ struct ChatEntry {
   bool self = false;      // we sent it
 };
 
+// A line typed while it could not reach everyone: the connection was down, or back but the
+// room not yet whole again. It waits, shown as such, and goes out once the room is whole; if
+// that does not happen in time it is marked not sent, for the person to retry or drop.
+struct UnsentLine {
+  enum class State { Waiting, Failed };
+  std::uint64_t id = 0;
+  std::string text;
+  std::string toId;    // empty for the whole room
+  std::string toName;  // a direct line's receiver, found again by name after a reconnect
+  std::int64_t time = 0;  // ms since the epoch, when typed
+  State state = State::Waiting;
+  std::string why;  // Failed: why it was not sent
+};
+
+std::string_view toString(UnsentLine::State state);
+
 // What the UI (or a bot) is told about as it happens. Everything is also in the Manager's
 // state; events say what changed.
 struct ManagerEvent {
@@ -72,6 +88,12 @@ class Manager {
   static constexpr std::size_t kMaxChatEntries = 500;
   // Signaling messages from peers held while the room is not ready for them yet.
   static constexpr std::size_t kMaxEarlyMessages = 512;
+  // Lines typed while the room could not be reached: how many wait, and for how long.
+  static constexpr std::size_t kMaxUnsent = 50;
+  static constexpr Signaler::Millis kUnsentWait{30000};
+  // After a reconnect, how long the others get to come back before waiting lines are
+  // marked not sent (rather than reaching only those back first).
+  static constexpr Signaler::Millis kRoomWholeWait{10000};
 
   struct Options {
     Signaler::Options signaler;
@@ -118,7 +140,14 @@ class Manager {
   // To the room when `to` is empty, else to that one member. Room lines enter the log when
   // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
   // direct line says so in its data ("direct": true): `receiver` alone cannot tell.
+  // While the connection is lost, or back but not everyone who was in the room is back yet,
+  // a line waits in unsentLines() instead (see UnsentLine).
   std::optional<Error> sendText(std::string_view text, std::string_view to = {});
+  // Lines that wait to go out or were not sent, oldest first.
+  const std::deque<UnsentLine>& unsentLines() const { return unsent_; }
+  // A line not sent tries again (to the room as it is now); drop forgets it.
+  void retryLine(std::uint64_t id);
+  void dropLine(std::uint64_t id);
 
   const Signaler& signaler() const { return signaler_; }
   Signaler& signaler() { return signaler_; }
@@ -170,9 +199,10 @@ class Manager {
   // Everything above as plain JSON, for whoever embeds the client:
   // {"self":{"id","name"},"room","connection","reason","close":{"code","reason"},"error",
   //  "reconnect":{"attempts","pending"},"joins",
-  //  "peers":[{"id","name","muted","cameraOff","connection","ice","signaling","polite","audio","video":{"width","height"},
+  //  "peers":[{"id","name","muted","cameraOff","sharingScreen","connection","ice","signaling","polite","audio","video":{"width","height"},
   //            "stats":{...}}],
   //  "messages":[{"from","fromId","to","text","time","self"}],
+  //  "unsent":[{"id","text","to","state":"waiting"|"failed","why"}],
   //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
   //  "roomInfo":<the last room-info data as received>,"problem"}
   Json snapshot() const;  // manager_snapshot.cpp
@@ -183,6 +213,7 @@ class Manager {
     bool iceServersKnown = false;
     bool rosterSeen = false;               // a room-info has arrived
     bool joinAnnounced = false;            // the Joined event went out
+    std::string self;                      // our id on this connection, once announced
     std::vector<ManagerEvent> heldEvents;  // room events that came before it
     // Members told about (or there when we came), with the name they were told under.
     std::map<std::string, std::string> announced;
@@ -220,6 +251,13 @@ class Manager {
   void addToPeers(const LocalTrack& track);
   void removeFromPeers(const LocalTrack& track);
   void addChat(ChatEntry entry);
+  // Sends a line now; the error when the Signaler would not take it.
+  std::optional<Error> transmitText(const std::string& text, const std::string& to);
+  // Whether everyone who was in the room when the connection was lost is back.
+  bool roomWhole() const;
+  // Sends the waiting lines once the room is ready and whole.
+  void flushUnsent();
+  void failWaiting(const std::string& why);
   void sendProfile();
   void report(std::string_view problem);
   void emit(ManagerEvent event);
@@ -244,6 +282,12 @@ class Manager {
   std::map<std::string, PeerEntry> peers_;
   LocalMedia localMedia_;
   std::deque<ChatEntry> chat_;
+  std::deque<UnsentLine> unsent_;
+  std::uint64_t lastLineId_ = 0;
+  // The others' names when the connection was lost: the room is whole again once all are
+  // back (names, since ids change with a reconnect).
+  std::multiset<std::string> awaited_;
+  unsigned wholeWaitFor_ = 0;  // the session whose kRoomWholeWait timer is running
   // Declared last so it is destroyed first: its handlers point into this object.
   Signaler signaler_;
 };

@@ -16,11 +16,13 @@ Json Manager::snapshot() const {
   const std::vector<std::string> ids = others();
   Json peers = Json::array();
   for (const std::string& id : ids) {
-    Json item = {{"id", id}, {"name", nameOf(id)}, {"muted", nullptr}, {"cameraOff", nullptr}};
+    Json item = {{"id", id}, {"name", nameOf(id)}, {"muted", nullptr}, {"cameraOff", nullptr},
+                 {"sharingScreen", nullptr}};
     if (const RoomClient* member = memberOf(id)) {
       // null: an older client that does not say.
       if (member->indicators.muted) item["muted"] = *member->indicators.muted;
       if (member->indicators.cameraOff) item["cameraOff"] = *member->indicators.cameraOff;
+      if (member->indicators.sharingScreen) item["sharingScreen"] = *member->indicators.sharingScreen;
     }
     const auto it = peers_.find(id);
     if (it == peers_.end()) {
@@ -70,6 +72,14 @@ Json Manager::snapshot() const {
                         {"time", entry.time},
                         {"self", entry.self}});
   }
+  Json unsent = Json::array();
+  for (const UnsentLine& line : unsent_) {
+    unsent.push_back({{"id", line.id},
+                        {"text", line.text},
+                        {"to", line.toId.empty() ? Json(nullptr) : Json(line.toId)},
+                        {"state", toString(line.state)},
+                        {"why", line.why}});
+  }
   Json out = {
       {"self", std::move(self)},
       {"room", room_.empty() ? Json(nullptr) : Json(room_.str())},
@@ -79,6 +89,7 @@ Json Manager::snapshot() const {
       {"joins", joins()},
       {"peers", std::move(peers)},
       {"messages", std::move(messages)},
+      {"unsent", std::move(unsent)},
       {"media",
        {{"microphone", trackJson(localMedia_.microphone())},
         {"camera", trackJson(localMedia_.camera())},

@@ -31,12 +31,14 @@ std::string_view toString(PreJoin::Access access) {
   return "unknown";
 }
 
-PreJoin::PreJoin(HttpClient& http, std::string apiBase)
-    : http_(http), apiBase_(std::move(apiBase)) {}
+PreJoin::PreJoin(HttpClient& http, Scheduler& scheduler, std::string apiBase)
+    : http_(http), scheduler_(scheduler), apiBase_(std::move(apiBase)) {}
 
 void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::string password) {
   room_ = std::move(room);
   ++opened_;
+  status_ = RoomStatus{room_};
+  waiting_ = false;
   knownToken_ = std::move(token);
   password_ = std::move(password);
   renewing_ = false;
@@ -44,6 +46,10 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
   busy_ = false;
   if (!knownToken_.empty()) {
     access_ = Access::Open;
+    // Only for the room's name and how full it is: the token lets us in.
+    http_.request("GET", roomApi(), std::nullopt, guarded([this](Result<HttpReply> reply) {
+                    if (takeStatus(reply)) changed();
+                  }));
     if (!joinAs.empty()) return admit(knownToken_, std::move(joinAs));
     return changed();
   }
@@ -59,12 +65,27 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
 void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   busy_ = false;
   access_ = Access::Unknown;
-  if (reply && reply->status == 200) {
-    if (auto status = parseRoomStatus(reply->body)) access_ = status->hasPassword ? Access::Password : Access::Open;
+  if (takeStatus(reply)) access_ = status_.hasPassword ? Access::Password : Access::Open;
+  if (full()) {
+    sayFull();
+    return changed();
   }
   // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
   changed();
+}
+
+bool PreJoin::takeStatus(const Result<HttpReply>& reply) {
+  if (!reply || reply->status != 200) return false;
+  auto status = parseRoomStatus(reply->body);
+  if (!status || status->roomId != room_) return false;
+  status_ = std::move(*status);
+  return true;
+}
+
+void PreJoin::sayFull() {
+  error_ = "This room is full (" + std::to_string(status_.clients) + " of " + std::to_string(status_.capacity) +
+           " people). Wait for a place, or try again later.";
 }
 
 void PreJoin::join(std::string name, std::string password) {
@@ -73,9 +94,15 @@ void PreJoin::join(std::string name, std::string password) {
   auto usable = normalizeUsername(name, "Your name");
   if (!usable) {
     error_ = usable.error().message + ".";
+    nameRefused_ = true;
     return changed();
   }
+  nameRefused_ = false;
   name = std::move(*usable);
+  if (full()) {
+    sayFull();
+    return changed();
+  }
   if (!knownToken_.empty()) return admit(knownToken_, std::move(name));
   // An open room takes a WebSocket without a token.
   if (access_ == Access::Open) return admit({}, std::move(name));
@@ -125,6 +152,66 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
   }
 }
 
+void PreJoin::nameChanged(std::string_view name) {
+  if (!nameRefused_ || !normalizeUsername(name, "Your name")) return;
+  nameRefused_ = false;
+  error_.clear();
+  changed();
+}
+
+void PreJoin::waitForPlace(std::string name, std::string password) {
+  auto usable = normalizeUsername(name, "Your name");
+  if (!usable) {
+    error_ = usable.error().message + ".";
+    nameRefused_ = true;
+    return changed();
+  }
+  nameRefused_ = false;
+  waitName_ = std::move(*usable);
+  waitPassword_ = std::move(password);
+  waiting_ = true;
+  ++waits_;
+  poll();
+}
+
+void PreJoin::stopWaiting() {
+  if (!waiting_) return;
+  waiting_ = false;
+  ++waits_;
+  changed();
+}
+
+void PreJoin::poll() {
+  changed();
+  http_.request("GET", roomApi(), std::nullopt, guarded([this, wait = waits_](Result<HttpReply> reply) {
+                  if (!waiting_ || wait != waits_) return;
+                  takeStatus(reply);
+                  if (!full()) {
+                    waiting_ = false;
+                    // The room may have been given a password meanwhile: join() learns it.
+                    if (status_.hasPassword) access_ = Access::Password;
+                    return join(waitName_, waitPassword_);
+                  }
+                  sayFull();
+                  changed();
+                  scheduler_.after(kWaitPoll, guarded([this, wait] {
+                    if (waiting_ && wait == waits_) poll();
+                  }));
+                }));
+}
+
+void PreJoin::recheck(std::function<void(bool full)> done) {
+  http_.request("GET", roomApi(), std::nullopt,
+                guarded([this, done = std::move(done)](Result<HttpReply> reply) {
+                  const bool known = takeStatus(reply);
+                  if (known && full()) {
+                    sayFull();
+                    changed();
+                  }
+                  done(known && full());
+                }));
+}
+
 bool PreJoin::renewToken(std::function<void(std::string token)> done) {
   if (password_.empty() || renewing_) return false;
   renewing_ = true;
@@ -146,7 +233,9 @@ void PreJoin::admit(std::string token, std::string name) {
 }
 
 Json PreJoin::snapshot() const {
-  return {{"room", room_.str()}, {"access", toString(access_)}, {"busy", busy_}, {"error", error_}};
+  return {{"room", room_.str()},         {"name", roomName()},          {"access", toString(access_)},
+          {"busy", busy_},               {"error", error_},             {"full", full()},
+          {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity}};
 }
 
 void PreJoin::changed() {

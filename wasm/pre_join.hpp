@@ -1,9 +1,11 @@
 #pragma once
 
+#include "api.hpp"
 #include "http_client.hpp"
 #include "ids.hpp"
 #include "liveness.hpp"
 #include "message.hpp"
+#include "scheduler.hpp"
 #include "slug.hpp"
 
 #include <functional>
@@ -20,6 +22,9 @@ namespace orbit {
 // one) and covers private rooms too. A server without that route leaves the room Unknown:
 // Join then asks the join endpoint, which answers 200 with a token for an open room, 401 for
 // a protected one and 404 for one that does not exist yet (the WebSocket creates it).
+//
+// A full room is said to be full, never let in to fail: Join refuses, and waitForPlace()
+// asks again every kWaitPoll until a place is free, then joins.
 class PreJoin {
  public:
   enum class Access {
@@ -32,7 +37,10 @@ class PreJoin {
   // Called with the token to join with ("" for none) and the name to join under.
   using Admit = std::function<void(std::string token, std::string name)>;
 
-  PreJoin(HttpClient& http, std::string apiBase);
+  // How often a person waiting for a place in a full room asks whether one is free.
+  static constexpr Scheduler::Millis kWaitPoll{2000};
+
+  PreJoin(HttpClient& http, Scheduler& scheduler, std::string apiBase);
   ~PreJoin() = default;
   PreJoin(const PreJoin&) = delete;
   PreJoin& operator=(const PreJoin&) = delete;
@@ -51,6 +59,17 @@ class PreJoin {
   // characters, broken UTF-8) becomes error() with the reason, and so do a missing or wrong
   // password and a network failure.
   void join(std::string name, std::string password = {});
+  // The name field changed: an error about the name goes once the name would do.
+  void nameChanged(std::string_view name);
+
+  // The room is full: asks again every kWaitPoll and joins (as join() would) once a place is
+  // free. stopWaiting() gives up.
+  void waitForPlace(std::string name, std::string password = {});
+  void stopWaiting();
+
+  // Asks the server again how the room stands (a WebSocket was refused, and a browser is not
+  // told why): `done(true)` when the room is full, which error() then says.
+  void recheck(std::function<void(bool full)> done);
 
   // Trades the password that got us in for a fresh token, for a reconnect after the first
   // token expired (the server's --token-ttl, 10 minutes by default). False, and nothing is
@@ -59,18 +78,30 @@ class PreJoin {
   bool renewToken(std::function<void(std::string token)> done);
 
   const RoomId& room() const { return room_; }
+  // The password that got us in ("" for none), for a rejoin.
+  const std::string& password() const { return password_; }
   Access access() const { return access_; }
   bool needsPassword() const { return access_ == Access::Password; }
+  // As the server last told: full, and how many are in it out of how many it takes.
+  bool full() const { return status_.full(); }
+  const RoomStatus& status() const { return status_; }
+  bool waiting() const { return waiting_; }
+  // The room's display name, else its id.
+  std::string roomName() const { return status_.name.empty() ? room_.str() : status_.name; }
   // A request is in flight: the view disables Join.
   bool busy() const { return busy_; }
   const std::string& error() const { return error_; }
 
-  // {"room","access","busy","error"}
+  // {"room","name","access","busy","error","full","waiting","clients","capacity"}
   Json snapshot() const;
 
  private:
   void handleCheck(Result<HttpReply> reply, const std::string& joinAs);
   void handleJoin(Result<HttpReply> reply, const std::string& name, const std::string& password);
+  // Keeps what a GET /api/rooms/<id> answer says; false when it said nothing usable.
+  bool takeStatus(const Result<HttpReply>& reply);
+  void poll();
+  void sayFull();
   void admit(std::string token, std::string name);
   void changed();
   // The room's own API route, /api/rooms/<id>.
@@ -86,6 +117,7 @@ class PreJoin {
 
   Liveness alive_;
   HttpClient& http_;
+  Scheduler& scheduler_;
   std::string apiBase_;
   std::function<void()> onChange_;
   Admit onAdmit_;
@@ -98,6 +130,12 @@ class PreJoin {
   Access access_ = Access::Checking;
   bool busy_ = false;
   std::string error_;
+  bool nameRefused_ = false;  // error_ is about the name
+  RoomStatus status_;
+  bool waiting_ = false;
+  unsigned waits_ = 0;  // bumped by stopWaiting(): a poll of an earlier wait is dropped
+  std::string waitName_;
+  std::string waitPassword_;
 };
 
 std::string_view toString(PreJoin::Access access);

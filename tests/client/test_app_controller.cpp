@@ -30,8 +30,9 @@ const std::string kSelf = std::string(32, '5');
 const std::string kX = std::string(32, '1');
 constexpr std::int64_t kNow = 1700000000000;
 
-std::string described(const std::string& room, bool exists, bool hasPassword) {
-  return dumpJson(Json{{"room_id", room}, {"exists", exists}, {"has_password", hasPassword}});
+std::string described(const std::string& room, bool exists, bool hasPassword, int clients = 0, int capacity = 50) {
+  return dumpJson(Json{{"room_id", room},       {"exists", exists},      {"has_password", hasPassword},
+                       {"name", "Stand-up"},    {"clients", clients},    {"capacity", capacity}});
 }
 
 struct AppRig {
@@ -291,6 +292,13 @@ TEST_CASE("a server that cannot be reached from the start is told once, not at e
   for (int attempt = 0; attempt < 5; ++attempt) {
     rig.probe->injectError("connection refused");
     rig.probe->injectClose(1006);
+    if (attempt == 0) {
+      // The first refusal asks whether the room is full; the server cannot be reached at all.
+      REQUIRE(rig.http.requests.size() == 1);
+      CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/standup");
+      rig.http.fail("connection refused");
+    }
+    CHECK(rig.http.requests.empty());
     rig.clock.advance(20s);
   }
   CHECK(rig.probe->opened.size() == 6);
@@ -342,4 +350,95 @@ TEST_CASE("when the network or the page comes back, a lost server is tried again
   rig.platform.resume();
   CHECK(rig.probe->opened.size() == 2);
   CHECK(rig.app.manager().signaler().state() == ConnectionState::Reconnecting);
+}
+
+TEST_CASE("a room that filled up before our WebSocket opened brings back the pre-join screen saying so, "
+          "never a connection failure",
+          "[app][full]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();  // one place left when looked up
+  REQUIRE(rig.probe->opened.size() == 1);
+  // Someone took the last place; a browser is not told why an upgrade was refused.
+  rig.probe->injectError("the WebSocket connection failed");
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/standup");
+  rig.http.reply(200, described("standup", true, false, 2, 2));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  CHECK(rig.app.preJoin().full());
+  CHECK(rig.app.preJoin().error() == "This room is full (2 of 2 people). Wait for a place, or try again later.");
+  CHECK(rig.notes().empty());  // no "Cannot reach the server"
+  // It stops trying: no knocking on a full room's door every few seconds.
+  rig.clock.advance(60s);
+  CHECK(rig.probe->opened.size() == 1);
+  CHECK(rig.app.snapshot()["prejoin"]["full"] == true);
+  // The self-view is back for the pre-join screen.
+  CHECK(rig.media.liveTracks() == 2);
+
+  // Waiting: asked every few seconds, and in as soon as a place is free.
+  rig.app.preJoin().waitForPlace("Ann");
+  CHECK(rig.app.preJoin().waiting());
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, described("standup", true, false, 2, 2));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  rig.clock.advance(PreJoin::kWaitPoll);
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, described("standup", true, false, 1, 2));
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK_FALSE(rig.app.preJoin().waiting());
+  REQUIRE(rig.probe->opened.size() == 2);
+  rig.serverJoin({{kX, "Xena"}, {kSelf, "Ann"}});
+  CHECK(rig.app.snapshot()["connection"] == "open");
+  CHECK(rig.notes().empty());
+}
+
+TEST_CASE("a refused WebSocket to a room with room to spare is a connection problem, and told so", "[app][full]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.probe->injectError("the WebSocket connection failed");
+  rig.probe->injectClose(1006);
+  rig.http.reply(200, described("standup", true, false, 1, 2));
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  REQUIRE(rig.notes().size() == 1);
+  CHECK_THAT(rig.notes()[0], Catch::StartsWith("connection: Cannot reach the server: "));
+  rig.clock.advance(20s);
+  CHECK(rig.probe->opened.size() == 2);  // still trying
+}
+
+TEST_CASE("after Leave nothing of the call is live, Rejoin goes back in as the same person, and Back to the "
+          "lobby shows the lobby",
+          "[app][left]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.serverJoin({{kSelf, "Ann"}, {kX, "Xena"}});
+  rig.clock.advance(100ms);
+  CHECK(rig.app.preJoin().roomName() == "Stand-up");
+  rig.app.leave();
+  CHECK(rig.app.screen() == AppController::Screen::Left);
+  CHECK(rig.media.liveTracks() == 0);
+  CHECK_THAT(rig.platform.commandSink(R"({"command":"leave"})")->message, Catch::Contains("not in a room"));
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"rejoin"})"));
+  // Looked up again (the room may have filled meanwhile), then straight in under the same name.
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, described("standup", true, false, 1, 50));
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  REQUIRE(rig.probe->opened.size() == 2);
+  CHECK(rig.probe->opened.back() == "ws://orbit.test/room/standup/ws");
+  rig.probe->injectOpen();
+  CHECK(rig.app.snapshot()["self"]["name"] == "Ann");
+  rig.clock.advance(100ms);
+  CHECK(rig.media.liveTracks() == 2);  // the camera and microphone again
+  CHECK(rig.notes().empty());          // a rejoin is no "Reconnected"
+
+  rig.app.leave();
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"rejoin"})"));
+  rig.http.reply(200, described("standup", true, false, 1, 50));
+  rig.app.leave();
+  rig.app.backToLobby();
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+  CHECK(rig.platform.addresses.back() == "http://orbit.test/");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
+  CHECK_THAT(rig.platform.commandSink(R"({"command":"rejoin"})")->message, Catch::Contains("not left"));
 }

@@ -62,7 +62,8 @@ struct PreJoinRig {
   }
 
   FakeHttp http;
-  PreJoin preJoin{http, ""};
+  ManualScheduler scheduler;
+  PreJoin preJoin{http, scheduler, ""};
   int changes = 0;
   std::vector<std::pair<std::string, std::string>> admitted;
 };
@@ -214,6 +215,21 @@ TEST_CASE(
   CHECK(rig.entered.empty());
 }
 
+TEST_CASE("a guest limit below 0 is refused with words, and one above the server's largest room by the server",
+          "[lobby]") {
+  LobbyRig rig;
+  rig.lobby.create({"Standup", "", true, -4});
+  CHECK(rig.http.total == 0);
+  CHECK(rig.lobby.createError() == "The guest limit is a whole number from 0 (no limit) up.");
+  rig.lobby.create({"Standup", "", true, 999});
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(Json::parse(*rig.http.requests[0].body)["guest_limit"] == 999);  // not silently made 50
+  rig.http.reply(400, refusal("a guest limit of 999 is more than this server's largest room (50)"));
+  CHECK(rig.lobby.createError() ==
+        "The server refused the room: a guest limit of 999 is more than this server's largest room (50)");
+  CHECK(rig.entered.empty());
+}
+
 TEST_CASE("a name with nothing to slug is refused before asking the server", "[lobby]") {
   LobbyRig rig;
   rig.lobby.create({"!!!", "", true, 0});
@@ -234,8 +250,85 @@ TEST_CASE("joining by name goes to the room whose id is the name's slug", "[lobb
 }
 
 // GET /api/rooms/<id> as server/http_api.cpp answers it.
-std::string described(const std::string& room, bool exists, bool password) {
-  return wire(RoomStatus{RoomId(room), exists, password});
+std::string described(const std::string& room, bool exists, bool password, std::size_t clients = 0,
+                      std::size_t capacity = 50) {
+  return wire(RoomStatus{RoomId(room), exists, password, exists ? "The " + room : "", clients, capacity});
+}
+
+TEST_CASE("a full room is said to be full before Join, and waiting joins as soon as a place is free",
+          "[prejoin][full]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("pair"), {}, "Cy");  // ?name=Cy: would join at once
+  rig.http.reply(200, described("pair", true, false, 2, 2));
+  CHECK(rig.admitted.empty());
+  CHECK(rig.preJoin.full());
+  CHECK(rig.preJoin.roomName() == "The pair");
+  CHECK(rig.preJoin.error() == "This room is full (2 of 2 people). Wait for a place, or try again later.");
+  rig.preJoin.join("Cy");
+  CHECK(rig.admitted.empty());
+  CHECK(rig.http.requests.empty());
+
+  rig.preJoin.waitForPlace("Cy");
+  CHECK(rig.preJoin.waiting());
+  CHECK(rig.preJoin.snapshot()["waiting"] == true);
+  for (int poll = 0; poll < 3; ++poll) {
+    REQUIRE(rig.http.requests.size() == 1);
+    rig.http.reply(200, described("pair", true, false, 2, 2));
+    CHECK(rig.admitted.empty());
+    CHECK(rig.http.requests.empty());  // the next look waits for the clock
+    rig.scheduler.advance(PreJoin::kWaitPoll);
+  }
+  rig.http.reply(200, described("pair", true, false, 1, 2));
+  REQUIRE(rig.admitted.size() == 1);
+  CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"", "Cy"});
+  CHECK_FALSE(rig.preJoin.waiting());
+  CHECK(rig.preJoin.error().empty());
+}
+
+TEST_CASE("waiting for a place in a password room trades the password once a place is free, and can stop",
+          "[prejoin][full]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("vault"));
+  rig.http.reply(200, described("vault", true, true, 3, 3));
+  rig.preJoin.waitForPlace("Bob", "sesame");
+  rig.http.reply(200, described("vault", true, true, 2, 3));
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "/api/rooms/vault/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
+  rig.http.reply(200, token("5.ee"));
+  CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"5.ee", "Bob"});
+
+  PreJoinRig stopped;
+  stopped.preJoin.open(RoomId("pair"));
+  stopped.http.reply(200, described("pair", true, false, 2, 2));
+  stopped.preJoin.waitForPlace("Cy");
+  stopped.preJoin.stopWaiting();
+  CHECK_FALSE(stopped.preJoin.waiting());
+  stopped.http.reply(200, described("pair", true, false, 0, 2));  // the answer to a wait given up
+  stopped.scheduler.advance(PreJoin::kWaitPoll * 5);
+  CHECK(stopped.http.requests.empty());
+  CHECK(stopped.admitted.empty());
+  // A blank name is refused before any waiting.
+  stopped.preJoin.waitForPlace("   ");
+  CHECK_FALSE(stopped.preJoin.waiting());
+  CHECK_THAT(stopped.preJoin.error(), Catch::Contains("Your name"));
+}
+
+TEST_CASE("an error about the name goes as soon as the name would do", "[prejoin]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("vault"));
+  rig.http.reply(200, described("vault", true, true));
+  rig.preJoin.join("", "sesame");
+  CHECK_THAT(rig.preJoin.error(), Catch::Contains("Your name"));
+  rig.preJoin.nameChanged("   ");
+  CHECK_FALSE(rig.preJoin.error().empty());
+  rig.preJoin.nameChanged("B");
+  CHECK(rig.preJoin.error().empty());
+  // Other errors stay while the name is edited.
+  rig.preJoin.join("Bob", "");
+  CHECK(rig.preJoin.error() == "This room needs a password.");
+  rig.preJoin.nameChanged("Bo");
+  CHECK(rig.preJoin.error() == "This room needs a password.");
 }
 
 TEST_CASE("the pre-join screen looks the room up and joins an open one without a token", "[prejoin]") {
@@ -397,10 +490,15 @@ TEST_CASE("the password that got us in renews the token, and open rooms have not
 TEST_CASE("the creator's token spares the check and the password", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("secret"), "5.cafe");
-  CHECK(rig.http.total == 0);
   CHECK_FALSE(rig.preJoin.needsPassword());
+  CHECK_FALSE(rig.preJoin.busy());
+  // Join does not wait for the look-up, which only brings the room's name.
   rig.preJoin.join("Ann");
   CHECK(rig.admitted.at(0) == std::pair<std::string, std::string>{"5.cafe", "Ann"});
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "/api/rooms/secret");
+  rig.http.reply(200, described("secret", true, true, 1, 50));
+  CHECK(rig.preJoin.roomName() == "The secret");
 }
 
 TEST_CASE("a network failure on the pre-join screen is shown and can be retried", "[prejoin]") {

@@ -503,7 +503,8 @@ TEST_CASE("leaving says bye to every peer and to the server, and lets the device
   CHECK(rig.manager.sendText("anyone?"));
 }
 
-TEST_CASE("our profile tells the room when the microphone is muted or the camera is off", "[manager][media]") {
+TEST_CASE("our profile tells the room when the microphone is muted, the camera is off or a screen is shared",
+          "[manager][media]") {
   Rig rig;
   rig.manager.startMedia({});
   rig.clock.advance(50ms);  // the devices are ours before the connection opens
@@ -515,26 +516,32 @@ TEST_CASE("our profile tells the room when the microphone is muted or the camera
     }
     return found;
   };
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", false}, {"camera_off", false}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", false}, {"camera_off", false}, {"sharing_screen", false}});
 
   const std::size_t before = rig.probe->sent.size();
   rig.manager.setMuted(true);
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", false}});
   rig.manager.setMuted(true);  // no change, nothing sent
   rig.manager.setCameraEnabled(false);
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", true}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", true}, {"sharing_screen", false}});
   CHECK(rig.count(MessageType::Profile, "ground control", before) == 2);
+  rig.manager.startScreenShare();
+  rig.clock.advance(50ms);
+  // The screen goes out in place of the camera: there is a picture, and it is a screen.
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}});
 
   // Others' indicators come with room-info; an older client that sends none shows null.
   rig.probe->injectText(fromServer("room-info", kSelf, R"({"room_id":"r","clients":[)"
                                    R"({"id":")" + kSelf + R"(","username":"Me","muted":true,"camera_off":true},)"
-                                   R"({"id":")" + kX + R"(","username":"Xena","muted":true,"camera_off":false},)"
+                                   R"({"id":")" + kX + R"(","username":"Xena","muted":true,"camera_off":false,"sharing_screen":true},)"
                                    R"({"id":")" + kY + R"(","username":"Yuri"}]})"));
   const Json peers = rig.manager.snapshot()["peers"];
   REQUIRE(peers.size() == 2);
   CHECK(peers[0]["muted"] == true);
   CHECK(peers[0]["cameraOff"] == false);
+  CHECK(peers[0]["sharingScreen"] == true);
   CHECK(peers[1]["muted"] == nullptr);
+  CHECK(peers[1]["sharingScreen"] == nullptr);
   CHECK(peers[1]["cameraOff"] == nullptr);
 }
 
@@ -583,4 +590,114 @@ TEST_CASE("on the original server room lines addressed to us stay room lines, an
   rig.probe->injectText(fromPeer(kSelf, kSelf, MessageType::Text, toJson(TextData{"Me", 1700000003000, "me", true})));
   REQUIRE(rig.manager.chat().size() == 4);
   CHECK(rig.manager.chat()[3].toId.empty());
+}
+
+namespace {
+
+const std::string kV = std::string(32, 'a');
+
+// Loses the server, then comes back as `self` to a room of `members` (id, name).
+void reconnectAs(Rig& rig, const std::string& self, const std::vector<std::pair<std::string, std::string>>& members) {
+  rig.clock.advance(Signaler::Options{}.maxBackoff);
+  rig.selfId = self;
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", self));
+  rig.probe->injectText(fromServer("ice-servers", self, "[]"));
+  rig.probe->injectText(fromServer("room-info", self, roomInfo(members)));
+}
+
+std::vector<std::string> textsTo(const Rig& rig, const std::string& receiver, std::size_t from) {
+  std::vector<std::string> out;
+  for (const Message& m : rig.sentSince(from)) {
+    if (m.type == MessageType::Text && m.receiver == receiver) out.push_back((*m.data)["text"].get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("lines typed while the server is away wait, and reach everyone once all are back", "[manager][unsent]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.probe->injectClose(1006);
+  const std::size_t before = rig.probe->sent.size();
+
+  REQUIRE_FALSE(rig.manager.sendText("anyone there?"));
+  REQUIRE_FALSE(rig.manager.sendText("psst", kX));  // X goes by a new id after the reconnect
+  REQUIRE(rig.manager.unsentLines().size() == 2);
+  CHECK(rig.manager.unsentLines()[0].state == UnsentLine::State::Waiting);
+  CHECK(rig.manager.snapshot()["unsent"][1] ==
+        Json{{"id", rig.manager.unsentLines()[1].id}, {"text", "psst"}, {"to", kX}, {"state", "waiting"}, {"why", ""}});
+
+  // Back first, with only Xena (under a new id): Yuri would miss the line, so it waits.
+  reconnectAs(rig, kW, {{kZ, "Xena"}, {kW, "Me"}});
+  CHECK(textsTo(rig, "room", before).empty());
+  CHECK(rig.manager.unsentLines().size() == 2);
+  // A line typed now waits behind them, in order.
+  REQUIRE_FALSE(rig.manager.sendText("hello?"));
+  CHECK(rig.manager.unsentLines().size() == 3);
+
+  rig.clock.advance(2s);
+  rig.probe->injectText(fromServer("room-info", kW, roomInfo({{kZ, "Xena"}, {kW, "Me"}, {kV, "Yuri"}})));
+  CHECK(textsTo(rig, "room", before) == std::vector<std::string>{"anyone there?", "hello?"});
+  CHECK(textsTo(rig, kZ, before) == std::vector<std::string>{"psst"});
+  CHECK(rig.manager.unsentLines().empty());
+  // With the room whole, the next line goes at once.
+  const std::size_t now = rig.probe->sent.size();
+  REQUIRE_FALSE(rig.manager.sendText("all here"));
+  CHECK(textsTo(rig, "room", now) == std::vector<std::string>{"all here"});
+}
+
+TEST_CASE("a line that cannot reach everyone in time is marked not sent, and Retry sends it to the room as it is",
+          "[manager][unsent]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.probe->injectClose(1006);
+  const std::size_t before = rig.probe->sent.size();
+  REQUIRE_FALSE(rig.manager.sendText("meeting moved"));
+  reconnectAs(rig, kW, {{kX, "Xena"}, {kW, "Me"}});
+  rig.clock.advance(Manager::kRoomWholeWait);
+  REQUIRE(rig.manager.unsentLines().size() == 1);
+  const UnsentLine failed = rig.manager.unsentLines()[0];
+  CHECK(failed.state == UnsentLine::State::Failed);
+  CHECK(failed.why == "not everyone is back (Yuri)");
+  CHECK(textsTo(rig, "room", before).empty());
+  // New lines are no longer held for Yuri.
+  REQUIRE_FALSE(rig.manager.sendText("Yuri must have left"));
+  CHECK(textsTo(rig, "room", before) == std::vector<std::string>{"Yuri must have left"});
+
+  rig.manager.retryLine(failed.id);
+  CHECK(textsTo(rig, "room", before) == std::vector<std::string>{"Yuri must have left", "meeting moved"});
+  CHECK(rig.manager.unsentLines().empty());
+}
+
+TEST_CASE("a line typed while no server can be reached is marked not sent after a while, and can be dropped",
+          "[manager][unsent]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX});
+  rig.probe->injectClose(1006);
+  REQUIRE_FALSE(rig.manager.sendText("hello?"));
+  rig.clock.advance(Manager::kUnsentWait - 1ms);
+  CHECK(rig.manager.unsentLines()[0].state == UnsentLine::State::Waiting);
+  rig.clock.advance(1ms);
+  REQUIRE(rig.manager.unsentLines().size() == 1);
+  CHECK(rig.manager.unsentLines()[0].state == UnsentLine::State::Failed);
+  CHECK(rig.manager.unsentLines()[0].why == "no connection to the server");
+  CHECK(rig.manager.snapshot()["unsent"][0]["state"] == "failed");
+  rig.manager.dropLine(rig.manager.unsentLines()[0].id);
+  CHECK(rig.manager.unsentLines().empty());
+
+  // A direct line to someone who does not come back is not sent, and says to whom.
+  REQUIRE_FALSE(rig.manager.sendText("just you", kX));
+  reconnectAs(rig, kW, {{kW, "Me"}});
+  rig.clock.advance(Manager::kRoomWholeWait);
+  REQUIRE(rig.manager.unsentLines().size() == 1);
+  CHECK(rig.manager.unsentLines()[0].why == "not everyone is back (Xena)");
+  rig.manager.retryLine(rig.manager.unsentLines()[0].id);
+  CHECK(rig.manager.unsentLines()[0].why == "Xena is not in the room");
+  // Leaving ends the wait of what still waits.
+  rig.probe->injectClose(1006);
+  REQUIRE_FALSE(rig.manager.sendText("bye all"));
+  rig.manager.leave();
+  CHECK(rig.manager.unsentLines().back().why == "you left the room");
 }

@@ -321,8 +321,9 @@ TEST_CASE("profile trims the name and tells the room, and a bad name gets an err
   }
   CHECK(a.client->name() == "Ada Lovelace");
 
-  SECTION("mute and camera indicators reach the room, and a profile without them keeps them") {
-    h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}, {"muted", true}, {"camera_off", false}}));
+  SECTION("mute, camera and screen indicators reach the room, and a profile without them keeps them") {
+    h.send(a, to("ground control", "profile",
+                 Json{{"username", "Ada Lovelace"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}}));
     for (Peer* p : {&a, &b}) {
       const Message info = p->only();
       const Json& clients = (*info.data)["clients"];
@@ -330,6 +331,7 @@ TEST_CASE("profile trims the name and tells the room, and a bad name gets an err
         if (c["id"] == a.id()) {
           CHECK(c["muted"] == true);
           CHECK(c["camera_off"] == false);
+          CHECK(c["sharing_screen"] == true);
         } else {
           CHECK_FALSE(c.contains("muted"));  // b never said
         }
@@ -341,6 +343,7 @@ TEST_CASE("profile trims the name and tells the room, and a bad name gets an err
     const Message info = b.only();
     CHECK((*info.data)["clients"][0]["muted"] == false);
     CHECK((*info.data)["clients"][0]["camera_off"] == false);
+    CHECK((*info.data)["clients"][0]["sharing_screen"] == true);
   }
   SECTION("renaming to the same name again sends nothing") {
     h.send(a, to("ground control", "profile", Json{{"username", "Ada Lovelace"}}));

@@ -15,6 +15,7 @@ using orbit::HttpApi;
 using orbit::HttpRequest;
 using orbit::HttpResponse;
 using orbit::Json;
+using orbit::parseRoomStatus;
 
 namespace {
 
@@ -110,6 +111,13 @@ TEST_CASE("POST /api/rooms stores public and guest_limit", "[http][create]") {
   REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Quiet","public":null,"guest_limit":null})").status == 201);
   CHECK_FALSE(a.h.manager.room("quiet")->settings().isPublic);
   CHECK(a.h.manager.room("quiet")->settings().guestLimit == 0);
+
+  // A limit the server would never reach is refused, not quietly lowered.
+  CHECK(a.call("POST", "/api/rooms", R"({"name":"Big","guest_limit":50})").status == 201);
+  const HttpResponse tooBig = a.call("POST", "/api/rooms", R"({"name":"Huge","guest_limit":51})");
+  CHECK(tooBig.status == 400);
+  CHECK(errorOf(tooBig) == "a guest limit of 51 is more than this server's largest room (50)");
+  CHECK(a.h.manager.room("huge") == nullptr);
 }
 
 TEST_CASE("POST /api/rooms refuses a bad body with 400 and creates nothing", "[http][create]") {
@@ -245,17 +253,20 @@ TEST_CASE("GET /api/rooms/<id> says whether a room exists and wants a password, 
           "[http][describe]") {
   Api a;
   REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Vault","password":"hunter2","public":false})").status == 201);
-  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Porch","public":true})").status == 201);
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Porch","public":true,"guest_limit":2})").status == 201);
   a.h.join("kitchen");  // an implicit room
 
-  CHECK(a.callJson("GET", "/api/rooms/vault") == Json{{"room_id", "vault"}, {"exists", true}, {"has_password", true}});
-  CHECK(a.callJson("GET", "/api/rooms/porch") == Json{{"room_id", "porch"}, {"exists", true}, {"has_password", false}});
-  CHECK(a.callJson("GET", "/api/rooms/kitchen") ==
-        Json{{"room_id", "kitchen"}, {"exists", true}, {"has_password", false}});
+  const auto status = [](const char* id, bool exists, bool password, const char* name, int clients, int capacity) {
+    return Json{{"room_id", id},  {"exists", exists},   {"has_password", password},
+                {"name", name},   {"clients", clients}, {"capacity", capacity}};
+  };
+  CHECK(a.callJson("GET", "/api/rooms/vault") == status("vault", true, true, "Vault", 0, 50));
+  CHECK(a.callJson("GET", "/api/rooms/porch") == status("porch", true, false, "Porch", 0, 2));
+  CHECK(a.callJson("GET", "/api/rooms/kitchen") == status("kitchen", true, false, "kitchen", 1, 50));
   // Not there yet is an answer, not an error: the first WebSocket makes it.
   const HttpResponse ghost = a.call("GET", "/api/rooms/ghost");
   CHECK(ghost.status == 200);
-  CHECK(Json::parse(ghost.body) == Json{{"room_id", "ghost"}, {"exists", false}, {"has_password", false}});
+  CHECK(Json::parse(ghost.body) == status("ghost", false, false, "", 0, 50));
 
   CHECK(a.call("GET", "/api/rooms/Bad_Id").status == 400);
   const HttpResponse post = a.call("POST", "/api/rooms/vault", "{}");
@@ -263,6 +274,19 @@ TEST_CASE("GET /api/rooms/<id> says whether a room exists and wants a password, 
   CHECK(header(post, "Allow") == "GET");
   // Nothing about the password but whether there is one.
   CHECK_THAT(a.call("GET", "/api/rooms/vault").body, !Contains("hash") && !Contains("hunter2"));
+}
+
+TEST_CASE("GET /api/rooms/<id> says when a room is full, and when a place is free again", "[http][describe]") {
+  Api a;
+  REQUIRE(a.call("POST", "/api/rooms", R"({"name":"Pair","guest_limit":2})").status == 201);
+  auto& first = a.h.join("pair");
+  a.h.join("pair");
+  const Json full = a.callJson("GET", "/api/rooms/pair");
+  CHECK(full["clients"] == 2);
+  CHECK(full["capacity"] == 2);
+  CHECK(parseRoomStatus(full.dump())->full());
+  a.h.manager.leave(*first.client, "gone", orbit::TimePoint{});
+  CHECK_FALSE(parseRoomStatus(a.call("GET", "/api/rooms/pair").body)->full());
 }
 
 TEST_CASE("GET /healthz reports status, clients and rooms as JSON", "[http][health]") {

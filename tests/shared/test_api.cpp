@@ -49,7 +49,8 @@ TEST_CASE("every API body survives toJson and parse unchanged", "[api]") {
     CHECK(*parsed == join);
   }
   CHECK(*parseTokenReply(body(toJson(TokenReply{"1.aa"}))) == TokenReply{"1.aa"});
-  for (const RoomStatus& status : {RoomStatus{RoomId("vault"), true, true}, RoomStatus{RoomId("fresh"), false, false}}) {
+  for (const RoomStatus& status : {RoomStatus{RoomId("vault"), true, true, "Vault", 2, 2},
+                                    RoomStatus{RoomId("fresh"), false, false, "", 0, 50}}) {
     auto parsed = parseRoomStatus(body(toJson(status)));
     REQUIRE(parsed.ok());
     CHECK(*parsed == status);
@@ -68,7 +69,8 @@ TEST_CASE("the API's JSON has the wire's field names", "[api]") {
   CHECK(toJson(JoinRequest{"pw"}) == Json{{"password", "pw"}});
   CHECK(toJson(JoinRequest{""}) == Json::object());
   CHECK(toJson(TokenReply{"t"}) == Json{{"token", "t"}});
-  CHECK(toJson(RoomStatus{RoomId("a"), true, false}) == Json{{"room_id", "a"}, {"exists", true}, {"has_password", false}});
+  CHECK(toJson(RoomStatus{RoomId("a"), true, false, "A", 1, 4}) ==
+        Json{{"room_id", "a"}, {"exists", true}, {"has_password", false}, {"name", "A"}, {"clients", 1}, {"capacity", 4}});
   CHECK(toJson(ErrorReply{"no"}) == Json{{"error", "no"}});
 }
 
@@ -108,6 +110,15 @@ TEST_CASE("a join request may be empty or hold a password, nothing else", "[api]
   CHECK_THAT(errorOf(parseJoinRequest("{")), Contains("invalid JSON"));
 }
 
+TEST_CASE("a room status from a server before name, clients and capacity is never full", "[api]") {
+  auto old = parseRoomStatus(R"({"room_id":"a","exists":true,"has_password":false})");
+  REQUIRE(old.ok());
+  CHECK(*old == RoomStatus{RoomId("a"), true, false, "", 0, 0});
+  CHECK_FALSE(old->full());
+  CHECK(RoomStatus{RoomId("a"), true, false, "A", 2, 2}.full());
+  CHECK_FALSE(RoomStatus{RoomId("a"), true, false, "A", 1, 2}.full());
+}
+
 TEST_CASE("replies with a missing field, a field of the wrong type or a bad room id are refused",
           "[api]") {
   const Json room{{"room_id", "standup"}, {"name", "Standup"}, {"clients", 2}, {"guest_limit", 0}, {"has_password", false}};
@@ -134,6 +145,8 @@ TEST_CASE("replies with a missing field, a field of the wrong type or a bad room
   CHECK_THAT(errorOf(parseTokenReply(R"({"token":null})")), Contains("token"));
   CHECK_THAT(errorOf(parseRoomStatus(R"({"room_id":"a","exists":true})")), Contains("has_password"));
   CHECK_THAT(errorOf(parseRoomStatus(R"({"room_id":"a","exists":"yes","has_password":false})")), Contains("exists"));
+  CHECK_THAT(errorOf(parseRoomStatus(R"({"room_id":"a","exists":true,"has_password":false,"clients":-1})")),
+             Contains("clients"));
   CHECK_THAT(errorOf(parseErrorReply(R"({"error":{"text":"x"}})")), Contains("error"));
   CHECK_THAT(errorOf(parseErrorReply("<html>Bad Gateway</html>")), Contains("invalid JSON"));
 }

@@ -242,12 +242,13 @@ TEST_CASE("profile data parses into a trimmed username and back", "[payloads][pr
   CHECK(again->username == p->username);
 }
 
-TEST_CASE("profile and room-info carry the optional mute and camera indicators", "[payloads][profile]") {
-  auto p = orbit::parseProfile(Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}});
+TEST_CASE("profile and room-info carry the optional mute, camera and screen indicators", "[payloads][profile]") {
+  auto p = orbit::parseProfile(Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}});
   REQUIRE(p.ok());
   CHECK(p->indicators.muted == true);
   CHECK(p->indicators.cameraOff == false);
-  CHECK(orbit::toJson(*p) == Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}});
+  CHECK(p->indicators.sharingScreen == true);
+  CHECK(orbit::toJson(*p) == Json{{"username", "Ada"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}});
   // Older clients send neither; nothing is made up for them.
   auto plain = orbit::parseProfile(Json{{"username", "Ada"}});
   REQUIRE(plain.ok());
@@ -266,6 +267,8 @@ TEST_CASE("profile and room-info carry the optional mute and camera indicators",
              Contains("\"muted\" must be true or false"));
   CHECK_THAT(decodeError(frame("profile", {{"username", "Ada"}, {"camera_off", 1}})),
              Contains("\"camera_off\" must be true or false"));
+  CHECK_THAT(decodeError(frame("profile", {{"username", "Ada"}, {"sharing_screen", "no"}})),
+             Contains("\"sharing_screen\" must be true or false"));
 }
 
 TEST_CASE("profile decode keeps the data as sent and leaves trimming to parseProfile",

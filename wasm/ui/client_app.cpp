@@ -19,6 +19,7 @@ ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, S
             {.copyText = [this](const std::string& text) { platform_.copyText(text); },
              .leave = [this] { controller_.leave(); }}),
       lobbyView_(controller_.lobby()),
+      leftView_({.rejoin = [this] { controller_.rejoin(); }, .backToLobby = [this] { controller_.backToLobby(); }}),
       preJoinView_(controller_.preJoin(), controller_.manager(), media, sink, [this] { controller_.changed(); }) {}
 
 std::optional<Error> ClientApp::start() {
@@ -46,8 +47,12 @@ void ClientApp::draw() {
       preJoinView_.draw();
       break;
     case AppController::Screen::Room:
+      room_.draw(controller_.preJoin().roomName(), controller_.inviteUrl(), controller_.notifications(),
+                 scheduler_.now());
+      break;
     case AppController::Screen::Left:
-      room_.draw(controller_.inviteUrl(), controller_.notifications(), scheduler_.now());
+      sink_.present({}, {});  // nothing plays once we have left
+      leftView_.draw(controller_.preJoin().roomName());
       break;
   }
   if (itemsChanged()) controller_.changed();

@@ -10,6 +10,7 @@
 #include "result.hpp"
 #include "scheduler.hpp"
 #include "transport.hpp"
+#include "ui/left_view.hpp"
 #include "ui/lobby_view.hpp"
 #include "ui/pre_join_view.hpp"
 #include "ui/room_view.hpp"
@@ -43,6 +44,7 @@ class ClientApp {
   UiShell shell_;
   RoomView room_;
   LobbyView lobbyView_;
+  LeftView leftView_;
   PreJoinView preJoinView_;
 };
 

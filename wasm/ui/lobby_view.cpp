@@ -49,7 +49,6 @@ void LobbyView::drawCreate() {
   noteItem("Room password");
   ImGui::InputInt("Guest limit (0: the server's)", &guestLimit_);
   noteItem("Guest limit");
-  guestLimit_ = std::clamp(guestLimit_, 0, 100000);
   ImGui::Checkbox("Listed in public rooms", &isPublic_);
   noteItem("Public");
 

@@ -67,7 +67,7 @@ void PreJoinView::draw() {
   if (beginPage("PreJoin")) {
     ImGui::TextColored(kAccent, "Orbit");
     ImGui::SameLine();
-    ImGui::Text("- joining \"%s\"", preJoin_.room().str().c_str());
+    ImGui::Text("- joining \"%s\"", preJoin_.roomName().c_str());
     ImGui::Separator();
     ImGui::Spacing();
 
@@ -83,6 +83,7 @@ void PreJoinView::draw() {
     if (std::exchange(focusName_, false)) ImGui::SetKeyboardFocusHere();
     bool submit = ImGui::InputTextWithHint("##name", "name others see", name_.data(), name_.size(),
                                            ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemEdited()) preJoin_.nameChanged(name_.data());
     noteItem("Your name");
     if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
       ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);
@@ -119,17 +120,36 @@ void PreJoinView::draw() {
     }
 
     ImGui::Spacing();
-    ImGui::BeginDisabled(preJoin_.busy());
-    submit |= ImGui::Button(preJoin_.busy() && preJoin_.access() != PreJoin::Access::Checking
-                                ? "Joining..."
-                                : "Join the room");
-    noteItem("Join");
-    ImGui::EndDisabled();
-    if (submit && !preJoin_.busy()) preJoin_.join(name_.data(), password_.data());
-    if (!preJoin_.error().empty()) {
+    if (preJoin_.waiting()) {
+      // Asking every few seconds; the room opens by itself once someone leaves.
+      const RoomStatus& status = preJoin_.status();
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kWaiting, "The room is full (%zu of %zu). Waiting for a place: you join as soon as "
+                                   "someone leaves.",
+                         status.clients, status.capacity);
+      ImGui::PopTextWrapPos();
+      noteItem("Waiting for a place");
+      if (ImGui::Button("Stop waiting")) preJoin_.stopWaiting();
+      noteItem("Stop waiting");
+    } else {
+      ImGui::BeginDisabled(preJoin_.busy());
+      submit |= ImGui::Button(preJoin_.busy() && preJoin_.access() != PreJoin::Access::Checking
+                                  ? "Joining..."
+                                  : "Join the room");
+      noteItem("Join");
+      ImGui::EndDisabled();
+      if (preJoin_.full()) {
+        ImGui::SameLine();
+        if (ImGui::Button("Wait for a place")) preJoin_.waitForPlace(name_.data(), password_.data());
+        noteItem("Wait for a place");
+      }
+      if (submit && !preJoin_.busy()) preJoin_.join(name_.data(), password_.data());
+    }
+    if (!preJoin_.waiting() && !preJoin_.error().empty()) {
       ImGui::PushTextWrapPos(0.0f);
       ImGui::TextColored(kBad, "%s", preJoin_.error().c_str());
       ImGui::PopTextWrapPos();
+      noteItem("Pre-join error");
     }
     ImGui::PopItemWidth();
     ImGui::EndGroup();

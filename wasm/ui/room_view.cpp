@@ -90,7 +90,8 @@ const char* toString(RoomView::Shortcut action) {
 RoomView::RoomView(Manager& manager, MediaSink& sink, Hooks hooks)
     : manager_(manager), sink_(sink), hooks_(std::move(hooks)) {}
 
-void RoomView::draw(const std::string& inviteUrl, const std::deque<Notification>& notifications,
+void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
+                    const std::deque<Notification>& notifications,
                     Scheduler::Millis now) {
   now_ = now;
   // Everything that should play or show: every peer's tracks and our own.
@@ -105,7 +106,7 @@ void RoomView::draw(const std::string& inviteUrl, const std::deque<Notification>
   sink_.present(remote, local);
 
   if (beginPage("Room")) {
-    drawTopBar(inviteUrl);
+    drawTopBar(roomName, inviteUrl);
     // The controls wrap onto more rows in a narrow window; they get the height they took in
     // the last frame.
     const float controlsHeight =
@@ -139,9 +140,10 @@ void RoomView::draw(const std::string& inviteUrl, const std::deque<Notification>
   drawNotifications(notifications, now);
 }
 
-void RoomView::drawTopBar(const std::string& inviteUrl) {
+void RoomView::drawTopBar(const std::string& roomName, const std::string& inviteUrl) {
   const Signaler& signaler = manager_.signaler();
-  ImGui::Text("Room %s", manager_.room().str().c_str());
+  ImGui::Text("%s", roomName.c_str());
+  noteItem("Room title");
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
   switch (signaler.state()) {
@@ -152,8 +154,6 @@ void RoomView::drawTopBar(const std::string& inviteUrl) {
     case ConnectionState::Failed:
       if (signaler.reconnectPending()) {
         ImGui::TextColored(kWaiting, "%s", signaler.reason().c_str());
-      } else if (manager_.signaler().closeCode() == 1000) {
-        ImGui::TextColored(kQuiet, "you left the room");
       } else {
         ImGui::TextColored(kBad, "%s", signaler.reason().c_str());
       }
@@ -196,6 +196,7 @@ void RoomView::drawGrid(float width, float height) {
     const MediaIndicators own = manager_.indicators();
     self.muted = own.muted.value_or(false);
     self.cameraOff = own.cameraOff.value_or(false);
+    if (own.sharingScreen.value_or(false)) self.label += "  [sharing screen]";
     tiles.push_back(std::move(self));
   }
   for (const std::string& id : manager_.others()) {
@@ -209,6 +210,7 @@ void RoomView::drawGrid(float width, float height) {
     if (const RoomClient* member = manager_.memberOf(id)) {
       tile.muted = member->indicators.muted.value_or(false);
       tile.cameraOff = member->indicators.cameraOff.value_or(false);
+      if (member->indicators.sharingScreen.value_or(false)) tile.label += "  [sharing screen]";
     }
     const PeerConnectionState state = peer ? peer->connectionState() : PeerConnectionState::New;
     if (!peer) {
@@ -452,19 +454,59 @@ void RoomView::drawChat() {
     // Where each line is, scrolled or not: tests compare it with the log's own rectangle.
     noteItem("Chat line " + std::to_string(++line));
   }
-  if (manager_.chat().size() != chatSeen_) {
+  // Lines that could not reach everyone yet, greyed, after the log.
+  std::size_t unsent = 0;
+  for (const UnsentLine& out : manager_.unsentLines()) {
+    const std::string n = std::to_string(++unsent);
+    ImGui::PushID(static_cast<int>(out.id));
+    ImGui::TextColored(kQuiet, "%s", clock(out.time).c_str());
+    ImGui::SameLine();
+    ImGui::TextColored(kQuiet, "%s", orNoName(manager_.selfName()));
+    if (!out.toId.empty()) {
+      ImGui::SameLine();
+      ImGui::TextColored(kQuiet, "to %s (private)", out.toName.c_str());
+    }
+    ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
+    ImGui::TextWrapped("%s", out.text.c_str());
+    ImGui::PopStyleColor();
+    noteItem("Unsent line " + n);
+    if (out.state == UnsentLine::State::Waiting) {
+      ImGui::TextColored(kWaiting, "waiting: goes out once everyone is back");
+    } else {
+      ImGui::PushTextWrapPos(0.0f);
+      ImGui::TextColored(kBad, "not sent: %s", out.why.c_str());
+      ImGui::PopTextWrapPos();
+      if (ImGui::SmallButton("Retry")) manager_.retryLine(out.id);
+      noteItem("Retry " + n);
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Drop")) manager_.dropLine(out.id);
+      noteItem("Drop " + n);
+    }
+    ImGui::PopID();
+  }
+  if (manager_.chat().size() != chatSeen_ || manager_.unsentLines().size() != unsentSeen_) {
     chatSeen_ = manager_.chat().size();
+    unsentSeen_ = manager_.unsentLines().size();
     ImGui::SetScrollHereY(1.0f);
   }
   ImGui::EndChild();
   noteItem("Chat log");
 
-  // Recipient: the room, or one person.
-  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(manager_.displayName(chatTo_));
-  if (!chatTo_.empty() && !manager_.isMember(chatTo_)) {
+  // Recipient: the room, or one person. While the server is away nobody is a member; after a
+  // reconnect the same person has a new id, found again by name. Never silently Everyone.
+  if (!chatTo_.empty() && !manager_.isMember(chatTo_) && manager_.roomInfo()) {
+    const std::string was = chatToName_;
     chatTo_.clear();
-    toName = "Everyone";
+    for (const std::string& id : manager_.others()) {
+      if (manager_.isMember(id) && manager_.nameOf(id) == was) {
+        chatTo_ = id;
+        break;
+      }
+    }
+    if (chatTo_.empty()) chatError_ = orNoName(was) + std::string(" left: lines go to everyone again");
   }
+  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(chatToName_);
+  if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = orNoName(manager_.displayName(chatTo_));
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##to", ("To: " + toName).c_str())) {
     if (ImGui::Selectable("Everyone", chatTo_.empty())) chatTo_.clear();
@@ -472,7 +514,10 @@ void RoomView::drawChat() {
     for (const std::string& id : manager_.others()) {
       if (!manager_.isMember(id)) continue;
       ImGui::PushID(id.c_str());
-      if (ImGui::Selectable(orNoName(manager_.displayName(id)), chatTo_ == id)) chatTo_ = id;
+      if (ImGui::Selectable(orNoName(manager_.displayName(id)), chatTo_ == id)) {
+        chatTo_ = id;
+        chatToName_ = manager_.nameOf(id);
+      }
       ImGui::PopID();
       noteItem("Chat to " + manager_.displayName(id));
     }
@@ -537,6 +582,10 @@ void RoomView::drawPeople() {
         ImGui::SameLine();
         ImGui::TextColored(kQuiet, "camera off");
       }
+      if (member->indicators.sharingScreen.value_or(false)) {
+        ImGui::SameLine();
+        ImGui::TextColored(kAccent, "sharing screen");
+      }
     }
     const VideoPeer* peer = manager_.peer(ClientId(id));
     ImGui::SameLine();
@@ -546,6 +595,7 @@ void RoomView::drawPeople() {
       ImGui::SameLine();
       if (ImGui::SmallButton("Message")) {
         chatTo_ = id;
+        chatToName_ = manager_.nameOf(id);
         panel_ = Panel::Chat;
         focusChat_ = true;
       }

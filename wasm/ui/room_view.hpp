@@ -29,8 +29,9 @@ class RoomView {
 
   RoomView(Manager& manager, MediaSink& sink, Hooks hooks);
 
-  // `inviteUrl` is what "Copy invite link" copies.
-  void draw(const std::string& inviteUrl, const std::deque<Notification>& notifications, Scheduler::Millis now);
+  // `roomName` heads the page; `inviteUrl` is what "Copy invite link" copies.
+  void draw(const std::string& roomName, const std::string& inviteUrl, const std::deque<Notification>& notifications,
+            Scheduler::Millis now);
 
   // The room's keyboard shortcuts (listed by the "Keys" button and in the README).
   enum class Shortcut { None, Mute, Camera, Share, Help, Leave };
@@ -48,7 +49,7 @@ class RoomView {
   Shortcut shortcut() const;
   void drawKeys();
 
-  void drawTopBar(const std::string& inviteUrl);
+  void drawTopBar(const std::string& roomName, const std::string& inviteUrl);
   void drawGrid(float width, float height);
   void drawTile(int index, const char* label, const VideoFrame* frame, bool mirror, float level, bool muted,
                 bool cameraOff, const char* status, float width, float height);
@@ -68,10 +69,12 @@ class RoomView {
   Panel panel_ = Panel::Chat;
   // Room for the protocol's longest line, whatever its script: 4 bytes a code point.
   std::array<char, kMaxTextChars * 4 + 1> chatInput_{};
-  std::string chatTo_;  // empty: everyone
+  std::string chatTo_;      // empty: everyone
+  std::string chatToName_;  // the name chatTo_ went by, to find them again after a reconnect
   bool focusChat_ = false;
   std::string chatError_;
-  std::size_t chatSeen_ = 0;  // log lines seen, to scroll to new ones
+  std::size_t chatSeen_ = 0;      // log lines seen, to scroll to new ones
+  std::size_t unsentSeen_ = 0;  // and lines waiting to go out
   Scheduler::Millis copiedUntil_{0};
   float controlsHeight_ = 0;  // in the last frame
   ImVec2 gridBottomLeft_{0, 0};  // where notifications stack up from
