@@ -23,8 +23,8 @@ namespace orbit {
 using namespace std::chrono_literals;
 
 struct ManagerConfig {
-  Duration pingAfter = 20s;         // silence before the server pings a client
-  Duration reapAfter = 60s;         // silence before the server drops a client
+  Duration pingAfter = 10s;         // silence before the server pings a client
+  Duration reapAfter = 30s;         // silence before the server drops a client
   Duration roomIdleTimeout = 24h;   // how long an explicitly created room outlives being empty
   std::size_t maxRoomSize = 50;     // no room admits more, whatever its guest limit
   ClientLimits clientLimits;

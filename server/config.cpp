@@ -73,7 +73,7 @@ std::filesystem::path defaultWebRoot() {
 ConfigOutcome parseConfig(int argc, const char* const* argv,
                           const std::function<const char*(const char*)>& getenv) {
   ServerConfig c;
-  double pingInterval = 20, reapTimeout = 60, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
+  double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   std::string logLevel = "info", webRoot;
   std::vector<std::string> stun, turn, origins;

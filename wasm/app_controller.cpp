@@ -69,6 +69,7 @@ void AppController::enterRoom() {
   screen_ = Screen::Room;
   inRoom_ = false;
   refusalAsked_ = false;
+  refusalPending_ = false;
   startMediaOnce();
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
@@ -134,6 +135,7 @@ std::optional<Error> AppController::command(std::string_view text) {
     return std::nullopt;
   }
   if (name == "leave") {
+    if (screen_ == Screen::Left) return std::nullopt;  // left already
     if (screen_ != Screen::Room) return Error{"cannot leave: not in a room"};
     leave();
     return std::nullopt;
@@ -148,8 +150,8 @@ std::optional<Error> AppController::command(std::string_view text) {
 
 void AppController::leave() {
   if (screen_ != Screen::Room) return;
+  screen_ = Screen::Left;  // first: hanging up is no lost connection
   hangUp();
-  screen_ = Screen::Left;
   changed();
 }
 
@@ -167,12 +169,13 @@ void AppController::rejoin() {
 }
 
 void AppController::backToLobby() {
-  if (screen_ == Screen::Room) hangUp();
+  const bool inCall = screen_ == Screen::Room;
+  screen_ = Screen::Lobby;
+  if (inCall) hangUp();
   preJoin_.stopWaiting();
   address_.room = RoomId();
   address_.token.clear();
   platform_.showAddress(apiUrl(address_, "/"));
-  screen_ = Screen::Lobby;
   lobby_.show();
   changed();
 }
@@ -209,15 +212,18 @@ void AppController::handleConnectionChange() {
     return;
   }
   if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
+  if (!inRoom_ && refusalPending_) return;  // the answer below says what to tell
   if (!inRoom_ && !refusalAsked_) {
     // Refused before we were ever in, and a browser is not told why. A full room is no
     // connection failure: the pre-join screen says so and offers to wait.
     refusalAsked_ = true;
+    refusalPending_ = true;
     preJoin_.recheck(alive_.guard([this, previous](bool full) {
+      refusalPending_ = false;
       if (screen_ != Screen::Room || inRoom_) return;
       if (!full) return connectionLost(previous);
+      screen_ = Screen::PreJoin;  // first: hanging up is no lost connection
       hangUp();
-      screen_ = Screen::PreJoin;
       startMediaOnce();
       changed();
     }));

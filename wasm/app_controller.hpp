@@ -130,6 +130,7 @@ class AppController {
   ConnectionState lastConnection_ = ConnectionState::Idle;
   bool inRoom_ = false;         // the room's WebSocket has opened since enterRoom()
   bool refusalAsked_ = false;   // the server was asked why it would not open
+  bool refusalPending_ = false;  // and has not answered yet
   bool unreachableTold_ = false;  // since the connection was last open
 };
 

@@ -17,7 +17,7 @@
 //                      messages: [{from, fromId, to, text, time, self}], media, notifications, ...};
 //                      null until the module has started
 //   sendText(text, to) to the room, or to one participant's id; throws an Error saying why not
-//   setMuted(bool), setCamera(bool), leave()
+//   setMuted(bool), setCamera(bool), leave(), rejoin() (after leave(), the same room again)
 //   on(name, fn)       subscribe to an event ('joined', 'peer-joined', 'peer-left',
 //                      'peer-state', 'text', 'media-error', 'problem', 'state' when the
 //                      state changed, or '*' for all); returns a function that unsubscribes
@@ -68,6 +68,7 @@
       setMuted: function (muted) { command({ command: 'setMuted', muted: !!muted }); },
       setCamera: function (on) { command({ command: 'setCamera', on: !!on }); },
       leave: function () { command({ command: 'leave' }); },
+      rejoin: function () { command({ command: 'rejoin' }); },
       on: function (name, listener) {
         (listeners[name] = listeners[name] || []).push(listener);
         return function () {

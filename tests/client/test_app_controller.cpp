@@ -416,7 +416,8 @@ TEST_CASE("after Leave nothing of the call is live, Rejoin goes back in as the s
   rig.app.leave();
   CHECK(rig.app.screen() == AppController::Screen::Left);
   CHECK(rig.media.liveTracks() == 0);
-  CHECK_THAT(rig.platform.commandSink(R"({"command":"leave"})")->message, Catch::Contains("not in a room"));
+  CHECK_FALSE(rig.platform.commandSink(R"({"command":"leave"})"));  // twice is once
+  CHECK(rig.app.screen() == AppController::Screen::Left);
 
   REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"rejoin"})"));
   // Looked up again (the room may have filled meanwhile), then straight in under the same name.
@@ -441,4 +442,5 @@ TEST_CASE("after Leave nothing of the call is live, Rejoin goes back in as the s
   REQUIRE(rig.http.requests.size() == 1);
   CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
   CHECK_THAT(rig.platform.commandSink(R"({"command":"rejoin"})")->message, Catch::Contains("not left"));
+  CHECK_THAT(rig.platform.commandSink(R"({"command":"leave"})")->message, Catch::Contains("not in a room"));
 }

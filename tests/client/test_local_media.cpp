@@ -65,7 +65,7 @@ TEST_CASE(
   rig.clock.advance(10ms);
   CHECK(rig.calls == std::vector<std::string>{"add Mock microphone", "add Mock camera"});
   CHECK(rig.sending() == std::vector<std::string>{"Mock microphone", "Mock camera"});
-  CHECK(rig.local->indicators() == MediaIndicators{false, false});
+  CHECK(rig.local->indicators() == MediaIndicators{false, false, false});
   CHECK(rig.indicatorChanges == 1);
   CHECK(rig.local->devices().size() == 5);  // listed once a capture was allowed
 
@@ -78,7 +78,7 @@ TEST_CASE(
             "add Mock microphone",
             "failed could not use the camera: NotAllowedError: Permission denied"});
   CHECK(refused.local->error() == "could not use the camera: NotAllowedError: Permission denied");
-  CHECK(refused.local->indicators() == MediaIndicators{false, true});
+  CHECK(refused.local->indicators() == MediaIndicators{false, true, false});
   CHECK(refused.sending() == std::vector<std::string>{"Mock microphone"});
 }
 
@@ -97,12 +97,12 @@ TEST_CASE(
   rig.local->setCameraEnabled(false);
   CHECK_FALSE(rig.backend.enabled(mic.id));
   CHECK_FALSE(rig.backend.enabled(camera.id));
-  CHECK(rig.local->indicators() == MediaIndicators{true, true});
+  CHECK(rig.local->indicators() == MediaIndicators{true, true, false});
   CHECK(rig.indicatorChanges == before + 2);
   CHECK(rig.calls.empty());  // no connection is touched
   rig.local->setMuted(false);
   CHECK(rig.backend.enabled(mic.id));
-  CHECK(rig.local->indicators() == MediaIndicators{false, true});
+  CHECK(rig.local->indicators() == MediaIndicators{false, true, false});
 }
 
 TEST_CASE(
@@ -139,7 +139,7 @@ TEST_CASE("local media: a screen share takes the camera's place until the browse
   REQUIRE(rig.local->screen().has_value());
   CHECK(rig.calls == std::vector<std::string>{"replace Mock camera by Mock screen"});
   CHECK(rig.sending() == std::vector<std::string>{"Mock microphone", "Mock screen"});
-  CHECK(rig.local->indicators() == MediaIndicators{false, false});  // a screen is a picture
+  CHECK(rig.local->indicators() == MediaIndicators{false, false, true});  // a screen is a picture
   // A new camera while sharing stays off the wire.
   rig.local->switchDevice(TrackKind::Video, "cam-2");
   rig.clock.advance(10ms);
@@ -176,7 +176,7 @@ TEST_CASE("local media: a device that goes away is taken off every connection an
   CHECK(rig.calls == std::vector<std::string>{"remove Mock microphone",
                                               "failed the microphone stopped (Mock microphone)"});
   CHECK_FALSE(rig.local->microphone().has_value());
-  CHECK(rig.local->indicators() == MediaIndicators{true, false});
+  CHECK(rig.local->indicators() == MediaIndicators{true, false, false});
   CHECK(rig.sending() == std::vector<std::string>{"Mock camera"});
 }
 

@@ -1,15 +1,82 @@
-// Keyboard use: Escape closes menus, and single-key shortcuts stay out of the way while a
-// text field is typed into. Headless Chromium against a real orbit-server.
+// Keyboard-only use: joining a room, reaching the controls, muting, leaving and rejoining
+// without the mouse; Escape closing menus; single-key shortcuts out of the way while a text
+// field is typed into. Headless Chromium against a real orbit-server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  clickItem, errorsOf, openPage, pressKey, serverAndBrowserPerFile, stateOf, waitForState,
+  animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
+  waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
 
 const controls = ['Mute', 'Camera', 'Share screen', 'Devices', 'Keys', 'Leave'];
+
+// Moves the keyboard's focus to `name` with the arrow keys, whichever way it lies: a key held
+// across slow frames may repeat and overshoot, so each press looks again.
+async function moveFocusTo(page, name, limit = 20) {
+  for (let i = 0; i < limit; i += 1) {
+    const { ui } = await stateOf(page);
+    if (ui.focus === name) return;
+    const target = ui[name];
+    const at = ui[ui.focus];
+    let key = 'ArrowDown';
+    if (at && Math.abs(at[1] - target[1]) < target[3]) key = at[0] < target[0] ? 'ArrowRight' : 'ArrowLeft';
+    else if (at && at[1] > target[1]) key = 'ArrowUp';
+    await pressKey(page, key);
+    await animationFrames(page, 3);
+  }
+  assert.equal((await stateOf(page)).ui.focus, name, `the arrow keys never brought the focus to ${name}`);
+}
+
+test('a room can be joined, muted and left with the keyboard alone', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    const page = await openPage(context, `${shared.server.url}/room/keys-only`);
+    await waitForState(page, 'the pre-join screen is up', (s) => s.screen === 'prejoin' && s.prejoin.access === 'open');
+    // The name field has the keyboard from the start.
+    await waitForState(page, 'the name field has the focus', (s) => s.ui.focus === 'Your name');
+    await page.keyboard.type('Kim');
+    await animationFrames(page, 2);
+    await pressKey(page, 'Enter');
+    await waitForState(page, 'Kim is in the room', (s) => s.screen === 'room' && s.connection === 'open');
+    await waitForState(page, 'the microphone is on', (s) => s.media.microphone !== null && !s.media.muted);
+
+    // The arrows reach the buttons; Space presses the one in focus.
+    await animationFrames(page, 4);
+    await moveFocusTo(page, 'Mute');
+    await screenshot(page, 'keyboard-focus-on-mute');
+    await pressKey(page, 'Space');
+    await waitForState(page, 'Space on Mute muted the microphone', (s) => s.media.muted === true);
+    await moveFocusTo(page, 'Camera');
+    await pressKey(page, 'Space');
+    await waitForState(page, 'Space on Camera turned it off', (s) => s.media.cameraEnabled === false);
+
+    // Single-key shortcuts, listed by H; Escape closes the list.
+    await pressKey(page, 'm');
+    await waitForState(page, 'M unmuted', (s) => s.media.muted === false);
+    await pressKey(page, 'v');
+    await waitForState(page, 'V turned the camera back on', (s) => s.media.cameraEnabled === true);
+    await pressKey(page, 'h');
+    await waitForState(page, 'H shows the list of keys', (s) => Array.isArray(s.ui['Keys list']));
+    await screenshot(page, 'keyboard-keys-list');
+    await pressKey(page, 'Escape');
+    await waitForState(page, 'Escape closed it', (s) => s.ui['Keys list'] === undefined);
+
+    await pressKey(page, 'l');
+    await waitForState(page, 'L left the room', (s) => s.screen === 'left');
+    // The Left screen: Rejoin has the keyboard, and Space brings Kim back.
+    await waitForState(page, 'Rejoin has the focus', (s) => s.ui.focus === 'Rejoin');
+    await screenshot(page, 'keyboard-left-screen');
+    await pressKey(page, 'Space');
+    await waitForState(page, 'Kim is back in the room', (s) => s.screen === 'room' && s.connection === 'open'
+      && s.self.name === 'Kim');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('Escape closes the Devices menu and the recipient list, and typing M in the chat is just a letter', async () => {
   const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });

@@ -711,51 +711,51 @@ TEST_CASE("binary frames count against the rate limit like text frames", "[manag
 
 // ---------------------------------------------------------------- heartbeat and reaping
 
-TEST_CASE("a silent client is pinged after 20 s, once, and any frame resets the clock",
+TEST_CASE("a silent client is pinged after 10 s, once, and any frame resets the clock",
           "[manager][heartbeat]") {
   Harness h;
   Peer& a = h.join("alpha", t0);
   h.drainAll();
 
-  h.manager.tick(t0 + 19s);
+  h.manager.tick(t0 + 9s);
   CHECK(a.inbox().empty());
 
-  h.manager.tick(t0 + 20s);
+  h.manager.tick(t0 + 10s);
   const Message ping = a.only();
   CHECK(ping.type == MessageType::Ping);
   CHECK(ping.sender == "ground control");
   CHECK(ping.receiver == a.id());
 
-  h.manager.tick(t0 + 21s);
-  h.manager.tick(t0 + 39s);
+  h.manager.tick(t0 + 11s);
+  h.manager.tick(t0 + 19s);
   CHECK(a.inbox().empty());  // one ping outstanding is enough
 
   // Any frame counts as a sign of life, not only a pong.
-  h.send(a, to("ground control", "get-room-info"), t0 + 40s);
+  h.send(a, to("ground control", "get-room-info"), t0 + 20s);
   (void)a.inbox();
-  h.manager.tick(t0 + 59s);
+  h.manager.tick(t0 + 29s);
   CHECK(a.inbox().empty());
-  h.manager.tick(t0 + 60s);
+  h.manager.tick(t0 + 30s);
   CHECK(a.only().type == MessageType::Ping);
   CHECK(h.manager.clientCount() == 1);
   CHECK_FALSE(a.connection.closed());
 }
 
-TEST_CASE("a client silent for 60 s is told bye, closed and removed, and the room hears of it",
+TEST_CASE("a client silent for 30 s is told bye, closed and removed, and the room hears of it",
           "[manager][heartbeat]") {
   Harness h;
   Peer& silent = h.join("alpha", t0);
   Peer& chatty = h.joinIntroduced("alpha", t0);
 
-  h.manager.tick(t0 + 20s);
-  h.send(chatty, to("ground control", "pong"), t0 + 50s);
+  h.manager.tick(t0 + 10s);
+  h.send(chatty, to("ground control", "pong"), t0 + 25s);
   h.drainAll();
 
-  h.manager.tick(t0 + 59s);
+  h.manager.tick(t0 + 29s);
   CHECK(silent.inbox().empty());
   CHECK_FALSE(silent.connection.closed());
 
-  h.manager.tick(t0 + 60s);
+  h.manager.tick(t0 + 30s);
   const Message bye = silent.only();
   CHECK(bye.type == MessageType::Bye);
   CHECK(bye.sender == "ground control");
@@ -770,7 +770,7 @@ TEST_CASE("a client silent for 60 s is told bye, closed and removed, and the roo
   checkRoomInfo(chatty.only(), chatty, "alpha", {chatty.id()});
   CHECK_FALSE(chatty.connection.closed());
 
-  h.manager.tick(t0 + 61s);
+  h.manager.tick(t0 + 31s);
   CHECK(silent.connection.closes.size() == 1);
 }
 
@@ -937,8 +937,12 @@ TEST_CASE("admit refuses invalid ids, missing or bad tokens, full rooms and a st
     CHECK(h.manager.room("pair")->size() == 2);
   }
 
-  SECTION("no room admits more than the server maximum, whatever its guest limit") {
-    REQUIRE(std::holds_alternative<std::string>(h.manager.createRoom({"Big", false, 10}, std::nullopt, t0)));
+  SECTION("no room admits more than the server maximum, and no guest limit may promise more") {
+    const auto tooBig = h.manager.createRoom({"Huge", false, 10}, std::nullopt, t0);
+    REQUIRE(std::holds_alternative<orbit::Refusal>(tooBig));
+    CHECK(std::get<orbit::Refusal>(tooBig).status == 400);
+    CHECK_THAT(std::get<orbit::Refusal>(tooBig).reason, Contains("largest room (3)"));
+    REQUIRE(std::holds_alternative<std::string>(h.manager.createRoom({"Big", false, 3}, std::nullopt, t0)));
     for (int i = 0; i < 3; ++i) h.join("big");
     for (int i = 0; i < 3; ++i) h.join("implicit");
     for (const char* room : {"big", "implicit"}) {

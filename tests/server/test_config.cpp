@@ -53,8 +53,8 @@ TEST_CASE("with no flags and no environment the defaults apply", "[config]") {
   CHECK(c.tlsCert.empty());
   CHECK(c.tlsKey.empty());
   CHECK_FALSE(c.webRoot.empty());
-  CHECK(c.manager.pingAfter == 20s);
-  CHECK(c.manager.reapAfter == 60s);
+  CHECK(c.manager.pingAfter == 10s);
+  CHECK(c.manager.reapAfter == 30s);
   CHECK(c.manager.roomIdleTimeout == 24h);
   CHECK(c.manager.maxRoomSize == 50);
   CHECK(c.manager.stunUrls.empty());
@@ -203,9 +203,9 @@ TEST_CASE("bad flags and values exit 2 with a message saying what is wrong", "[c
   CHECK_THAT(refused({"--turn", "turn:t.example.org"}), Contains("--turn-secret"));
   CHECK_THAT(refused({"--tls-cert", "cert.pem"}), Contains("--tls-key"));
   CHECK_THAT(refused({"--tls-key", "key.pem"}), Contains("--tls-cert"));
-  CHECK_THAT(refused({"--reap-timeout", "20"}), Contains("--reap-timeout"));  // equal to the ping interval
+  CHECK_THAT(refused({"--reap-timeout", "10"}), Contains("--reap-timeout"));  // equal to the ping interval
   CHECK_THAT(refused({"--ping-interval", "30", "--reap-timeout", "10"}), Contains("--reap-timeout"));
-  CHECK_THAT(refused({"--reap-timeout", "15"}), Contains("--ping-interval"));
+  CHECK_THAT(refused({"--reap-timeout", "5"}), Contains("--ping-interval"));
   CHECK_THAT(refused({"--ping-interval", "0"}), Contains("positive"));
   CHECK_THAT(refused({"--ping-interval=-3"}), Contains("positive"));
   CHECK_THAT(refused({"--ping-interval", "nan"}), Contains("positive"));
