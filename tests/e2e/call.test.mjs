@@ -144,7 +144,7 @@ test('a camera the browser refuses gives a notification, and the call goes on re
   }
 });
 
-test('after the server restarts mid-call the pages reconnect and the video resumes', async () => {
+test('after the server restarts mid-call the pages reconnect, the video resumes, and a line typed meanwhile reaches everyone', async () => {
   let own = await startServer();
   const port = Number(new URL(own.url).port);
   const { context, pages } = await join('restart', ['Ann', 'Ben'], { on: own });
@@ -154,6 +154,14 @@ test('after the server restarts mid-call the pages reconnect and the video resum
     for (const page of Object.values(pages)) {
       await waitForState(page, 'the page sees the server go', (s) => s.connection !== 'open');
     }
+    // Typed while the server is away: it waits, greyed, rather than reaching whoever is back first.
+    await clickItem(pages.Ann, 'Tab Chat');
+    await typeInto(pages.Ann, 'Chat input', 'still there?');
+    await pressKey(pages.Ann, 'Enter');
+    const waiting = await waitForState(pages.Ann, 'the line waits', (s) => s.unsent.length === 1 &&
+                                       Array.isArray(s.ui['Unsent line 1']));
+    assert.equal(waiting.unsent[0].state, 'waiting');
+    await screenshot(pages.Ann, 'call-line-waiting');
     own = await startServer({ port });
     for (const [name, page] of Object.entries(pages)) {
       const back = await waitForState(page, `${name} is back in the call`,
@@ -163,6 +171,10 @@ test('after the server restarts mid-call the pages reconnect and the video resum
       await videoAdvances(page, `${name}'s video resumes`, await frames(page));
       assert.ok(back.notifications.some((n) => n.text === 'Reconnected to the server'), JSON.stringify(back.notifications));
     }
+    await waitForState(pages.Ben, 'the line typed in the outage reaches Ben',
+                       (s) => s.messages.some((m) => m.from === 'Ann' && m.text === 'still there?'));
+    await waitForState(pages.Ann, 'and is in Ann\'s log, sent', (s) => s.unsent.length === 0 &&
+                       s.messages.some((m) => m.self && m.text === 'still there?'));
     await screenshot(pages.Ann, 'call-after-restart');
     for (const page of Object.values(pages)) assert.deepEqual(errorsOf(page), []);
   } finally {
@@ -179,11 +191,13 @@ test('a screen share replaces the camera for the other side, and stopping brings
                                        (s) => s.peers[0].video.width > 0)).peers[0].video;
     await clickItem(pages.Ann, 'Share screen');
     await waitForState(pages.Ann, 'Ann is sharing', (s) => s.media.screen !== null);
+    await waitForState(pages.Ben, 'Ben is told Ann shares her screen', (s) => s.peers[0].sharingScreen === true);
     await waitForState(pages.Ben, 'Ben gets the screen', (s, size) =>
       s.peers[0].video.width !== size.width || s.peers[0].video.height !== size.height, camera);
     await screenshot(pages.Ben, 'call-screen-shared');
     await clickItem(pages.Ann, 'Share screen');  // now "Stop sharing"
     await waitForState(pages.Ann, 'Ann stopped sharing', (s) => s.media.screen === null);
+    await waitForState(pages.Ben, 'Ben is told she stopped', (s) => s.peers[0].sharingScreen === false);
     await waitForState(pages.Ben, 'Ben gets the camera again', (s, size) =>
       s.peers[0].video.width === size.width && s.peers[0].video.height === size.height, camera);
     // Without a new offer: the connection is the same one throughout.

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  clickItem, errorsOf, openPage, screenshot, serverAndBrowserPerFile, stateOf, waitForState,
+  animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
+  waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -15,8 +16,9 @@ async function createRoom(body) {
   const response = await fetch(`${shared.server.url}/api/rooms`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
   });
-  assert.equal(response.status, 201, await response.text());
-  return (await response.json()).room_id;
+  const text = await response.text();
+  assert.equal(response.status, 201, text);
+  return JSON.parse(text).room_id;
 }
 
 const inRoom = (s) => s.screen === 'room' && s.connection === 'open';
@@ -31,7 +33,7 @@ test('a third person at a room for two is told it is full, waits, and comes in w
     const annIn = await waitForState(ann, 'the room is known by its name', (s) => s.prejoin.name === 'Pair of Us');
     assert.ok(Array.isArray(annIn.ui['Room title']));
     const bob = await openPage(context, `${shared.server.url}/room/${room}?name=Bob`);
-    await waitForState(bob, 'Bob is in the room', (s) => inRoom(s) && s.roomInfo?.clients.length === 2);
+    await waitForState(bob, 'Bob is in the room', (s) => s.screen === 'room' && s.connection === 'open' && s.roomInfo?.clients.length === 2);
 
     // Cy's invite link: the pre-join screen says the room is full, and never connects.
     const cy = await openPage(context, `${shared.server.url}/room/${room}?name=Cy`);
@@ -58,7 +60,7 @@ test('a third person at a room for two is told it is full, waits, and comes in w
     await screenshot(ann, 'left-screen');
 
     // Cy takes the free place on her own.
-    await waitForState(cy, 'Cy is let in', (s) => inRoom(s) && s.roomInfo?.clients.length === 2);
+    await waitForState(cy, 'Cy is let in', (s) => s.screen === 'room' && s.connection === 'open' && s.roomInfo?.clients.length === 2);
     await waitForState(bob, 'Bob sees Cy', (s) => s.roomInfo?.clients.some((c) => c.username === 'Cy'));
 
     // Ann's Rejoin finds the room full again, and says so rather than failing to connect.
@@ -70,7 +72,7 @@ test('a third person at a room for two is told it is full, waits, and comes in w
     await waitForState(bob, 'Bob is in the lobby', (s) => s.screen === 'lobby' && s.lobby.rooms !== undefined);
     assert.equal(new URL(bob.url()).pathname, '/');
     await clickItem(ann, 'Wait for a place');
-    await waitForState(ann, 'Ann is back in', (s) => inRoom(s) && s.self.name === 'Ann' && s.roomInfo?.clients.length === 2);
+    await waitForState(ann, 'Ann is back in', (s) => s.screen === 'room' && s.connection === 'open' && s.self.name === 'Ann' && s.roomInfo?.clients.length === 2);
     for (const page of [ann, bob, cy]) assert.deepEqual(errorsOf(page), [], page.url());
   } finally {
     await context.close();
@@ -84,12 +86,17 @@ test('a guest limit past the server\'s largest room is refused in words in the l
     await waitForState(page, 'the lobby is up', (s) => s.screen === 'lobby');
     const { ui } = await stateOf(page);
     assert.ok(Array.isArray(ui['Guest limit']));
-    // Typed, as a person would: select the field's 0 and type over it.
+    // Typed, as a person would: click into the number (left of its - and + buttons), take
+    // out the 0 and type.
     await clickItem(page, 'Room name');
     await page.keyboard.type('Crowd');
-    await clickItem(page, 'Guest limit');
-    await page.keyboard.press('Control+A');
+    const [x, y, , height] = ui['Guest limit'];
+    await page.mouse.click(x + 8, y + height / 2);
+    await animationFrames(page, 2);
+    await pressKey(page, 'End');
+    await pressKey(page, 'Backspace');
     await page.keyboard.type('999');
+    await animationFrames(page, 2);
     await clickItem(page, 'Create');
     const refused = await waitForState(page, 'the limit is refused in words', (s) => s.lobby.createError !== '');
     assert.match(refused.lobby.createError, /guest limit of 999 is more than this server's largest room \(50\)/);
