@@ -21,7 +21,5 @@ std::string slugify(std::string_view name);
 // a letter, mark or digit outside ASCII that slugify() would keep as it is.
 bool isValidSlug(std::string_view s);
 
-// The id for a URL path: UTF-8 percent-encoded, ASCII as it is ("/room/" + pathEscape(id)).
-std::string pathEscape(std::string_view id);
 
 }  // namespace orbit

@@ -6,6 +6,10 @@
 
 namespace orbit {
 
+// %XX encoding of everything but RFC 3986's unreserved characters (letters, digits, - . _ ~),
+// byte by byte: a room id in a path ("/room/" + percentEncode(id)), a query value.
+std::string percentEncode(std::string_view s);
+
 // %XX decoding of a URL path. Nothing when an escape is malformed or decodes to NUL: a
 // path that needs guessing is refused, not guessed at.
 std::optional<std::string> percentDecode(std::string_view s);

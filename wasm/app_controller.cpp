@@ -2,18 +2,9 @@
 
 #include "codec.hpp"
 
-#include <chrono>
 #include <utility>
 
 namespace orbit {
-namespace {
-
-std::int64_t systemMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
 
 std::string_view toString(AppController::Screen screen) {
   switch (screen) {

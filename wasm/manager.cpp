@@ -3,7 +3,6 @@
 #include "codec.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <utility>
 
 namespace orbit {
@@ -16,11 +15,6 @@ Message outgoing(std::string receiver, MessageType type, std::optional<Json> dat
   message.type = type;
   message.data = std::move(data);
   return message;
-}
-
-std::int64_t systemMillis() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
 }  // namespace

@@ -14,24 +14,6 @@ std::string_view takeUntil(std::string_view& text, std::string_view stops) {
   return head;
 }
 
-// Tokens are "<digits>.<hex>" today; escaping anything else keeps the URL intact if that changes.
-std::string queryEscape(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (const char c : value) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[u >> 4];
-      out += kHex[u & 15];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 PageAddress parsePageAddress(std::string_view url) {
@@ -63,8 +45,8 @@ PageAddress parsePageAddress(std::string_view url) {
 
 std::string webSocketUrl(const PageAddress& address) {
   std::string url = std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" +
-                    pathEscape(address.room.str()) + "/ws";
-  if (!address.token.empty()) url += "?token=" + queryEscape(address.token);
+                    percentEncode(address.room.str()) + "/ws";
+  if (!address.token.empty()) url += "?token=" + percentEncode(address.token);
   return url;
 }
 
@@ -74,7 +56,7 @@ std::string apiUrl(const PageAddress& address, std::string_view path) {
 }
 
 std::string roomPageUrl(const PageAddress& address) {
-  return apiUrl(address, "/room/" + pathEscape(address.room.str()));
+  return apiUrl(address, "/room/" + percentEncode(address.room.str()));
 }
 
 }  // namespace orbit

@@ -90,14 +90,8 @@ void PreJoin::sayFull() {
 
 void PreJoin::join(std::string name, std::string password) {
   if (busy_) return;
-  // The server's own rule, so the page refuses exactly the names the server would.
-  auto usable = normalizeUsername(name, "Your name");
-  if (!usable) {
-    error_ = usable.error().message + ".";
-    nameRefused_ = true;
-    return changed();
-  }
-  nameRefused_ = false;
+  auto usable = usableName(name);
+  if (!usable) return changed();
   name = std::move(*usable);
   if (full()) {
     sayFull();
@@ -152,6 +146,17 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
   }
 }
 
+std::optional<std::string> PreJoin::usableName(std::string_view name) {
+  // The server's own rule, so the page refuses exactly the names the server would.
+  auto usable = normalizeUsername(name, "Your name");
+  nameRefused_ = !usable;
+  if (!usable) {
+    error_ = usable.error().message + ".";
+    return std::nullopt;
+  }
+  return std::move(*usable);
+}
+
 void PreJoin::nameChanged(std::string_view name) {
   if (!nameRefused_ || !normalizeUsername(name, "Your name")) return;
   nameRefused_ = false;
@@ -160,13 +165,8 @@ void PreJoin::nameChanged(std::string_view name) {
 }
 
 void PreJoin::waitForPlace(std::string name, std::string password) {
-  auto usable = normalizeUsername(name, "Your name");
-  if (!usable) {
-    error_ = usable.error().message + ".";
-    nameRefused_ = true;
-    return changed();
-  }
-  nameRefused_ = false;
+  auto usable = usableName(name);
+  if (!usable) return changed();
   waitName_ = std::move(*usable);
   waitPassword_ = std::move(password);
   waiting_ = true;

@@ -7,6 +7,7 @@
 #include "message.hpp"
 #include "scheduler.hpp"
 #include "slug.hpp"
+#include "url.hpp"
 
 #include <functional>
 #include <memory>
@@ -102,10 +103,12 @@ class PreJoin {
   bool takeStatus(const Result<HttpReply>& reply);
   void poll();
   void sayFull();
+  // `name` as the server would keep it; nothing, and error() says why, when it would refuse it.
+  std::optional<std::string> usableName(std::string_view name);
   void admit(std::string token, std::string name);
   void changed();
   // The room's own API route, /api/rooms/<id>.
-  std::string roomApi() const { return apiBase_ + "/api/rooms/" + pathEscape(room_.str()); }
+  std::string roomApi() const { return apiBase_ + "/api/rooms/" + percentEncode(room_.str()); }
 
   // Also drops answers about a room the screen has left since.
   template <class F>

@@ -27,4 +27,11 @@ class Scheduler {
   virtual void cancel(TimerId id) = 0;
 };
 
+// Milliseconds since the epoch by the system clock: the time stamps people read (chat lines,
+// notifications), never timers.
+inline std::int64_t systemMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
 }  // namespace orbit

@@ -2,6 +2,7 @@
 // web client's static files.
 #include "server_process.hpp"
 #include "slug.hpp"
+#include "url.hpp"
 #include "ws_client.hpp"
 
 #include <catch2/catch.hpp>
@@ -200,13 +201,13 @@ TEST_CASE("rooms named in any script get readable ids, which reach the API, the 
   REQUIRE(created.status == 201);
   CHECK(created.json()["room_id"] == "cafe-creme");
 
-  const auto status = httpRequest(server.port(), "GET", "/api/rooms/" + orbit::pathEscape(russianId));
+  const auto status = httpRequest(server.port(), "GET", "/api/rooms/" + orbit::percentEncode(russianId));
   REQUIRE(status.status == 200);
   CHECK(status.json()["exists"] == true);
   CHECK(status.json()["room_id"] == russianId);
-  CHECK(httpRequest(server.port(), "POST", "/api/rooms/" + orbit::pathEscape(russianId) + "/join", "{}").status == 200);
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms/" + orbit::percentEncode(russianId) + "/join", "{}").status == 200);
 
-  WsClient a(server.port(), "/room/" + orbit::pathEscape(russianId) + "/ws");
+  WsClient a(server.port(), "/room/" + orbit::percentEncode(russianId) + "/ws");
   a.learnId();
   a.send({{"type", "get-room-info"}, {"receiver", "ground control"}});
   const auto info = a.waitForType("room-info");

@@ -75,12 +75,6 @@ TEST_CASE("a slug of another script is capped at 64 code points, not bytes", "[s
   CHECK_FALSE(isValidSlug(s + "\xE6\x97\xA5"));
 }
 
-TEST_CASE("a room id goes into a URL path percent-encoded", "[slug]") {
-  CHECK(orbit::pathEscape("team-sync") == "team-sync");
-  CHECK(orbit::pathEscape("\xD0\xBF\xD1\x80") == "%D0%BF%D1%80");
-  CHECK(orbit::pathEscape("a/b?c") == "a%2Fb%3Fc");
-}
-
 TEST_CASE("slugify returns an empty string when nothing usable is left", "[slug]") {
   CHECK(slugify("").empty());
   CHECK(slugify("   ").empty());

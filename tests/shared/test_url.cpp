@@ -26,3 +26,11 @@ TEST_CASE("a path decodes strictly: broken escapes and NUL give nothing", "[url]
   CHECK_FALSE(percentDecode("%zz"));
   CHECK_FALSE(percentDecode("%00"));
 }
+
+TEST_CASE("a room id or a query value goes into a URL percent-encoded, unreserved characters as they are", "[url]") {
+  CHECK(orbit::percentEncode("team-sync") == "team-sync");
+  CHECK(orbit::percentEncode("\xD0\xBF\xD1\x80") == "%D0%BF%D1%80");
+  CHECK(orbit::percentEncode("a/b?c") == "a%2Fb%3Fc");
+  CHECK(orbit::percentEncode("12.ab_~") == "12.ab_~");
+  CHECK(orbit::percentEncode("a b&c=d+") == "a%20b%26c%3Dd%2B");
+}
