@@ -60,7 +60,8 @@ test('two pages in a room learn their ids, connect peer to peer with audio and v
     assert.equal(alone.connection, 'open');
     // With her microphone and camera on, and saying so.
     assert.deepEqual(alone.roomInfo.clients,
-                     [{ id: states.Alice.self.id, username: 'Alice', muted: false, camera_off: false }]);
+                     [{ id: states.Alice.self.id, username: 'Alice', muted: false, camera_off: false,
+                        sharing_screen: false }]);
     assert.deepEqual(alone.peers, []);
     await screenshot(alice, 'room-after-leave');
     assert.deepEqual(errorsOf(alice), []);
