@@ -7,4 +7,5 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 "$root/scripts/setup.sh"
 "$root/scripts/build.sh" native web
 echo "Orbit: open http://localhost:${ORBIT_PORT:-8080}/room/test in a browser"
-exec "$root/build/server/orbit-server" --web-root "$root/build-web/web" "$@"
+# Rooms made in the lobby, and their passwords, are kept in orbit-data/ across restarts.
+exec "$root/build/server/orbit-server" --web-root "$root/build-web/web" --data-dir "$root/orbit-data" "$@"

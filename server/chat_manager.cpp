@@ -124,7 +124,10 @@ void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now)
   if (r->empty() && !r->settings().explicitlyCreated) {
     log(LogLevel::Debug, "room ", r->id().str(), " closed: empty");
     rooms_.erase(r->id().str());
-  } else if (!shuttingDown_) {
+    return;
+  }
+  if (r->empty() && config_.roomEmptied) config_.roomEmptied(r->id(), config_.unixNow());
+  if (!shuttingDown_) {
     broadcastRoomInfo(*r);
   }
 }
@@ -360,6 +363,7 @@ void ChatManager::tick(TimePoint now) {
     const ChatRoom& r = *it->second;
     if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
       log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", secondsText(now - r.emptySince()));
+      if (config_.roomClosed && r.settings().explicitlyCreated) config_.roomClosed(r.id());
       it = rooms_.erase(it);
     } else {
       ++it;
@@ -402,6 +406,18 @@ std::variant<std::string, Refusal> ChatManager::createRoom(const CreateRoomReque
       " password=", settings.passwordHash.has_value(), " guest_limit=", request.guestLimit);
   rooms_.emplace(id, std::make_unique<ChatRoom>(RoomId(id), std::move(settings), now));
   return id;
+}
+
+void ChatManager::restoreRoom(RoomId id, RoomSettings settings, TimePoint emptySince) {
+  settings.explicitlyCreated = true;
+  std::string key = id.str();
+  rooms_.emplace(std::move(key), std::make_unique<ChatRoom>(std::move(id), std::move(settings), emptySince));
+}
+
+void ChatManager::forgetRoom(std::string_view roomId) {
+  const ChatRoom* r = room(roomId);
+  if (!r || !r->empty()) return;
+  rooms_.erase(std::string(roomId));
 }
 
 std::vector<PublicRoom> ChatManager::publicRooms() const {

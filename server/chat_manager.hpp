@@ -36,6 +36,10 @@ struct ManagerConfig {
   std::chrono::seconds tokenTtl = 10min;
   // Wall-clock seconds for token and TURN expiry; tests replace it.
   std::function<std::int64_t()> unixNow;
+  // A room made through the API was left empty (at unixNow()), or closed for good after
+  // roomIdleTimeout: what a store on disk follows. Called on the manager's thread.
+  std::function<void(const RoomId& room, std::int64_t unixTime)> roomEmptied;
+  std::function<void(const RoomId& room)> roomClosed;
 };
 
 // What the API and the upgrade handler say when they refuse.
@@ -87,6 +91,10 @@ class ChatManager {
   std::variant<std::string, Refusal> createRoom(const CreateRoomRequest& request,
                                                 std::optional<std::string> passwordHash,
                                                 TimePoint now);
+  // A room made through the API before a restart, empty since `emptySince`.
+  void restoreRoom(RoomId id, RoomSettings settings, TimePoint emptySince);
+  // Undoes createRoom() when the room could not be stored.
+  void forgetRoom(std::string_view roomId);
   std::vector<PublicRoom> publicRooms() const;
   // The room's password hash: nullopt when there is no such room, "" when it has none.
   std::optional<std::string> passwordHashOf(std::string_view roomId) const;
@@ -94,6 +102,7 @@ class ChatManager {
   // is (a room that does not exist yet is empty and takes the server's largest room size).
   RoomStatus describe(std::string_view roomId) const;
   std::string issueToken(std::string_view roomId) const;
+  std::int64_t unixNow() const { return config_.unixNow(); }
   std::string metricsText() const;
 
   std::size_t clientCount() const { return clientCount_; }

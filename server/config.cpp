@@ -33,6 +33,8 @@ constexpr Flag kFlags[] = {
     {"token-secret", "ORBIT_TOKEN_SECRET"},
     {"token-ttl", "ORBIT_TOKEN_TTL"},
     {"allowed-origin", "ORBIT_ALLOWED_ORIGIN"},
+    {"data-dir", "ORBIT_DATA_DIR"},
+    {"ephemeral", "ORBIT_EPHEMERAL"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -75,7 +77,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   ServerConfig c;
   double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
-  std::string logLevel = "info", webRoot;
+  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string();
+  bool ephemeral = false;
   std::vector<std::string> stun, turn, origins;
   unsigned port = 8080;
 
@@ -115,7 +118,12 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
        "seconds a join token for a password-protected room stays valid (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
        "origin whose pages may embed Orbit and use its API and WebSockets, e.g. https://intranet.example; "
-       "repeatable; default: every origin (ORBIT_ALLOWED_ORIGIN)");
+       "repeatable; default: every origin (ORBIT_ALLOWED_ORIGIN)")
+      ("data-dir", po::value(&dataDir)->default_value(dataDir),
+       "folder where rooms made through the API and the token secret outlive a restart, in an SQLite "
+       "database (ORBIT_DATA_DIR)")
+      ("ephemeral", po::bool_switch(&ephemeral),
+       "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)");
 
   ConfigOutcome out;
   try {
@@ -178,6 +186,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.messagesPerSecond = rateLimit;
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
+  if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
+  c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
   out.config = std::move(c);
   return out;
 }

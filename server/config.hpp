@@ -21,6 +21,9 @@ struct ServerConfig {
   // Origins whose pages may embed Orbit (normalised); empty: every origin.
   std::vector<std::string> allowedOrigins;
   LogLevel logLevel = LogLevel::Info;
+  // Where the rooms made through the API and the token secret are kept (SQLite); empty:
+  // --ephemeral, in memory only.
+  std::filesystem::path dataDir = "orbit-data";
   ManagerConfig manager;
 };
 

@@ -2,6 +2,7 @@
 
 #include "api.hpp"
 #include "codec.hpp"
+#include "logger.hpp"
 #include "slug.hpp"
 #include "url.hpp"
 
@@ -33,8 +34,8 @@ std::string roomInPath(const std::string& segment) { return percentDecode(segmen
 
 }  // namespace
 
-HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins)
-    : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)) {}
+HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins, KeepRoom keep)
+    : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)), keep_(std::move(keep)) {}
 
 bool HttpApi::handles(const std::string& path) {
   return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
@@ -97,10 +98,22 @@ void HttpApi::createRoom(const std::string& body, Reply reply) {
     const bool protectedRoom = hash.has_value();
     auto outcome = manager_.createRoom(create, std::move(hash), Clock::now());
     if (auto* refusal = std::get_if<Refusal>(&outcome)) return reply(failure(refusal->status, refusal->reason));
-    const auto& id = std::get<std::string>(outcome);
+    const std::string id = std::get<std::string>(outcome);
     // The creator knows the password already: spare them typing it again.
-    reply(json(201, toJson(CreateRoomReply{RoomId(id), protectedRoom ? std::optional(manager_.issueToken(id))
-                                                                     : std::nullopt})));
+    auto created = [this, id, protectedRoom, reply] {
+      reply(json(201, toJson(CreateRoomReply{RoomId(id), protectedRoom ? std::optional(manager_.issueToken(id))
+                                                                       : std::nullopt})));
+    };
+    if (!keep_) return created();
+    // A 201 only once the room is on disk: a crash right after it loses nothing.
+    auto kept = std::make_shared<std::optional<Error>>();
+    offload_([keep = keep_, id, settings = manager_.room(id)->settings(), kept] { *kept = keep(id, settings); },
+             [this, id, kept, reply, created] {
+               if (!*kept) return created();
+               log(LogLevel::Error, (*kept)->message);
+               manager_.forgetRoom(id);
+               reply(failure(500, "the room could not be stored: " + (*kept)->message));
+             });
   };
   if (password.empty()) return finish(std::nullopt);
   auto hash = std::make_shared<std::string>();

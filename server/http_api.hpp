@@ -37,7 +37,12 @@ class HttpApi {
   // goes through here: it is slow on purpose and must not stall other clients.
   using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
 
-  HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins = OriginPolicy());
+  // Keeps a room just made through the API (on disk), away from the I/O thread; the error
+  // when it could not, and the room is then undone and the creator told 500. Empty: rooms
+  // live in memory only.
+  using KeepRoom = std::function<std::optional<Error>(const std::string& id, const RoomSettings& settings)>;
+
+  HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins = OriginPolicy(), KeepRoom keep = {});
 
   // True for the paths this API answers (everything else is a static file).
   static bool handles(const std::string& path);
@@ -55,6 +60,7 @@ class HttpApi {
   ChatManager& manager_;
   Offload offload_;
   OriginPolicy origins_;
+  KeepRoom keep_;
 };
 
 }  // namespace orbit

@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include "auth.hpp"
 #include "logger.hpp"
 
 #include <algorithm>
@@ -17,8 +18,8 @@ Duration tickPeriod(const ManagerConfig& m) {
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_(std::move(config)),
-      manager_(config_.manager),
+    : config_((std::move(config))),
+      manager_((openStore(), managerConfig())),
       api_(manager_,
            [this](std::function<void()> work, std::function<void()> then) {
              net::post(pool_, [this, work = std::move(work), then = std::move(then)]() mutable {
@@ -30,13 +31,19 @@ Server::Server(ServerConfig config)
                net::post(ioc_, std::move(then));
              });
            },
-           OriginPolicy(config_.allowedOrigins)),
+           OriginPolicy(config_.allowedOrigins),
+           store_ ? HttpApi::KeepRoom([this](const std::string& id, const RoomSettings& settings) {
+             const std::int64_t now = manager_.unixNow();
+             return store_->add(StoredRoom{id, settings, now, now});
+           })
+                  : HttpApi::KeepRoom()),
       context_{manager_, api_, config_.webRoot, [this] {
                  if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
                }},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM) {
+  restoreRooms();
   if (!config_.tlsCert.empty()) {
     tls_.emplace(ssl::context::tls_server);
     tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
@@ -59,6 +66,50 @@ Server::Server(ServerConfig config)
 }
 
 Server::~Server() { pool_.join(); }
+
+void Server::openStore() {
+  if (config_.dataDir.empty()) return;
+  auto opened = RoomStore::open(config_.dataDir);
+  if (!opened) throw std::runtime_error(opened.error().message);
+  store_ = std::move(*opened);
+  if (config_.manager.tokenSecret.empty()) {
+    auto secret = store_->tokenSecret(randomSecret(32));
+    if (!secret) throw std::runtime_error(secret.error().message);
+    config_.manager.tokenSecret = std::move(*secret);
+  }
+}
+
+ManagerConfig Server::managerConfig() {
+  ManagerConfig m = config_.manager;
+  if (!store_) return m;
+  m.roomEmptied = [this](const RoomId& room, std::int64_t unixTime) {
+    inBackground([store = store_, id = room.str(), unixTime] { return store->touch(id, unixTime); });
+  };
+  m.roomClosed = [this](const RoomId& room) {
+    inBackground([store = store_, id = room.str()] { return store->remove(id); });
+  };
+  return m;
+}
+
+void Server::restoreRooms() {
+  if (!store_) return;
+  auto rooms = store_->rooms();
+  if (!rooms) throw std::runtime_error(rooms.error().message);
+  const std::int64_t unixNow = manager_.unixNow();
+  const TimePoint now = Clock::now();
+  for (StoredRoom& room : *rooms) {
+    // Empty since it was last used, on this process's clock.
+    const auto idle = std::chrono::seconds(std::max<std::int64_t>(0, unixNow - room.lastUsed));
+    manager_.restoreRoom(RoomId(std::move(room.id)), std::move(room.settings), now - idle);
+  }
+  log(LogLevel::Info, "data ", store_->file().string(), ": ", rooms->size(), " rooms");
+}
+
+void Server::inBackground(std::function<std::optional<Error>()> work) {
+  net::post(pool_, [work = std::move(work)] {
+    if (auto error = work()) log(LogLevel::Error, error->message);
+  });
+}
 
 std::string Server::url() const {
   const auto ep = listener_->localEndpoint();

@@ -5,6 +5,7 @@
 #include "http_api.hpp"
 #include "listener.hpp"
 #include "net.hpp"
+#include "room_store.hpp"
 #include "server_context.hpp"
 
 #include <memory>
@@ -13,7 +14,8 @@
 namespace orbit {
 
 // The orbit-server process: one I/O thread runs every socket and the ChatManager, so the
-// logic needs no locks; a small pool runs password hashing, which is slow on purpose.
+// logic needs no locks; a small pool runs password hashing, which is slow on purpose, and the
+// RoomStore's disk writes, so that no fsync ever holds up the I/O thread.
 class Server {
  public:
   // Binds the port; throws with a clear message when it cannot (start-up only).
@@ -25,11 +27,20 @@ class Server {
   int run();
 
  private:
+  // Opens the store of --data-dir (throws, naming the file, when it cannot) and takes the
+  // token secret from it unless one was configured.
+  void openStore();
+  // The manager's settings, with the hooks that keep the store in step.
+  ManagerConfig managerConfig();
+  void restoreRooms();
+  // Runs `work` on the pool, logging what fails; nothing waits for it.
+  void inBackground(std::function<std::optional<Error>()> work);
   void scheduleTick();
   void beginShutdown(int signal);
   void finishShutdown();
 
   ServerConfig config_;
+  std::shared_ptr<RoomStore> store_;  // none with --ephemeral
   net::io_context ioc_{1};
   net::thread_pool pool_{2};
   std::optional<ssl::context> tls_;

@@ -47,7 +47,9 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
                     (ownWebRoot ? '' : ', or set ORBIT_WEB_ROOT'));
   }
 
-  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot, ...args], {
+  // Memory only unless the test gives a data directory.
+  const store = args.some((arg) => arg.startsWith('--data-dir')) ? [] : ['--ephemeral'];
+  const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot, ...store, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   // Read both pipes to the end, or a chatty server blocks on a full pipe.

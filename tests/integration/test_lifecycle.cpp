@@ -128,7 +128,7 @@ TEST_CASE("bad flags and bad environment values stop start-up with a message", "
 
 TEST_CASE("a port that is taken fails start-up clearly", "[integration][cli]") {
   ServerProcess first;
-  auto [out, code] = run({ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", std::to_string(first.port())});
+  auto [out, code] = run({ORBIT_SERVER_BIN, "--ephemeral", "--host", "127.0.0.1", "--port", std::to_string(first.port())});
   CHECK(code == 1);
   CHECK_THAT(out, Catch::Contains("cannot listen"));
 }

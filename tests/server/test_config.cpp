@@ -66,6 +66,17 @@ TEST_CASE("with no flags and no environment the defaults apply", "[config]") {
   CHECK(c.manager.clientLimits.messagesPerSecond == 100);
   CHECK(c.manager.clientLimits.burst == 200);
   CHECK(c.allowedOrigins.empty());  // every origin may embed
+  CHECK(c.dataDir == "orbit-data");  // rooms outlive a restart unless --ephemeral
+}
+
+TEST_CASE("the --data-dir flag names where rooms are kept, and --ephemeral keeps them in memory only", "[config][store]") {
+  CHECK(accepted({"--data-dir", "/var/lib/orbit"}).dataDir == "/var/lib/orbit");
+  CHECK(accepted({}, {{"ORBIT_DATA_DIR", "/srv/orbit"}}).dataDir == "/srv/orbit");
+  CHECK(accepted({"--ephemeral"}).dataDir.empty());
+  CHECK(accepted({}, {{"ORBIT_EPHEMERAL", "1"}}).dataDir.empty());
+  CHECK(accepted({"--ephemeral", "--data-dir", "/var/lib/orbit"}).dataDir.empty());
+  CHECK_THAT(refused({"--data-dir", ""}), Contains("--data-dir"));
+  CHECK_THAT(refused({}, {{"ORBIT_EPHEMERAL", "maybe"}}), Contains("ephemeral"));
 }
 
 TEST_CASE("flags override the defaults", "[config]") {
