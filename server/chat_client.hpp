@@ -62,6 +62,8 @@ class ChatClient {
     return std::exchange(roomInfoWithheld_, false);
   }
   void withholdRoomInfo() { roomInfoWithheld_ = true; }
+  // The room's history went to it (once, on its introduction).
+  bool historyReplayed = false;
 
   // Errors sent to this client so far (the log names only the first few).
   std::uint32_t countError() { return ++errors_; }

@@ -204,7 +204,11 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
         sendError(client, "text needs a receiver: \"room\" or a client id");
         return;
       }
+      msg.data->erase("history");  // the server's word alone
       relay(client, msg);
+      if (msg.receiver == kRoom) {
+        if (ChatRoom* r = findRoom(client.roomId().str())) r->remember(msg, config_.historyLines);
+      }
       return;
     case MessageType::Offer:
     case MessageType::Answer:
@@ -226,11 +230,13 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       // Now that the client knows its id, the room-info it was spared catches up with it.
       if (client.introduce() && r)
         sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
+      replayHistory(client, r);
       return;
     case MessageType::GetRoomInfo:
       // Asked for, so always answered, even before the client knows its id.
       client.introduce();
       if (r) sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
+      replayHistory(client, r);
       return;
     case MessageType::Profile: {
       auto profile = parseProfile(*msg.data);  // decode() validated it already
@@ -263,6 +269,15 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       return;
     default:
       return;  // pong: being heard was the point
+  }
+}
+
+void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {
+  // Once, after the room-info: the newcomer knows who is here before it reads what was said.
+  if (!room || !client.introduced() || std::exchange(client.historyReplayed, true)) return;
+  for (Message line : room->history()) {
+    line.receiver = std::string(kRoom);
+    sendTo(client, line);
   }
 }
 

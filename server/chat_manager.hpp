@@ -27,6 +27,7 @@ struct ManagerConfig {
   Duration reapAfter = 30s;         // silence before the server drops a client
   Duration roomIdleTimeout = 24h;   // how long an explicitly created room outlives being empty
   std::size_t maxRoomSize = 50;     // no room admits more, whatever its guest limit
+  std::size_t historyLines = 50;    // room lines replayed to a newcomer; 0: none kept
   ClientLimits clientLimits;
   std::vector<std::string> stunUrls;
   std::vector<std::string> turnUrls;
@@ -115,6 +116,7 @@ class ChatManager {
   bool admitInbound(ChatClient& client, TimePoint now);
   void handleServerMessage(ChatClient& client, Message& msg, TimePoint now);
   void relay(ChatClient& client, Message& msg);
+  void replayHistory(ChatClient& client, const ChatRoom* room);
   void sendTo(ChatClient& client, const Message& msg);
   void sendFrame(ChatClient& client, SharedFrame frame);
   void sendError(ChatClient& client, std::string text);

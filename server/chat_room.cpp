@@ -38,4 +38,12 @@ RoomInfoData ChatRoom::info() const {
   return out;
 }
 
+void ChatRoom::remember(const Message& line, std::size_t keep) {
+  if (keep == 0) return;
+  Message kept = line;
+  (*kept.data)["history"] = true;
+  history_.push_back(std::move(kept));
+  while (history_.size() > keep) history_.pop_front();
+}
+
 }  // namespace orbit

@@ -3,8 +3,10 @@
 #include "chat_client.hpp"
 #include "clock.hpp"
 #include "ids.hpp"
+#include "message.hpp"
 #include "payloads.hpp"
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +43,11 @@ class ChatRoom {
   ChatClient* find(const ClientId& id) const;
 
   RoomInfoData info() const;
+
+  // The last room lines (text to "room"), oldest first, each marked "history": true, for
+  // whoever joins next; at most `keep`.
+  void remember(const Message& line, std::size_t keep);
+  const std::deque<Message>& history() const { return history_; }
   // When the room last became empty (or was created empty).
   TimePoint emptySince() const { return emptySince_; }
 
@@ -49,6 +56,7 @@ class ChatRoom {
   RoomSettings settings_;
   std::vector<std::shared_ptr<ChatClient>> clients_;
   TimePoint emptySince_;
+  std::deque<Message> history_;
 };
 
 }  // namespace orbit

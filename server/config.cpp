@@ -35,6 +35,7 @@ constexpr Flag kFlags[] = {
     {"allowed-origin", "ORBIT_ALLOWED_ORIGIN"},
     {"data-dir", "ORBIT_DATA_DIR"},
     {"ephemeral", "ORBIT_EPHEMERAL"},
+    {"history", "ORBIT_HISTORY"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -122,6 +123,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("data-dir", po::value(&dataDir)->default_value(dataDir),
        "folder where rooms made through the API and the token secret outlive a restart, in an SQLite "
        "database (ORBIT_DATA_DIR)")
+      ("history", po::value(&c.manager.historyLines)->default_value(c.manager.historyLines),
+       "room lines replayed to whoever joins, marked as history; 0 keeps none (ORBIT_HISTORY)")
       ("ephemeral", po::bool_switch(&ephemeral),
        "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)");
 
@@ -167,6 +170,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   if (reapTimeout <= pingInterval) return bad("--reap-timeout must be longer than --ping-interval");
   if (!(rateLimit >= 1)) return bad("--rate-limit must be at least 1 message per second");
   if (c.manager.maxRoomSize < 1) return bad("--max-room-size must be at least 1");
+  if (c.manager.historyLines > 1000) return bad("--history must be 0 to 1000 lines");
   if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
   c.manager.stunUrls = splitCommas(stun);
   c.manager.turnUrls = splitCommas(turn);

@@ -174,6 +174,8 @@ Result<TextData> parseText(const Json& data) {
   out.text = data["text"].get<std::string>();
   const auto direct = data.find("direct");
   out.direct = direct != data.end() && direct->is_boolean() && direct->get<bool>();
+  const auto history = data.find("history");
+  out.history = history != data.end() && history->is_boolean() && history->get<bool>();
   out.time = time->is_number_float() ? static_cast<std::int64_t>(time->get<double>())
                                      : time->get<std::int64_t>();
   if (utf8Length(out.text) > kMaxTextChars) {
@@ -313,6 +315,7 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
 Json toJson(const TextData& v) {
   Json out{{"from", v.from}, {"time", v.time}, {"text", v.text}};
   if (v.direct) out["direct"] = true;
+  if (v.history) out["history"] = true;
   return out;
 }
 Json toJson(const RoomClient& v) {

@@ -25,6 +25,9 @@ struct TextData {  // text
   // addresses each member's copy of a room line to that member, so `receiver` cannot tell.
   // Written only when true; anything but JSON `true` reads as false.
   bool direct = false;
+  // Additive ("history": true), written by the server only: a room line from before the
+  // receiver joined, replayed to it after its first pong (--history).
+  bool history = false;
 };
 
 // What a client says of its own media, so others can show it; optional, because older

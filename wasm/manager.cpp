@@ -596,7 +596,15 @@ void Manager::handleText(const Message& message) {
   // the sender's mark makes a line direct.
   const bool direct = text->direct && message.receiver != kRoom && !(self && message.receiver == message.sender);
   ChatEntry entry{message.sender, name, direct ? message.receiver : std::string(), std::move(text->text), text->time,
-                  self};
+                  self, text->history && !direct};
+  if (entry.history) {
+    // Replayed at every join: after a reconnect most of it is in the log already. Not news.
+    const bool known = std::any_of(chat_.begin(), chat_.end(), [&entry](const ChatEntry& e) {
+      return e.time == entry.time && e.text == entry.text && e.fromName == entry.fromName;
+    });
+    if (!known) addChat(std::move(entry));
+    return;
+  }
   if (!self) emit({ManagerEvent::Kind::Text, entry.fromId, entry.fromName, entry.text, {}});
   addChat(std::move(entry));
 }

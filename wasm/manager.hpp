@@ -33,6 +33,7 @@ struct ChatEntry {
   std::string text;
   std::int64_t time = 0;  // ms since the epoch, as the sender stamped it
   bool self = false;      // we sent it
+  bool history = false;   // said before we joined, replayed by the server
 };
 
 // A line typed while it could not reach everyone: the connection was down, or back but the
@@ -201,7 +202,7 @@ class Manager {
   //  "reconnect":{"attempts","pending"},"joins",
   //  "peers":[{"id","name","muted","cameraOff","sharingScreen","connection","ice","signaling","polite","audio","video":{"width","height"},
   //            "stats":{...}}],
-  //  "messages":[{"from","fromId","to","text","time","self"}],
+  //  "messages":[{"from","fromId","to","text","time","self","history"}],
   //  "unsent":[{"id","text","to","state":"waiting"|"failed","why"}],
   //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
   //  "roomInfo":<the last room-info data as received>,"problem"}

@@ -70,7 +70,8 @@ Json Manager::snapshot() const {
                         {"to", entry.toId.empty() ? Json(nullptr) : Json(entry.toId)},
                         {"text", entry.text},
                         {"time", entry.time},
-                        {"self", entry.self}});
+                        {"self", entry.self},
+                        {"history", entry.history}});
   }
   Json unsent = Json::array();
   for (const UnsentLine& line : unsent_) {

@@ -385,7 +385,7 @@ TEST_CASE("the chat log keeps room and direct lines with time and sender name", 
   const Json messages = rig.manager.snapshot()["messages"];
   REQUIRE(messages.size() == 3);
   CHECK(messages[2] == Json{{"from", "Xena"}, {"fromId", kX}, {"to", kSelf}, {"text", "psst"},
-                            {"time", 1700000001000}, {"self", false}});
+                            {"time", 1700000001000}, {"self", false}, {"history", false}});
 
   CHECK(rig.manager.sendText(""));
   CHECK(rig.manager.sendText(std::string(kMaxTextChars + 1, 'a'))->message.find("longer than 4096") != std::string::npos);
@@ -700,4 +700,37 @@ TEST_CASE("a line typed while no server can be reached is marked not sent after 
   REQUIRE_FALSE(rig.manager.sendText("bye all"));
   rig.manager.leave();
   CHECK(rig.manager.unsentLines().back().why == "you left the room");
+}
+
+TEST_CASE("lines from before we came are kept as history, not news, and a reconnect does not repeat them",
+          "[manager][history]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX});
+  const auto historyLine = [](const std::string& from, const std::string& text, std::int64_t time) {
+    return fromPeer(from, "room", MessageType::Text, Json{{"from", "Old " + from.substr(0, 2)}, {"time", time},
+                                                         {"text", text}, {"history", true}});
+  };
+  rig.probe->injectText(historyLine(kX, "earlier", 1000));
+  rig.probe->injectText(historyLine(kV, "from someone gone", 2000));
+  REQUIRE(rig.manager.chat().size() == 2);
+  CHECK(rig.manager.chat()[0].history);
+  CHECK(rig.manager.chat()[0].fromName == "Xena");          // still here: the room's name for them
+  CHECK(rig.manager.chat()[1].fromName == "Old aa");        // gone: the name they wrote
+  CHECK(rig.manager.snapshot()["messages"][1]["history"] == true);
+  CHECK(std::none_of(rig.events.begin(), rig.events.end(),
+                     [](const std::string& e) { return e.rfind("text ", 0) == 0; }));  // not news
+
+  rig.probe->injectText(fromPeer(kX, "room", MessageType::Text, toJson(TextData{"Xena", 3000, "now", false})));
+  REQUIRE(rig.manager.chat().size() == 3);
+  CHECK_FALSE(rig.manager.chat()[2].history);
+
+  // Back after a reconnect, the server replays the room's lines again: only what we missed is new.
+  rig.probe->injectClose(1006);
+  reconnectAs(rig, kW, {{kX, "Xena"}, {kW, "Me"}});
+  rig.probe->injectText(historyLine(kX, "earlier", 1000));
+  rig.probe->injectText(historyLine(kV, "from someone gone", 2000));
+  rig.probe->injectText(historyLine(kX, "now", 3000));
+  rig.probe->injectText(historyLine(kX, "said while we were away", 4000));
+  REQUIRE(rig.manager.chat().size() == 4);
+  CHECK(rig.manager.chat()[3].text == "said while we were away");
 }

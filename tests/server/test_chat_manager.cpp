@@ -1076,3 +1076,53 @@ TEST_CASE("passwordHashOf tells an unknown room from one without a password", "[
   CHECK(h.manager.passwordHashOf("open") == std::string());
   CHECK(h.manager.passwordHashOf("locked") == std::string("h4sh"));
 }
+
+// ---------------------------------------------------------------- history
+
+TEST_CASE("a newcomer gets the room's last lines after its pong, in order, marked as history, and no direct line",
+          "[manager][history]") {
+  ManagerConfig config;
+  config.historyLines = 3;
+  Harness h(config);
+  Peer& ann = h.joinIntroduced("alpha", t0);
+  Peer& bob = h.joinIntroduced("alpha", t0);
+  for (const char* line : {"one", "two", "three", "four"}) h.send(ann, to("room", "text", textData(line)));
+  h.send(ann, to(bob.id(), "text", textData("just for Bob")));
+  // A client cannot pass its own lines off as history.
+  h.drainAll();
+  h.send(bob, to("room", "text", Json{{"from", "Bob"}, {"time", 1}, {"text", "five"}, {"history", true}}));
+  const Message five = ann.only();
+  CHECK((*five.data)["text"] == "five");
+  CHECK_FALSE(five.data->contains("history"));
+  h.drainAll();
+
+  Peer& cy = h.join("alpha", t0);
+  CHECK(cy.inbox().empty());  // nothing before it knows its id
+  h.send(cy, to("ground control", "ping"));
+  const auto got = cy.inbox();
+  REQUIRE(got.size() == 5);  // pong, room-info, three lines
+  CHECK(got[0].type == MessageType::Pong);
+  CHECK(got[1].type == MessageType::RoomInfo);
+  std::vector<std::string> texts;
+  for (std::size_t i = 2; i < got.size(); ++i) {
+    CHECK(got[i].type == MessageType::Text);
+    CHECK(got[i].receiver == "room");
+    CHECK((*got[i].data)["history"] == true);
+    texts.push_back((*got[i].data)["text"]);
+  }
+  CHECK(texts == std::vector<std::string>{"three", "four", "five"});
+  CHECK(got[2].sender == ann.id());
+  CHECK(got[4].sender == bob.id());
+  // Once: a get-room-info later replays nothing.
+  h.send(cy, to("ground control", "get-room-info"));
+  CHECK(cy.only().type == MessageType::RoomInfo);
+
+  ManagerConfig none;
+  none.historyLines = 0;
+  Harness off(none);
+  Peer& a = off.joinIntroduced("beta", t0);
+  off.send(a, to("room", "text", textData("gone")));
+  Peer& b = off.join("beta", t0);
+  off.send(b, to("ground control", "ping"));
+  CHECK(b.inbox().size() == 2);  // pong and room-info only
+}

@@ -67,6 +67,7 @@ TEST_CASE("with no flags and no environment the defaults apply", "[config]") {
   CHECK(c.manager.clientLimits.burst == 200);
   CHECK(c.allowedOrigins.empty());  // every origin may embed
   CHECK(c.dataDir == "orbit-data");  // rooms outlive a restart unless --ephemeral
+  CHECK(c.manager.historyLines == 50);
 }
 
 TEST_CASE("the --data-dir flag names where rooms are kept, and --ephemeral keeps them in memory only", "[config][store]") {
@@ -77,6 +78,13 @@ TEST_CASE("the --data-dir flag names where rooms are kept, and --ephemeral keeps
   CHECK(accepted({"--ephemeral", "--data-dir", "/var/lib/orbit"}).dataDir.empty());
   CHECK_THAT(refused({"--data-dir", ""}), Contains("--data-dir"));
   CHECK_THAT(refused({}, {{"ORBIT_EPHEMERAL", "maybe"}}), Contains("ephemeral"));
+}
+
+TEST_CASE("the --history flag says how many room lines a newcomer gets, 0 for none", "[config][history]") {
+  CHECK(accepted({"--history", "0"}).manager.historyLines == 0);
+  CHECK(accepted({}, {{"ORBIT_HISTORY", "200"}}).manager.historyLines == 200);
+  CHECK_THAT(refused({"--history", "5000"}), Contains("--history"));
+  CHECK_THAT(refused({"--history", "-1"}), Contains("history"));
 }
 
 TEST_CASE("flags override the defaults", "[config]") {

@@ -439,20 +439,31 @@ void RoomView::drawChat() {
   const float inputHeight = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing();
   ImGui::BeginChild("log", ImVec2(0, -inputHeight));
   std::size_t line = 0;
-  for (const ChatEntry& entry : manager_.chat()) {
+  bool marked = false;
+  const auto& chat = manager_.chat();
+  for (std::size_t i = 0; i < chat.size(); ++i) {
+    const ChatEntry& entry = chat[i];
     ImGui::TextColored(kQuiet, "%s", clock(entry.time).c_str());
     ImGui::SameLine();
     // A sender still in the room goes by the name that tells it from namesakes.
     const std::string from = manager_.isMember(entry.fromId) ? manager_.displayName(entry.fromId) : entry.fromName;
-    ImGui::TextColored(entry.self ? kAccent : kGood, "%s", orNoName(from));
+    ImGui::TextColored(entry.history ? kQuiet : entry.self ? kAccent : kGood, "%s", orNoName(from));
     if (!entry.toId.empty()) {
       ImGui::SameLine();
       const std::string to = entry.self ? "to " + manager_.displayName(entry.toId) + " (private)" : "(private)";
       ImGui::TextColored(kWaiting, "%s", to.c_str());
     }
+    if (entry.history) ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
     ImGui::TextWrapped("%s", entry.text.c_str());
+    if (entry.history) ImGui::PopStyleColor();
     // Where each line is, scrolled or not: tests compare it with the log's own rectangle.
     noteItem("Chat line " + std::to_string(++line));
+    // What was said before we came ends where we came in.
+    if (entry.history && !marked && (i + 1 == chat.size() || !chat[i + 1].history)) {
+      marked = true;
+      ImGui::TextColored(kQuiet, "--- you joined ---");
+      noteItem("You joined");
+    }
   }
   // Lines that could not reach everyone yet, greyed, after the log.
   std::size_t unsent = 0;
