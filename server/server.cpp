@@ -18,7 +18,8 @@ Duration tickPeriod(const ManagerConfig& m) {
 }  // namespace
 
 Server::Server(ServerConfig config)
-    : config_((std::move(config))),
+    : config_(std::move(config)),
+      // The store first: it may hold the token secret the manager signs with.
       manager_((openStore(), managerConfig())),
       api_(manager_,
            [this](std::function<void()> work, std::function<void()> then) {
