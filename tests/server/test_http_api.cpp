@@ -7,6 +7,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 using namespace std::chrono_literals;
 using Catch::Matchers::Contains;
@@ -22,14 +24,14 @@ namespace {
 // An HttpApi over a real ChatManager whose offloaded work (password hashing) runs inline,
 // so every reply has arrived by the time handle() returns.
 struct Api {
-  explicit Api(orbit::OriginPolicy origins = orbit::OriginPolicy())
+  explicit Api(orbit::OriginPolicy origins = orbit::OriginPolicy(), HttpApi::KeepRoom keep = {})
       : api(h.manager,
             [this](std::function<void()> work, std::function<void()> then) {
               ++offloaded;
               work();
               then();
             },
-            std::move(origins)) {}
+            std::move(origins), std::move(keep)) {}
 
   orbit::testing::Harness h;
   int offloaded = 0;
@@ -118,6 +120,31 @@ TEST_CASE("POST /api/rooms stores public and guest_limit", "[http][create]") {
   CHECK(tooBig.status == 400);
   CHECK(errorOf(tooBig) == "a guest limit of 51 is more than this server's largest room (50)");
   CHECK(a.h.manager.room("huge") == nullptr);
+}
+
+TEST_CASE("a room is acknowledged only once it is kept, and undone with a 500 when it cannot be", "[http][store]") {
+  std::vector<std::pair<std::string, orbit::RoomSettings>> kept;
+  bool diskFull = false;
+  Api a(orbit::OriginPolicy(), [&](const std::string& id, const orbit::RoomSettings& settings) {
+    if (diskFull) return std::optional<orbit::Error>(orbit::Error{"cannot store the room: database or disk is full"});
+    kept.emplace_back(id, settings);
+    return std::optional<orbit::Error>();
+  });
+  const HttpResponse made = a.call("POST", "/api/rooms", R"({"name":"Kept","password":"pw","public":true})");
+  CHECK(made.status == 201);
+  REQUIRE(kept.size() == 1);
+  CHECK(kept[0].first == "kept");
+  CHECK(kept[0].second.passwordHash.has_value());
+  CHECK(kept[0].second.isPublic);
+  CHECK(a.offloaded == 2);  // the hash, then the disk: neither on the I/O thread
+
+  diskFull = true;
+  const HttpResponse refused = a.call("POST", "/api/rooms", R"({"name":"Lost"})");
+  CHECK(refused.status == 500);
+  CHECK_THAT(errorOf(refused), Contains("disk is full"));
+  CHECK(a.h.manager.room("lost") == nullptr);  // not half made: the name is free again
+  diskFull = false;
+  CHECK(a.call("POST", "/api/rooms", R"({"name":"Lost"})").status == 201);
 }
 
 TEST_CASE("POST /api/rooms refuses a bad body with 400 and creates nothing", "[http][create]") {
