@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS secrets (
 // One prepared statement: bound, stepped, finalised when it goes.
 class RoomStore::Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  Statement(sqlite3* db, const char* sql) { rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
   ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
@@ -66,7 +66,6 @@ class RoomStore::Statement {
   std::int64_t columnInteger(int column) const { return sqlite3_column_int64(stmt_, column); }
 
  private:
-  sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_ = SQLITE_OK;
 };

@@ -56,8 +56,7 @@ class RoomStore {
 
   RoomStore(Database db, std::filesystem::path file) : db_(std::move(db)), file_(std::move(file)) {}
 
-  // Runs `sql` with `binds` (text or integers), calling `row` for each result row.
-  class Statement;
+  class Statement;  // one prepared statement, finalised when it goes
   Error failure(std::string_view what) const;
 
   std::mutex mutex_;

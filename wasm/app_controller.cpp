@@ -59,8 +59,7 @@ void AppController::enterRoom() {
   // receive-only and says so.
   screen_ = Screen::Room;
   inRoom_ = false;
-  refusalAsked_ = false;
-  refusalPending_ = false;
+  refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
@@ -203,14 +202,13 @@ void AppController::handleConnectionChange() {
     return;
   }
   if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
-  if (!inRoom_ && refusalPending_) return;  // the answer below says what to tell
-  if (!inRoom_ && !refusalAsked_) {
+  if (!inRoom_ && refusalCheck_ == RefusalCheck::Asking) return;  // the answer below says what to tell
+  if (!inRoom_ && refusalCheck_ == RefusalCheck::NotAsked) {
     // Refused before we were ever in, and a browser is not told why. A full room is no
     // connection failure: the pre-join screen says so and offers to wait.
-    refusalAsked_ = true;
-    refusalPending_ = true;
+    refusalCheck_ = RefusalCheck::Asking;
     preJoin_.recheck(alive_.guard([this, previous](bool full) {
-      refusalPending_ = false;
+      refusalCheck_ = RefusalCheck::Answered;
       if (screen_ != Screen::Room || inRoom_) return;
       if (!full) return connectionLost(previous);
       screen_ = Screen::PreJoin;  // first: hanging up is no lost connection

@@ -129,8 +129,9 @@ class AppController {
   std::deque<Notification> notifications_;
   ConnectionState lastConnection_ = ConnectionState::Idle;
   bool inRoom_ = false;         // the room's WebSocket has opened since enterRoom()
-  bool refusalAsked_ = false;   // the server was asked why it would not open
-  bool refusalPending_ = false;  // and has not answered yet
+  // Whether the server was asked why the room's WebSocket would not open (once a join).
+  enum class RefusalCheck { NotAsked, Asking, Answered };
+  RefusalCheck refusalCheck_ = RefusalCheck::NotAsked;
   bool unreachableTold_ = false;  // since the connection was last open
 };
 

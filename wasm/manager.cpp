@@ -3,6 +3,7 @@
 #include "codec.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 namespace orbit {
@@ -132,6 +133,14 @@ std::string Manager::displayName(std::string_view id) const {
 
 bool Manager::isMember(std::string_view id) const { return memberOf(id) != nullptr; }
 
+std::string Manager::memberNamed(std::string_view name) const {
+  if (!session_.roomInfo) return {};
+  for (const auto& client : session_.roomInfo->clients) {
+    if (client.id != selfId().str() && client.username == name) return client.id;
+  }
+  return {};
+}
+
 const RoomClient* Manager::memberOf(std::string_view id) const {
   if (!session_.roomInfo) return nullptr;
   for (const auto& client : session_.roomInfo->clients) {
@@ -175,11 +184,7 @@ void Manager::handleStateChange() {
   } else if (signaler_.state() != ConnectionState::Open && signaler_.selfId().empty() && session_.roomInfo) {
     // Lines typed from now on wait until these people are back. A loss before the room was
     // whole again keeps the fuller list from the loss before.
-    if (awaited_.empty() && !session_.self.empty()) {
-      for (const auto& client : session_.roomInfo->clients) {
-        if (client.id != session_.self && !client.username.empty()) awaited_.insert(client.username);
-      }
-    }
+    if (awaited_.empty() && !session_.self.empty()) awaited_ = namesBut(session_.self);
     // Whoever was in the room is unknown until the next connection's room-info. The peer
     // connections stay up meanwhile: media does not go through the server.
     session_.roomInfo.reset();
@@ -490,13 +495,18 @@ std::optional<Error> Manager::transmitText(const std::string& text, const std::s
   return std::nullopt;
 }
 
-bool Manager::roomWhole() const {
-  std::multiset<std::string> present;
+std::multiset<std::string> Manager::namesBut(std::string_view self) const {
+  std::multiset<std::string> names;
   if (session_.roomInfo) {
     for (const auto& client : session_.roomInfo->clients) {
-      if (client.id != selfId().str()) present.insert(client.username);
+      if (client.id != self && !client.username.empty()) names.insert(client.username);
     }
   }
+  return names;
+}
+
+bool Manager::roomWhole() const {
+  const std::multiset<std::string> present = namesBut(selfId().str());
   return std::includes(present.begin(), present.end(), awaited_.begin(), awaited_.end());
 }
 
@@ -509,12 +519,10 @@ void Manager::flushUnsent() {
     if (std::exchange(wholeWaitFor_, session) == session) return;
     scheduler_.after(kRoomWholeWait, alive_.guard([this, session] {
       if (session != signaler_.sessions() || awaited_.empty()) return;
-      std::multiset<std::string> missing = std::exchange(awaited_, {});
-      if (session_.roomInfo) {
-        for (const auto& client : session_.roomInfo->clients) {
-          if (auto it = missing.find(client.username); it != missing.end()) missing.erase(it);
-        }
-      }
+      const std::multiset<std::string> awaited = std::exchange(awaited_, {});
+      const std::multiset<std::string> present = namesBut(selfId().str());
+      std::vector<std::string> missing;
+      std::set_difference(awaited.begin(), awaited.end(), present.begin(), present.end(), std::back_inserter(missing));
       std::string names;
       for (const std::string& name : missing) names += (names.empty() ? "" : ", ") + name;
       failWaiting("not everyone is back (" + names + ")");
@@ -529,13 +537,7 @@ void Manager::flushUnsent() {
     }
     std::string to = it->toId;
     if (!to.empty() && !isMember(to)) {
-      to.clear();
-      for (const auto& client : session_.roomInfo->clients) {
-        if (client.id != selfId().str() && client.username == it->toName) {
-          to = client.id;
-          break;
-        }
-      }
+      to = memberNamed(it->toName);
       if (to.empty()) {
         it->state = UnsentLine::State::Failed;
         it->why = it->toName + " is not in the room";

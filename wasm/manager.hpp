@@ -179,6 +179,8 @@ class Manager {
   std::string displayName(std::string_view id) const;
   // Listed in the last room-info (ourselves included).
   bool isMember(std::string_view id) const;
+  // The id of the first other member going by `name` in the last room-info, else "".
+  std::string memberNamed(std::string_view name) const;
   // Its entry in the last room-info, or nothing.
   const RoomClient* memberOf(std::string_view id) const;
   // What our profile tells the others about our microphone and camera.
@@ -254,6 +256,8 @@ class Manager {
   void addChat(ChatEntry entry);
   // Sends a line now; the error when the Signaler would not take it.
   std::optional<Error> transmitText(const std::string& text, const std::string& to);
+  // The names of the last room-info's members but `self`, those without a name left out.
+  std::multiset<std::string> namesBut(std::string_view self) const;
   // Whether everyone who was in the room when the connection was lost is back.
   bool roomWhole() const;
   // Sends the waiting lines once the room is ready and whole.

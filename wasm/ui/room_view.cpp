@@ -506,15 +506,8 @@ void RoomView::drawChat() {
   // Recipient: the room, or one person. While the server is away nobody is a member; after a
   // reconnect the same person has a new id, found again by name. Never silently Everyone.
   if (!chatTo_.empty() && !manager_.isMember(chatTo_) && manager_.roomInfo()) {
-    const std::string was = chatToName_;
-    chatTo_.clear();
-    for (const std::string& id : manager_.others()) {
-      if (manager_.isMember(id) && manager_.nameOf(id) == was) {
-        chatTo_ = id;
-        break;
-      }
-    }
-    if (chatTo_.empty()) chatError_ = orNoName(was) + std::string(" left: lines go to everyone again");
+    chatTo_ = manager_.memberNamed(chatToName_);
+    if (chatTo_.empty()) chatError_ = orNoName(chatToName_) + std::string(" left: lines go to everyone again");
   }
   std::string toName = chatTo_.empty() ? "Everyone" : orNoName(chatToName_);
   if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = orNoName(manager_.displayName(chatTo_));
