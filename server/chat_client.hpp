@@ -38,6 +38,12 @@ class ChatClient {
   // As the client last reported them in a profile; unset for clients that never do.
   const MediaIndicators& indicators() const { return indicators_; }
   void setIndicators(MediaIndicators indicators) { indicators_ = indicators; }
+  // Where it stands in the room's join order (across a cluster: the order Redis gave it).
+  std::uint64_t order() const { return order_; }
+  void setOrder(std::uint64_t order) { order_ = order; }
+  // Counts changes of name or indicators, so that other instances never take an older copy.
+  std::uint64_t version() const { return version_; }
+  void changed() { ++version_; }
 
   // Liveness.
   void heard(TimePoint now);
@@ -86,6 +92,8 @@ class ChatClient {
   RoomId room_;
   std::string name_;
   MediaIndicators indicators_;
+  std::uint64_t order_ = 0;
+  std::uint64_t version_ = 0;
   Connection* connection_;
   ClientLimits limits_;
   TimePoint lastHeard_;

@@ -83,24 +83,29 @@ std::optional<Refusal> ChatManager::admit(std::string_view roomId, std::string_v
   return std::nullopt;
 }
 
+ChatRoom& ChatManager::ensureRoom(std::string_view roomId, TimePoint now) {
+  if (ChatRoom* r = findRoom(roomId)) return *r;
+  RoomSettings implicit;
+  implicit.name = std::string(roomId);
+  auto created = std::make_unique<ChatRoom>(RoomId(std::string(roomId)), std::move(implicit), now);
+  ChatRoom& r = *created;
+  rooms_.emplace(std::string(roomId), std::move(created));
+  return r;
+}
+
 Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, Connection& connection,
-                                                      TimePoint now) {
+                                                      TimePoint now, std::optional<Seat> seat) {
   now_ = now;
   if (shuttingDown_) return Error{"the server is shutting down"};
   if (!isValidSlug(roomId)) return Error{"invalid room id"};
-  ChatRoom* r = findRoom(roomId);
-  if (!r) {
-    RoomSettings implicit;
-    implicit.name = std::string(roomId);
-    auto created = std::make_unique<ChatRoom>(RoomId(std::string(roomId)), std::move(implicit), now);
-    r = created.get();
-    rooms_.emplace(std::string(roomId), std::move(created));
-  }
-  // admit() ran before the upgrade; the room may have filled while the handshake ran.
-  if (r->full(config_.maxRoomSize)) return Error{"the room is full"};
+  ChatRoom* r = &ensureRoom(roomId, now);
+  // admit() ran before the upgrade; the room may have filled while the handshake ran. A seat
+  // was counted by the cluster already.
+  if (!seat && r->full(config_.maxRoomSize)) return Error{"the room is full"};
 
-  auto client = std::make_shared<ChatClient>(ClientId(randomHexId()), r->id(), connection, now,
+  auto client = std::make_shared<ChatClient>(seat ? seat->id : ClientId(randomHexId()), r->id(), connection, now,
                                              config_.clientLimits);
+  client->setOrder(seat ? seat->order : r->nextOrder());
   r->add(client);
   ++clientCount_;
   ++metrics_.clientsJoined;
@@ -121,15 +126,24 @@ void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now)
   --clientCount_;
   log(LogLevel::Info, "leave room=", r->id().str(), " client=", client.id().str(), " name=\"",
       client.name(), "\" reason=\"", why, "\" clients=", r->size());
-  if (r->empty() && !r->settings().explicitlyCreated) {
-    log(LogLevel::Debug, "room ", r->id().str(), " closed: empty");
-    rooms_.erase(r->id().str());
+  if (config_.cluster) config_.cluster->left(r->id(), client.id());
+  membersChanged(*r, now);
+}
+
+void ChatManager::membersChanged(ChatRoom& room, TimePoint now) {
+  now_ = now;
+  if (!room.empty()) {
+    if (!shuttingDown_) broadcastRoomInfo(room);
     return;
   }
-  if (r->empty() && config_.roomEmptied) config_.roomEmptied(r->id(), config_.unixNow());
-  if (!shuttingDown_) {
-    broadcastRoomInfo(*r);
+  if (!room.settings().explicitlyCreated) {
+    log(LogLevel::Debug, "room ", room.id().str(), " closed: empty");
+    rooms_.erase(room.id().str());
+    return;
   }
+  const std::int64_t unixTime = config_.unixNow();
+  if (config_.roomEmptied) config_.roomEmptied(room.id(), unixTime);
+  if (config_.cluster) config_.cluster->emptied(room.id(), unixTime);
 }
 
 void ChatManager::onBinary(ChatClient& client, TimePoint now) {
@@ -206,8 +220,15 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
       }
       msg.data->erase("history");  // the server's word alone
       relay(client, msg);
-      if (msg.receiver == kRoom) {
-        if (ChatRoom* r = findRoom(client.roomId().str())) r->remember(msg, config_.historyLines);
+      if (msg.receiver == kRoom && config_.historyLines > 0) {
+        ChatRoom* r = findRoom(client.roomId().str());
+        if (r && config_.cluster) {
+          Message line = msg;
+          (*line.data)["history"] = true;
+          config_.cluster->keep(r->id(), encode(line), config_.historyLines);
+        } else if (r) {
+          r->remember(msg, config_.historyLines);
+        }
       }
       return;
     case MessageType::Offer:
@@ -253,6 +274,8 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       }
       client.setName(std::move(profile->username));
       client.setIndicators(indicators);
+      client.changed();
+      if (config_.cluster) config_.cluster->updated(client.roomId(), client);
       if (r) broadcastRoomInfo(*r);
       return;
     }
@@ -275,6 +298,21 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
 void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {
   // Once, after the room-info: the newcomer knows who is here before it reads what was said.
   if (!room || !client.introduced() || std::exchange(client.historyReplayed, true)) return;
+  if (config_.cluster) {
+    if (config_.historyLines == 0) return;
+    std::weak_ptr<ChatClient> weak;
+    for (const auto& c : room->clients()) {
+      if (c.get() == &client) weak = c;
+    }
+    config_.cluster->history(room->id(), [this, weak](std::vector<std::string> lines) {
+      auto c = weak.lock();
+      for (std::string& line : lines) {
+        if (!c || !c->connection()) return;  // gone while Redis answered
+        sendFrame(*c, std::make_shared<const std::string>(std::move(line)));
+      }
+    });
+    return;
+  }
   for (Message line : room->history()) {
     line.receiver = std::string(kRoom);
     sendTo(client, line);
@@ -286,6 +324,7 @@ void ChatManager::relay(ChatClient& client, Message& msg) {
   if (!r) return;
   if (msg.receiver == kRoom) {
     auto frame = std::make_shared<const std::string>(encode(msg));
+    if (config_.cluster && !r->remote().empty()) config_.cluster->relay(r->id(), std::string(kRoom), frame);
     // A copy: a receiver too slow to keep up is dropped from the room inside this loop.
     const auto receivers = r->clients();
     for (const auto& receiver : receivers) {
@@ -295,6 +334,11 @@ void ChatManager::relay(ChatClient& client, Message& msg) {
     return;
   }
   ChatClient* target = r->find(ClientId(msg.receiver));
+  if (!target && config_.cluster && r->remote().count(ClientId(msg.receiver))) {
+    ++metrics_.messagesRelayed;
+    config_.cluster->relay(r->id(), msg.receiver, std::make_shared<const std::string>(encode(msg)));
+    return;
+  }
   if (!target) {
     sendError(client, "no client \"" + shorten(msg.receiver) + "\" in room " + r->id().str() +
                           ": not delivered");
@@ -375,8 +419,14 @@ void ChatManager::tick(TimePoint now) {
     }
   }
   for (auto it = rooms_.begin(); it != rooms_.end();) {
-    const ChatRoom& r = *it->second;
-    if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
+    ChatRoom& r = *it->second;
+    if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout && config_.cluster) {
+      // The cluster decides, since another instance may have let someone in meanwhile; asked
+      // again after another idle timeout unless it closes the room (remoteRoomClosed).
+      config_.cluster->closeIfIdle(r.id(), std::chrono::duration_cast<std::chrono::seconds>(config_.roomIdleTimeout).count());
+      r.stillIdle(now);
+      ++it;
+    } else if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
       log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", secondsText(now - r.emptySince()));
       if (config_.roomClosed && r.settings().explicitlyCreated) config_.roomClosed(r.id());
       it = rooms_.erase(it);
@@ -466,6 +516,96 @@ RoomStatus ChatManager::describe(std::string_view roomId) const {
 
 std::string ChatManager::issueToken(std::string_view roomId) const {
   return tokens_.issue(RoomId(std::string(roomId)), config_.unixNow());
+}
+
+void ChatManager::remoteMember(std::string_view roomId, RemoteMember member, TimePoint now) {
+  now_ = now;
+  if (!isValidSlug(roomId)) return;
+  ChatRoom& r = ensureRoom(roomId, now);
+  if (r.upsertRemote(std::move(member))) {
+    broadcastRoomInfo(r);
+  } else if (r.empty()) {
+    membersChanged(r, now);  // made for a member that had left already
+  }
+}
+
+void ChatManager::remoteLeft(std::string_view roomId, const ClientId& client, TimePoint now) {
+  ChatRoom* r = findRoom(roomId);
+  if (r && r->removeRemote(client, now)) membersChanged(*r, now);
+}
+
+void ChatManager::remoteInstance(const std::string& instance,
+                                 const std::map<std::string, std::vector<RemoteMember>>& rooms, TimePoint now) {
+  now_ = now;
+  std::vector<std::string> changed;
+  for (const auto& [id, room] : rooms_) {
+    const auto listed = rooms.find(id);
+    std::vector<ClientId> gone;
+    for (const auto& [client, member] : room->remote()) {
+      if (member.instance != instance) continue;
+      const bool stays = listed != rooms.end() &&
+                         std::any_of(listed->second.begin(), listed->second.end(),
+                                     [&](const RemoteMember& m) { return m.id == client; });
+      if (!stays) gone.push_back(client);
+    }
+    for (const ClientId& client : gone) room->removeRemote(client, now);
+    if (!gone.empty()) changed.push_back(id);
+  }
+  for (const auto& [id, members] : rooms) {
+    if (!isValidSlug(id)) continue;
+    ChatRoom& r = ensureRoom(id, now);
+    bool any = false;
+    for (const RemoteMember& m : members) any = r.upsertRemote(m) || any;
+    if (any || r.empty()) changed.push_back(id);
+  }
+  std::sort(changed.begin(), changed.end());
+  changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
+  for (const std::string& id : changed) {
+    if (ChatRoom* r = findRoom(id)) membersChanged(*r, now);
+  }
+}
+
+void ChatManager::remoteFrame(std::string_view roomId, std::string_view receiver, SharedFrame frame) {
+  ChatRoom* r = findRoom(roomId);
+  if (!r) return;
+  if (receiver == kRoom) {
+    const auto receivers = r->clients();  // a copy: a slow one is dropped inside the loop
+    for (const auto& c : receivers) {
+      ++metrics_.messagesRelayed;
+      sendFrame(*c, frame);
+    }
+    return;
+  }
+  if (!isClientId(receiver)) return;
+  if (ChatClient* target = r->find(ClientId(std::string(receiver)))) {
+    ++metrics_.messagesRelayed;
+    sendFrame(*target, std::move(frame));
+  }
+}
+
+void ChatManager::remoteRoom(RoomId id, RoomSettings settings, TimePoint emptySince) {
+  if (!isValidSlug(id.str())) return;
+  settings.explicitlyCreated = true;
+  if (ChatRoom* r = findRoom(id.str())) {
+    r->setSettings(std::move(settings));
+    return;
+  }
+  std::string key = id.str();
+  rooms_.emplace(std::move(key), std::make_unique<ChatRoom>(std::move(id), std::move(settings), emptySince));
+}
+
+void ChatManager::remoteRoomClosed(std::string_view roomId) {
+  ChatRoom* r = findRoom(roomId);
+  if (!r) return;
+  log(LogLevel::Info, "room ", r->id().str(), " closed by the cluster");
+  if (r->empty()) {
+    rooms_.erase(std::string(roomId));
+    return;
+  }
+  // Someone came in as it closed: it lives on as a room anyone may open.
+  RoomSettings implicit;
+  implicit.name = std::string(roomId);
+  r->setSettings(std::move(implicit));
 }
 
 std::string ChatManager::metricsText() const {

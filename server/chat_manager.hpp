@@ -5,6 +5,7 @@
 #include "chat_client.hpp"
 #include "chat_room.hpp"
 #include "clock.hpp"
+#include "cluster_link.hpp"
 #include "message.hpp"
 
 #include <chrono>
@@ -41,6 +42,16 @@ struct ManagerConfig {
   // roomIdleTimeout: what a store on disk follows. Called on the manager's thread.
   std::function<void(const RoomId& room, std::int64_t unixTime)> roomEmptied;
   std::function<void(const RoomId& room)> roomClosed;
+  // Cluster mode (--redis): the other instances serving the same rooms. Not owned.
+  ClusterLink* cluster = nullptr;
+};
+
+// A place in a room held for a client before its WebSocket opens: its id, and where it stands
+// in the room's join order. In a cluster, Redis hands it out, so a room's limit holds across
+// instances.
+struct Seat {
+  ClientId id;
+  std::uint64_t order = 0;
 };
 
 // What the API and the upgrade handler say when they refuse.
@@ -72,8 +83,9 @@ class ChatManager {
   std::optional<Refusal> admit(std::string_view roomId, std::string_view token) const;
   // Adds a new client to the room (creating an implicit room), broadcasts room-info to the
   // others; the newcomer gets its own after its first pong (see ChatClient::introduced).
+  // Without a seat the client gets a new id and the room's next place.
   Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
-                                           TimePoint now);
+                                           TimePoint now, std::optional<Seat> seat = std::nullopt);
   // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
   void leave(ChatClient& client, std::string_view why, TimePoint now);
   void onText(ChatClient& client, std::string_view frame, TimePoint now);
@@ -106,6 +118,21 @@ class ChatManager {
   std::int64_t unixNow() const { return config_.unixNow(); }
   std::string metricsText() const;
 
+  // ---- Cluster mode: what the other instances did, as the ClusterLink learns it ----
+  // A member of another instance joined or changed; one that left is never taken back.
+  void remoteMember(std::string_view roomId, RemoteMember member, TimePoint now);
+  void remoteLeft(std::string_view roomId, const ClientId& client, TimePoint now);
+  // `instance` has exactly these members (by room) now; none when it is gone.
+  void remoteInstance(const std::string& instance, const std::map<std::string, std::vector<RemoteMember>>& rooms,
+                      TimePoint now);
+  // A frame relayed by another instance, for this instance's clients of the room.
+  void remoteFrame(std::string_view roomId, std::string_view receiver, SharedFrame frame);
+  // An API room made, or closed, on any instance.
+  void remoteRoom(RoomId id, RoomSettings settings, TimePoint emptySince);
+  void remoteRoomClosed(std::string_view roomId);
+  // Every room, for the link to tell a restarted Redis what it lost.
+  const std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>>& rooms() const { return rooms_; }
+
   std::size_t clientCount() const { return clientCount_; }
   std::size_t roomCount() const { return rooms_.size(); }
   const Metrics& metrics() const { return metrics_; }
@@ -117,6 +144,8 @@ class ChatManager {
   void handleServerMessage(ChatClient& client, Message& msg, TimePoint now);
   void relay(ChatClient& client, Message& msg);
   void replayHistory(ChatClient& client, const ChatRoom* room);
+  // After a change of its members: room-info to all, or the room goes when no one is left.
+  void membersChanged(ChatRoom& room, TimePoint now);
   void sendTo(ChatClient& client, const Message& msg);
   void sendFrame(ChatClient& client, SharedFrame frame);
   void sendError(ChatClient& client, std::string text);
@@ -125,6 +154,8 @@ class ChatManager {
   void disconnect(ChatClient& client, CloseCode code, std::string reason, std::string_view why);
   std::vector<IceServer> iceServersFor(const ClientId& client) const;
   ChatRoom* findRoom(std::string_view roomId);
+  // The room, made as an implicit one (named by its id) when there is none yet.
+  ChatRoom& ensureRoom(std::string_view roomId, TimePoint now);
 
   ManagerConfig config_;
   TokenIssuer tokens_;

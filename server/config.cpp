@@ -4,6 +4,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <sstream>
 #include <unistd.h>
@@ -36,6 +37,7 @@ constexpr Flag kFlags[] = {
     {"data-dir", "ORBIT_DATA_DIR"},
     {"ephemeral", "ORBIT_EPHEMERAL"},
     {"history", "ORBIT_HISTORY"},
+    {"redis", "ORBIT_REDIS"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -78,8 +80,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   ServerConfig c;
   double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
-  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string();
-  bool ephemeral = false;
+  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis;
+  bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins;
   unsigned port = 8080;
 
@@ -126,7 +128,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("history", po::value(&c.manager.historyLines)->default_value(c.manager.historyLines),
        "room lines replayed to whoever joins, marked as history; 0 keeps none (ORBIT_HISTORY)")
       ("ephemeral", po::bool_switch(&ephemeral),
-       "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)");
+       "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)")
+      ("redis", po::value(&redis),
+       "cluster mode: serve the same rooms as every other instance using this Redis, e.g. "
+       "redis://127.0.0.1:6379/0; Redis then keeps the rooms, the token secret and the history, in "
+       "place of --data-dir (ORBIT_REDIS)");
 
   ConfigOutcome out;
   try {
@@ -149,6 +155,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       return out;
     }
     po::notify(vm);
+    dataDirGiven = vm.count("data-dir") && !vm["data-dir"].defaulted();
   } catch (const po::error& e) {
     out.message = std::string("orbit-server: ") + e.what() + "\nTry 'orbit-server --help'.";
     out.exitCode = 2;
@@ -192,7 +199,45 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
+  if (!redis.empty()) {
+    auto address = parseRedisAddress(redis);
+    if (!address) return bad(address.error().message);
+    if (dataDirGiven || ephemeral) return bad("--redis keeps the rooms in Redis: leave out --data-dir and --ephemeral");
+    c.redis = std::move(*address);
+    c.dataDir.clear();
+  }
   out.config = std::move(c);
+  return out;
+}
+
+std::string RedisAddress::text() const {
+  return "redis://" + host + ":" + std::to_string(port) + "/" + std::to_string(db);
+}
+
+Result<RedisAddress> parseRedisAddress(std::string_view url) {
+  const Error bad{"--redis must look like redis://HOST:PORT[/DB], e.g. redis://127.0.0.1:6379/0"};
+  constexpr std::string_view scheme = "redis://";
+  if (url.substr(0, scheme.size()) != scheme) return bad;
+  url.remove_prefix(scheme.size());
+  RedisAddress out;
+  std::string_view hostPort = url.substr(0, url.find('/'));
+  if (const auto slash = url.find('/'); slash != std::string_view::npos) {
+    const std::string_view db = url.substr(slash + 1);
+    if (!db.empty()) {
+      auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), out.db);
+      if (ec != std::errc() || end != db.data() + db.size() || out.db < 0 || out.db > 1000) return bad;
+    }
+  }
+  if (const auto colon = hostPort.rfind(':'); colon != std::string_view::npos) {
+    const std::string_view port = hostPort.substr(colon + 1);
+    unsigned value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return bad;
+    out.port = static_cast<std::uint16_t>(value);
+    hostPort = hostPort.substr(0, colon);
+  }
+  if (hostPort.empty() || hostPort.find_first_of("@?#[]") != std::string_view::npos) return bad;
+  out.host = std::string(hostPort);
   return out;
 }
 

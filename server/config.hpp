@@ -2,6 +2,7 @@
 
 #include "chat_manager.hpp"
 #include "logger.hpp"
+#include "result.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,15 @@
 #include <vector>
 
 namespace orbit {
+
+// --redis redis://HOST:PORT[/DB]
+struct RedisAddress {
+  std::string host;
+  std::uint16_t port = 6379;
+  int db = 0;
+  std::string text() const;
+};
+Result<RedisAddress> parseRedisAddress(std::string_view url);
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
@@ -24,6 +34,9 @@ struct ServerConfig {
   // Where the rooms made through the API and the token secret are kept (SQLite); empty:
   // --ephemeral, in memory only.
   std::filesystem::path dataDir = "orbit-data";
+  // Cluster mode: instances sharing rooms through this Redis, which is then the store (in
+  // place of dataDir).
+  std::optional<RedisAddress> redis;
   ManagerConfig manager;
 };
 

@@ -105,15 +105,14 @@ void HttpApi::createRoom(const std::string& body, Reply reply) {
                                                                        : std::nullopt})));
     };
     if (!keep_) return created();
-    // A 201 only once the room is on disk: a crash right after it loses nothing.
-    auto kept = std::make_shared<std::optional<Error>>();
-    offload_([keep = keep_, id, settings = manager_.room(id)->settings(), kept] { *kept = keep(id, settings); },
-             [this, id, kept, reply, created] {
-               if (!*kept) return created();
-               log(LogLevel::Error, (*kept)->message);
-               manager_.forgetRoom(id);
-               reply(failure(500, "the room could not be stored: " + (*kept)->message));
-             });
+    // A 201 only once the room is kept: a crash right after it loses nothing.
+    keep_(id, manager_.room(id)->settings(), [this, id, reply, created](std::optional<Refusal> refused) {
+      if (!refused) return created();
+      if (refused->status >= 500) log(LogLevel::Error, refused->reason);
+      // On a 409 the other instance's room stands, and its settings reach this one's copy.
+      if (refused->status != 409) manager_.forgetRoom(id);
+      reply(failure(refused->status, refused->reason));
+    });
   };
   if (password.empty()) return finish(std::nullopt);
   auto hash = std::make_shared<std::string>();

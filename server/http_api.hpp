@@ -37,10 +37,12 @@ class HttpApi {
   // goes through here: it is slow on purpose and must not stall other clients.
   using Offload = std::function<void(std::function<void()> work, std::function<void()> then)>;
 
-  // Keeps a room just made through the API (on disk), away from the I/O thread; the error
-  // when it could not, and the room is then undone and the creator told 500. Empty: rooms
-  // live in memory only.
-  using KeepRoom = std::function<std::optional<Error>(const std::string& id, const RoomSettings& settings)>;
+  // Keeps a room just made through the API (on disk, or in Redis), off the I/O thread, then
+  // calls `done` on it: nullopt when kept; else the refusal, and the room is undone (a 409
+  // from a cluster whose other instance made the same room at the same moment, a 500 when
+  // the store failed). Empty: rooms live in memory only.
+  using KeepRoom = std::function<void(const std::string& id, const RoomSettings& settings,
+                                      std::function<void(std::optional<Refusal>)> done)>;
 
   HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins = OriginPolicy(), KeepRoom keep = {});
 

@@ -3,6 +3,7 @@
 #include "http_api.hpp"
 #include "logger.hpp"
 #include "net.hpp"
+#include "redis_cluster.hpp"
 #include "server_context.hpp"
 #include "slug.hpp"
 #include "static_files.hpp"
@@ -99,8 +100,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       log(LogLevel::Info, "refused websocket room=", *room, ": ", refusal->reason);
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
     }
+    if (!context_.cluster) return openWebSocket(std::move(request), std::move(*room), std::nullopt);
+    // Across instances the room's limit holds only if the place is taken in Redis first.
+    const std::size_t capacity = context_.manager.describe(*room).capacity;
+    context_.cluster->seat(*room, capacity,
+                           [self = this->shared_from_this(), request = std::move(request), room = *room](
+                               RedisCluster::SeatOutcome outcome) mutable {
+                             if (outcome.refusal) {
+                               log(LogLevel::Info, "refused websocket room=", room, ": ", outcome.refusal->reason);
+                               return self->sendError(static_cast<http::status>(outcome.refusal->status),
+                                                      outcome.refusal->reason, false);
+                             }
+                             self->openWebSocket(std::move(request), std::move(room), outcome.seat);
+                           });
+  }
+
+  void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat) {
     beast::get_lowest_layer(stream_).expires_never();
-    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(*room))->run(std::move(request));
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat)->run(std::move(request));
   }
 
   void serveFile(const http::request<http::string_body>& request, const std::string& path) {

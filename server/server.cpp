@@ -32,18 +32,14 @@ Server::Server(ServerConfig config)
                net::post(ioc_, std::move(then));
              });
            },
-           OriginPolicy(config_.allowedOrigins),
-           store_ ? HttpApi::KeepRoom([this](const std::string& id, const RoomSettings& settings) {
-             const std::int64_t now = manager_.unixNow();
-             return store_->add(StoredRoom{id, settings, now, now});
-           })
-                  : HttpApi::KeepRoom()),
-      context_{manager_, api_, config_.webRoot, [this] {
+           OriginPolicy(config_.allowedOrigins), keepRoom()),
+      context_{manager_, api_, config_.webRoot, cluster_.get(), [this] {
                  if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
                }},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM) {
+  if (cluster_) cluster_->attach(manager_);
   restoreRooms();
   if (!config_.tlsCert.empty()) {
     tls_.emplace(ssl::context::tls_server);
@@ -69,6 +65,15 @@ Server::Server(ServerConfig config)
 Server::~Server() { pool_.join(); }
 
 void Server::openStore() {
+  if (config_.redis) {
+    // The instance's key outlives a missed heartbeat or two, and expires well within the reap
+    // window, so a dead instance's clients leave the others' rooms in time.
+    const auto ttl = std::max(std::chrono::duration_cast<std::chrono::milliseconds>(config_.manager.reapAfter / 2),
+                              std::chrono::milliseconds(500));
+    cluster_ = std::make_unique<RedisCluster>(ioc_, *config_.redis, ttl);
+    if (config_.manager.tokenSecret.empty()) config_.manager.tokenSecret = cluster_->tokenSecret();
+    return;
+  }
   if (config_.dataDir.empty()) return;
   auto opened = RoomStore::open(config_.dataDir);
   if (!opened) throw std::runtime_error(opened.error().message);
@@ -80,8 +85,26 @@ void Server::openStore() {
   }
 }
 
+HttpApi::KeepRoom Server::keepRoom() {
+  if (cluster_) {
+    return [this](const std::string& id, const RoomSettings& settings, std::function<void(std::optional<Refusal>)> done) {
+      cluster_->create(id, settings, manager_.unixNow(), std::move(done));
+    };
+  }
+  if (!store_) return {};
+  return [this](const std::string& id, const RoomSettings& settings, std::function<void(std::optional<Refusal>)> done) {
+    const std::int64_t now = manager_.unixNow();
+    net::post(pool_, [this, store = store_, room = StoredRoom{id, settings, now, now}, done = std::move(done)]() mutable {
+      std::optional<Refusal> refused;
+      if (auto error = store->add(room)) refused = Refusal{500, "the room could not be stored: " + error->message};
+      net::post(ioc_, [refused = std::move(refused), done = std::move(done)] { done(refused); });
+    });
+  };
+}
+
 ManagerConfig Server::managerConfig() {
   ManagerConfig m = config_.manager;
+  m.cluster = cluster_.get();
   if (!store_) return m;
   m.roomEmptied = [this](const RoomId& room, std::int64_t unixTime) {
     inBackground([store = store_, id = room.str(), unixTime] { return store->touch(id, unixTime); });
@@ -165,6 +188,16 @@ void Server::beginShutdown(int signal) {
 
 void Server::finishShutdown() {
   signals_.cancel();
+  if (cluster_ && !std::exchange(leavingCluster_, true)) {
+    // The other instances drop this one's clients now, not after its key expires; a Redis that
+    // does not answer within a second is not waited for.
+    deadline_.expires_after(std::chrono::seconds(1));
+    deadline_.async_wait([this](beast::error_code ec) {
+      if (!ec) ioc_.stop();
+    });
+    cluster_->leaveCluster([this] { ioc_.stop(); });
+    return;
+  }
   deadline_.cancel();
   ioc_.stop();
 }

@@ -5,6 +5,7 @@
 #include "http_api.hpp"
 #include "listener.hpp"
 #include "net.hpp"
+#include "redis_cluster.hpp"
 #include "room_store.hpp"
 #include "server_context.hpp"
 
@@ -13,9 +14,10 @@
 
 namespace orbit {
 
-// The orbit-server process: one I/O thread runs every socket and the ChatManager, so the
-// logic needs no locks; a small pool runs password hashing, which is slow on purpose, and the
-// RoomStore's disk writes, so that no fsync ever holds up the I/O thread.
+// The orbit-server process: one I/O thread runs every socket, the ChatManager and, in
+// cluster mode, the Redis connections, so the logic needs no locks; a small pool runs
+// password hashing, which is slow on purpose, and the RoomStore's disk writes, so that no
+// fsync ever holds up the I/O thread.
 class Server {
  public:
   // Binds the port; throws with a clear message when it cannot (start-up only).
@@ -27,9 +29,10 @@ class Server {
   int run();
 
  private:
-  // Opens the store of --data-dir (throws, naming the file, when it cannot) and takes the
-  // token secret from it unless one was configured.
+  // Opens the store: Redis with --redis, else the SQLite file of --data-dir (throws, naming
+  // what failed, when it cannot), and takes the token secret from it unless one was configured.
   void openStore();
+  HttpApi::KeepRoom keepRoom();
   // The manager's settings, with the hooks that keep the store in step.
   ManagerConfig managerConfig();
   void restoreRooms();
@@ -43,6 +46,7 @@ class Server {
   std::shared_ptr<RoomStore> store_;  // none with --ephemeral
   net::io_context ioc_{1};
   net::thread_pool pool_{2};
+  std::unique_ptr<RedisCluster> cluster_;  // --redis only
   std::optional<ssl::context> tls_;
   ChatManager manager_;
   HttpApi api_;
@@ -52,6 +56,7 @@ class Server {
   net::steady_timer deadline_;
   net::signal_set signals_;
   bool stopping_ = false;
+  bool leavingCluster_ = false;
 };
 
 }  // namespace orbit

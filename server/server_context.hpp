@@ -8,11 +8,15 @@
 
 namespace orbit {
 
+class RedisCluster;
+
 // What every session shares; owned by the Server, which outlives all sessions.
 struct ServerContext {
   ChatManager& manager;
   HttpApi& api;
   std::filesystem::path webRoot;
+  // Cluster mode only: where a WebSocket takes its seat before it opens.
+  RedisCluster* cluster = nullptr;
   // Called after a WebSocket client has left, so shutdown can finish once the last one goes.
   std::function<void()> afterLeave;
 };

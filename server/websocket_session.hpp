@@ -4,6 +4,7 @@
 #include "connection.hpp"
 #include "logger.hpp"
 #include "net.hpp"
+#include "redis_cluster.hpp"
 #include "server_context.hpp"
 
 #include <memory>
@@ -19,8 +20,8 @@ template <class Stream>
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Stream>>,
                          public Connection {
  public:
-  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId)
-      : ws_(std::move(stream)), context_(context), roomId_(std::move(roomId)) {}
+  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat)
+      : ws_(std::move(stream)), context_(context), roomId_(std::move(roomId)), seat_(std::move(seat)) {}
 
   void run(http::request<http::string_body> request) {
     // The logic's heartbeat decides liveness; Beast only bounds the handshake and close.
@@ -50,10 +51,12 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   void onAccept(beast::error_code ec) {
     if (ec) {
       if (!isQuietError(ec)) log(LogLevel::Debug, "websocket handshake failed: ", ec.message());
+      releaseSeat();
       return;
     }
-    auto joined = context_.manager.join(roomId_, *this, Clock::now());
+    auto joined = context_.manager.join(roomId_, *this, Clock::now(), seat_);
     if (!joined) {
+      releaseSeat();
       close(CloseCode::TryAgainLater, joined.error().message, false);
       return;
     }
@@ -125,10 +128,16 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     context_.afterLeave();
   }
 
+  // A seat taken in the cluster for a client that never joined.
+  void releaseSeat() {
+    if (seat_ && context_.cluster) context_.cluster->left(RoomId(roomId_), seat_->id);
+  }
+
   websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   ServerContext& context_;
   std::string roomId_;
+  std::optional<Seat> seat_;
   std::shared_ptr<ChatClient> client_;
   bool writing_ = false;
   bool closeRequested_ = false;

@@ -125,10 +125,11 @@ TEST_CASE("POST /api/rooms stores public and guest_limit", "[http][create]") {
 TEST_CASE("a room is acknowledged only once it is kept, and undone with a 500 when it cannot be", "[http][store]") {
   std::vector<std::pair<std::string, orbit::RoomSettings>> kept;
   bool diskFull = false;
-  Api a(orbit::OriginPolicy(), [&](const std::string& id, const orbit::RoomSettings& settings) {
-    if (diskFull) return std::optional<orbit::Error>(orbit::Error{"cannot store the room: database or disk is full"});
+  Api a(orbit::OriginPolicy(), [&](const std::string& id, const orbit::RoomSettings& settings,
+                                   std::function<void(std::optional<orbit::Refusal>)> done) {
+    if (diskFull) return done(orbit::Refusal{500, "the room could not be stored: database or disk is full"});
     kept.emplace_back(id, settings);
-    return std::optional<orbit::Error>();
+    done(std::nullopt);
   });
   const HttpResponse made = a.call("POST", "/api/rooms", R"({"name":"Kept","password":"pw","public":true})");
   CHECK(made.status == 201);
@@ -136,7 +137,7 @@ TEST_CASE("a room is acknowledged only once it is kept, and undone with a 500 wh
   CHECK(kept[0].first == "kept");
   CHECK(kept[0].second.passwordHash.has_value());
   CHECK(kept[0].second.isPublic);
-  CHECK(a.offloaded == 2);  // the hash, then the disk: neither on the I/O thread
+  CHECK(a.offloaded == 1);  // the hash: not on the I/O thread
 
   diskFull = true;
   const HttpResponse refused = a.call("POST", "/api/rooms", R"({"name":"Lost"})");
@@ -145,6 +146,16 @@ TEST_CASE("a room is acknowledged only once it is kept, and undone with a 500 wh
   CHECK(a.h.manager.room("lost") == nullptr);  // not half made: the name is free again
   diskFull = false;
   CHECK(a.call("POST", "/api/rooms", R"({"name":"Lost"})").status == 201);
+}
+
+TEST_CASE("a room another instance of the cluster made at the same moment is answered 409", "[http][store]") {
+  Api a(orbit::OriginPolicy(), [](const std::string& id, const orbit::RoomSettings&,
+                                  std::function<void(std::optional<orbit::Refusal>)> done) {
+    done(orbit::Refusal{409, "a room called \"" + id + "\" already exists"});
+  });
+  const HttpResponse twin = a.call("POST", "/api/rooms", R"({"name":"Twin"})");
+  CHECK(twin.status == 409);
+  CHECK(errorOf(twin) == "a room called \"twin\" already exists");
 }
 
 TEST_CASE("POST /api/rooms refuses a bad body with 400 and creates nothing", "[http][create]") {

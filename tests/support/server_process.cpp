@@ -18,12 +18,12 @@ std::vector<std::string> serverArgs(unsigned short port,
   if (std::find(extraArgs.begin(), extraArgs.end(), "--log-level") == extraArgs.end()) {
     args.insert(args.end(), {"--log-level", "debug"});  // the log is kept for failing tests
   }
-  // Memory only unless the test gives a data directory: tests never share one, nor leave one.
+  // Memory only unless the test gives a data directory (or Redis): tests never share one, nor leave one.
   const auto given = [&](const char* flag) {
     return std::any_of(extraArgs.begin(), extraArgs.end(),
                        [flag](const std::string& arg) { return arg == flag || arg.rfind(std::string(flag) + "=", 0) == 0; });
   };
-  if (!given("--data-dir") && !given("--ephemeral")) args.push_back("--ephemeral");
+  if (!given("--data-dir") && !given("--ephemeral") && !given("--redis")) args.push_back("--ephemeral");
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   return args;
 }
