@@ -1,8 +1,9 @@
-// Shared pieces of the browser end-to-end tests: a real orbit-server on a free port, and
-// Debian's Chromium driven by playwright-core.
+// Shared pieces of the browser end-to-end tests: a real orbit-server on a free port (and a
+// redis-server for cluster mode), and Debian's Chromium driven by playwright-core.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -47,8 +48,8 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
                     (ownWebRoot ? '' : ', or set ORBIT_WEB_ROOT'));
   }
 
-  // Memory only unless the test gives a data directory.
-  const store = args.some((arg) => arg.startsWith('--data-dir')) ? [] : ['--ephemeral'];
+  // Memory only unless the test gives a data directory (or Redis).
+  const store = args.some((arg) => arg.startsWith('--data-dir') || arg.startsWith('--redis')) ? [] : ['--ephemeral'];
   const child = spawn(bin, ['--host', '127.0.0.1', '--port', String(port), '--web-root', webRoot, ...store, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,6 +91,41 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
       const timer = setTimeout(() => child.kill('SIGKILL'), stopTimeoutMs);
       await exited;
       clearTimeout(timer);
+    },
+  };
+}
+
+// A throwaway redis-server (Debian's) on 127.0.0.1 and a free port, keeping nothing on disk;
+// resolves once it accepts connections, with the URL orbit-server's --redis takes.
+export async function startRedis({ timeoutMs = 10000 } = {}) {
+  const port = await new Promise((resolve, reject) => {
+    const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const child = spawn('redis-server', ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no',
+                                       '--daemonize', 'no', '--logfile', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk) => { log = (log + chunk).slice(-4000); });
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`redis-server not ready\n${log}`)); }, timeoutMs);
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
+      log = (log + line + '\n').slice(-4000);
+      if (line.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`redis-server exited (${code})\n${log}`)); });
+  });
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }
