@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev libhiredis-dev redis-server
   emscripten dpkg-dev
   chromium
+  nginx coturn curl sqlite3 systemd
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
@@ -26,7 +27,18 @@ if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   $sudo apt-get update -qq
   updated=1
+  # nginx and coturn start system services as they install (and the install fails where
+  # port 80 is taken). The deployment tests start their own, so forbid that for this install
+  # unless the machine has a policy of its own, and do not leave them set to start at boot.
+  policy=/usr/sbin/policy-rc.d
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null && $sudo chmod 755 "$policy"
+    trap '$sudo rm -f "$policy"' EXIT
+  fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  for service in nginx coturn; do
+    if [[ " ${missing[*]} " == *" $service "* ]]; then $sudo systemctl disable --quiet "$service" 2>/dev/null || true; fi
+  done
 fi
 
 # Dear ImGui's sources for the WebAssembly build come from Debian's source package.

@@ -12,6 +12,10 @@ echo "== native build and tests"
 scripts/build.sh native
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 
+echo "== deployment configs"
+ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_BOT_BIN="$root/build/bindings/native/orbit-bot" \
+  tests/deploy/run.sh
+
 echo "== sanitizer build and tests (ASan + UBSan)"
 scripts/build.sh asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -172,6 +172,14 @@ void Server::beginShutdown(int signal) {
   listener_->stop();
   heartbeat_.cancel();
   manager_.shutdown();
+  // The other instances drop this one's clients now, not once they have closed, nor after its
+  // key expires.
+  if (cluster_) {
+    cluster_->leaveCluster([this] {
+      leftCluster_ = true;
+      if (finishing_) ioc_.stop();
+    });
+  }
   // A second signal, or clients that never finish their close handshake, end it at once.
   signals_.async_wait([this](beast::error_code ec, int) {
     if (!ec) finishShutdown();
@@ -188,14 +196,12 @@ void Server::beginShutdown(int signal) {
 
 void Server::finishShutdown() {
   signals_.cancel();
-  if (cluster_ && !std::exchange(leavingCluster_, true)) {
-    // The other instances drop this one's clients now, not after its key expires; a Redis that
-    // does not answer within a second is not waited for.
+  if (cluster_ && !leftCluster_ && !std::exchange(finishing_, true)) {
+    // Redis has not confirmed the leaving yet: wait for it, but not more than a second.
     deadline_.expires_after(std::chrono::seconds(1));
     deadline_.async_wait([this](beast::error_code ec) {
       if (!ec) ioc_.stop();
     });
-    cluster_->leaveCluster([this] { ioc_.stop(); });
     return;
   }
   deadline_.cancel();

@@ -56,7 +56,8 @@ class Server {
   net::steady_timer deadline_;
   net::signal_set signals_;
   bool stopping_ = false;
-  bool leavingCluster_ = false;
+  bool leftCluster_ = false;  // Redis confirmed this instance's leaving
+  bool finishing_ = false;    // waiting for that confirmation to stop
 };
 
 }  // namespace orbit

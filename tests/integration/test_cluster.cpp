@@ -230,6 +230,20 @@ TEST_CASE("an instance killed with SIGKILL: the others drop its clients within t
   REQUIRE(alone);
   CHECK(took < kReap);
   CHECK(httpRequest(a.port(), "GET", "/api/rooms/crash").json()["clients"] == 1);
+
+  // An instance stopped cleanly (SIGTERM) takes its clients out of the others' rooms at once.
+  // (New clients: test clients answer no pings, and Ann's reap window is running out.)
+  auto c = std::make_unique<ServerProcess>(clusterArgs(redis, kReap));
+  auto al = joinAs(a, "clean", "Al");
+  auto cy = joinAs(*c, "clean", "Cy");
+  REQUIRE(roomInfoOf(*al, {"Al", "Cy"}));
+  const auto stopped = std::chrono::steady_clock::now();
+  c->signal(SIGTERM);
+  REQUIRE(roomInfoOf(*al, {"Al"}, std::chrono::seconds(10)));
+  // Before Cy has even closed its side.
+  CHECK(std::chrono::steady_clock::now() - stopped < std::chrono::seconds(1));
+  CHECK(cy->waitClosed());
+  CHECK(c->stop(SIGTERM) == 0);
 }
 
 TEST_CASE("redis-server stopped for 3 s mid-call: the call goes on, and chat crosses again once, after",

@@ -29,6 +29,8 @@ class ServerProcess {
   // Sends `signal` and waits for the exit; returns the exit code, or nothing on a timeout
   // or death by signal.
   std::optional<int> stop(int signal, std::chrono::milliseconds timeout = std::chrono::seconds(15));
+  // Sends `signal` without waiting (stop() then waits for the exit).
+  void signal(int signal) { process_->signal(signal); }
   bool running() const { return running_; }
   // Everything the server logged to stderr so far (kept after the test when
   // ORBIT_KEEP_SERVER_LOGS is set).
