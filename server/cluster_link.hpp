@@ -42,8 +42,9 @@ class ClusterLink {
   virtual void history(const RoomId& room, std::function<void(std::vector<std::string>)> done) = 0;
   // The room became empty across the cluster at `unixTime`.
   virtual void emptied(const RoomId& room, std::int64_t unixTime) = 0;
-  // An API room has been empty for the idle timeout here: close it everywhere, unless someone
-  // joined meanwhile. The manager keeps it until ChatManager::remoteRoomClosed() says so.
+  // An API room has looked empty for the idle timeout here: close it everywhere, unless
+  // someone joined or used it within `idleTimeoutSeconds`. The manager keeps it until
+  // ChatManager::remoteRoomClosed() says so.
   virtual void closeIfIdle(const RoomId& room, std::int64_t idleTimeoutSeconds) = 0;
 };
 
