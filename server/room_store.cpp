@@ -1,5 +1,11 @@
 #include "room_store.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <system_error>
 #include <utility>
 
@@ -70,10 +76,20 @@ class RoomStore::Statement {
   int rc_ = SQLITE_OK;
 };
 
+RoomStore::LockFile::~LockFile() { ::close(fd); }
+
 Result<std::unique_ptr<RoomStore>> RoomStore::open(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Error{"cannot create the data directory " + dir.string() + ": " + ec.message()};
+  const std::filesystem::path lockPath = dir / kLockName;
+  const int fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{"cannot use the data directory " + dir.string() + ": " + std::strerror(errno)};
+  auto lock = std::make_unique<LockFile>(fd);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    return Error{"another orbit-server uses the data directory " + dir.string() + " (" + lockPath.string() +
+                 " is locked)"};
+  }
   const std::filesystem::path file = dir / kFileName;
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(file.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -89,12 +105,10 @@ Result<std::unique_ptr<RoomStore>> RoomStore::open(const std::filesystem::path& 
     if (sqlite3_exec(db.get(), sql, nullptr, nullptr, &message) == SQLITE_OK) return std::nullopt;
     std::string why = message ? message : sqlite3_errmsg(db.get());
     sqlite3_free(message);
-    if (sqlite3_errcode(db.get()) == SQLITE_BUSY) why += " (does another orbit-server use this data directory?)";
+    if (sqlite3_errcode(db.get()) == SQLITE_BUSY) why += " (is another program writing to it?)";
     return refuse(why);
   };
-  // One server a data directory: the lock is held from the first write until the process ends.
-  for (const char* pragma : {"PRAGMA locking_mode = EXCLUSIVE", "PRAGMA journal_mode = WAL",
-                             "PRAGMA synchronous = FULL"}) {
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL"}) {
     if (auto error = exec(pragma)) return *error;
   }
   {
@@ -112,7 +126,7 @@ Result<std::unique_ptr<RoomStore>> RoomStore::open(const std::filesystem::path& 
   const std::string schema = std::string("BEGIN IMMEDIATE;") + kSchema + "PRAGMA user_version = " +
                              std::to_string(kSchemaVersion) + "; COMMIT;";
   if (auto error = exec(schema.c_str())) return *error;
-  return std::unique_ptr<RoomStore>(new RoomStore(std::move(db), file));
+  return std::unique_ptr<RoomStore>(new RoomStore(std::move(lock), std::move(db), file));
 }
 
 Error RoomStore::failure(std::string_view what) const {

@@ -108,3 +108,38 @@ TEST_CASE("a damaged database, or one a newer server made, is refused with the f
   REQUIRE_FALSE(newer);
   CHECK_THAT(newer.error().message, Contains(file.string()) && Contains("newer"));
 }
+
+TEST_CASE("one server a data directory, and its database can be copied while it runs", "[store]") {
+  TempDir dir;
+  auto store = RoomStore::open(dir.path / "live");
+  REQUIRE(store);
+  REQUIRE_FALSE((*store)->add(room("kept", "$argon2id$hash", true, 2, 1000)));
+
+  // A second server on the same directory is refused, and told why.
+  auto second = RoomStore::open(dir.path / "live");
+  REQUIRE_FALSE(second);
+  CHECK_THAT(second.error().message, Contains("another orbit-server") && Contains("orbit.lock"));
+
+  // What `sqlite3 orbit.db ".backup copy.db"` does, while the store is open.
+  std::filesystem::create_directories(dir.path / "copy");
+  sqlite3* source = nullptr;
+  sqlite3* target = nullptr;
+  REQUIRE(sqlite3_open_v2((dir.path / "live" / "orbit.db").c_str(), &source, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_open((dir.path / "copy" / "orbit.db").c_str(), &target) == SQLITE_OK);
+  sqlite3_backup* backup = sqlite3_backup_init(target, "main", source, "main");
+  REQUIRE(backup);
+  CHECK(sqlite3_backup_step(backup, -1) == SQLITE_DONE);
+  CHECK(sqlite3_backup_finish(backup) == SQLITE_OK);
+  sqlite3_close(source);
+  sqlite3_close(target);
+  auto copy = RoomStore::open(dir.path / "copy");
+  REQUIRE(copy);
+  auto rooms = (*copy)->rooms();
+  REQUIRE(rooms);
+  REQUIRE(rooms->size() == 1);
+  CHECK(same((*rooms)[0], room("kept", "$argon2id$hash", true, 2, 1000)));
+
+  // Closed, the directory is free again.
+  store = RoomStore::open(dir.path / "nowhere");
+  CHECK(RoomStore::open(dir.path / "live"));
+}
