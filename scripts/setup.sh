@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev libhiredis-dev redis-server
   emscripten dpkg-dev
   chromium
-  nginx coturn curl sqlite3 systemd
+  nginx coturn curl sqlite3 systemd janus
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 
@@ -36,7 +36,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
     trap '$sudo rm -f "$policy"' EXIT
   fi
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-  for service in nginx coturn; do
+  for service in nginx coturn janus redis-server; do
     if [[ " ${missing[*]} " == *" $service "* ]]; then $sudo systemctl disable --quiet "$service" 2>/dev/null || true; fi
   done
 fi
