@@ -70,4 +70,8 @@ struct Ran {
 Ran runToEnd(std::vector<std::string> args,
              std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// A TCP port free on 127.0.0.1 right now, for a child server that cannot pick its own
+// (redis-server, Janus).
+unsigned short freeLoopbackPort();
+
 }  // namespace orbit::test

@@ -1,35 +1,11 @@
 #include "redis_process.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <stdexcept>
 
 namespace orbit::test {
-namespace {
 
-// redis-server has no "pick a free port" of its own: ask the kernel for one.
-unsigned short freePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof addr;
-  if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0) {
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error("no free port for redis-server");
-  }
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
-}  // namespace
-
-RedisProcess::RedisProcess() : port_(freePort()) { start(); }
+RedisProcess::RedisProcess() : port_(freeLoopbackPort()) { start(); }
 
 RedisProcess::~RedisProcess() {
   if (process_) {
