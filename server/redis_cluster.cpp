@@ -406,7 +406,11 @@ void RedisCluster::maybeResync() {
 }
 
 void RedisCluster::resync() {
+  if (leaving_) return;
   const std::int64_t unixNow = manager_->unixNow();
+  // A Redis that restarted empty has lost the shared token secret too: tokens every instance
+  // issued must stay valid on instances started from now on.
+  commands_->command({"SET", kSecretKey, tokenSecret_, "NX"});
   // Rooms and members as this instance knows them: a Redis that restarted empty gets them back.
   std::vector<std::string> registration{instance_, std::to_string(ttl_.count()), eventsChannel_, ""};
   Json sync{{"e", "sync"}, {"i", instance_}, {"rooms", Json::object()}};
@@ -507,6 +511,7 @@ void RedisCluster::onEvent(std::string_view payload) {
     }
     manager_->remoteInstance(instance, rooms, now);
   } else if (kind == "gone") {
+    if (instance == instance_ && leaving_) return;  // its own leaving, heard back
     if (instance == instance_) {
       // Taken for dead (its key expired: a stall, or Redis lost it): it is not, so say so.
       log(LogLevel::Warn, "cluster: this instance was taken for gone; registering again");
@@ -538,7 +543,7 @@ void RedisCluster::onDelivery(std::string_view payload) {
 void RedisCluster::heartbeat() {
   heartbeat_.expires_after(ttl_ / 3);
   heartbeat_.async_wait([this](beast::error_code ec) {
-    if (ec || stopping_) return;
+    if (ec || stopping_ || leaving_) return;
     heartbeat();
     if (!commands_->up()) return;
     eval(heartbeatScript_, {instanceKey(instance_)}, {std::to_string(ttl_.count())}, [this](const RedisReply& r) {
@@ -574,7 +579,7 @@ std::string RedisCluster::memberJson(const ChatClient& client) const {
 }
 
 void RedisCluster::seat(const std::string& room, std::size_t capacity, std::function<void(SeatOutcome)> done) {
-  if (!commands_->up()) {
+  if (!commands_->up() || leaving_) {
     net::post(ioc_, [done = std::move(done)] { done({}); });
     return;
   }
@@ -609,11 +614,16 @@ void RedisCluster::create(const std::string& id, const RoomSettings& settings, s
 }
 
 void RedisCluster::leaveCluster(std::function<void()> done) {
+  // From now on nothing puts this instance or its clients back: not its heartbeat, not its
+  // own "gone" heard back, not a late profile change or seat.
+  leaving_ = true;
+  heartbeat_.cancel();
   if (!commands_->up()) return done();
   eval(leaveCluster_, {}, {eventsChannel_, instance_}, [done = std::move(done)](const RedisReply&) { done(); });
 }
 
 void RedisCluster::updated(const RoomId& room, const ChatClient& client) {
+  if (leaving_) return;
   const std::string member = memberJson(client);
   const std::string event =
       R"({"e":"member","r":)" + dumpJson(Json(room.str())) + R"(,"c":")" + client.id().str() + R"(","m":)" + member + "}";

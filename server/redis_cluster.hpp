@@ -99,6 +99,7 @@ class RedisCluster : public ClusterLink {
   bool outage_ = false;                    // Redis is lost (logged once)
   std::chrono::steady_clock::time_point outageSince_{};
   bool stopping_ = false;
+  bool leaving_ = false;  // leaveCluster() ran: this instance must not come back into Redis
   Script seat_, update_, leave_, register_, heartbeatScript_, sweep_, leaveCluster_, snapshot_, create_,
       closeIfIdle_, touch_;
   std::vector<Script*> scripts();

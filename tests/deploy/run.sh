@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every configuration docs/deploy.md shows, from the very files in docs/deploy/, with
 # the real programs: orbit-server serving TLS itself, nginx in front of it, coturn checking
-# the TURN credentials orbit-server hands out, and the systemd unit with its environment
-# file. Everything listens on 127.0.0.1, on free ports, in a temporary folder that goes
-# away at the end with every process started here.
+# the TURN credentials orbit-server hands out, the systemd unit with its environment file,
+# and two orbit-server instances sharing one redis-server behind nginx. Everything listens
+# on 127.0.0.1, on free ports, in a temporary folder that goes away at the end with every
+# process started here.
 #
 #   ORBIT_SERVER_BIN=build/server/orbit-server ORBIT_BOT_BIN=build/bindings/native/orbit-bot \
 #     tests/deploy/run.sh
@@ -11,7 +12,7 @@
 # ORBIT_DEPLOY_DIR runs the same checks on other copies of the files (default: docs/deploy;
 # the guide is deploy.md beside that folder).
 # Needs: openssl, curl, node, nginx, turnserver and turnutils_uclient (coturn),
-# systemd-analyze, sqlite3 (scripts/setup.sh installs them).
+# systemd-analyze, sqlite3, redis-server (scripts/setup.sh installs them).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -20,10 +21,10 @@ guide="$(dirname "$deploy")/deploy.md"
 server_bin="$(realpath "${ORBIT_SERVER_BIN:?set ORBIT_SERVER_BIN to the orbit-server program}")"
 bot_bin="$(realpath "${ORBIT_BOT_BIN:?set ORBIT_BOT_BIN to the orbit-bot program}")"
 
-for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3; do
+for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3 redis-server; do
   command -v "$tool" >/dev/null || { echo "deploy: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
-for file in "$deploy"/{nginx-orbit.conf,turnserver.conf,orbit-server.service,orbit.env} "$guide"; do
+for file in "$deploy"/{nginx-orbit.conf,nginx-orbit-cluster.conf,turnserver.conf,orbit-server.service,orbit.env} "$guide"; do
   [ -f "$file" ] || { echo "deploy: $file is missing" >&2; exit 1; }
 done
 
@@ -123,6 +124,12 @@ stop_pid() {
   local pid="$1" name="$2" limit="$3"
   kill -TERM "$pid"
   wait_until "$limit" "$name has exited" exited "$pid" || return 1
+  reap_pid "$pid"
+}
+
+# reap_pid PID: waits for the ended process; $stop_status is its exit status.
+reap_pid() {
+  local pid="$1"
   stop_status=0
   wait "$pid" || stop_status=$?
   # Reaped: its pid may be reused, so the cleanup must not signal it again.
@@ -290,21 +297,25 @@ if (command === 'tcp-port') {
 EOF
 probe() { node "$tmp/probe.mjs" "$@"; }
 
-# bots_meet LABEL URL_OF_ROOM: two orbit-bots join the room; each must see the other's
-# peer connection reach "connected", and the second one's line must reach the first.
-bots_meet() {
+# joined_id FILE: the id in a bot's last "joined" line (a bot that reconnects joins again,
+# under a new id).
+joined_id() { sed -n 's/.*"event":"joined","id":"\([0-9a-f]*\)".*/\1/p' "$1" | tail -n 1; }
+
+# bots_join LABEL URL_OF_ROOM: two orbit-bots join the room; each must see the other's
+# peer connection reach "connected", and the second one's line must reach the first. They
+# stay: $ada_pid, $bea_pid, $ada_id and $bea_id are theirs.
+bots_join() {
   local label="$1" url="$2"
   start "$label-ada" "$bot_bin" --url "$url" --name Ada --duration 30
-  local ada=$last_pid
+  ada_pid=$last_pid
   wait_until 10 "Ada has joined $url" grep -q '"event":"joined"' "$tmp/$label-ada.out" ||
     fail "Ada could not join $url" "$tmp/$label-ada.out" "$tmp/$label-ada.err"
   start "$label-bea" "$bot_bin" --url "$url" --name Bea --duration 30 --say "hello from Bea"
-  local bea=$last_pid
-  local ada_id bea_id
-  ada_id="$(sed -n 's/.*"event":"joined","id":"\([0-9a-f]*\)".*/\1/p' "$tmp/$label-ada.out")"
+  bea_pid=$last_pid
+  ada_id="$(joined_id "$tmp/$label-ada.out")"
   wait_until 10 "Bea has joined $url" grep -q '"event":"joined"' "$tmp/$label-bea.out" ||
     fail "Bea could not join $url" "$tmp/$label-bea.out" "$tmp/$label-bea.err"
-  bea_id="$(sed -n 's/.*"event":"joined","id":"\([0-9a-f]*\)".*/\1/p' "$tmp/$label-bea.out")"
+  bea_id="$(joined_id "$tmp/$label-bea.out")"
   wait_until 15 "Ada's connection to Bea is up" \
     grep -q "\"name\":\"Bea\",\"peer\":\"$bea_id\",\"state\":\"connected\"" "$tmp/$label-ada.out" ||
     fail "Ada never reached Bea ($bea_id)" "$tmp/$label-ada.out" "$tmp/$label-bea.out"
@@ -314,10 +325,22 @@ bots_meet() {
   wait_until 10 "Ada has Bea's line" \
     grep -q "\"event\":\"text\",\"from\":\"Bea\",\"fromId\":\"$bea_id\",\"text\":\"hello from Bea\"" "$tmp/$label-ada.out" ||
     fail "Bea's line never reached Ada" "$tmp/$label-ada.out" "$tmp/$label-bea.out"
-  stop_pid "$ada" Ada 5 || fail "Ada did not stop on SIGTERM"
+}
+
+# bots_leave LABEL: stops the two bots of bots_join, which must exit 0.
+bots_leave() {
+  local label="$1"
+  stop_pid "$ada_pid" Ada 5 || fail "Ada did not stop on SIGTERM"
   [ "$stop_status" -eq 0 ] || fail "Ada exited with $stop_status" "$tmp/$label-ada.err"
-  stop_pid "$bea" Bea 5 || fail "Bea did not stop on SIGTERM"
+  stop_pid "$bea_pid" Bea 5 || fail "Bea did not stop on SIGTERM"
   [ "$stop_status" -eq 0 ] || fail "Bea exited with $stop_status" "$tmp/$label-bea.err"
+}
+
+# bots_meet LABEL URL_OF_ROOM: bots_join, bots_leave, and neither bot reported an error.
+bots_meet() {
+  local label="$1"
+  bots_join "$@"
+  bots_leave "$label"
   grep -q '"event":"error"' "$tmp/$label-ada.out" "$tmp/$label-bea.out" &&
     fail "a bot reported an error" "$tmp/$label-ada.out" "$tmp/$label-bea.out"
   return 0
@@ -350,19 +373,25 @@ stop_pid "$tls_pid" orbit-server 10 || fail "orbit-server did not stop on SIGTER
 
 # ---------------------------------------------------------------------------------------
 section "TLS behind nginx: docs/deploy/nginx-orbit.conf"
-# start_nginx NAME UPSTREAM_PORT: runs Debian's nginx on the site file, with only its
-# placeholders replaced, in front of 127.0.0.1:UPSTREAM_PORT, listening on $https_port and
-# $http_port; its files are in $tmp/NAME.
+# start_nginx NAME SITE UPSTREAM_PORT...: runs Debian's nginx on the site file SITE, with
+# only its placeholders replaced, in front of 127.0.0.1:UPSTREAM_PORT (the first one in place
+# of 127.0.0.1:8080, the second of 127.0.0.1:8081), listening on $https_port and $http_port;
+# its files are in $tmp/NAME, and upstream.log names the upstream of each request.
 start_nginx() {
-  local name="$1" upstream_port="$2" dir="$tmp/$1"
+  local name="$1" site="$2" dir="$tmp/$1"
+  shift 2
   mkdir -p "$dir"
-  cp "$deploy/nginx-orbit.conf" "$dir/orbit.conf"
+  cp "$site" "$dir/orbit.conf"
   replace "$dir/orbit.conf" /etc/letsencrypt/live/orbit.example.org/fullchain.pem "$cert"
   replace "$dir/orbit.conf" /etc/letsencrypt/live/orbit.example.org/privkey.pem "$tmp/tls/key.pem"
   replace "$dir/orbit.conf" orbit.example.org localhost
   replace "$dir/orbit.conf" "listen 443 " "listen 127.0.0.1:$https_port "
   replace "$dir/orbit.conf" "listen 80;" "listen 127.0.0.1:$http_port;"
-  replace "$dir/orbit.conf" "127.0.0.1:8080" "127.0.0.1:$upstream_port"
+  local placeholder=8080 upstream_port
+  for upstream_port in "$@"; do
+    replace "$dir/orbit.conf" "127.0.0.1:$placeholder" "127.0.0.1:$upstream_port"
+    placeholder=$((placeholder + 1))
+  done
   # The rest of what Debian's /etc/nginx/nginx.conf gives a site, with every path in $dir
   # so that nginx runs without touching the system's.
   cat >"$dir/nginx.conf" <<CONF
@@ -372,6 +401,8 @@ error_log $dir/error.log info;
 events { worker_connections 256; }
 http {
   access_log $dir/access.log;
+  log_format upstream '\$request \$status \$upstream_addr';
+  access_log $dir/upstream.log upstream;
   client_body_temp_path $dir/body;
   proxy_temp_path $dir/proxy;
   fastcgi_temp_path $dir/fastcgi;
@@ -393,7 +424,7 @@ https_port="$(probe tcp-port)"
 http_port="$(probe tcp-port)"
 start echo node "$tmp/probe.mjs" echo-server
 wait_until 10 "the echo server is listening" grep -q . "$tmp/echo.out" || fail "the echo server did not start" "$tmp/echo.err"
-start_nginx nginx-echo "$(cat "$tmp/echo.out")"
+start_nginx nginx-echo "$deploy/nginx-orbit.conf" "$(cat "$tmp/echo.out")"
 ok "nginx -t accepts the site config"
 seen="$(probe echoed "https://localhost:$https_port/api/rooms")" ||
   fail "no echo of a request through nginx" "$tmp/nginx-echo/error.log" "$tmp/echo.err"
@@ -417,7 +448,7 @@ http_port="$(probe tcp-port)"
 site="https://localhost:$https_port"
 start_orbit behind-nginx "$server_bin" --host 127.0.0.1 --port 0 --ephemeral --allowed-origin "$site"
 direct_url="$orbit_url"
-start_nginx nginx "${orbit_url##*:}"
+start_nginx nginx "$deploy/nginx-orbit.conf" "${orbit_url##*:}"
 
 body="$(curl -sS --fail --cacert "$cert" "$site/healthz" 2>&1)" || fail "$site/healthz: $body" "$tmp/nginx/error.log"
 [[ "$body" == *'"status":"ok"'* ]] || fail "/healthz through nginx answered $body"
@@ -551,24 +582,190 @@ body="$(curl -sS -w ' %{http_code}' -d '{"name":"Kept on disk","password":"sesam
 [ -f "$state/orbit.db" ] || fail "no orbit.db in the state directory" "$tmp/systemd.err"
 ok "a room made through the API is in StateDirectory's orbit.db"
 mkdir -p "$tmp/restore"
-# orbit-server keeps its database locked while it runs (one server per data directory),
-# so the guide says to back up while it is stopped. If that changes, so must the guide.
-if sqlite3 "$state/orbit.db" ".backup $tmp/restore/live.db" 2>"$tmp/backup.err"; then
-  fail "sqlite3 could back up the live database: docs/deploy.md says it cannot, update it"
+# The guide backs up while orbit-server runs: it locks its data directory (orbit.lock), not
+# the database.
+sqlite3 "$state/orbit.db" ".backup $tmp/restore/orbit.db" 2>"$tmp/backup.err" ||
+  fail "sqlite3 .backup of the running server's database" "$tmp/backup.err"
+ok "sqlite3 orbit.db \".backup FILE\" copies the database while orbit-server runs"
+if timeout 5 "$server_bin" --host 127.0.0.1 --port 0 --data-dir "$state" >"$tmp/second.out" 2>"$tmp/second.err"; then
+  fail "a second orbit-server started on the same data directory" "$tmp/second.err"
 fi
-grep -q 'database is locked' "$tmp/backup.err" || fail "backing up the live database failed, but not as locked" "$tmp/backup.err"
-ok "while orbit-server runs its database is locked to sqlite3 (as the guide says)"
+grep -q 'orbit.lock is locked' "$tmp/second.err" || fail "a second orbit-server on the data directory failed, but not for its lock" "$tmp/second.err"
+ok "a second orbit-server on the same data directory is refused (orbit.lock is locked)"
 stop_pid "$unit_pid" orbit-server 15 || fail "orbit-server did not stop within TimeoutStopSec (15 s) of SIGTERM" "$tmp/systemd.err"
 [ "$stop_status" -eq 0 ] || fail "orbit-server exited with $stop_status after SIGTERM, not 0 (Restart=on-failure would restart it)" "$tmp/systemd.err"
 ok "SIGTERM stops it cleanly: exit status 0"
-sqlite3 "$state/orbit.db" ".backup $tmp/restore/orbit.db" 2>"$tmp/backup.err" || fail "sqlite3 .backup of the stopped server's database" "$tmp/backup.err"
-ok "sqlite3 orbit.db \".backup FILE\" copies the database once orbit-server has stopped"
 start_orbit restored "$server_bin" --host 127.0.0.1 --port 0 --data-dir "$tmp/restore"
 body="$(curl -sS --fail "$orbit_url/api/rooms/kept-on-disk")"
 [[ "$body" == *'"exists":true'* && "$body" == *'"has_password":true'* ]] || fail "the restored server does not know the room: $body"
 code="$(curl -sS -o /dev/null -w '%{http_code}' -d '{"password":"sesame"}' "$orbit_url/api/rooms/kept-on-disk/join")"
 [ "$code" = 200 ] || fail "joining the restored password room answered $code"
 ok "a server started on the backup has the room and its password"
+
+# ---------------------------------------------------------------------------------------
+section "Two instances with Redis behind nginx: docs/deploy/nginx-orbit-cluster.conf"
+mkdir -p "$tmp/cluster"
+cluster_site="$deploy/nginx-orbit-cluster.conf"
+# without_upstream SITE: the site file without its opening comment and its upstream block
+# (with the comment right above it).
+without_upstream() {
+  awk 'NR == 1, /^$/ { next }
+       /^#/ { held = held $0 "\n"; next }
+       /^upstream orbit \{$/ { held = ""; skipping = 1 }
+       skipping { if ($0 == "}") skipping = 0; next }
+       { printf "%s", held; held = ""; print }
+       END { printf "%s", held }' "$1"
+}
+diff <(without_upstream "$deploy/nginx-orbit.conf") <(without_upstream "$cluster_site") >"$tmp/cluster/site.diff" ||
+  fail "nginx-orbit-cluster.conf differs from nginx-orbit.conf outside its upstream block" "$tmp/cluster/site.diff"
+grep -q '^    least_conn;$' "$cluster_site" || fail "nginx-orbit-cluster.conf's upstream is not least_conn (the guide says it is)"
+ok "nginx-orbit-cluster.conf is nginx-orbit.conf with another upstream: the rest is the same, line for line"
+
+# The template unit, made as the guide makes it.
+template_sed='s|^ExecStart=.*|ExecStart=/usr/local/bin/orbit-server --port %i|'
+grep -qF "sed '$template_sed'" "$guide" || fail "docs/deploy.md does not make orbit-server@.service with sed '$template_sed'"
+template="$tmp/cluster/orbit-server@.service"
+sed "$template_sed" "$deploy/orbit-server.service" >"$template"
+[ "$(grep -c '^ExecStart=' "$template")" = 1 ] || fail "orbit-server@.service has more than one ExecStart"
+replace "$template" /usr/local/bin/orbit-server "$server_bin"
+verify "$tmp/cluster/orbit-server@8080.service" || fail "systemd-analyze verify complains about orbit-server@8080.service" "$tmp/verify.out"
+ok "systemd-analyze verify finds nothing to say about orbit-server@8080.service (the unit, ExecStart with --port %i)"
+
+redis_port="$(probe tcp-port)"
+start redis redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize no --logfile ''
+wait_until 10 "redis-server is ready on 127.0.0.1:$redis_port" grep -q 'Ready to accept connections' "$tmp/redis.out" ||
+  fail "redis-server did not start" "$tmp/redis.out" "$tmp/redis.err"
+
+# The two instances as orbit-server@PORT would run them: the environment file with its
+# ORBIT_REDIS line turned on (this Redis) and the site's origin allowed, ExecStart with %i
+# the port. The test alone shortens the reap window, to see a dead instance's clients go.
+https_port="$(probe tcp-port)"
+http_port="$(probe tcp-port)"
+site="https://localhost:$https_port"
+cp "$deploy/orbit.env" "$tmp/cluster/orbit.env"
+replace "$tmp/cluster/orbit.env" "#ORBIT_REDIS=redis://127.0.0.1:6379/0" "ORBIT_REDIS=redis://127.0.0.1:$redis_port/0"
+replace "$tmp/cluster/orbit.env" "ORBIT_ALLOWED_ORIGIN=https://orbit.example.org" "ORBIT_ALLOWED_ORIGIN=$site"
+cluster_env=()
+while IFS= read -r line; do
+  case "$line" in '' | '#'*) continue ;; esac
+  cluster_env+=("$line")
+done <"$tmp/cluster/orbit.env"
+exec_start="$(sed -n 's/^ExecStart=//p' "$template")"
+reap_timeout=4
+# start_instance NAME PORT: one instance, in its own empty working directory.
+start_instance() {
+  local name="$1" port="$2" args
+  read -r -a args <<<"${exec_start//%i/$port}"
+  mkdir -p "$tmp/cluster/$name"
+  start_orbit "$name" env -i -C "$tmp/cluster/$name" PATH="$PATH" "${cluster_env[@]}" \
+    ORBIT_REAP_TIMEOUT=$reap_timeout ORBIT_PING_INTERVAL=1 "${args[@]}"
+  [ "$orbit_url" = "http://127.0.0.1:$port" ] || fail "$name listens on $orbit_url, not on port $port (--port %i)" "$tmp/$name.err"
+  grep -q "cluster: instance [0-9a-f]* on redis://127.0.0.1:$redis_port/0" "$tmp/$name.err" ||
+    fail "$name is not in cluster mode" "$tmp/$name.err"
+}
+port_a="$(probe tcp-port)"
+port_b="$(probe tcp-port)"
+start_instance cluster-a "$port_a"
+pid_a=$last_pid
+url_a="$orbit_url"
+start_instance cluster-b "$port_b"
+pid_b=$last_pid
+url_b="$orbit_url"
+ok "two instances run as orbit-server@$port_a and orbit-server@$port_b would, with ORBIT_REDIS: both in cluster mode"
+start_nginx nginx-cluster "$cluster_site" "$port_a" "$port_b"
+ok "nginx -t accepts nginx-orbit-cluster.conf, in front of both"
+
+body="$(curl -sS --cacert "$cert" -w ' %{http_code}' -H 'Content-Type: application/json' \
+  -d '{"name":"Across the cluster","password":"sesame"}' "$site/api/rooms")"
+[[ "$body" =~ ^\{\"room_id\":\"across-the-cluster\",\"token\":\"([0-9]+\.[0-9a-f]+)\"\}\ 201$ ]] ||
+  fail "POST /api/rooms with a password through nginx answered $body" "$tmp/cluster-a.err" "$tmp/cluster-b.err"
+token="${BASH_REMATCH[1]}"
+made_on="$(sed -n 's|^POST /api/rooms HTTP/[0-9.]* 201 ||p' "$tmp/nginx-cluster/upstream.log" | tail -n 1)"
+case "$made_on" in
+  "127.0.0.1:$port_a") other_url="$url_b" ;;
+  "127.0.0.1:$port_b") other_url="$url_a" ;;
+  *) fail "nginx's log does not say which instance made the room: \"$made_on\"" "$tmp/nginx-cluster/upstream.log" ;;
+esac
+body="$(curl -sS --fail "$other_url/api/rooms/across-the-cluster")"
+[[ "$body" == *'"exists":true'* && "$body" == *'"has_password":true'* ]] ||
+  fail "the other instance ($other_url) does not know the room: $body"
+ok "a password room made through nginx (201 and a token, on $made_on) is known to the other instance, asked directly"
+for name in cluster-a cluster-b; do
+  [ -z "$(ls -A "$tmp/cluster/$name")" ] || fail "$name wrote into its working directory: $(ls -A "$tmp/cluster/$name")"
+done
+ok "neither instance writes anything in its working directory (no orbit-data: Redis is the store)"
+status="$(probe upgrade "${other_url/http/ws}/room/across-the-cluster/ws?token=$token")"
+[ "$status" = 101 ] || fail "the other instance answered $status, not 101, to a WebSocket with the token" "$tmp/cluster-a.err" "$tmp/cluster-b.err"
+status="$(probe upgrade "${other_url/http/ws}/room/across-the-cluster/ws")"
+[ "$status" = 401 ] || fail "the other instance answered $status, not 401, to a WebSocket without a token"
+ok "the other instance opens a WebSocket (101) with the first one's token, and refuses one without (401): one token secret"
+
+# healthz_clients URL COUNT: the instance at URL has COUNT clients of its own.
+healthz_clients() { [[ "$(curl -sS --fail "$1/healthz")" == *"\"clients\":$2,"* ]]; }
+# room_clients URL COUNT: the instance at URL counts COUNT clients in the room, across the cluster.
+room_clients() { [[ "$(curl -sS --fail "$1/api/rooms/across-the-cluster")" == *"\"clients\":$2,"* ]]; }
+room_url="wss://localhost:$https_port/room/across-the-cluster/ws?token=$token"
+SSL_CERT_FILE="$cert" bots_join cluster "$room_url"
+ok "two orbit-bots meet over wss:// through nginx in the password room, and one's line reaches the other"
+one_client_each() { healthz_clients "$url_a" 1 && healthz_clients "$url_b" 1; }
+wait_until 5 "each instance has one client" one_client_each ||
+  fail "the bots are not one on each instance: $(curl -sS "$url_a/healthz") $(curl -sS "$url_b/healthz")"
+room_clients "$url_a" 2 && room_clients "$url_b" 2 ||
+  fail "the instances do not both count 2 in the room: $(curl -sS "$url_a/api/rooms/across-the-cluster") $(curl -sS "$url_b/api/rooms/across-the-cluster")"
+ok "nginx put one bot on each instance (each /healthz counts 1 client) and both instances count 2 in the room"
+
+# SIGKILL the instance Bea is on: nginx must pass her reconnection to the survivor, and the
+# survivor must drop her old self within the reap window.
+if grep -q "join room=across-the-cluster client=$bea_id" "$tmp/cluster-b.err"; then
+  doomed=$pid_b doomed_name=cluster-b doomed_port=$port_b survivor="$url_a" survivor_port=$port_a
+elif grep -q "join room=across-the-cluster client=$bea_id" "$tmp/cluster-a.err"; then
+  doomed=$pid_a doomed_name=cluster-a doomed_port=$port_a survivor="$url_b" survivor_port=$port_b
+else
+  fail "neither instance logged Bea's join ($bea_id)" "$tmp/cluster-a.err" "$tmp/cluster-b.err"
+fi
+old_bea_id="$bea_id"
+killed_at="$(now_us)"
+kill -KILL "$doomed"
+wait_until 5 "$doomed_name is gone" exited "$doomed" || fail "$doomed_name survived SIGKILL"
+reap_pid "$doomed"
+# joined_again: Bea's output has a second "joined".
+joined_again() { [ "$(grep -c '"event":"joined"' "$tmp/cluster-bea.out")" -ge 2 ]; }
+wait_until 10 "Bea has joined again through nginx" joined_again ||
+  fail "Bea did not join again after her instance was killed" "$tmp/cluster-bea.out" "$tmp/nginx-cluster/error.log"
+bea_id="$(joined_id "$tmp/cluster-bea.out")"
+wait_until 5 "the survivor has both bots" healthz_clients "$survivor" 2 ||
+  fail "the survivor does not count 2 clients: $(curl -sS "$survivor/healthz")"
+ok "Bea's instance killed (SIGKILL): she joins again through nginx as $bea_id, and the survivor's /healthz counts 2 clients"
+# since_last_join FILE TEXT: TEXT is in FILE after its last "joined" line.
+since_last_join() { awk -v text="$2" '/"event":"joined"/ { seen = 0 } index($0, text) { seen = 1 } END { exit !seen }' "$1"; }
+wait_until 10 "Ada's connection to the new Bea is up" \
+  grep -q "\"name\":\"Bea\",\"peer\":\"$bea_id\",\"state\":\"connected\"" "$tmp/cluster-ada.out" ||
+  fail "Ada never reached Bea again ($bea_id)" "$tmp/cluster-ada.out" "$tmp/cluster-bea.out"
+wait_until 10 "the new Bea's connection to Ada is up" \
+  since_last_join "$tmp/cluster-bea.out" "\"name\":\"Ada\",\"peer\":\"$ada_id\",\"state\":\"connected\"" ||
+  fail "Bea never reached Ada again ($ada_id)" "$tmp/cluster-bea.out" "$tmp/cluster-ada.out"
+ok "Ada and Bea report each other connected again"
+wait_until $((reap_timeout + 4)) "the survivor has dropped the old Bea" room_clients "$survivor" 2 ||
+  fail "the survivor still counts the dead instance's client: $(curl -sS "$survivor/api/rooms/across-the-cluster")" "$tmp/cluster-ada.out"
+wait_until 2 "Ada has been told" grep -q "\"event\":\"peer-left\",\"name\":\"Bea\",\"peer\":\"$old_bea_id\"" "$tmp/cluster-ada.out" ||
+  fail "Ada was not told that the old Bea ($old_bea_id) left" "$tmp/cluster-ada.out"
+gone_after=$((($(now_us) - killed_at) / 100000))
+ok "the dead instance's client leaves the room (Ada gets peer-left) $((gone_after / 10)).$((gone_after % 10)) s after the kill (reap window: $reap_timeout s)"
+for _ in 1 2 3 4; do
+  code="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code}' "$site/healthz")"
+  [ "$code" = 200 ] || fail "/healthz through nginx answered $code with one instance dead" "$tmp/nginx-cluster/error.log"
+done
+ok "with one instance dead, requests through nginx all reach the other (4 of 4 /healthz answer 200)"
+bots_leave cluster
+grep -q '"event":"error"' "$tmp/cluster-ada.out" && fail "Ada reported an error" "$tmp/cluster-ada.out"
+others="$(grep '"event":"error"' "$tmp/cluster-bea.out" | grep -v '"message":"connection lost' || true)"
+[ -z "$others" ] || fail "Bea reported an error besides losing her connection: $others"
+ok "Ada saw no error; Bea only the loss of her connection"
+# nginx logs a WebSocket when it ends, with every upstream it tried.
+grep -q "^GET /room/across-the-cluster/ws?token=$token HTTP/1.1 101 127.0.0.1:$doomed_port, 127.0.0.1:$survivor_port$" \
+  "$tmp/nginx-cluster/upstream.log" ||
+  fail "nginx's log has no WebSocket passed from the dead instance to the survivor" "$tmp/nginx-cluster/upstream.log"
+ok "nginx tried Bea's reconnection on the dead instance first (least_conn), and passed it on to the survivor"
 
 # ---------------------------------------------------------------------------------------
 section "docs/deploy.md quotes these very files"
