@@ -7,7 +7,7 @@ namespace orbit {
 
 Listener::Listener(net::io_context& ioc, ssl::context* tls, const tcp::endpoint& endpoint,
                    ServerContext& context)
-    : ioc_(ioc), tls_(tls), acceptor_(ioc), context_(context) {
+    : ioc_(ioc), pause_(ioc), tls_(tls), acceptor_(ioc), context_(context) {
   acceptor_.open(endpoint.protocol());
   acceptor_.set_option(net::socket_base::reuse_address(true));
   acceptor_.bind(endpoint);
@@ -19,6 +19,7 @@ void Listener::run() { doAccept(); }
 void Listener::stop() {
   beast::error_code ec;
   acceptor_.close(ec);
+  pause_.cancel();
 }
 
 void Listener::doAccept() {
@@ -27,6 +28,28 @@ void Listener::doAccept() {
 
 void Listener::onAccept(beast::error_code ec, tcp::socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
+  const bool exhausted = ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
+                         ec == net::error::no_buffer_space || ec == net::error::no_memory;
+  if (exhausted) {
+    // Retrying at once fails at once: pause, 10 ms doubling to 1 s, and say so once.
+    if (pauseFor_.count() == 0) {
+      log(LogLevel::Warn, "accept failed: ", ec.message(), "; new connections wait until a descriptor is free");
+      pauseFor_ = std::chrono::milliseconds(10);
+    } else {
+      ++failedWhilePaused_;
+      pauseFor_ = std::min(pauseFor_ * 2, std::chrono::milliseconds(std::chrono::seconds(1)));
+    }
+    pause_.expires_after(pauseFor_);
+    pause_.async_wait([self = shared_from_this()](beast::error_code wait) {
+      if (!wait) self->doAccept();
+    });
+    return;
+  }
+  if (pauseFor_.count() != 0 && !ec) {
+    log(LogLevel::Info, "accepting again, after ", failedWhilePaused_ + 1, " failed attempts");
+    pauseFor_ = std::chrono::milliseconds(0);
+    failedWhilePaused_ = 0;
+  }
   if (ec) {
     log(LogLevel::Warn, "accept failed: ", ec.message());
   } else {

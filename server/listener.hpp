@@ -3,11 +3,17 @@
 #include "net.hpp"
 #include "server_context.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace orbit {
 
 // Accepts TCP connections and starts an HTTP session on each (over TLS when configured).
+// Out of file descriptors (or kernel memory), it pauses accepting with a timer instead of
+// retrying at once, which would spin and flood the log: existing clients keep being served,
+// new ones wait in the listen backlog until a descriptor is free. It says so once per pause
+// run, with how many attempts failed.
 class Listener : public std::enable_shared_from_this<Listener> {
  public:
   // Binds at once, so a taken port fails at start-up with a clear message.
@@ -21,6 +27,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void onAccept(beast::error_code ec, tcp::socket socket);
 
   net::io_context& ioc_;
+  net::steady_timer pause_;
+  std::chrono::milliseconds pauseFor_{0};  // 0: not paused
+  std::uint64_t failedWhilePaused_ = 0;
   ssl::context* tls_;
   tcp::acceptor acceptor_;
   ServerContext& context_;

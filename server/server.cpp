@@ -3,11 +3,26 @@
 #include "auth.hpp"
 #include "logger.hpp"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <stdexcept>
 
 namespace orbit {
 namespace {
+
+// Every client is a descriptor: take all the system allows this process (systemd's default
+// soft limit, 1024, would run out near a thousand clients). Returns the limit now in force.
+rlim_t raiseOpenFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
 
 Duration tickPeriod(const ManagerConfig& m) {
   // Fine enough that a ping or a reap is never late by more than a quarter of its interval.
@@ -151,7 +166,8 @@ int Server::run() {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
   }
-  log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string());
+  log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string(),
+      " open-files=", raiseOpenFileLimit());
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;

@@ -7,9 +7,18 @@
 
 #include <catch2/catch.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <fstream>
 #include <future>
+#include <iterator>
 #include <memory>
+#include <sstream>
+#include <thread>
 
 using namespace orbit::test;
 
@@ -142,4 +151,63 @@ TEST_CASE("the environment configures the server when flags are absent", "[integ
   auto reply = a.waitForType("ice-servers");
   REQUIRE(reply);
   CHECK((*reply)["data"] == Json::array({{{"urls", {"stun:a.test:3478", "stun:b.test:3478"}}}}));
+}
+
+TEST_CASE("out of file descriptors the server pauses accepting, logs it once, serves its clients, and recovers",
+          "[integration][limits]") {
+  // 48 descriptors, soft and hard, so the server cannot raise its own; it says which it has.
+  ChildProcess server({"prlimit", "--nofile=48:48", ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0",
+                       "--ephemeral", "--log-level", "info"});
+  const auto line = server.nextLine(ChildProcess::Clock::now() + std::chrono::seconds(20));
+  REQUIRE(line);
+  REQUIRE(line->rfind("listening http://127.0.0.1:", 0) == 0);
+  const auto port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+
+  WsClient early(port, "/room/full-house/ws");  // a client from before the crowd
+  early.learnId();
+
+  // More connections than descriptors: the rest wait in the listen backlog.
+  std::vector<int> crowd;
+  for (int i = 0; i < 80; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    crowd.push_back(fd);
+  }
+  // A measuring window, not a wait: how much CPU the server burns while it cannot accept.
+  auto cpuSeconds = [&] {
+    std::ifstream stat("/proc/" + std::to_string(server.pid()) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+    std::istringstream fields(text.substr(text.rfind(')') + 2));
+    std::string field;
+    long long ticks = 0;
+    for (int i = 3; i <= 15 && fields >> field; ++i) {
+      if (i == 14 || i == 15) ticks += std::stoll(field);  // utime, stime
+    }
+    return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  };
+  const double before = cpuSeconds();
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  const double burnt = cpuSeconds() - before;
+  CHECK(burnt < 0.2);  // a retry loop would burn the whole 2 s
+
+  // The client from before is still served (drain's ping is answered).
+  CHECK_NOTHROW(early.drain());
+  // Said once, not once per attempt.
+  const std::string log = server.errors();
+  std::size_t said = 0;
+  for (auto at = log.find("accept failed"); at != std::string::npos; at = log.find("accept failed", at + 1)) ++said;
+  CHECK(said == 1);
+  CHECK(log.find("open-files=48") != std::string::npos);
+
+  // The crowd goes: new connections are accepted again, /healthz first among them.
+  for (int fd : crowd) ::close(fd);
+  const HttpResult health = httpRequest(port, "GET", "/healthz");
+  CHECK(health.status == 200);
+  CHECK(server.errors().find("accepting again") != std::string::npos);
+  server.signal(SIGTERM);
+  CHECK(server.wait(std::chrono::seconds(10)) == 0);
 }

@@ -28,6 +28,7 @@ class ChildProcess {
   // output meanwhile, so a chatty child never blocks on a full pipe.
   std::optional<int> wait(std::chrono::milliseconds timeout);
   void signal(int signal);
+  pid_t pid() const { return pid_; }
 
   // The next line of standard output not yet returned (without its newline), or nothing
   // when the child closed its output or `deadline` passed first.
