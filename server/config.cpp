@@ -6,6 +6,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <iomanip>
 #include <sstream>
 #include <unistd.h>
 
@@ -52,6 +53,13 @@ std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
   return out;
 }
 
+const char* envOf(std::string_view flag) {
+  for (const Flag& f : kFlags) {
+    if (f.name == flag) return f.env;
+  }
+  return "";
+}
+
 Duration secondsToDuration(double s) {
   return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(s));
 }
@@ -80,6 +88,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   ServerConfig c;
   double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
+  long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins;
@@ -101,24 +110,26 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                                               "repeatable; needs --turn-secret (ORBIT_TURN)")
       ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
                                                         "static-auth-secret (ORBIT_TURN_SECRET)")
-      ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid (ORBIT_TURN_TTL)")
+      ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid, 1 to 31536000 (ORBIT_TURN_TTL)")
       ("tls-cert", po::value(&c.tlsCert), "PEM certificate chain: serve https and wss (ORBIT_TLS_CERT)")
       ("tls-key", po::value(&c.tlsKey), "PEM private key for --tls-cert (ORBIT_TLS_KEY)")
       ("log-level", po::value(&logLevel)->default_value(logLevel), "debug, info, warn, error or off (ORBIT_LOG_LEVEL)")
       ("ping-interval", po::value(&pingInterval)->default_value(pingInterval),
-       "seconds of silence before the server pings a client (ORBIT_PING_INTERVAL)")
+       "seconds of silence before the server pings a client, 0.05 to 3600 (ORBIT_PING_INTERVAL)")
       ("reap-timeout", po::value(&reapTimeout)->default_value(reapTimeout),
-       "seconds of silence before the server drops a client (ORBIT_REAP_TIMEOUT)")
+       "seconds of silence before the server drops a client, more than --ping-interval and at most 86400 "
+       "(ORBIT_REAP_TIMEOUT)")
       ("room-idle-timeout", po::value(&roomIdle)->default_value(roomIdle),
-       "seconds a room created through the API lives on while empty (ORBIT_ROOM_IDLE_TIMEOUT)")
-      ("max-room-size", po::value(&c.manager.maxRoomSize)->default_value(c.manager.maxRoomSize),
-       "most clients in any room (ORBIT_MAX_ROOM_SIZE)")
+       "seconds a room created through the API lives on while empty, 0 to 31536000 (a year) "
+       "(ORBIT_ROOM_IDLE_TIMEOUT)")
+      ("max-room-size", po::value(&maxRoomSize)->default_value(maxRoomSize),
+       "most clients in any room, 1 to 10000 (ORBIT_MAX_ROOM_SIZE)")
       ("rate-limit", po::value(&rateLimit)->default_value(rateLimit),
-       "messages per second one client may send; bursts of twice that pass (ORBIT_RATE_LIMIT)")
+       "messages per second one client may send, 1 to 1000000 (benchmarks lift it); bursts of twice that pass (ORBIT_RATE_LIMIT)")
       ("token-secret", po::value(&c.manager.tokenSecret),
        "secret that signs join tokens; default: random at start-up (ORBIT_TOKEN_SECRET)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
-       "seconds a join token for a password-protected room stays valid (ORBIT_TOKEN_TTL)")
+       "seconds a join token for a password-protected room stays valid, 1 to 31536000 (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
        "origin whose pages may embed Orbit and use its API and WebSockets, e.g. https://intranet.example; "
        "repeatable; default: every origin (ORBIT_ALLOWED_ORIGIN)")
@@ -170,13 +181,29 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   if (port > 65535) return bad("--port must be 0 to 65535");
   c.port = static_cast<std::uint16_t>(port);
   if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
-  for (double v : {pingInterval, reapTimeout, tokenTtl, turnTtl}) {
-    if (!(v > 0) || !std::isfinite(v)) return bad("durations must be positive numbers of seconds");
+  // Every number within a stated range, so that no conversion (to a clock's ticks, to a size)
+  // can overflow: a huge timeout must not wrap round to "now".
+  struct Bounded {
+    const char* flag;
+    double value, min, max;
+    const char* unit;
+  };
+  constexpr double kYear = 365 * 24 * 3600;
+  for (const Bounded& b : {Bounded{"ping-interval", pingInterval, 0.05, 3600, "seconds"},
+                           Bounded{"reap-timeout", reapTimeout, 0.1, 86400, "seconds"},
+                           Bounded{"room-idle-timeout", roomIdle, 0, kYear, "seconds"},
+                           Bounded{"token-ttl", tokenTtl, 1, kYear, "seconds"},
+                           Bounded{"turn-ttl", turnTtl, 1, kYear, "seconds"},
+                           Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
+                           Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"}}) {
+    if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
+      std::ostringstream range;
+      range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
+      return bad(range.str());
+    }
   }
-  if (!(roomIdle >= 0)) return bad("--room-idle-timeout must be zero or more seconds");
   if (reapTimeout <= pingInterval) return bad("--reap-timeout must be longer than --ping-interval");
-  if (!(rateLimit >= 1)) return bad("--rate-limit must be at least 1 message per second");
-  if (c.manager.maxRoomSize < 1) return bad("--max-room-size must be at least 1");
+  c.manager.maxRoomSize = static_cast<std::size_t>(maxRoomSize);
   if (c.manager.historyLines > 1000) return bad("--history must be 0 to 1000 lines");
   if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
   c.manager.stunUrls = splitCommas(stun);

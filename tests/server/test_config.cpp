@@ -225,15 +225,27 @@ TEST_CASE("bad flags and values exit 2 with a message saying what is wrong", "[c
   CHECK_THAT(refused({"--reap-timeout", "10"}), Contains("--reap-timeout"));  // equal to the ping interval
   CHECK_THAT(refused({"--ping-interval", "30", "--reap-timeout", "10"}), Contains("--reap-timeout"));
   CHECK_THAT(refused({"--reap-timeout", "5"}), Contains("--ping-interval"));
-  CHECK_THAT(refused({"--ping-interval", "0"}), Contains("positive"));
-  CHECK_THAT(refused({"--ping-interval=-3"}), Contains("positive"));
-  CHECK_THAT(refused({"--ping-interval", "nan"}), Contains("positive"));
-  CHECK_THAT(refused({"--reap-timeout", "inf"}), Contains("positive"));
-  CHECK_THAT(refused({"--token-ttl", "0"}), Contains("positive"));
+  CHECK_THAT(refused({"--ping-interval", "0"}), Contains("--ping-interval (ORBIT_PING_INTERVAL) must be 0.05 to 3600 seconds"));
+  CHECK_THAT(refused({"--ping-interval=-3"}), Contains("--ping-interval"));
+  CHECK_THAT(refused({"--ping-interval", "nan"}), Contains("--ping-interval"));
+  CHECK_THAT(refused({"--reap-timeout", "inf"}), Contains("--reap-timeout (ORBIT_REAP_TIMEOUT) must be 0.1 to 86400 seconds"));
+  CHECK_THAT(refused({"--token-ttl", "0"}), Contains("--token-ttl"));
   CHECK_THAT(refused({"--rate-limit", "0.5"}), Contains("--rate-limit"));
   CHECK_THAT(refused({"--max-room-size", "0"}), Contains("--max-room-size"));
   CHECK_THAT(refused({"--room-idle-timeout=-1"}), Contains("--room-idle-timeout"));
   CHECK_THAT(refused({"--port", "1", "--port", "2"}), Contains("port"));
+  // Huge numbers are refused, never converted: they used to wrap round to "now" (a reap
+  // timeout of 1e10 dropped every client at once) or to a negative token expiry.
+  CHECK_THAT(refused({"--reap-timeout", "1e10"}), Contains("--reap-timeout (ORBIT_REAP_TIMEOUT)"));
+  CHECK_THAT(refused({"--room-idle-timeout", "1e10"}),
+             Contains("--room-idle-timeout (ORBIT_ROOM_IDLE_TIMEOUT) must be 0 to 31536000 seconds"));
+  CHECK_THAT(refused({"--room-idle-timeout", "inf"}), Contains("--room-idle-timeout"));
+  CHECK_THAT(refused({"--token-ttl", "1e300"}), Contains("--token-ttl (ORBIT_TOKEN_TTL)"));
+  CHECK_THAT(refused({"--turn-ttl", "1e300"}), Contains("--turn-ttl (ORBIT_TURN_TTL)"));
+  CHECK_THAT(refused({"--max-room-size", "-1"}), Contains("--max-room-size (ORBIT_MAX_ROOM_SIZE) must be 1 to 10000"));
+  CHECK_THAT(refused({"--max-room-size", "1e9"}), Contains("max-room-size"));
+  CHECK_THAT(refused({"--rate-limit", "inf"}), Contains("--rate-limit (ORBIT_RATE_LIMIT) must be 1 to 1000000"));
+  CHECK_THAT(refused({}, {{"ORBIT_REAP_TIMEOUT", "1e10"}}), Contains("ORBIT_REAP_TIMEOUT"));
   CHECK_THAT(refused({"stray-positional"}), Contains("positional"));
   for (const auto& msg : {refused({"--bogus"}), refused({"--port", "70000"})}) {
     CHECK_THAT(msg, Contains("--help"));
