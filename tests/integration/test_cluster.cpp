@@ -2,6 +2,7 @@
 // redis-server, each on 127.0.0.1 and a free port, with real WebSocket clients and orbit-bots.
 #include "child_process.hpp"
 #include "redis_process.hpp"
+#include "run_until.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
@@ -133,17 +134,6 @@ struct Bots {
     }
   }
 };
-
-// Asks `done` again every 50 ms until it holds or `limit` has passed: for what shows only in
-// a server's log (Redis is back), with nothing to wait on.
-bool pollUntil(std::chrono::milliseconds limit, const std::function<bool()>& done) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
 
 }  // namespace
 

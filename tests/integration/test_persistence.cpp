@@ -1,6 +1,7 @@
 // Rooms that outlive a restart (--data-dir, SQLite): a real orbit-server stopped with SIGTERM
 // or killed with SIGKILL, and started again on the same data directory.
 #include "child_process.hpp"
+#include "run_until.hpp"
 #include "server_process.hpp"
 #include "ws_client.hpp"
 
@@ -33,17 +34,6 @@ struct DataDir {
   std::vector<std::string> args() const { return {"--data-dir", path.string()}; }
   std::filesystem::path path;
 };
-
-// Asks `done` again every 50 ms until it holds or `limit` has passed: for what only time
-// brings about (an idle timeout), with nothing to wait on.
-bool pollUntil(std::chrono::milliseconds limit, const std::function<bool()>& done) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return true;
-}
 
 HttpResult post(const ServerProcess& server, const std::string& target, const Json& body) {
   return httpRequest(server.port(), "POST", target, body.dump());

@@ -14,4 +14,9 @@ namespace orbit::test {
 bool runUntil(boost::asio::io_context& io, const std::function<bool()>& done,
               std::chrono::milliseconds limit = std::chrono::seconds(10));
 
+// Asks `done` again every 50 ms until it holds or `limit` has passed: for what only time
+// brings about (an idle timeout) or shows only in another process's log, with nothing to
+// wait on.
+bool pollUntil(std::chrono::milliseconds limit, const std::function<bool()>& done);
+
 }  // namespace orbit::test
