@@ -111,6 +111,9 @@ Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, C
   ++metrics_.clientsJoined;
   log(LogLevel::Info, "join room=", r->id().str(), " client=", client->id().str(),
       " clients=", r->size());
+  // Announced now, not with the seat: other instances' clients send offers to whomever they
+  // see, and until now there was nobody here to take them.
+  if (config_.cluster) config_.cluster->updated(r->id(), *client);
   broadcastRoomInfo(*r);
   return client;
 }

@@ -51,15 +51,15 @@ local function removeInstances(gone, channel)
 end
 )lua";
 
-// KEYS: members, active, order. ARGV: client, capacity, room, the member's JSON after its order,
-// channel, the event's JSON before the member. Returns the seat's order, or -1: full.
+// KEYS: members, active, order. ARGV: client, capacity, room, the member's JSON after its order.
+// Returns the seat's order, or -1: full. The seat counts toward the limit at once, but is no
+// member until its client has joined (the seat member's "s" says so): announced earlier, it
+// would draw offers that nobody is there to take.
 const std::string kSeat = R"lua(
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[2]) then return -1 end
 local order = redis.call('INCR', KEYS[3])
-local member = '{"o":' .. order .. ',' .. ARGV[4]
-redis.call('HSET', KEYS[1], ARGV[1], member)
+redis.call('HSET', KEYS[1], ARGV[1], '{"o":' .. order .. ',' .. ARGV[4])
 redis.call('SADD', KEYS[2], ARGV[3])
-redis.call('PUBLISH', ARGV[5], ARGV[6] .. member .. '}')
 return order
 )lua";
 
@@ -203,6 +203,7 @@ std::optional<RemoteMember> parseMember(const std::string& client, std::string_v
   RemoteMember out;
   out.id = ClientId(client);
   if (!m.contains("i") || !m["i"].is_string() || !m.contains("o") || !m["o"].is_number_unsigned()) return std::nullopt;
+  if (m.contains("s")) return std::nullopt;  // a seat whose client has not joined yet
   out.instance = m["i"].get<std::string>();
   out.order = m["o"].get<std::uint64_t>();
   if (m.contains("v") && m["v"].is_number_unsigned()) out.version = m["v"].get<std::uint64_t>();
@@ -585,10 +586,8 @@ void RedisCluster::seat(const std::string& room, std::size_t capacity, std::func
   }
   ClientId id(randomHexId());
   // The member's JSON without its order, which the script puts first.
-  const std::string rest = dumpJson({{"i", instance_}, {"v", 0}, {"n", ""}, {"x", Json::object()}}).substr(1);
-  const std::string eventStart = R"({"e":"member","r":)" + dumpJson(Json(room)) + R"(,"c":")" + id.str() + R"(","m":)";
-  eval(seat_, {membersKey(room), kActiveKey, kOrderKey},
-       {id.str(), std::to_string(capacity), room, rest, eventsChannel_, eventStart},
+  const std::string rest = dumpJson({{"i", instance_}, {"s", 1}, {"v", 0}, {"n", ""}, {"x", Json::object()}}).substr(1);
+  eval(seat_, {membersKey(room), kActiveKey, kOrderKey}, {id.str(), std::to_string(capacity), room, rest},
        [id, capacity, done = std::move(done)](const RedisReply& r) {
          if (r.type != RedisReply::Type::Integer) return done({});
          if (r.integer < 0) {

@@ -107,6 +107,14 @@ struct Bots {
     if (e["event"] == "peer-state" && e["state"] == "connected") connected[name].insert(e["peer"].get<std::string>());
     if (e["event"] == "text") heard[name].insert(e["text"].get<std::string>());
   }
+  // Every event each bot printed, for a failure's message.
+  std::string transcript() const {
+    std::string out;
+    for (const auto& [name, list] : events) {
+      for (const Json& e : list) out += name + ": " + e.dump() + "\n";
+    }
+    return out;
+  }
   bool meshed() const {
     for (const std::string& name : names) {
       auto it = connected.find(name);
@@ -161,7 +169,11 @@ TEST_CASE("six bots over three instances mesh fully, chat crosses, and every ins
     INFO(name << " reached " << bots.connected[name].size() << " peers and heard " << bots.heard[name].size() << " lines");
     CHECK(bots.connected[name].size() == 5);
   }
-  REQUIRE(there);
+  if (!there) {
+    std::string logs;
+    for (std::size_t i = 0; i < servers.size(); ++i) logs += "instance " + std::to_string(i) + ":\n" + servers[i]->log();
+    FAIL("the bots printed:\n" << bots.transcript() << "the servers logged:\n" << logs);
+  }
   // Judged now: the watchers below join and leave the room, and a bot's offer to a watcher
   // that has just left is rightly answered "not delivered".
   for (const std::string& name : names) {

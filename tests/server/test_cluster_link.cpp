@@ -158,10 +158,14 @@ TEST_CASE("a member that left never returns from an older copy, and an instance'
   CHECK(h.manager.room("s") == nullptr);
 }
 
-TEST_CASE("changes of this instance's clients reach the link", "[cluster]") {
+TEST_CASE("a client reaches the link once it has joined, and so do its changes", "[cluster]") {
   RecordingLink link;
   Harness h(clustered(link));
   Peer& ann = h.joinIntroduced("r");
+  // Announced as a member (version 0) when it can take the offers others will send it.
+  REQUIRE(link.updates.size() == 1);
+  CHECK(link.updates[0] == std::pair<std::string, std::uint64_t>{ann.id(), 0});
+  link.updates.clear();
   h.send(ann, Json{{"type", "profile"}, {"receiver", "ground control"}, {"data", {{"username", "Ann"}}}});
   h.send(ann, Json{{"type", "profile"}, {"receiver", "ground control"}, {"data", {{"username", "Ann"}, {"muted", true}}}});
   h.send(ann, Json{{"type", "profile"}, {"receiver", "ground control"}, {"data", {{"username", "Ann"}, {"muted", true}}}});
