@@ -44,6 +44,9 @@ class ChatClient {
   // Counts changes of name or indicators, so that other instances never take an older copy.
   std::uint64_t version() const { return version_; }
   void changed() { ++version_; }
+  // Its profile said "sfu": true: it can take part in a room that forwards media through Janus.
+  bool sfuCapable() const { return sfuCapable_; }
+  void setSfuCapable(bool capable) { sfuCapable_ = capable; }
 
   // Liveness.
   void heard(TimePoint now);
@@ -94,6 +97,7 @@ class ChatClient {
   MediaIndicators indicators_;
   std::uint64_t order_ = 0;
   std::uint64_t version_ = 0;
+  bool sfuCapable_ = false;
   Connection* connection_;
   ClientLimits limits_;
   TimePoint lastHeard_;

@@ -115,6 +115,7 @@ Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, C
   // see, and until now there was nobody here to take them.
   if (config_.cluster) config_.cluster->updated(r->id(), *client);
   broadcastRoomInfo(*r);
+  if (config_.sfu) config_.sfu->membersChanged(*r);
   return client;
 }
 
@@ -130,6 +131,10 @@ void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now)
   log(LogLevel::Info, "leave room=", r->id().str(), " client=", client.id().str(), " name=\"",
       client.name(), "\" reason=\"", why, "\" clients=", r->size());
   if (config_.cluster) config_.cluster->left(r->id(), client.id());
+  if (config_.sfu) {
+    config_.sfu->left(r->id(), client.id());
+    if (!r->empty()) config_.sfu->membersChanged(*r);
+  }
   membersChanged(*r, now);
 }
 
@@ -195,6 +200,7 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
     case MessageType::RoomInfo:
     case MessageType::IceServers:
     case MessageType::Error:
+    case MessageType::RoomMode:
       sendError(client, type + " is sent by the server, not by clients");
       return;
     case MessageType::GetRoomInfo:
@@ -237,9 +243,20 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
     case MessageType::Offer:
     case MessageType::Answer:
     case MessageType::IceCandidate:
+      if (toServer && config_.sfu && config_.sfu->forwarding(client.roomId().str())) {
+        if (!client.sfuCapable()) return sendError(client, cannotForward(client));
+        auto connection = parseSfuConnection(*msg.data);
+        if (!connection) return sendError(client, type + " " + connection.error().message);
+        config_.sfu->fromClient(client, *connection, msg);
+        return;
+      }
       if (toServer || msg.receiver == kRoom) {
         sendError(client, type + " goes to one peer: set receiver to its client id");
         return;
+      }
+      if (msg.type == MessageType::Offer && !client.sfuCapable() && config_.sfu &&
+          config_.sfu->forwarding(client.roomId().str())) {
+        return sendError(client, cannotForward(client));
       }
       relay(client, msg);
       return;
@@ -270,7 +287,13 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       if (profile->indicators.muted) indicators.muted = profile->indicators.muted;
       if (profile->indicators.cameraOff) indicators.cameraOff = profile->indicators.cameraOff;
       if (profile->indicators.sharingScreen) indicators.sharingScreen = profile->indicators.sharingScreen;
-      if (profile->username == client.name() && indicators == client.indicators()) return;
+      const bool sfuChanged = profile->sfu && *profile->sfu != client.sfuCapable();
+      if (sfuChanged) client.setSfuCapable(*profile->sfu);
+      // After the room-info below, if there is one: the room knows the name first.
+      const auto tellSfu = [&] {
+        if (sfuChanged && config_.sfu && r) config_.sfu->membersChanged(*r);
+      };
+      if (profile->username == client.name() && indicators == client.indicators()) return tellSfu();
       if (profile->username != client.name()) {
         log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
             " name=\"", profile->username, "\"");
@@ -280,7 +303,7 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       client.changed();
       if (config_.cluster) config_.cluster->updated(client.roomId(), client);
       if (r) broadcastRoomInfo(*r);
-      return;
+      return tellSfu();
     }
     case MessageType::GetIceServers:
       sendTo(client, fromServer(client, MessageType::IceServers, toJson(iceServersFor(client.id()))));
@@ -296,6 +319,23 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
     default:
       return;  // pong: being heard was the point
   }
+}
+
+void ChatManager::sendFromServer(std::string_view roomId, const ClientId& id, MessageType type, Json data) {
+  ChatRoom* r = findRoom(roomId);
+  ChatClient* c = r ? r->find(id) : nullptr;
+  if (c) sendTo(*c, fromServer(*c, type, std::move(data)));
+}
+
+void ChatManager::sendErrorTo(std::string_view roomId, const ClientId& id, std::string text) {
+  ChatRoom* r = findRoom(roomId);
+  if (ChatClient* c = r ? r->find(id) : nullptr) sendError(*c, std::move(text));
+}
+
+std::string ChatManager::cannotForward(const ChatClient& client) const {
+  const ChatRoom* r = room(client.roomId().str());
+  return "room " + client.roomId().str() + " forwards media through the server (it has " +
+         std::to_string(r ? r->size() : 0) + " people); this client cannot take part in its call: use Orbit's client";
 }
 
 void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {

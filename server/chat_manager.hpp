@@ -7,6 +7,7 @@
 #include "clock.hpp"
 #include "cluster_link.hpp"
 #include "message.hpp"
+#include "sfu_link.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -44,6 +45,8 @@ struct ManagerConfig {
   std::function<void(const RoomId& room)> roomClosed;
   // Cluster mode (--redis): the other instances serving the same rooms. Not owned.
   ClusterLink* cluster = nullptr;
+  // Media forwarding through Janus (--janus) for rooms big enough. Not owned.
+  SfuLink* sfu = nullptr;
 };
 
 // A place in a room held for a client before its WebSocket opens: its id, and where it stands
@@ -132,6 +135,13 @@ class ChatManager {
   void remoteRoomClosed(std::string_view roomId);
   // Every room, for the link to tell a restarted Redis what it lost.
   const std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>>& rooms() const { return rooms_; }
+
+  // ---- Media forwarding: what the SfuLink sends to the room's clients ----
+  // A message from "ground control" to one client of the room; nothing if it has gone.
+  void sendFromServer(std::string_view roomId, const ClientId& client, MessageType type, Json data);
+  void sendErrorTo(std::string_view roomId, const ClientId& client, std::string text);
+  // The error a client without "sfu" gets in a room that forwards media.
+  std::string cannotForward(const ChatClient& client) const;
 
   std::size_t clientCount() const { return clientCount_; }
   std::size_t roomCount() const { return rooms_.size(); }

@@ -39,6 +39,8 @@ constexpr Flag kFlags[] = {
     {"ephemeral", "ORBIT_EPHEMERAL"},
     {"history", "ORBIT_HISTORY"},
     {"redis", "ORBIT_REDIS"},
+    {"janus", "ORBIT_JANUS"},
+    {"sfu-from", "ORBIT_SFU_FROM"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -89,7 +91,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
-  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis;
+  long long sfuFrom = static_cast<long long>(c.sfuFrom);
+  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins;
   unsigned port = 8080;
@@ -143,7 +146,13 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("redis", po::value(&redis),
        "cluster mode: serve the same rooms as every other instance using this Redis, e.g. "
        "redis://127.0.0.1:6379/0; Redis then keeps the rooms, the token secret and the history, in "
-       "place of --data-dir (ORBIT_REDIS)");
+       "place of --data-dir (ORBIT_REDIS)")
+      ("janus", po::value(&janus),
+       "forward media through this Janus (its WebSocket API, e.g. ws://127.0.0.1:8188) in rooms of "
+       "--sfu-from people or more; without it every room is a mesh (ORBIT_JANUS)")
+      ("sfu-from", po::value(&sfuFrom)->default_value(sfuFrom),
+       "with --janus: the room size from which media goes through Janus, 0 to 10000; 0: every room. "
+       "A room goes back to a mesh below one less (ORBIT_SFU_FROM)");
 
   ConfigOutcome out;
   try {
@@ -195,7 +204,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                            Bounded{"token-ttl", tokenTtl, 1, kYear, "seconds"},
                            Bounded{"turn-ttl", turnTtl, 1, kYear, "seconds"},
                            Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
-                           Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"}}) {
+                           Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"},
+                           Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"}}) {
     if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
       std::ostringstream range;
       range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
@@ -233,6 +243,13 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     c.redis = std::move(*address);
     c.dataDir.clear();
   }
+  c.sfuFrom = static_cast<std::size_t>(sfuFrom);
+  if (!janus.empty()) {
+    auto address = parseJanusAddress(janus);
+    if (!address) return bad(address.error().message);
+    if (c.redis) return bad("--janus does not work with --redis yet: one instance forwards a room's media");
+    c.janus = std::move(*address);
+  }
   out.config = std::move(c);
   return out;
 }
@@ -265,6 +282,28 @@ Result<RedisAddress> parseRedisAddress(std::string_view url) {
   }
   if (hostPort.empty() || hostPort.find_first_of("@?#[]") != std::string_view::npos) return bad;
   out.host = std::string(hostPort);
+  return out;
+}
+
+Result<JanusAddress> parseJanusAddress(std::string_view url) {
+  const Error bad{"--janus must look like ws://HOST:PORT[/PATH], e.g. ws://127.0.0.1:8188"};
+  constexpr std::string_view scheme = "ws://";
+  if (url.substr(0, scheme.size()) != scheme) return bad;
+  url.remove_prefix(scheme.size());
+  JanusAddress out;
+  if (const auto slash = url.find('/'); slash != std::string_view::npos) {
+    out.path = std::string(url.substr(slash));
+    url = url.substr(0, slash);
+  }
+  const auto colon = url.rfind(':');
+  if (colon == std::string_view::npos || colon == 0) return bad;
+  const std::string_view port = url.substr(colon + 1);
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return bad;
+  out.host = std::string(url.substr(0, colon));
+  if (out.host.find_first_of("@?#[]") != std::string::npos) return bad;
+  out.port = std::string(port);
   return out;
 }
 

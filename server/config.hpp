@@ -22,6 +22,15 @@ struct RedisAddress {
 };
 Result<RedisAddress> parseRedisAddress(std::string_view url);
 
+// --janus ws://HOST:PORT[/PATH]: Janus's WebSocket API.
+struct JanusAddress {
+  std::string host;
+  std::string port;
+  std::string path = "/";
+  std::string text() const { return "ws://" + host + ":" + port + path; }
+};
+Result<JanusAddress> parseJanusAddress(std::string_view url);
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -37,6 +46,9 @@ struct ServerConfig {
   // Cluster mode: instances sharing rooms through this Redis, which is then the store (in
   // place of dataDir).
   std::optional<RedisAddress> redis;
+  // Media forwarding: Janus, and the room size from which rooms use it (0: every room).
+  std::optional<JanusAddress> janus;
+  std::size_t sfuFrom = 5;
   ManagerConfig manager;
 };
 

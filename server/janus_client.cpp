@@ -25,27 +25,6 @@ std::string errorOf(const Json& message) {
 
 }  // namespace
 
-Result<JanusAddress> parseJanusAddress(std::string_view url) {
-  const Error bad{"--janus must look like ws://HOST:PORT, e.g. ws://127.0.0.1:8188"};
-  constexpr std::string_view scheme = "ws://";
-  if (url.substr(0, scheme.size()) != scheme) return bad;
-  url.remove_prefix(scheme.size());
-  JanusAddress out;
-  if (const auto slash = url.find('/'); slash != std::string_view::npos) {
-    out.path = std::string(url.substr(slash));
-    url = url.substr(0, slash);
-  }
-  const auto colon = url.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == url.size()) return bad;
-  out.host = std::string(url.substr(0, colon));
-  out.port = std::string(url.substr(colon + 1));
-  if (!std::all_of(out.port.begin(), out.port.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
-      out.port.size() > 5 || std::stoi(out.port) == 0 || std::stoi(out.port) > 65535) {
-    return bad;
-  }
-  return out;
-}
-
 // One WebSocket to Janus. It tells its owner what happens until the owner lets go of it
 // (close()), after which late completions find no owner and do nothing.
 class JanusClient::Connection : public std::enable_shared_from_this<Connection> {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "codec.hpp"
+#include "config.hpp"
 #include "net.hpp"
 #include "result.hpp"
 
@@ -14,15 +15,6 @@
 #include <string>
 
 namespace orbit {
-
-// ws://HOST:PORT[/PATH] of Janus's WebSocket API (--janus).
-struct JanusAddress {
-  std::string host;
-  std::string port;
-  std::string path = "/";
-  std::string text() const { return "ws://" + host + ":" + port + path; }
-};
-Result<JanusAddress> parseJanusAddress(std::string_view url);
 
 // The server's one connection to Janus's WebSocket API (subprotocol "janus-protocol"): one
 // Janus session, kept alive with keepalives, the plugin handles attached to it, and every

@@ -55,6 +55,10 @@ Server::Server(ServerConfig config)
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM) {
   if (cluster_) cluster_->attach(manager_);
+  if (sfu_) {
+    log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
+    sfu_->start(manager_);
+  }
   restoreRooms();
   if (!config_.tlsCert.empty()) {
     tls_.emplace(ssl::context::tls_server);
@@ -120,6 +124,8 @@ HttpApi::KeepRoom Server::keepRoom() {
 ManagerConfig Server::managerConfig() {
   ManagerConfig m = config_.manager;
   m.cluster = cluster_.get();
+  if (config_.janus) sfu_ = std::make_unique<SfuBridge>(ioc_, *config_.janus, config_.sfuFrom, config_.manager.maxRoomSize);
+  m.sfu = sfu_.get();
   if (!store_) return m;
   m.roomEmptied = [this](const RoomId& room, std::int64_t unixTime) {
     inBackground([store = store_, id = room.str(), unixTime] { return store->touch(id, unixTime); });

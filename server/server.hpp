@@ -7,6 +7,7 @@
 #include "net.hpp"
 #include "redis_cluster.hpp"
 #include "room_store.hpp"
+#include "sfu_bridge.hpp"
 #include "server_context.hpp"
 
 #include <memory>
@@ -47,6 +48,7 @@ class Server {
   net::io_context ioc_{1};
   net::thread_pool pool_{2};
   std::unique_ptr<RedisCluster> cluster_;  // --redis only
+  std::unique_ptr<SfuBridge> sfu_;         // --janus only
   std::optional<ssl::context> tls_;
   ChatManager manager_;
   HttpApi api_;

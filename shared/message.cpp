@@ -18,6 +18,7 @@ std::string_view toString(MessageType type) {
     case MessageType::Greeting: return "greeting";
     case MessageType::Bye: return "bye";
     case MessageType::Error: return "error";
+    case MessageType::RoomMode: return "room-mode";
   }
   return "unknown";
 }

@@ -26,6 +26,7 @@ enum class MessageType {
   Greeting,
   Bye,
   Error,
+  RoomMode,
 };
 
 inline constexpr MessageType kAllMessageTypes[] = {
@@ -33,7 +34,7 @@ inline constexpr MessageType kAllMessageTypes[] = {
     MessageType::GetRoomInfo, MessageType::RoomInfo,     MessageType::Profile,
     MessageType::GetIceServers, MessageType::IceServers, MessageType::Offer,
     MessageType::Answer,     MessageType::IceCandidate,  MessageType::Greeting,
-    MessageType::Bye,        MessageType::Error,
+    MessageType::Bye,        MessageType::Error,         MessageType::RoomMode,
 };
 
 // The wire name: "ping", "get-room-info", "icecandidate", ...

@@ -210,9 +210,56 @@ Result<ProfileData> parseProfile(const Json& data) {
   ORBIT_CHECK(optionalBool(data, "muted", "profile"));
   ORBIT_CHECK(optionalBool(data, "camera_off", "profile"));
   ORBIT_CHECK(optionalBool(data, "sharing_screen", "profile"));
+  ORBIT_CHECK(optionalBool(data, "sfu", "profile"));
   auto name = normalizeUsername(data["username"].get<std::string>());
   if (!name) return name.error();
-  return ProfileData{std::move(*name), readIndicators(data)};
+  ProfileData out{std::move(*name), readIndicators(data), std::nullopt};
+  if (auto it = data.find("sfu"); it != data.end()) out.sfu = it->get<bool>();
+  return out;
+}
+
+std::string_view toString(SfuConnection c) { return c == SfuConnection::Publish ? "publish" : "subscribe"; }
+
+Result<SfuConnection> parseSfuConnection(const Json& data) {
+  const auto it = data.find("connection");
+  if (it == data.end() || !it->is_string()) {
+    return Error{"to or from \"ground control\" it needs \"connection\": \"publish\" or \"subscribe\""};
+  }
+  if (*it == "publish") return SfuConnection::Publish;
+  if (*it == "subscribe") return SfuConnection::Subscribe;
+  return Error{"\"connection\" must be \"publish\" or \"subscribe\""};
+}
+
+Result<RoomModeData> parseRoomMode(const Json& data) {
+  ORBIT_CHECK(needObject(data, "room-mode"));
+  ORBIT_CHECK(needString(data, "mode", "room-mode"));
+  RoomModeData out;
+  const std::string mode = data["mode"].get<std::string>();
+  if (mode != "sfu" && mode != "mesh") return Error{"room-mode mode must be \"sfu\" or \"mesh\""};
+  out.sfu = mode == "sfu";
+  if (auto it = data.find("reason"); it != data.end() && it->is_string()) out.reason = it->get<std::string>();
+  if (auto it = data.find("streams"); it != data.end()) {
+    if (!it->is_array()) return Error{"room-mode streams must be an array"};
+    for (const Json& s : *it) {
+      ORBIT_CHECK(needObject(s, "room-mode stream"));
+      ORBIT_CHECK(needString(s, "mid", "room-mode stream"));
+      ORBIT_CHECK(needString(s, "client", "room-mode stream"));
+      ORBIT_CHECK(needString(s, "kind", "room-mode stream"));
+      out.streams.push_back({s["mid"].get<std::string>(), s["client"].get<std::string>(), s["kind"].get<std::string>()});
+    }
+  }
+  return out;
+}
+
+Json toJson(const RoomModeData& v) {
+  Json out{{"mode", v.sfu ? "sfu" : "mesh"}};
+  if (v.sfu) {
+    Json streams = Json::array();
+    for (const SfuStream& s : v.streams) streams.push_back({{"mid", s.mid}, {"client", s.client}, {"kind", s.kind}});
+    out["streams"] = std::move(streams);
+  }
+  if (!v.reason.empty()) out["reason"] = v.reason;
+  return out;
 }
 
 Result<std::vector<IceServer>> parseIceServers(const Json& data) {
@@ -308,6 +355,9 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
     case MessageType::IceCandidate:
       if (!data) return need("{candidate, sdpMid, sdpMLineIndex}");
       return problem(parseIceCandidate(*data));
+    case MessageType::RoomMode:
+      if (!data) return need("{mode}");
+      return problem(parseRoomMode(*data));
   }
   return std::string("unhandled message type");
 }
@@ -331,6 +381,7 @@ Json toJson(const RoomInfoData& v) {
 Json toJson(const ProfileData& v) {
   Json out{{"username", v.username}};
   writeIndicators(v.indicators, out);
+  if (v.sfu) out["sfu"] = *v.sfu;
   return out;
 }
 Json toJson(const IceServer& v) {

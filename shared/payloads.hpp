@@ -53,6 +53,28 @@ struct RoomInfoData {  // room-info
 struct ProfileData {  // profile
   std::string username;
   MediaIndicators indicators;
+  // Additive ("sfu": true): the client can take part in a room that forwards media through
+  // the server (docs/protocol.md, Rooms through the SFU). Left out: unchanged.
+  std::optional<bool> sfu;
+};
+
+// Additive: which of the client's two connections with the server an offer, answer or
+// icecandidate to or from "ground control" belongs to ("connection" in its data).
+enum class SfuConnection { Publish, Subscribe };
+std::string_view toString(SfuConnection c);
+// The "connection" field of `data`, or what is wrong with it.
+Result<SfuConnection> parseSfuConnection(const Json& data);
+
+struct SfuStream {  // one media section of the subscribe connection
+  std::string mid;
+  std::string client;  // whose track it carries
+  std::string kind;    // "audio" or "video"
+};
+
+struct RoomModeData {  // room-mode (server to client)
+  bool sfu = false;  // "mode": "sfu", else "mesh"
+  std::vector<SfuStream> streams;
+  std::string reason;  // why a room went back to mesh when it was not its size
 };
 
 struct IceServer {  // one entry of ice-servers
@@ -78,6 +100,7 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
 Result<TextData> parseText(const Json& data);
 Result<RoomInfoData> parseRoomInfo(const Json& data);
 Result<ProfileData> parseProfile(const Json& data);
+Result<RoomModeData> parseRoomMode(const Json& data);
 Result<std::vector<IceServer>> parseIceServers(const Json& data);
 Result<SessionDescription> parseSessionDescription(MessageType type, const Json& data);
 Result<IceCandidateData> parseIceCandidate(const Json& data);
@@ -86,6 +109,7 @@ Json toJson(const TextData& v);
 Json toJson(const RoomClient& v);
 Json toJson(const RoomInfoData& v);
 Json toJson(const ProfileData& v);
+Json toJson(const RoomModeData& v);
 Json toJson(const IceServer& v);
 Json toJson(const std::vector<IceServer>& v);
 Json toJson(const SessionDescription& v);

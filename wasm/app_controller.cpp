@@ -263,13 +263,10 @@ Json AppController::snapshot() {
   }
   out["notifications"] = std::move(notifications);
   for (Json& peer : out["peers"]) {
-    const VideoPeer* video = manager_.peer(ClientId(peer["id"].get<std::string>()));
     std::uint64_t frames = 0;
-    if (video) {
-      for (const RemoteTrack& track : video->remoteTracks()) {
-        if (track.kind != "video") continue;
-        if (auto frame = sink_.remoteFrame(track.id)) frames = frame->frames;
-      }
+    for (const RemoteTrack& track : manager_.tracksOf(peer["id"].get<std::string>())) {
+      if (track.kind != "video") continue;
+      if (auto frame = sink_.remoteFrame(track.id)) frames = frame->frames;
     }
     peer["video"]["frames"] = frames;
   }

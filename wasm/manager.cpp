@@ -69,6 +69,7 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
 
 Manager::~Manager() {
   peers_.clear();  // closes them; a VideoPeer calls nothing back from close()
+  sfu_.reset();
 }
 
 void Manager::setOnChange(std::function<void()> onChange) { onChange_ = std::move(onChange); }
@@ -94,6 +95,8 @@ void Manager::leave() {
     if (open && entry.session == signaler_.sessions()) send(outgoing(id, MessageType::Bye));
   }
   peers_.clear();
+  sfu_.reset();
+  sfuReported_.clear();
   session_.hungUp.clear();
   session_.early.clear();
   session_.heldEvents.clear();
@@ -198,6 +201,9 @@ void Manager::rejoin() {
   // The Signaler has already sent the ping that tells us the id.
   joinedSession_ = signaler_.sessions();
   session_ = Session{};
+  // Its connections with the server were this client's: the server says again which mode.
+  sfu_.reset();
+  sfuReported_.clear();
   sendProfile();
   const unsigned session = joinedSession_;
   auto onIceServers = [this, session](Result<Message> reply) {
@@ -240,7 +246,13 @@ void Manager::handleMessage(const Message& message) {
     case MessageType::Offer:
     case MessageType::Answer:
     case MessageType::IceCandidate:
+      if (message.sender == kGroundControl) {
+        if (sfu_) sfu_->handle(message);
+        return;
+      }
       return handlePeerMessage(message);
+    case MessageType::RoomMode:
+      return handleRoomMode(message);
     case MessageType::Bye:
       // From the server, the connection is about to close and the Signaler reconnects.
       if (message.sender != kGroundControl) handlePeerMessage(message);
@@ -315,6 +327,11 @@ void Manager::becomeReady() {
 }
 
 void Manager::reconcile() {
+  if (sfu_) {
+    // Media goes through the server: no connection to anyone else.
+    while (!peers_.empty()) closePeer(peers_.begin()->first);
+    return sfuChanged();
+  }
   const unsigned session = signaler_.sessions();
   std::set<std::string> members;
   for (const auto& client : session_.roomInfo->clients) {
@@ -393,6 +410,7 @@ void Manager::handlePeerMessage(const Message& message) {
     }
     return;
   }
+  if (sfu_) return;  // a mesh offer that crossed the switch to the server
   auto it = peers_.find(from);
   if (it == peers_.end()) {
     // Someone not in the room is a peer that has just left: its last candidates are noise.
@@ -416,16 +434,89 @@ void Manager::addToPeers(const LocalTrack& track) {
   for (auto& [id, entry] : peers_) {
     if (auto error = entry.peer->addTrack(track)) report(error->message);
   }
+  if (sfu_) {
+    if (auto error = sfu_->addTrack(track)) report(error->message);
+  }
 }
 
 void Manager::replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement) {
   for (auto& [id, entry] : peers_) entry.peer->replaceTrack(current, replacement);
+  if (sfu_) sfu_->replaceTrack(current, replacement);
 }
 
 void Manager::removeFromPeers(const LocalTrack& track) {
   for (auto& [id, entry] : peers_) {
     if (auto error = entry.peer->removeTrack(track)) report(error->message);
   }
+  if (sfu_) {
+    if (auto error = sfu_->removeTrack(track)) report(error->message);
+  }
+}
+
+// --- a room that forwards media through the server ---
+
+void Manager::handleRoomMode(const Message& message) {
+  if (message.sender != kGroundControl || !message.data) return;
+  auto mode = parseRoomMode(*message.data);
+  if (!mode) return report("bad room-mode: " + mode.error().message);
+  if (!mode->sfu) {
+    if (!sfu_) return;
+    sfu_.reset();
+    // Members we told about as connected through the server are not, until the mesh is up.
+    for (const auto& [id, state] : std::exchange(sfuReported_, {})) {
+      if (state != PeerConnectionState::New && state != PeerConnectionState::Closed) {
+        emit({ManagerEvent::Kind::PeerState, id, nameOf(id), {}, PeerConnectionState::Closed});
+      }
+    }
+    if (!mode->reason.empty()) report(mode->reason);
+    if (ready()) reconcile();
+    return changed();
+  }
+  if (!sfu_) {
+    SfuSession::Handlers handlers;
+    const unsigned session = signaler_.sessions();
+    handlers.send = [this, session](const Message& m) {
+      if (signaler_.state() == ConnectionState::Open && signaler_.sessions() == session) send(m);
+    };
+    handlers.onChange = [this] { sfuChanged(); };
+    handlers.onProblem = [this](std::string_view problem) { report("media through the server: " + std::string(problem)); };
+    sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, iceServers_, std::move(handlers), options_.sfu);
+    while (!peers_.empty()) closePeer(peers_.begin()->first);
+    session_.hungUp.clear();
+    for (const LocalTrack& track : localMedia_.sending()) {
+      if (auto error = sfu_->addTrack(track)) report(error->message);
+    }
+  }
+  sfu_->setStreams(std::move(mode->streams));
+}
+
+void Manager::sfuChanged() {
+  if (sfu_ && session_.roomInfo) {
+    for (const auto& client : session_.roomInfo->clients) {
+      if (client.id == selfId().str()) continue;
+      const PeerConnectionState state = connectionOf(client.id);
+      auto [it, added] = sfuReported_.try_emplace(client.id, PeerConnectionState::New);
+      if (it->second == state) continue;
+      it->second = state;
+      emit({ManagerEvent::Kind::PeerState, client.id, client.username, {}, state});
+    }
+  }
+  changed();
+}
+
+std::vector<RemoteTrack> Manager::tracksOf(std::string_view id) const {
+  if (sfu_) return sfu_->tracksOf(id);
+  const auto it = peers_.find(std::string(id));
+  return it == peers_.end() ? std::vector<RemoteTrack>{} : it->second.peer->remoteTracks();
+}
+
+PeerConnectionState Manager::connectionOf(std::string_view id) const {
+  if (sfu_) {
+    // Connected through the server once the subscribe connection carries its tracks.
+    return sfu_->tracksOf(id).empty() ? PeerConnectionState::New : sfu_->subscribeState();
+  }
+  const auto it = peers_.find(std::string(id));
+  return it == peers_.end() ? PeerConnectionState::New : it->second.peer->connectionState();
 }
 
 // --- local media ---
@@ -436,7 +527,8 @@ void Manager::sendProfile() {
   const MediaIndicators now = indicators();
   if (session_.sentIndicators && *session_.sentIndicators == now) return;
   session_.sentIndicators = now;
-  sendToServer(MessageType::Profile, toJson(ProfileData{username_, now}));
+  // "sfu": this client can take part in a room that forwards media through the server.
+  sendToServer(MessageType::Profile, toJson(ProfileData{username_, now, true}));
 }
 
 // --- chat ---

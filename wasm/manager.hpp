@@ -8,6 +8,7 @@
 #include "payloads.hpp"
 #include "peer_backend.hpp"
 #include "scheduler.hpp"
+#include "sfu_session.hpp"
 #include "signaler.hpp"
 #include "transport.hpp"
 #include "video_peer.hpp"
@@ -101,6 +102,7 @@ class Manager {
     VideoPeer::Options peer;
     // Milliseconds since the epoch, for chat lines; the system clock by default.
     std::function<std::int64_t()> wallClock;
+    SfuSession::Options sfu;
   };
 
   Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers, MediaBackend& media);
@@ -172,6 +174,13 @@ class Manager {
   std::vector<ClientId> peerIds() const;
   // Nothing when there is no connection to `id`.
   const VideoPeer* peer(const ClientId& id) const;
+  // Whether the room forwards media through the server now (room-mode "sfu"): then there are
+  // no VideoPeers, and the SfuSession carries every track.
+  bool forwarding() const { return sfu_ != nullptr; }
+  const SfuSession* sfu() const { return sfu_.get(); }
+  // What we receive of a member, and how its media reaches us, whichever the room's mode.
+  std::vector<RemoteTrack> tracksOf(std::string_view id) const;
+  PeerConnectionState connectionOf(std::string_view id) const;
   // The member's name in the last room-info, else "".
   std::string nameOf(std::string_view id) const;
   // The name to show for `id`: its name, and for the second and later members of the room
@@ -240,6 +249,9 @@ class Manager {
   void rejoin();
   void handleMessage(const Message& message);
   void handleRoomInfo(RoomInfoData info, Json json);
+  void handleRoomMode(const Message& message);
+  // PeerState events for members in a forwarding room, from the subscribe connection.
+  void sfuChanged();
   void announceJoin();
   void handleText(const Message& message);
   void handlePeerMessage(const Message& message);
@@ -285,6 +297,8 @@ class Manager {
   std::vector<IceServer> iceServers_;
   std::string lastProblem_;
   std::map<std::string, PeerEntry> peers_;
+  std::unique_ptr<SfuSession> sfu_;  // while the room forwards media through the server
+  std::map<std::string, PeerConnectionState> sfuReported_;  // member → state last told
   LocalMedia localMedia_;
   std::deque<ChatEntry> chat_;
   std::deque<UnsentLine> unsent_;

@@ -24,6 +24,21 @@ Json Manager::snapshot() const {
       if (member->indicators.cameraOff) item["cameraOff"] = *member->indicators.cameraOff;
       if (member->indicators.sharingScreen) item["sharingScreen"] = *member->indicators.sharingScreen;
     }
+    if (sfu_) {
+      // Through the server: what the subscribe connection carries of this member.
+      bool audio = false;
+      bool video = false;
+      for (const RemoteTrack& track : sfu_->tracksOf(id)) {
+        audio = audio || track.kind == "audio";
+        video = video || track.kind == "video";
+      }
+      item["connection"] = toString(connectionOf(id));
+      item["ice"] = item["connection"];
+      item["audio"] = audio;
+      item["video"] = {{"received", video}, {"width", 0}, {"height", 0}};
+      peers.push_back(std::move(item));
+      continue;
+    }
     const auto it = peers_.find(id);
     if (it == peers_.end()) {
       // Not connected (yet, or since it hung up on us).
@@ -100,6 +115,19 @@ Json Manager::snapshot() const {
         {"error", localMedia_.error().empty() ? Json(nullptr) : Json(localMedia_.error())}}},
       {"roomInfo", session_.roomInfoJson},
   };
+  out["mode"] = sfu_ ? "sfu" : "mesh";
+  if (sfu_) {
+    auto statsJson = [](const std::optional<PeerStats>& s) -> Json {
+      if (!s) return nullptr;
+      return {{"sendKbps", s->sendKbps}, {"receiveKbps", s->receiveKbps}, {"rttMs", s->rttMs}};
+    };
+    out["sfu"] = {{"publish", toString(sfu_->publishState())},
+                  {"subscribe", toString(sfu_->subscribeState())},
+                  {"streams", sfu_->streams().size()},
+                  {"answeredOffers", sfu_->answeredOffers()},
+                  {"publishStats", statsJson(sfu_->publishStats())},
+                  {"subscribeStats", statsJson(sfu_->subscribeStats())}};
+  }
   if (signaler_.closeCode() != 0) {
     out["close"] = {{"code", signaler_.closeCode()}, {"reason", signaler_.closeReason()}};
   }

@@ -38,7 +38,7 @@ std::string described(const std::string& room, bool exists, bool hasPassword, in
 struct AppRig {
   explicit AppRig(const std::string& url)
       : app(platform, std::make_unique<FakeTransport>(probe), clock, peers, media, sink, http, parsePageAddress(url),
-            AppController::Options{{{.random = [] { return 0.5; }}, {}, [] { return kNow; }}, [] { return kNow; }}) {
+            AppController::Options{{{.random = [] { return 0.5; }}, {}, [] { return kNow; }, {}}, [] { return kNow; }}) {
     app.setHooks({.redraw = [this] { ++redraws; },
                   .extendSnapshot = [](Json& state) { state["ui"] = {{"Join", {1, 2, 3, 4}}}; },
                   .preJoinOpened = [this](std::string_view name) { preJoinOpenedWith.emplace_back(name); }});

@@ -197,7 +197,7 @@ TEST_CASE("a manager reconnects on its own after the server restarts, with a new
   options.maxBackoff = 1000ms;
   MockPeerBackend peers(scheduler);
   MockMediaBackend media(scheduler);
-  Manager manager(std::make_unique<BeastTransport>(io), scheduler, peers, media, Manager::Options{options, {}, {}});
+  Manager manager(std::make_unique<BeastTransport>(io), scheduler, peers, media, Manager::Options{options, {}, {}, {}});
   manager.join(wsUrl(*server, "phoenix"), RoomId("phoenix"), "Ann");
 
   const auto joinedAs = [&](const ClientId& notId) {

@@ -139,7 +139,7 @@ struct Rig {
   std::size_t delivered = 0;
   std::vector<std::string> events;
   Manager manager{std::make_unique<FakeTransport>(probe), clock, peers, media,
-                  Manager::Options{{.random = [] { return 0.5; }}, peerOptions, [] { return std::int64_t{1700000000000}; }}};
+                  Manager::Options{{.random = [] { return 0.5; }}, peerOptions, [] { return std::int64_t{1700000000000}; }, {}}};
 };
 
 bool sdpHas(const Message& offer, const std::string& line) {
@@ -516,19 +516,19 @@ TEST_CASE("our profile tells the room when the microphone is muted, the camera i
     }
     return found;
   };
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", false}, {"camera_off", false}, {"sharing_screen", false}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", false}, {"camera_off", false}, {"sharing_screen", false}, {"sfu", true}});
 
   const std::size_t before = rig.probe->sent.size();
   rig.manager.setMuted(true);
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", false}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", false}, {"sfu", true}});
   rig.manager.setMuted(true);  // no change, nothing sent
   rig.manager.setCameraEnabled(false);
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", true}, {"sharing_screen", false}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", true}, {"sharing_screen", false}, {"sfu", true}});
   CHECK(rig.count(MessageType::Profile, "ground control", before) == 2);
   rig.manager.startScreenShare();
   rig.clock.advance(50ms);
   // The screen goes out in place of the camera: there is a picture, and it is a screen.
-  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}});
+  CHECK(lastProfile() == Json{{"username", "Me"}, {"muted", true}, {"camera_off", false}, {"sharing_screen", true}, {"sfu", true}});
 
   // Others' indicators come with room-info; an older client that sends none shows null.
   rig.probe->injectText(fromServer("room-info", kSelf, R"({"room_id":"r","clients":[)"

@@ -456,7 +456,7 @@ TEST_CASE("after a reconnect the manager joins again with a new id", "[signaler]
   options.random = [] { return 0.5; };
   MockPeerBackend peers(clock);
   MockMediaBackend media(clock);
-  Manager manager(std::make_unique<FakeTransport>(probe), clock, peers, media, Manager::Options{options, {}, {}});
+  Manager manager(std::make_unique<FakeTransport>(probe), clock, peers, media, Manager::Options{options, {}, {}, {}});
   manager.join("ws://server/room/r/ws", RoomId("r"), "Ann");
 
   const auto typesSent = [&](std::size_t from) {

@@ -47,9 +47,8 @@ std::string clock(std::int64_t ms) {
 const char* orNoName(const std::string& name) { return name.empty() ? "(no name)" : name.c_str(); }
 
 // The first remote track of a kind, by id; empty when there is none.
-std::string remoteTrack(const VideoPeer* peer, const char* kind) {
-  if (!peer) return {};
-  for (const RemoteTrack& track : peer->remoteTracks()) {
+std::string remoteTrack(const std::vector<RemoteTrack>& tracks, const char* kind) {
+  for (const RemoteTrack& track : tracks) {
     if (track.kind == kind) return track.id;
   }
   return {};
@@ -96,8 +95,8 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
   now_ = now;
   // Everything that should play or show: every peer's tracks and our own.
   std::vector<std::string> remote;
-  for (const ClientId& id : manager_.peerIds()) {
-    for (const RemoteTrack& track : manager_.peer(id)->remoteTracks()) remote.push_back(track.id);
+  for (const std::string& id : manager_.others()) {
+    for (const RemoteTrack& track : manager_.tracksOf(id)) remote.push_back(track.id);
   }
   std::vector<int> local;
   for (const auto* track : {&manager_.microphone(), &manager_.camera(), &manager_.screen()}) {
@@ -200,11 +199,12 @@ void RoomView::drawGrid(float width, float height) {
     tiles.push_back(std::move(self));
   }
   for (const std::string& id : manager_.others()) {
-    const VideoPeer* peer = manager_.peer(ClientId(id));
+    const bool reached = manager_.forwarding() || manager_.peer(ClientId(id)) != nullptr;
+    const std::vector<RemoteTrack> tracks = manager_.tracksOf(id);
     Tile tile;
     tile.label = orNoName(manager_.displayName(id));
-    const std::string video = remoteTrack(peer, "video");
-    const std::string audio = remoteTrack(peer, "audio");
+    const std::string video = remoteTrack(tracks, "video");
+    const std::string audio = remoteTrack(tracks, "audio");
     if (!video.empty()) tile.frame = sink_.remoteFrame(video);
     if (!audio.empty()) tile.level = sink_.remoteLevel(audio);
     if (const RoomClient* member = manager_.memberOf(id)) {
@@ -212,8 +212,8 @@ void RoomView::drawGrid(float width, float height) {
       tile.cameraOff = member->indicators.cameraOff.value_or(false);
       if (member->indicators.sharingScreen.value_or(false)) tile.label += "  [sharing screen]";
     }
-    const PeerConnectionState state = peer ? peer->connectionState() : PeerConnectionState::New;
-    if (!peer) {
+    const PeerConnectionState state = manager_.connectionOf(id);
+    if (!reached) {
       tile.status = "not connected";
     } else if (state != PeerConnectionState::Connected) {
       tile.status = std::string(toString(state)) + "...";
@@ -591,10 +591,11 @@ void RoomView::drawPeople() {
         ImGui::TextColored(kAccent, "sharing screen");
       }
     }
-    const VideoPeer* peer = manager_.peer(ClientId(id));
+    const bool reached = manager_.forwarding() || manager_.peer(ClientId(id)) != nullptr;
+    const PeerConnectionState state = manager_.connectionOf(id);
     ImGui::SameLine();
-    ImGui::TextColored(peer && peer->connectionState() == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
-                       peer ? std::string(toString(peer->connectionState())).c_str() : "not connected");
+    ImGui::TextColored(state == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
+                       reached ? std::string(toString(state)).c_str() : "not connected");
     if (manager_.isMember(id)) {
       ImGui::SameLine();
       if (ImGui::SmallButton("Message")) {
@@ -610,6 +611,17 @@ void RoomView::drawPeople() {
 }
 
 void RoomView::drawConnections() {
+  if (const SfuSession* sfu = manager_.sfu()) {
+    ImGui::TextColored(kAccent, "Through the server");
+    ImGui::TextWrapped("This room is large, so video goes through the server: one connection sends, one receives.");
+    ImGui::Text("sending %s, receiving %s", std::string(toString(sfu->publishState())).c_str(),
+                std::string(toString(sfu->subscribeState())).c_str());
+    if (const auto& stats = sfu->publishStats()) ImGui::Text("out %.0f kbit/s", stats->sendKbps);
+    if (const auto& stats = sfu->subscribeStats()) {
+      ImGui::Text("in %.0f kbit/s, RTT %.0f ms, loss %.1f %%", stats->receiveKbps, stats->rttMs, stats->packetLoss * 100);
+    }
+    return;
+  }
   const std::vector<ClientId> ids = manager_.peerIds();
   if (ids.empty()) {
     ImGui::TextColored(kQuiet, "No peer connections yet.");

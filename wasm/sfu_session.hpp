@@ -1,0 +1,100 @@
+#pragma once
+
+#include "liveness.hpp"
+#include "media_backend.hpp"
+#include "message.hpp"
+#include "payloads.hpp"
+#include "peer_backend.hpp"
+#include "result.hpp"
+#include "scheduler.hpp"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace orbit {
+
+// A room that forwards media through the server (docs/protocol.md, Rooms through the SFU):
+// two connections with "ground control" in place of one VideoPeer per member. The publish
+// connection carries our camera, microphone and screen, and we offer; the subscribe
+// connection carries everyone else's tracks, and the server offers, again as people start
+// and stop publishing. Which member a received track belongs to comes from room-mode's
+// streams, by mid.
+class SfuSession {
+ public:
+  struct Options {
+    Scheduler::Millis statsInterval{1000};
+  };
+  struct Handlers {
+    // offer, answer and icecandidate to "ground control", "connection" in their data.
+    std::function<void(const Message& message)> send;
+    // States, tracks, streams or stats changed.
+    std::function<void()> onChange;
+    std::function<void(std::string_view problem)> onProblem;
+  };
+
+  SfuSession(PeerBackend& backend, Scheduler& scheduler, const std::vector<IceServer>& iceServers, Handlers handlers,
+             Options options);
+  ~SfuSession();
+  SfuSession(const SfuSession&) = delete;
+  SfuSession& operator=(const SfuSession&) = delete;
+
+  // room-mode's streams: which member each mid of the subscribe connection carries.
+  void setStreams(std::vector<SfuStream> streams);
+  // An offer, answer or icecandidate from "ground control".
+  void handle(const Message& message);
+
+  // Our tracks, on the publish connection.
+  std::optional<Error> addTrack(const LocalTrack& track);
+  void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
+  std::optional<Error> removeTrack(const LocalTrack& track);
+
+  // Final: closes both connections. Sends nothing.
+  void close();
+
+  PeerConnectionState publishState() const;
+  PeerConnectionState subscribeState() const;
+  // The tracks we receive of `member` now (a stream of a member that stopped is no longer its).
+  std::vector<RemoteTrack> tracksOf(std::string_view member) const;
+  const std::vector<SfuStream>& streams() const { return streams_; }
+  const std::optional<PeerStats>& publishStats() const { return publishStats_; }
+  const std::optional<PeerStats>& subscribeStats() const { return subscribeStats_; }
+  // Offers the server made and we answered, for tests and diagnostics.
+  int answeredOffers() const { return answeredOffers_; }
+
+ private:
+  void publishNegotiationNeeded();
+  void sendDescription(SfuConnection connection, const Description& description);
+  void sendCandidate(SfuConnection connection, const IceCandidateData& candidate);
+  void handleDescription(SfuConnection connection, Description description);
+  void scheduleStats();
+  void changed();
+  void problem(std::string text);
+
+  template <class F>
+  auto guarded(F f) {
+    return alive_.guard([this, f = std::move(f)](auto&&... args) mutable {
+      if (!closed_) f(std::forward<decltype(args)>(args)...);
+    });
+  }
+
+  Liveness alive_;
+  Scheduler& scheduler_;
+  Handlers handlers_;
+  Options options_;
+  bool closed_ = false;
+  bool makingOffer_ = false;
+  std::vector<SfuStream> streams_;
+  std::vector<RemoteTrack> received_;  // every track the subscribe connection has had, by mid
+  std::optional<PeerStats> publishStats_;
+  std::optional<PeerStats> subscribeStats_;
+  Scheduler::TimerId statsTimer_ = 0;
+  int answeredOffers_ = 0;
+  std::unique_ptr<PeerConnection> publish_;
+  std::unique_ptr<PeerConnection> subscribe_;
+};
+
+}  // namespace orbit
