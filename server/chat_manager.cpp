@@ -287,8 +287,10 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       if (profile->indicators.muted) indicators.muted = profile->indicators.muted;
       if (profile->indicators.cameraOff) indicators.cameraOff = profile->indicators.cameraOff;
       if (profile->indicators.sharingScreen) indicators.sharingScreen = profile->indicators.sharingScreen;
-      const bool sfuChanged = profile->sfu && *profile->sfu != client.sfuCapable();
-      if (sfuChanged) client.setSfuCapable(*profile->sfu);
+      // The media forwarding hears of a client's first profile (whether it says "sfu" or not:
+      // one that does not is told it cannot take part) and of a change of "sfu".
+      const bool sfuChanged = (profile->sfu && *profile->sfu != client.sfuCapable()) || client.name().empty();
+      if (profile->sfu) client.setSfuCapable(*profile->sfu);
       // After the room-info below, if there is one: the room knows the name first.
       const auto tellSfu = [&] {
         if (sfuChanged && config_.sfu && r) config_.sfu->membersChanged(*r);

@@ -200,7 +200,8 @@ void SfuBridge::syncMembers(Room& room, const ChatRoom& chat) {
 void SfuBridge::warnUnable(Room& room, const ChatRoom& chat) {
   if (!manager_) return;
   for (const auto& client : chat.clients()) {
-    if (client->sfuCapable() || !room.warned.insert(client->id().str()).second) continue;
+    // Judged by its first profile (Orbit's says "sfu"), not before.
+    if (client->sfuCapable() || client->name().empty() || !room.warned.insert(client->id().str()).second) continue;
     manager_->sendErrorTo(room.id, client->id(), manager_->cannotForward(*client));
   }
 }
@@ -332,9 +333,7 @@ void SfuBridge::handlePublish(Room& room, Member& member, const Message& message
                    } else {
                      manager_->sendFromServer(id, m->id, MessageType::Answer,
                                               description(*reply->jsep, SfuConnection::Publish));
-                     const bool first = !m->published;
-                     m->published = true;
-                     if (first) updateSubscriptions(*room);
+                     m->published = true;  // the others subscribe once Janus has its media
                    }
                    if (Member* again = find(id, client, serial)) drainPublisher(*room, *again);
                  });
@@ -354,7 +353,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
   if (room.janusRoom == 0 || member.subscribing) return;
   std::set<std::uint64_t> wanted;
   for (const auto& [client, other] : room.members) {
-    if (other.serial != member.serial && other.published && other.feed != 0) wanted.insert(other.feed);
+    if (other.serial != member.serial && other.live && other.feed != 0) wanted.insert(other.feed);
   }
   std::vector<std::uint64_t> add;
   std::set_difference(wanted.begin(), wanted.end(), member.feeds.begin(), member.feeds.end(), std::back_inserter(add));
@@ -366,7 +365,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
     if (!reply) {
       log(LogLevel::Warn, "sfu: ", client, "'s subscription in room ", id, ": ", reply.error().message);
       m->subscribing = false;
-      return;
+      return retrySubscription(id, client, serial);
     }
     if (!reply->jsep) {  // nothing to renegotiate
       m->subscribing = false;
@@ -398,6 +397,14 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
   } else {
     janus_.message(member.subscriber, {{"request", "subscribe"}, {"streams", std::move(streams)}}, std::nullopt, answered);
   }
+}
+
+void SfuBridge::retrySubscription(const std::string& roomId, const std::string& client, std::uint64_t serial) {
+  auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::seconds(1));
+  timer->async_wait([this, timer, roomId, client, serial](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (Member* m = find(roomId, client, serial)) updateSubscription(*findRoom(roomId), *m);
+  });
 }
 
 void SfuBridge::subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep) {
@@ -456,6 +463,10 @@ void SfuBridge::onJanusEvent(std::uint64_t handle, const Json& message) {
   const std::string kind = message.value("janus", "");
   if (kind == "hangup" || kind == "webrtcup") {
     log(LogLevel::Debug, "sfu: ", kind, " on ", handle == member.publisher ? "publisher" : "subscriber", " of ", client);
+    if (handle == member.publisher) {
+      member.live = kind == "webrtcup";
+      if (member.live) updateSubscriptions(*room);
+    }
     return;
   }
   if (kind != "event" || !message.contains("plugindata")) return;

@@ -52,6 +52,7 @@ class SfuBridge : public SfuLink {
     std::uint64_t publisher = 0;
     std::uint64_t feed = 0;
     bool published = false;
+    bool live = false;  // Janus has its media (webrtcup): others can subscribe to it
     bool publishing = false;  // a publish or configure is with Janus
     std::vector<Message> waiting;
     // Subscriber: the feeds it carries, its streams, and whether an exchange is under way
@@ -88,6 +89,8 @@ class SfuBridge : public SfuLink {
   // Brings each member's subscription in line with who has published, one exchange at a time.
   void updateSubscriptions(Room& room);
   void updateSubscription(Room& room, Member& member);
+  // After a refused subscription: tries again in a second.
+  void retrySubscription(const std::string& roomId, const std::string& client, std::uint64_t serial);
   void subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep);
   void subscriberAnswer(Room& room, Member& member, const Message& message);
   void subscriberCandidate(Member& member, const Message& message);
