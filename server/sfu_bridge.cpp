@@ -148,6 +148,7 @@ void SfuBridge::toSfu(Room& room, const ChatRoom& chat) {
       return;
     }
     room->creating = false;
+    if (!made && !janus_.up()) return;  // lost with the connection: janusDown says so
     if (!made) {
       const std::string why = reply ? "no room id in Janus's answer" : reply.error().message;
       log(LogLevel::Warn, "sfu: Janus made no VideoRoom for room ", id, ": ", why);
@@ -260,6 +261,7 @@ void SfuBridge::joinAsPublisher(const std::string& roomId, const std::string& cl
                    Member* m = find(roomId, client, serial);
                    if (!m) return;
                    m->publishing = false;
+                   if (!janus_.up()) return;  // janusDown says so
                    if (!reply || !reply->data.contains("id") || !reply->data["id"].is_number_unsigned()) {
                      const std::string why = reply ? "no feed id" : reply.error().message;
                      log(LogLevel::Warn, "sfu: ", client, " could not join room ", roomId, "'s VideoRoom: ", why);
@@ -325,6 +327,7 @@ void SfuBridge::handlePublish(Room& room, Member& member, const Message& message
                    Member* m = find(id, client, serial);
                    if (!m) return;
                    m->publishing = false;
+                   if (!janus_.up()) return;  // janusDown says so
                    Room* room = findRoom(id);
                    if (!reply || !reply->jsep) {
                      const std::string why = reply ? "Janus sent no answer" : reply.error().message;
@@ -362,6 +365,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
     Member* m = find(id, client, serial);
     if (!m) return;
     Room* room = findRoom(id);
+    if (!reply && !janus_.up()) return;  // janusDown says so
     if (!reply) {
       log(LogLevel::Warn, "sfu: ", client, "'s subscription in room ", id, ": ", reply.error().message);
       m->subscribing = false;

@@ -734,3 +734,49 @@ TEST_CASE("lines from before we came are kept as history, not news, and a reconn
   REQUIRE(rig.manager.chat().size() == 4);
   CHECK(rig.manager.chat()[3].text == "said while we were away");
 }
+
+TEST_CASE("room-mode moves the call from the mesh to the server's two connections and back", "[manager][sfu]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.addRemote(kX);
+  rig.addRemote(kY);
+  rig.join(kSelf, {kSelf, kX, kY});
+  rig.pump(2500ms);
+  REQUIRE(rig.connectedTo(kX));
+  REQUIRE(rig.connectedTo(kY));
+  CHECK_FALSE(rig.manager.forwarding());
+  // Our profile says we can take part in a forwarded room.
+  bool saidSfu = false;
+  for (const Message& m : rig.sentSince(0)) saidSfu = saidSfu || (m.type == MessageType::Profile && (*m.data)["sfu"] == true);
+  CHECK(saidSfu);
+
+  const std::size_t before = rig.probe->sent.size();
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"sfu","streams":[]})"));
+  rig.clock.advance(200ms);
+  // No connection to anyone else; two with the server, and we offer our tracks on one.
+  CHECK(rig.manager.forwarding());
+  CHECK(rig.manager.peerIds().empty());
+  CHECK(rig.peers.openConnections() == 2);
+  const auto sent = rig.sentSince(before);
+  const auto offer = std::find_if(sent.begin(), sent.end(), [](const Message& m) { return m.type == MessageType::Offer; });
+  REQUIRE(offer != sent.end());
+  CHECK(offer->receiver == "ground control");
+  CHECK((*offer->data)["connection"] == "publish");
+  CHECK(sdpHas(*offer, "m=audio"));
+  CHECK(sdpHas(*offer, "m=video"));
+  CHECK(rig.count(MessageType::Offer, kX, before) == 0);
+  // A mesh offer that crossed the switch starts nothing.
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Offer, Json{{"type", "offer"}, {"sdp", "v=0\r\n"}}));
+  CHECK(rig.manager.peerIds().empty());
+  CHECK(rig.manager.snapshot()["mode"] == "sfu");
+
+  // Back to a mesh, saying why: the others are called again.
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"mesh","reason":"the media server is unreachable"})"));
+  CHECK_FALSE(rig.manager.forwarding());
+  CHECK(rig.manager.lastProblem() == "the media server is unreachable");
+  rig.pump(2500ms);
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.connectedTo(kY));
+  CHECK(rig.peers.openConnections() == 2);
+  CHECK(rig.manager.snapshot()["mode"] == "mesh");
+}

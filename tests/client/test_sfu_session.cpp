@@ -1,0 +1,180 @@
+// SfuSession on the mock backend, against a stand-in for the server's side: two mock
+// connections that answer its publish offers and offer it everyone else's tracks, as
+// orbit-server does with Janus behind it.
+#include "manual_scheduler.hpp"
+#include "mock_peer_backend.hpp"
+#include "mock_sdp.hpp"
+#include "sfu_session.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <map>
+#include <set>
+
+using namespace orbit;
+using namespace std::chrono_literals;
+using orbit::test::ManualScheduler;
+
+namespace {
+
+const LocalTrack kCamera{1, TrackKind::Video, "camera"};
+const LocalTrack kMicrophone{2, TrackKind::Audio, "microphone"};
+
+// The server's two connections with one client.
+struct FakeSfu {
+  ManualScheduler clock;
+  MockPeerBackend clientBackend{clock};
+  MockPeerBackend serverBackend{clock};
+  std::vector<Message> sent;  // by the session
+  std::vector<std::string> problems;
+  std::unique_ptr<PeerConnection> publish = serverBackend.createPeerConnection({});
+  std::unique_ptr<PeerConnection> subscribe = serverBackend.createPeerConnection({});
+  std::map<int, std::string> owners;  // the subscribe connection's track → member
+  std::unique_ptr<SfuSession> session;
+
+  FakeSfu() {
+    PeerConnection::Handlers p;
+    p.onIceCandidate = [this](const IceCandidateData& c) { toSession(MessageType::IceCandidate, toJson(c), "publish"); };
+    publish->setHandlers(std::move(p));
+    PeerConnection::Handlers s;
+    s.onIceCandidate = [this](const IceCandidateData& c) { toSession(MessageType::IceCandidate, toJson(c), "subscribe"); };
+    subscribe->setHandlers(std::move(s));
+    SfuSession::Handlers h;
+    h.send = [this](const Message& m) {
+      sent.push_back(m);
+      clock.after(10ms, [this, m] { fromSession(m); });
+    };
+    h.onProblem = [this](std::string_view problem) { problems.emplace_back(problem); };
+    session = std::make_unique<SfuSession>(clientBackend, clock, std::vector<IceServer>{}, std::move(h), SfuSession::Options{});
+  }
+
+  void toSession(MessageType type, Json data, const std::string& connection) {
+    data["connection"] = connection;
+    clock.after(10ms, [this, type, data] {
+      if (session) session->handle(Message{"ground control", "me", type, data});
+    });
+  }
+
+  void fromSession(const Message& m) {
+    const std::string connection = (*m.data)["connection"];
+    PeerConnection& pc = connection == "publish" ? *publish : *subscribe;
+    if (m.type == MessageType::IceCandidate) {
+      pc.addIceCandidate(*parseIceCandidate(*m.data), [](auto) {});
+      return;
+    }
+    auto description = parseSessionDescription(m.type, *m.data);
+    REQUIRE(description);
+    pc.setRemoteDescription({*sdpTypeFromString(description->type), description->sdp}, [](auto) {});
+    if (m.type != MessageType::Offer) return;
+    pc.setLocalDescription([this, &pc](std::optional<Error> error) {
+      REQUIRE_FALSE(error);
+      toSession(MessageType::Answer, toJson(SessionDescription{"answer", pc.localDescription()->sdp}), "publish");
+    });
+  }
+
+  // The server starts or stops forwarding `track` of `member`, and offers the new set with
+  // room-mode's streams, as the server does.
+  void forward(const std::string& member, const LocalTrack& track) {
+    owners[track.id] = member;
+    REQUIRE_FALSE(subscribe->addTrack(track));
+    offer();
+  }
+  void stopForwarding(const LocalTrack& track) {
+    owners.erase(track.id);
+    REQUIRE_FALSE(subscribe->removeTrack(track));
+    offer();
+  }
+  void offer() {
+    subscribe->setLocalDescription([this](std::optional<Error> error) {
+      REQUIRE_FALSE(error);
+      const std::string sdp = subscribe->localDescription()->sdp;
+      auto parsed = parseMockSdp(sdp);
+      REQUIRE(parsed);
+      std::vector<SfuStream> streams;
+      for (const MockSdpSection& section : parsed->sections) {
+        for (const auto& [id, member] : owners) {
+          // The mock's msid track ids end in "-<the LocalTrack's id>".
+          const std::string tail = "-" + std::to_string(id);
+          const std::string& t = section.trackId;
+          const bool sends = section.direction == "sendonly" || section.direction == "sendrecv";
+          if (sends && t.size() > tail.size() && t.compare(t.size() - tail.size(), tail.size(), tail) == 0) {
+            streams.push_back({section.mid, member, section.kind});
+          }
+        }
+      }
+      session->setStreams(streams);
+      toSession(MessageType::Offer, toJson(SessionDescription{"offer", sdp}), "subscribe");
+    });
+  }
+
+  std::set<std::string> kindsOf(const std::string& member) const {
+    std::set<std::string> kinds;
+    for (const RemoteTrack& t : session->tracksOf(member)) kinds.insert(t.kind);
+    return kinds;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("an SFU session publishes our tracks, answers the server's offers and tells whose each track is",
+          "[sfu-session]") {
+  FakeSfu sfu;
+  REQUIRE_FALSE(sfu.session->addTrack(kMicrophone));
+  REQUIRE_FALSE(sfu.session->addTrack(kCamera));
+  sfu.clock.advance(500ms);
+  // We offer on the publish connection, and only there; everything names its connection.
+  REQUIRE_FALSE(sfu.sent.empty());
+  CHECK(sfu.sent.front().type == MessageType::Offer);
+  for (const Message& m : sfu.sent) {
+    CHECK(m.receiver == "ground control");
+    CHECK((*m.data)["connection"] == "publish");
+  }
+  CHECK(sfu.session->publishState() == PeerConnectionState::Connected);
+  CHECK(sfu.publish->connectionState() == PeerConnectionState::Connected);
+
+  // Ben and Cat publish: one offer from the server, our answer, and each has its own tracks.
+  const LocalTrack benVoice{101, TrackKind::Audio, "ben voice"};
+  const LocalTrack benCamera{102, TrackKind::Video, "ben camera"};
+  const LocalTrack catCamera{103, TrackKind::Video, "cat camera"};
+  sfu.owners = {{benVoice.id, "ben"}, {benCamera.id, "ben"}};
+  REQUIRE_FALSE(sfu.subscribe->addTrack(benVoice));
+  sfu.forward("ben", benCamera);
+  sfu.clock.advance(500ms);
+  CHECK(sfu.session->subscribeState() == PeerConnectionState::Connected);
+  CHECK(sfu.kindsOf("ben") == std::set<std::string>{"audio", "video"});
+  CHECK(sfu.kindsOf("cat").empty());
+  sfu.forward("cat", catCamera);
+  sfu.clock.advance(500ms);
+  CHECK(sfu.kindsOf("cat") == std::set<std::string>{"video"});
+  CHECK(sfu.session->answeredOffers() == 2);
+
+  // Cat stops: a new offer without her, and nothing of hers is shown.
+  sfu.stopForwarding(catCamera);
+  sfu.clock.advance(500ms);
+  CHECK(sfu.kindsOf("cat").empty());
+  CHECK(sfu.kindsOf("ben") == std::set<std::string>{"audio", "video"});
+  CHECK(sfu.session->answeredOffers() == 3);
+  CHECK(sfu.session->subscribeState() == PeerConnectionState::Connected);
+  for (const Message& m : sfu.sent) {
+    if (m.type == MessageType::Answer) CHECK((*m.data)["connection"] == "subscribe");
+  }
+  CHECK(sfu.problems.empty());
+
+  sfu.session->close();
+  CHECK(sfu.session->publishState() == PeerConnectionState::Closed);
+  CHECK(sfu.clientBackend.openConnections() == 0);
+}
+
+TEST_CASE("an SFU session refuses what the server may not send", "[sfu-session]") {
+  FakeSfu sfu;
+  sfu.session->handle(Message{"ground control", "me", MessageType::Offer, Json{{"type", "offer"}, {"sdp", "v=0"}}});
+  sfu.session->handle(Message{"ground control", "me", MessageType::Offer,
+                              Json{{"type", "offer"}, {"sdp", "v=0"}, {"connection", "publish"}}});
+  sfu.session->handle(Message{"ground control", "me", MessageType::Answer,
+                              Json{{"type", "answer"}, {"sdp", "v=0"}, {"connection", "subscribe"}}});
+  sfu.clock.advance(100ms);
+  REQUIRE(sfu.problems.size() == 3);
+  CHECK_THAT(sfu.problems[0], Catch::Matchers::Contains("connection"));
+  CHECK_THAT(sfu.problems[1], Catch::Matchers::Contains("offered on the publish connection"));
+  CHECK_THAT(sfu.problems[2], Catch::Matchers::Contains("answered on the subscribe connection"));
+}
