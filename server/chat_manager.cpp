@@ -336,8 +336,9 @@ void ChatManager::sendErrorTo(std::string_view roomId, const ClientId& id, std::
 
 std::string ChatManager::cannotForward(const ChatClient& client) const {
   const ChatRoom* r = room(client.roomId().str());
-  return "room " + client.roomId().str() + " forwards media through the server (it has " +
-         std::to_string(r ? r->size() : 0) + " people); this client cannot take part in its call: use Orbit's client";
+  const std::size_t n = r ? r->size() : 0;
+  return "room " + client.roomId().str() + " forwards media through the server (it has " + std::to_string(n) +
+         (n == 1 ? " person" : " people") + "); this client cannot take part in its call: use Orbit's client";
 }
 
 void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {

@@ -61,6 +61,7 @@ void AppController::enterRoom() {
   inRoom_ = false;
   refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
+  if (address_.uplinkKbps > 0) manager_.setUplinkBudget(address_.uplinkKbps);
   manager_.join(webSocketUrl(address_), address_.room, address_.username);
 }
 

@@ -349,6 +349,7 @@ void Manager::reconcile() {
   for (const std::string& id : members) {
     if (peers_.count(id) == 0 && session_.hungUp.count(id) == 0) createPeer(id);
   }
+  applyUplinkBudget();  // shared anew among the peers there are now
 }
 
 VideoPeer* Manager::createPeer(const std::string& id) {
@@ -365,7 +366,7 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, iceServers_,
                                           std::move(handlers), options_.peer);
   VideoPeer* raw = peer.get();
-  peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id)};
+  peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt};
   // Adding tracks fires negotiationneeded; with none, the peer's own tracks start it.
   addTracksTo(*raw);
   changed();
@@ -379,6 +380,7 @@ void Manager::closePeer(const std::string& id) {
   const bool wasOpen = it->second.reported != PeerConnectionState::Closed;
   const std::string name = nameOf(id);  // a peer from before a reconnect is named only by its entry
   peers_.erase(it);
+  applyUplinkBudget();  // the others get its share
   if (wasOpen) emit({ManagerEvent::Kind::PeerState, id, name, {}, PeerConnectionState::Closed});
   changed();
 }
@@ -389,9 +391,41 @@ void Manager::peerChanged(const std::string& id) {
   const PeerConnectionState state = it->second.peer->connectionState();
   if (state != it->second.reported) {
     it->second.reported = state;
+    // Capped once connected: a sender's parameters are settled by its first negotiation.
+    if (state == PeerConnectionState::Connected) applyUplinkBudget();
     emit({ManagerEvent::Kind::PeerState, id, nameOf(id), {}, state});
   }
   changed();
+}
+
+void Manager::setUplinkBudget(int kbps) {
+  options_.uplinkBudgetKbps = std::max(0, kbps);
+  for (auto& [id, entry] : peers_) entry.limits.reset();
+  applyUplinkBudget();
+}
+
+SendLimits Manager::meshVideoLimits() const {
+  const int peers = std::max<int>(1, static_cast<int>(peers_.size()));
+  SendLimits limits;
+  if (options_.uplinkBudgetKbps > 0) {
+    constexpr int kAudioKbps = 40;  // Opus at its usual rate, on each connection
+    limits.maxBitrate = std::max(100, options_.uplinkBudgetKbps / peers - kAudioKbps) * 1000;
+  }
+  // Fewer pixels for more people: the tiles are smaller, and the encoder runs once per peer.
+  limits.scaleDown = peers <= 2 ? 1.0 : peers == 3 ? 1.5 : 2.0;
+  return limits;
+}
+
+void Manager::applyUplinkBudget() {
+  if (sfu_) return;
+  const SendLimits limits = meshVideoLimits();
+  for (auto& [id, entry] : peers_) {
+    if (entry.peer->connectionState() != PeerConnectionState::Connected || entry.limits == limits) continue;
+    entry.limits = limits;
+    for (const LocalTrack& track : localMedia_.sending()) {
+      if (track.kind != TrackKind::Audio) entry.peer->setSendLimits(track, limits);
+    }
+  }
 }
 
 void Manager::handlePeerMessage(const Message& message) {
@@ -433,6 +467,7 @@ void Manager::addTracksTo(VideoPeer& peer) {
 void Manager::addToPeers(const LocalTrack& track) {
   for (auto& [id, entry] : peers_) {
     if (auto error = entry.peer->addTrack(track)) report(error->message);
+    entry.limits.reset();  // a new sender: capped once the renegotiation has connected it
   }
   if (sfu_) {
     if (auto error = sfu_->addTrack(track)) report(error->message);

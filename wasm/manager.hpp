@@ -103,6 +103,9 @@ class Manager {
     // Milliseconds since the epoch, for chat lines; the system clock by default.
     std::function<std::int64_t()> wallClock;
     SfuSession::Options sfu;
+    // A mesh's upload budget: each connection's video is capped so that all of them together
+    // stay within it, and sent at lower resolution as the room grows. 0: no cap.
+    int uplinkBudgetKbps = 2500;
   };
 
   Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers, MediaBackend& media);
@@ -139,6 +142,8 @@ class Manager {
   // browser ends the share.
   void startScreenShare() { localMedia_.startScreenShare(); }
   void stopScreenShare() { localMedia_.stopScreenShare(); }
+  // The mesh's upload budget (Options::uplinkBudgetKbps), applied at once; 0: no cap.
+  void setUplinkBudget(int kbps);
 
   // To the room when `to` is empty, else to that one member. Room lines enter the log when
   // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
@@ -243,6 +248,7 @@ class Manager {
     unsigned session = 0;  // the Signaler's session it was made on
     PeerConnectionState reported = PeerConnectionState::New;
     std::string name;  // as the last room-info had it
+    std::optional<SendLimits> limits;  // last applied to its video
   };
 
   void handleStateChange();
@@ -262,6 +268,9 @@ class Manager {
   void closePeer(const std::string& id);
   void peerChanged(const std::string& id);
   void addTracksTo(VideoPeer& peer);
+  // Shares the upload budget among the connected peers of a mesh (Options::uplinkBudgetKbps).
+  void applyUplinkBudget();
+  SendLimits meshVideoLimits() const;
   void replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement);
   void addToPeers(const LocalTrack& track);
   void removeFromPeers(const LocalTrack& track);

@@ -3,6 +3,8 @@
 #include "slug.hpp"
 #include "url.hpp"
 
+#include <charconv>
+
 namespace orbit {
 namespace {
 
@@ -40,6 +42,13 @@ PageAddress parsePageAddress(std::string_view url) {
   }
 
   address.username = queryParam(query, "name").value_or("");
+  if (auto uplink = queryParam(query, "uplink")) {
+    int kbps = 0;
+    auto [end, ec] = std::from_chars(uplink->data(), uplink->data() + uplink->size(), kbps);
+    if (ec == std::errc() && end == uplink->data() + uplink->size() && kbps >= 100 && kbps <= 100000) {
+      address.uplinkKbps = kbps;
+    }
+  }
   return address;
 }
 

@@ -14,6 +14,9 @@ struct PageAddress {
   std::string host;       // host[:port] as the URL spells it
   RoomId room;            // from /room/<id>, as a slug; empty when the URL names no room
   std::string username;   // from ?name=, percent-decoded; empty when absent
+  // From ?uplink=: the mesh's upload budget in kbit/s, 100 to 100000; 0 (absent or out of
+  // range): the client's default.
+  int uplinkKbps = 0;
   // A join token from POST /api/rooms/<id>/join, for a password room; never read from the
   // page's URL, so an invite link cannot carry one by accident.
   std::string token;

@@ -90,6 +90,14 @@ inline std::string_view toString(CandidateType t) {
   return "unknown";
 }
 
+// What one sender may use of the uplink: RTCRtpEncodingParameters' maxBitrate and
+// scaleResolutionDownBy.
+struct SendLimits {
+  int maxBitrate = 0;      // bits per second; 0: no cap
+  double scaleDown = 1.0;  // the resolution is divided by this; at least 1
+  bool operator==(const SendLimits&) const = default;
+};
+
 struct Description {  // RTCSessionDescription
   SdpType type = SdpType::Offer;
   std::string sdp;
@@ -158,6 +166,9 @@ class PeerConnection {
   virtual std::optional<Error> addTrack(const LocalTrack& track) = 0;
   virtual void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) = 0;
   virtual std::optional<Error> removeTrack(const LocalTrack& track) = 0;
+  // RTCRtpSender.setParameters on the sender of `track`: its bitrate and resolution caps.
+  // Kept by the sender through replaceTrack; no renegotiation.
+  virtual void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) = 0;
 
   virtual void getStats(std::function<void(Result<PeerStats>)> done) = 0;
 

@@ -194,6 +194,13 @@ void VideoPeer::replaceTrack(const LocalTrack& current, const LocalTrack& replac
   }));
 }
 
+void VideoPeer::setSendLimits(const LocalTrack& track, SendLimits limits) {
+  if (closed_) return;
+  pc_->setSendLimits(track, limits, guarded([this](std::optional<Error> error) {
+    if (error) problem("could not cap the video sent: " + error->message);
+  }));
+}
+
 std::optional<Error> VideoPeer::removeTrack(const LocalTrack& track) {
   if (closed_) return Error{"the connection to " + peer_.value + " is closed"};
   return pc_->removeTrack(track);

@@ -64,6 +64,8 @@ class VideoPeer {
   std::optional<Error> addTrack(const LocalTrack& track);
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
   std::optional<Error> removeTrack(const LocalTrack& track);
+  // Caps what the track's sender uses of the uplink; a failure is a problem, not fatal.
+  void setSendLimits(const LocalTrack& track, SendLimits limits);
 
   // Final: cancels the timers and closes the connection. Sends nothing.
   void close();

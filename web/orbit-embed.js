@@ -6,9 +6,10 @@
 //   call.on('text', (event) => console.log(event.name, event.text));
 //   call.sendText('hello');
 //
-// Options: {server, room, name} — or {url}, a full room address such as
+// Options: {server, room, name, uplinkKbps} — or {url}, a full room address such as
 // https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
-// room the client shows the lobby.
+// room the client shows the lobby. uplinkKbps: what a call may send in all, 100 to 100000
+// kbit/s (2500 by default), shared among the connections of a mesh (?uplink= in a URL).
 //
 // The handle:
 //   state()            plain JSON: {self: {id, name}, room, connection, screen,
@@ -30,8 +31,10 @@
     var server = String(options.server || window.location.origin).replace(/\/+$/, '');
     if (!options.room) return server + '/';
     var url = server + '/room/' + encodeURIComponent(options.room);
-    if (options.name) url += '?name=' + encodeURIComponent(options.name);
-    return url;
+    var query = [];
+    if (options.name) query.push('name=' + encodeURIComponent(options.name));
+    if (options.uplinkKbps) query.push('uplink=' + encodeURIComponent(options.uplinkKbps));
+    return query.length ? url + '?' + query.join('&') : url;
   }
 
   function mount(canvas, options) {

@@ -23,6 +23,7 @@ int orbit_rtc_state(int pc, int which);
 char* orbit_rtc_add_track(int pc, int track);
 char* orbit_rtc_remove_track(int pc, int track);
 void orbit_rtc_replace_track(int pc, int op, int current, int replacement);
+void orbit_rtc_set_send_limits(int pc, int op, int track, int maxBitrate, double scaleDown);
 void orbit_rtc_get_stats(int pc, int op);
 }
 
@@ -209,6 +210,11 @@ void BrowserPeerConnection::replaceTrack(const LocalTrack& current, const LocalT
                                          Done done) {
   if (closed_) return;
   orbit_rtc_replace_track(handle_, remember(std::move(done)), current.id, replacement.id);
+}
+
+void BrowserPeerConnection::setSendLimits(const LocalTrack& track, SendLimits limits, Done done) {
+  if (closed_) return;
+  orbit_rtc_set_send_limits(handle_, remember(std::move(done)), track.id, limits.maxBitrate, limits.scaleDown);
 }
 
 std::optional<Error> BrowserPeerConnection::removeTrack(const LocalTrack& track) {

@@ -57,6 +57,7 @@ class BrowserPeerConnection final : public PeerConnection {
   std::optional<Error> addTrack(const LocalTrack& track) override;
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) override;
   std::optional<Error> removeTrack(const LocalTrack& track) override;
+  void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) override;
 
   void getStats(std::function<void(Result<PeerStats>)> done) override;
 

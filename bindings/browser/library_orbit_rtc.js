@@ -310,6 +310,23 @@ mergeInto(LibraryManager.library, {
     });
   },
 
+  // RTCRtpSender.setParameters: maxBitrate (0: none) and scaleResolutionDownBy on every
+  // encoding of the track's sender.
+  orbit_rtc_set_send_limits__deps: ['$OrbitRtc'],
+  orbit_rtc_set_send_limits: function(handle, op, trackHandle, maxBitrate, scaleDown) {
+    OrbitRtc.run(handle, op, function(pc, connection) {
+      var sender = connection.senders[trackHandle];
+      if (!sender) throw new Error('InvalidAccessError: track ' + trackHandle + ' is not sent on this connection');
+      var parameters = sender.getParameters();
+      if (!parameters.encodings || parameters.encodings.length === 0) parameters.encodings = [{}];
+      parameters.encodings.forEach(function(encoding) {
+        if (maxBitrate > 0) encoding.maxBitrate = maxBitrate; else delete encoding.maxBitrate;
+        if (sender.track === null || sender.track.kind === 'video') encoding.scaleResolutionDownBy = scaleDown;
+      });
+      return sender.setParameters(parameters);
+    });
+  },
+
   orbit_rtc_get_stats__deps: ['$OrbitRtc', '$OrbitMedia'],
   orbit_rtc_get_stats: function(handle, op) {
     var connection = OrbitRtc.connections[handle];

@@ -148,6 +148,19 @@ class MockPeerConnection final : public PeerConnection {
     });
   }
 
+  void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) override {
+    enqueueUnchained([this, track, limits, done = std::move(done)]() mutable {
+      auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
+                             [&](const Transceiver& t) { return t.senderTrack == track.id; });
+      if (it == transceivers_.end()) return complete(std::move(done), Error{"InvalidStateError: no sender sends that track"});
+      if (limits.maxBitrate < 0 || limits.scaleDown < 1) {
+        return complete(std::move(done), Error{"RangeError: maxBitrate must be positive and scaleResolutionDownBy at least 1"});
+      }
+      it->limits = limits;
+      complete(std::move(done), std::nullopt);
+    });
+  }
+
   std::optional<Error> removeTrack(const LocalTrack& track) override {
     if (closed_) return Error{"InvalidStateError: the connection is closed"};
     auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
@@ -202,7 +215,7 @@ class MockPeerConnection final : public PeerConnection {
       if (!t.senderTrack) continue;
       std::optional<bool> enabled;
       if (shared_->media) enabled = shared_->media->enabled(*t.senderTrack);
-      out.push_back({*t.senderTrack, t.senderKind, enabled});
+      out.push_back({*t.senderTrack, t.senderKind, enabled, t.limits});
     }
     return out;
   }
@@ -243,6 +256,7 @@ class MockPeerConnection final : public PeerConnection {
     std::optional<int> senderTrack;
     TrackKind senderKind = TrackKind::Audio;  // of senderTrack
     std::string senderMsid;
+    SendLimits limits;
     bool fromRemote = false;
     bool negotiated = false;  // part of an offer/answer exchange that completed
     bool negotiatedSending = false;

@@ -56,6 +56,7 @@ class MockPeerBackend : public PeerBackend {
     // A disabled track sends silence or black frames; known only from the media backend
     // the tracks came from (setMedia), nothing without one.
     std::optional<bool> enabled;
+    SendLimits limits;  // as setSendLimits last set them
   };
   // The senders of every open connection, in the order the connections were made.
   std::vector<std::vector<Sender>> senders() const;

@@ -780,3 +780,48 @@ TEST_CASE("room-mode moves the call from the mesh to the server's two connection
   CHECK(rig.peers.openConnections() == 2);
   CHECK(rig.manager.snapshot()["mode"] == "mesh");
 }
+
+TEST_CASE("a mesh shares the upload budget among its connections and sends fewer pixels as it grows", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  for (const std::string& id : {kX, kY, kZ, kW}) rig.addRemote(id);
+  rig.join(kSelf, {kSelf, kX});
+  rig.pump(2500ms);
+  REQUIRE(rig.connectedTo(kX));
+  // What each of our connections sends its video with.
+  const auto videoLimits = [&rig] {
+    std::vector<SendLimits> out;
+    for (const auto& connection : rig.peers.senders()) {
+      for (const MockPeerBackend::Sender& s : connection) {
+        if (s.kind != TrackKind::Audio) out.push_back(s.limits);
+      }
+    }
+    return out;
+  };
+  REQUIRE(videoLimits().size() == 1);
+  CHECK(videoLimits()[0].maxBitrate == (2500 - 40) * 1000);  // one peer: the whole budget
+  CHECK(videoLimits()[0].scaleDown == 1.0);
+
+  rig.setRoom(kSelf, {kSelf, kX, kY, kZ, kW});
+  rig.pump(3000ms);
+  for (const std::string& id : {kX, kY, kZ, kW}) REQUIRE(rig.connectedTo(id));
+  const auto four = videoLimits();
+  REQUIRE(four.size() == 4);
+  int total = 0;
+  for (const SendLimits& l : four) {
+    CHECK(l.maxBitrate == (2500 / 4 - 40) * 1000);
+    CHECK(l.scaleDown == 2.0);
+    total += l.maxBitrate + 40000;
+  }
+  CHECK(total <= 2500 * 1000);  // audio included, within the budget
+
+  // Two leave: the two left get their share back, at a larger size.
+  rig.setRoom(kSelf, {kSelf, kX, kY});
+  rig.pump(500ms);
+  const auto two = videoLimits();
+  REQUIRE(two.size() == 2);
+  for (const SendLimits& l : two) {
+    CHECK(l.maxBitrate == (2500 / 2 - 40) * 1000);
+    CHECK(l.scaleDown == 1.0);
+  }
+}

@@ -17,3 +17,14 @@ TEST_CASE("a room address typed with capitals or accents lands in the room its n
   CHECK(parsePageAddress("http://h/room/Caf%C3%A9").room.str() == "cafe");
   CHECK(parsePageAddress("http://h/room/%D0%9F%D0%A0").room.str() == "\xD0\xBF\xD1\x80");
 }
+
+TEST_CASE("?uplink= sets the mesh's upload budget when it is a sensible number of kbit/s", "[client][address]") {
+  CHECK(parsePageAddress("https://o.example/room/r?name=Ann&uplink=1200").uplinkKbps == 1200);
+  CHECK(parsePageAddress("https://o.example/room/r?uplink=100000").uplinkKbps == 100000);
+  for (const char* url : {"https://o.example/room/r", "https://o.example/room/r?uplink=", "https://o.example/room/r?uplink=99",
+                          "https://o.example/room/r?uplink=100001", "https://o.example/room/r?uplink=1e3",
+                          "https://o.example/room/r?uplink=-500", "https://o.example/room/r?uplink=99999999999"}) {
+    CAPTURE(url);
+    CHECK(parsePageAddress(url).uplinkKbps == 0);
+  }
+}

@@ -5,45 +5,9 @@ import { after, before, test } from 'node:test';
 
 import { errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
 import { startJanus } from './janus.mjs';
+import { outboundVideo, smallCameraAndConnections, videoSendParameters } from './rtc_probe.mjs';
 
 const viewport = { width: 960, height: 600 };
-
-// Before any page script: a small camera (320×240 at 15 fps, so that two cores carry five
-// pages), and every RTCPeerConnection the page makes kept, for what getStats says it sends.
-function smallCameraAndConnections() {
-  const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
-  navigator.mediaDevices.getUserMedia = (constraints) => {
-    if (constraints?.video) {
-      const asked = typeof constraints.video === 'object' ? constraints.video : {};
-      constraints = { ...constraints, video: { ...asked, width: 320, height: 240, frameRate: 15 } };
-    }
-    return getUserMedia(constraints);
-  };
-  const Native = window.RTCPeerConnection;
-  window.orbitTestConnections = [];
-  window.RTCPeerConnection = function RTCPeerConnection(...args) {
-    const pc = new Native(...args);
-    window.orbitTestConnections.push(pc);
-    return pc;
-  };
-  window.RTCPeerConnection.prototype = Native.prototype;
-  Object.setPrototypeOf(window.RTCPeerConnection, Native);
-}
-
-// Outbound video streams that are sending, over every open connection of the page.
-function outboundVideo(page) {
-  return page.evaluate(async () => {
-    let count = 0;
-    for (const pc of window.orbitTestConnections) {
-      if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((s) => {
-        if (s.type === 'outbound-rtp' && s.kind === 'video' && s.bytesSent > 0) count += 1;
-      });
-    }
-    return count;
-  });
-}
 
 // Every page lists `count` others, each connected and each video advancing by 10 frames.
 async function everyoneSeesEveryone(pages, count, mode, what) {
@@ -119,6 +83,18 @@ test('five pages: a mesh of four switches to Janus when the fifth comes, a sixth
     await everyoneSeesEveryone(pages, 3, 'mesh', 'a mesh of four');
     // In a mesh each page sends its video once per other person.
     for (const [name, page] of pages) assert.equal(await outboundVideo(page), 3, `${name} in the mesh`);
+    // ...within a budget of 2.5 Mbit/s all told (40 kbit/s of audio each), at 2/3 of the size.
+    const capped = Array(3).fill({ maxBitrate: (Math.floor(2500 / 3) - 40) * 1000, scaleResolutionDownBy: 1.5 });
+    for (const [name, page] of pages) {
+      // Set once each connection is up, a moment after the video shows.
+      const deadline = Date.now() + 10000;
+      let sent = await videoSendParameters(page);
+      while (JSON.stringify(sent) !== JSON.stringify(capped) && Date.now() < deadline) {
+        await page.waitForTimeout(200);
+        sent = await videoSendParameters(page);
+      }
+      assert.deepEqual(sent, capped, name);
+    }
 
     await join('Eve');
     await everyoneSeesEveryone(pages, 4, 'sfu', 'five through Janus');
