@@ -203,6 +203,13 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
     case MessageType::RoomMode:
       sendError(client, type + " is sent by the server, not by clients");
       return;
+    case MessageType::Layer:
+      if (!toServer) return sendError(client, type + " is addressed to \"ground control\"");
+      if (!config_.sfu || !config_.sfu->forwarding(client.roomId().str()) || !client.sfuCapable()) {
+        return sendError(client, "layer: the room does not forward media through the server");
+      }
+      config_.sfu->fromClient(client, SfuConnection::Subscribe, msg);
+      return;
     case MessageType::GetRoomInfo:
     case MessageType::GetIceServers:
     case MessageType::Profile:

@@ -284,6 +284,7 @@ void SfuBridge::fromClient(const ChatClient& client, SfuConnection connection, c
   Member& member = it->second;
   if (connection == SfuConnection::Subscribe) {
     if (message.type == MessageType::Answer) return subscriberAnswer(*room, member, message);
+    if (message.type == MessageType::Layer) return chooseLayer(*room, member, message);
     if (message.type == MessageType::IceCandidate) return subscriberCandidate(member, message);
     return manager_->sendErrorTo(room->id, member.id, "the server makes the offers on the subscribe connection");
   }
@@ -441,6 +442,20 @@ void SfuBridge::subscriberAnswer(Room& room, Member& member, const Message& mess
                    m->subscribing = false;
                    updateSubscription(*findRoom(id), *m);
                  });
+}
+
+void SfuBridge::chooseLayer(Room& room, Member& member, const Message& message) {
+  auto layer = parseLayer(*message.data);
+  if (!layer) return manager_->sendErrorTo(room.id, member.id, layer.error().message);
+  const bool known = std::any_of(member.streams.begin(), member.streams.end(),
+                                 [&](const SfuStream& s) { return s.mid == layer->mid && s.kind == "video"; });
+  if (!known || member.subscriber == 0) {
+    return manager_->sendErrorTo(room.id, member.id, "layer: no video with mid \"" + layer->mid + "\" in your subscription");
+  }
+  Json configure{{"request", "configure"}, {"streams", Json::array({{{"mid", layer->mid}, {"substream", layer->substream}}})}};
+  janus_.message(member.subscriber, std::move(configure), std::nullopt, [client = member.id.str()](Result<JanusClient::Reply> reply) {
+    if (!reply) log(LogLevel::Debug, "sfu: ", client, "'s layer: ", reply.error().message);
+  });
 }
 
 void SfuBridge::subscriberCandidate(Member& member, const Message& message) {

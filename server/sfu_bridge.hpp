@@ -94,6 +94,8 @@ class SfuBridge : public SfuLink {
   void subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep);
   void subscriberAnswer(Room& room, Member& member, const Message& message);
   void subscriberCandidate(Member& member, const Message& message);
+  // A client's "layer": Janus's configure of one subscribed video's substream.
+  void chooseLayer(Room& room, Member& member, const Message& message);
   void sendRoomMode(const Room& room, const Member& member);
   void warnUnable(Room& room, const ChatRoom& chat);
   Member* find(const std::string& roomId, const std::string& client, std::uint64_t serial);

@@ -19,6 +19,7 @@ std::string_view toString(MessageType type) {
     case MessageType::Bye: return "bye";
     case MessageType::Error: return "error";
     case MessageType::RoomMode: return "room-mode";
+    case MessageType::Layer: return "layer";
   }
   return "unknown";
 }

@@ -27,6 +27,7 @@ enum class MessageType {
   Bye,
   Error,
   RoomMode,
+  Layer,
 };
 
 inline constexpr MessageType kAllMessageTypes[] = {
@@ -34,7 +35,7 @@ inline constexpr MessageType kAllMessageTypes[] = {
     MessageType::GetRoomInfo, MessageType::RoomInfo,     MessageType::Profile,
     MessageType::GetIceServers, MessageType::IceServers, MessageType::Offer,
     MessageType::Answer,     MessageType::IceCandidate,  MessageType::Greeting,
-    MessageType::Bye,        MessageType::Error,         MessageType::RoomMode,
+    MessageType::Bye,        MessageType::Error,         MessageType::RoomMode,       MessageType::Layer,
 };
 
 // The wire name: "ping", "get-room-info", "icecandidate", ...

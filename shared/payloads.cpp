@@ -251,6 +251,18 @@ Result<RoomModeData> parseRoomMode(const Json& data) {
   return out;
 }
 
+Result<LayerData> parseLayer(const Json& data) {
+  ORBIT_CHECK(needObject(data, "layer"));
+  ORBIT_CHECK(needString(data, "mid", "layer"));
+  const auto it = data.find("substream");
+  if (it == data.end() || !it->is_number_integer() || *it < 0 || *it > 2) {
+    return Error{"layer needs \"substream\": 0, 1 or 2"};
+  }
+  return LayerData{data["mid"].get<std::string>(), it->get<int>()};
+}
+
+Json toJson(const LayerData& v) { return {{"mid", v.mid}, {"substream", v.substream}}; }
+
 Json toJson(const RoomModeData& v) {
   Json out{{"mode", v.sfu ? "sfu" : "mesh"}};
   if (v.sfu) {
@@ -358,6 +370,9 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
     case MessageType::RoomMode:
       if (!data) return need("{mode}");
       return problem(parseRoomMode(*data));
+    case MessageType::Layer:
+      if (!data) return need("{mid, substream}");
+      return problem(parseLayer(*data));
   }
   return std::string("unhandled message type");
 }

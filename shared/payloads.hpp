@@ -101,6 +101,13 @@ Result<TextData> parseText(const Json& data);
 Result<RoomInfoData> parseRoomInfo(const Json& data);
 Result<ProfileData> parseProfile(const Json& data);
 Result<RoomModeData> parseRoomMode(const Json& data);
+
+struct LayerData {  // layer (client to server): which simulcast layer a media section should carry
+  std::string mid;    // of the subscribe connection
+  int substream = 0;  // 0 the smallest, 2 the largest
+};
+Result<LayerData> parseLayer(const Json& data);
+Json toJson(const LayerData& v);
 Result<std::vector<IceServer>> parseIceServers(const Json& data);
 Result<SessionDescription> parseSessionDescription(MessageType type, const Json& data);
 Result<IceCandidateData> parseIceCandidate(const Json& data);

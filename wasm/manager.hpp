@@ -186,6 +186,11 @@ class Manager {
   // What we receive of a member, and how its media reaches us, whichever the room's mode.
   std::vector<RemoteTrack> tracksOf(std::string_view id) const;
   PeerConnectionState connectionOf(std::string_view id) const;
+  // The video quality a member's tile needs, 0 (small) to 2 (large): in a forwarded room the
+  // server then sends that simulcast layer. Nothing in a mesh.
+  void setVideoQuality(std::string_view id, int quality) {
+    if (sfu_) sfu_->setQuality(id, quality);
+  }
   // The member's name in the last room-info, else "".
   std::string nameOf(std::string_view id) const;
   // The name to show for `id`: its name, and for the second and later members of the room

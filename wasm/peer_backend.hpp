@@ -98,6 +98,13 @@ struct SendLimits {
   bool operator==(const SendLimits&) const = default;
 };
 
+// One simulcast layer of a video sender (RTCRtpEncodingParameters).
+struct SendEncoding {
+  std::string rid;
+  double scaleDown = 1.0;
+  int maxBitrate = 0;  // bits per second; 0: no cap
+};
+
 struct Description {  // RTCSessionDescription
   SdpType type = SdpType::Offer;
   std::string sdp;
@@ -164,6 +171,9 @@ class PeerConnection {
 
   // addTrack and removeTrack are synchronous in the browser too; replaceTrack is a promise.
   virtual std::optional<Error> addTrack(const LocalTrack& track) = 0;
+  // A send-only transceiver for a video track, in simulcast: one encoding per layer
+  // (addTransceiver with sendEncodings).
+  virtual std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) = 0;
   virtual void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) = 0;
   virtual std::optional<Error> removeTrack(const LocalTrack& track) = 0;
   // RTCRtpSender.setParameters on the sender of `track`: its bitrate and resolution caps.

@@ -44,6 +44,11 @@ SfuSession::SfuSession(PeerBackend& backend, Scheduler& scheduler, const std::ve
 SfuSession::~SfuSession() { close(); }
 
 void SfuSession::setStreams(std::vector<SfuStream> streams) {
+  // A media section that carries someone else now starts from Janus's choice again.
+  for (const SfuStream& s : streams) {
+    auto before = std::find_if(streams_.begin(), streams_.end(), [&](const SfuStream& o) { return o.mid == s.mid; });
+    if (before == streams_.end() || before->client != s.client) quality_.erase(s.mid);
+  }
   streams_ = std::move(streams);
   changed();
 }
@@ -126,7 +131,23 @@ void SfuSession::sendCandidate(SfuConnection connection, const IceCandidateData&
 
 std::optional<Error> SfuSession::addTrack(const LocalTrack& track) {
   if (closed_) return Error{"the connection to the server is closed"};
-  return publish_->addTrack(track);
+  if (track.kind == TrackKind::Audio) return publish_->addTrack(track);
+  // Janus numbers the layers 0 (smallest) to 2; browsers send fewer from small cameras.
+  static const std::vector<SendEncoding> kLayers{{"h", 1.0, 900000}, {"m", 2.0, 300000}, {"l", 4.0, 100000}};
+  return publish_->addSimulcastTrack(track, kLayers);
+}
+
+void SfuSession::setQuality(std::string_view member, int quality) {
+  if (closed_) return;
+  for (const SfuStream& stream : streams_) {
+    if (stream.client != member || stream.kind != "video") continue;
+    auto [it, added] = quality_.try_emplace(stream.mid, -1);
+    if (it->second == quality) continue;
+    it->second = quality;
+    if (handlers_.send) {
+      handlers_.send(Message{"", std::string(kGroundControl), MessageType::Layer, toJson(LayerData{stream.mid, quality})});
+    }
+  }
 }
 
 void SfuSession::replaceTrack(const LocalTrack& current, const LocalTrack& replacement) {

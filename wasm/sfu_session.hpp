@@ -9,6 +9,7 @@
 #include "scheduler.hpp"
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,13 +48,18 @@ class SfuSession {
   // An offer, answer or icecandidate from "ground control".
   void handle(const Message& message);
 
-  // Our tracks, on the publish connection.
+  // Our tracks, on the publish connection; video in three simulcast layers (full, half and a
+  // quarter of the size), from which the server forwards to each person the one asked for.
   std::optional<Error> addTrack(const LocalTrack& track);
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
   std::optional<Error> removeTrack(const LocalTrack& track);
 
   // Final: closes both connections. Sends nothing.
   void close();
+
+  // The simulcast layer we want of a member's video, 0 (smallest) to 2 (largest), by the size
+  // of its tile; sent to the server only when it changes.
+  void setQuality(std::string_view member, int quality);
 
   PeerConnectionState publishState() const;
   PeerConnectionState subscribeState() const;
@@ -89,6 +95,7 @@ class SfuSession {
   bool makingOffer_ = false;
   std::vector<SfuStream> streams_;
   std::vector<RemoteTrack> received_;  // every track the subscribe connection has had, by mid
+  std::map<std::string, int> quality_;  // mid → the layer last asked for
   std::optional<PeerStats> publishStats_;
   std::optional<PeerStats> subscribeStats_;
   Scheduler::TimerId statsTimer_ = 0;

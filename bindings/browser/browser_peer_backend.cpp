@@ -21,6 +21,7 @@ int orbit_rtc_description_type(int pc, int remote);
 char* orbit_rtc_description_sdp(int pc, int remote);
 int orbit_rtc_state(int pc, int which);
 char* orbit_rtc_add_track(int pc, int track);
+char* orbit_rtc_add_simulcast_track(int pc, int track, const char* layersJson);
 char* orbit_rtc_remove_track(int pc, int track);
 void orbit_rtc_replace_track(int pc, int op, int current, int replacement);
 void orbit_rtc_set_send_limits(int pc, int op, int track, int maxBitrate, double scaleDown);
@@ -203,6 +204,20 @@ IceConnectionState BrowserPeerConnection::iceConnectionState() const {
 std::optional<Error> BrowserPeerConnection::addTrack(const LocalTrack& track) {
   if (closed_) return Error{"InvalidStateError: the connection is closed"};
   if (auto error = adopt(orbit_rtc_add_track(handle_, track.id))) return Error{std::move(*error)};
+  return std::nullopt;
+}
+
+std::optional<Error> BrowserPeerConnection::addSimulcastTrack(const LocalTrack& track,
+                                                              const std::vector<SendEncoding>& layers) {
+  if (closed_) return Error{"InvalidStateError: the connection is closed"};
+  Json encodings = Json::array();
+  for (const SendEncoding& layer : layers) {
+    Json e{{"rid", layer.rid}, {"scaleResolutionDownBy", layer.scaleDown}};
+    if (layer.maxBitrate > 0) e["maxBitrate"] = layer.maxBitrate;
+    encodings.push_back(std::move(e));
+  }
+  const std::string text = dumpJson(encodings);
+  if (auto error = adopt(orbit_rtc_add_simulcast_track(handle_, track.id, text.c_str()))) return Error{std::move(*error)};
   return std::nullopt;
 }
 

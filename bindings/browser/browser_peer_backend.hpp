@@ -58,6 +58,7 @@ class BrowserPeerConnection final : public PeerConnection {
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) override;
   std::optional<Error> removeTrack(const LocalTrack& track) override;
   void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) override;
+  std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) override;
 
   void getStats(std::function<void(Result<PeerStats>)> done) override;
 

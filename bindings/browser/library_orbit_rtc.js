@@ -274,6 +274,27 @@ mergeInto(LibraryManager.library, {
     return text === null ? 0 : stringToNewUTF8(text);
   },
 
+  // A send-only transceiver with one encoding per simulcast layer; `layersJson` is the
+  // sendEncodings array as JSON.
+  orbit_rtc_add_simulcast_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
+  orbit_rtc_add_simulcast_track: function(handle, trackHandle, layersJson) {
+    var text = null;
+    try {
+      var connection = OrbitRtc.connections[handle];
+      var track = OrbitMedia.tracks[trackHandle];
+      if (!connection) throw new Error('the connection is closed');
+      if (!connection.pc) throw connection.error;
+      if (!track) throw new Error('no local track ' + trackHandle + ' (stopped?)');
+      var transceiver = connection.pc.addTransceiver(track, {
+        direction: 'sendonly', streams: [OrbitMedia.localStream()], sendEncodings: JSON.parse(UTF8ToString(layersJson)),
+      });
+      connection.senders[trackHandle] = transceiver.sender;
+    } catch (e) {
+      text = OrbitMedia.errorText(e);
+    }
+    return text === null ? 0 : stringToNewUTF8(text);
+  },
+
   orbit_rtc_remove_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
   orbit_rtc_remove_track: function(handle, trackHandle) {
     var text = null;

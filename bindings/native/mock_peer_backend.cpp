@@ -123,13 +123,22 @@ class MockPeerConnection final : public PeerConnection {
     auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
                            [&](const Transceiver& t) { return t.kind == kind && !t.senderTrack; });
     if (it == transceivers_.end()) {
-      transceivers_.push_back({kind, "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
+      transceivers_.push_back(transceiver(kind));
       it = std::prev(transceivers_.end());
     }
     it->senderTrack = track.id;
     it->senderKind = track.kind;
     it->senderMsid = "track-" + std::to_string(sessionId_ % 100000) + "-" + std::to_string(track.id);
     if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
+    return std::nullopt;
+  }
+
+  std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) override {
+    if (isAudio(track.kind)) return Error{"TypeError: simulcast is for video tracks"};
+    if (layers.empty()) return Error{"TypeError: sendEncodings is empty"};
+    if (auto error = addTrack(track)) return error;
+    auto it = std::find_if(transceivers_.begin(), transceivers_.end(), [&](const Transceiver& t) { return t.senderTrack == track.id; });
+    it->layers = static_cast<int>(layers.size());
     return std::nullopt;
   }
 
@@ -215,7 +224,7 @@ class MockPeerConnection final : public PeerConnection {
       if (!t.senderTrack) continue;
       std::optional<bool> enabled;
       if (shared_->media) enabled = shared_->media->enabled(*t.senderTrack);
-      out.push_back({*t.senderTrack, t.senderKind, enabled, t.limits});
+      out.push_back({*t.senderTrack, t.senderKind, enabled, t.limits, t.layers});
     }
     return out;
   }
@@ -256,12 +265,20 @@ class MockPeerConnection final : public PeerConnection {
     std::optional<int> senderTrack;
     TrackKind senderKind = TrackKind::Audio;  // of senderTrack
     std::string senderMsid;
-    SendLimits limits;
     bool fromRemote = false;
     bool negotiated = false;  // part of an offer/answer exchange that completed
     bool negotiatedSending = false;
     bool remoteSending = false;
+    SendLimits limits;  // as setSendLimits last set them
+    int layers = 1;     // simulcast encodings (addSimulcastTrack)
   };
+  static Transceiver transceiver(std::string kind, std::string mid = {}, bool fromRemote = false) {
+    Transceiver t;
+    t.kind = std::move(kind);
+    t.mid = std::move(mid);
+    t.fromRemote = fromRemote;
+    return t;
+  }
 
   void forget() {
     auto& open = shared_->open;
@@ -352,7 +369,7 @@ class MockPeerConnection final : public PeerConnection {
   void makeOffer() {
     if (!ufragToReplace_.empty() && localUfrag_ == ufragToReplace_) newCredentials();
     // Without a track there would be no m-line and nothing for ICE to run on.
-    if (transceivers_.empty()) transceivers_.push_back({"application", "", std::nullopt, TrackKind::Audio, "", false, false, false, false});
+    if (transceivers_.empty()) transceivers_.push_back(transceiver("application"));
     std::vector<Transceiver*> sections;
     for (Transceiver& t : transceivers_) {
       if (t.mid.empty() && (t.senderTrack || t.kind == "application")) t.mid = freeMid();
@@ -423,7 +440,7 @@ class MockPeerConnection final : public PeerConnection {
         if (spare != transceivers_.end()) {
           spare->mid = section.mid;
         } else {
-          transceivers_.push_back({section.kind, section.mid, std::nullopt, TrackKind::Audio, "", true, false, false, false});
+          transceivers_.push_back(transceiver(section.kind, section.mid, true));
         }
       }
       announceTracks(*parsed);

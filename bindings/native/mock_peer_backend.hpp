@@ -57,6 +57,7 @@ class MockPeerBackend : public PeerBackend {
     // the tracks came from (setMedia), nothing without one.
     std::optional<bool> enabled;
     SendLimits limits;  // as setSendLimits last set them
+    int layers = 1;     // simulcast encodings
   };
   // The senders of every open connection, in the order the connections were made.
   std::vector<std::vector<Sender>> senders() const;

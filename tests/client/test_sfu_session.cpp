@@ -56,6 +56,7 @@ struct FakeSfu {
   }
 
   void fromSession(const Message& m) {
+    if (m.type == MessageType::Layer) return;  // for Janus; the stand-in forwards every layer alike
     const std::string connection = (*m.data)["connection"];
     PeerConnection& pc = connection == "publish" ? *publish : *subscribe;
     if (m.type == MessageType::IceCandidate) {
@@ -147,6 +148,26 @@ TEST_CASE("an SFU session publishes our tracks, answers the server's offers and 
   sfu.clock.advance(500ms);
   CHECK(sfu.kindsOf("cat") == std::set<std::string>{"video"});
   CHECK(sfu.session->answeredOffers() == 2);
+
+  // Our camera goes out in three simulcast layers, the microphone as it is.
+  for (const auto& connection : sfu.clientBackend.senders()) {
+    for (const MockPeerBackend::Sender& s : connection) CHECK(s.layers == (s.kind == TrackKind::Audio ? 1 : 3));
+  }
+  // The layer asked for each video, once per change, by the mid the server named.
+  const std::size_t before = sfu.sent.size();
+  sfu.session->setQuality("ben", 1);
+  sfu.session->setQuality("ben", 1);
+  sfu.session->setQuality("nobody", 2);
+  REQUIRE(sfu.sent.size() == before + 1);
+  const Message& layer = sfu.sent.back();
+  CHECK(layer.type == MessageType::Layer);
+  CHECK(layer.receiver == "ground control");
+  const auto benVideo = std::find_if(sfu.session->streams().begin(), sfu.session->streams().end(),
+                                     [](const SfuStream& s) { return s.client == "ben" && s.kind == "video"; });
+  REQUIRE(benVideo != sfu.session->streams().end());
+  CHECK(*layer.data == Json{{"mid", benVideo->mid}, {"substream", 1}});
+  sfu.session->setQuality("ben", 2);
+  CHECK(sfu.sent.size() == before + 2);
 
   // Cat stops: a new offer without her, and nothing of hers is shown.
   sfu.stopForwarding(catCamera);

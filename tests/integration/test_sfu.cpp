@@ -78,6 +78,20 @@ TEST_CASE("a room of --sfu-from people is forwarded: Orbit's clients are told, t
     REQUIRE(e);
     CHECK_THAT((*e)["data"].get<std::string>(), Contains("the client makes the offers on the publish connection"));
   }
+  SECTION("a layer must name a video of the client's subscription") {
+    ann->send({{"type", "layer"}, {"receiver", "ground control"}, {"data", {{"mid", "7"}, {"substream", 1}}}});
+    auto e = ann->waitForType("error");
+    REQUIRE(e);
+    CHECK_THAT((*e)["data"].get<std::string>(), Contains("no video with mid \"7\""));
+    ann->send({{"type", "layer"}, {"receiver", "ground control"}, {"data", {{"mid", "1"}, {"substream", 3}}}});
+    e = ann->waitForType("error");
+    REQUIRE(e);
+    CHECK_THAT((*e)["data"].get<std::string>(), Contains("0, 1 or 2"));
+    cam->send({{"type", "layer"}, {"receiver", "ground control"}, {"data", {{"mid", "1"}, {"substream", 1}}}});
+    e = cam->waitForType("error");
+    REQUIRE(e);
+    CHECK_THAT((*e)["data"].get<std::string>(), Contains("does not forward media"));
+  }
   SECTION("the original client's offers to the others are refused, not relayed") {
     const std::string annId = ann->learnId();
     cam->send({{"type", "offer"}, {"receiver", annId}, {"data", {{"type", "offer"}, {"sdp", "v=0\r\n"}}}});

@@ -28,6 +28,7 @@ const std::pair<MessageType, const char*> kWireNames[] = {
     {MessageType::Bye, "bye"},
     {MessageType::Error, "error"},
     {MessageType::RoomMode, "room-mode"},
+    {MessageType::Layer, "layer"},
 };
 
 }  // namespace
@@ -48,7 +49,7 @@ TEST_CASE("every wire name maps back to its message type", "[message]") {
   }
 }
 
-TEST_CASE("the list of all message types holds each of the fifteen types once", "[message]") {
+TEST_CASE("the list of all message types holds each of the sixteen types once", "[message]") {
   std::set<MessageType> seen(std::begin(orbit::kAllMessageTypes),
                              std::end(orbit::kAllMessageTypes));
   CHECK(std::size(orbit::kAllMessageTypes) == std::size(kWireNames));

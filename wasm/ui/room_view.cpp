@@ -26,6 +26,7 @@ const ImU32 kLabelBackground = IM_COL32(0, 0, 0, 150);
 const ImU32 kSpeakingRing = IM_COL32(90, 210, 120, 255);
 
 struct Tile {
+  std::string id;  // the member's; empty for ourselves
   std::string label;
   std::optional<VideoFrame> frame;
   bool mirror = false;
@@ -202,6 +203,7 @@ void RoomView::drawGrid(float width, float height) {
     const bool reached = manager_.forwarding() || manager_.peer(ClientId(id)) != nullptr;
     const std::vector<RemoteTrack> tracks = manager_.tracksOf(id);
     Tile tile;
+    tile.id = id;
     tile.label = orNoName(manager_.displayName(id));
     const std::string video = remoteTrack(tracks, "video");
     const std::string audio = remoteTrack(tracks, "audio");
@@ -235,6 +237,18 @@ void RoomView::drawGrid(float width, float height) {
     }
   }
   const float tileWidth = std::max(bestWidth, 40.0f);
+  // Through the server, each video comes in the layer its tile needs, and whoever is speaking
+  // (or spoke in the last seconds) in the largest.
+  if (manager_.forwarding()) {
+    const int bySize = tileWidth >= 400 ? 2 : tileWidth >= 180 ? 1 : 0;
+    for (const Tile& t : tiles) {
+      if (t.id.empty()) continue;
+      if (t.level > kSpeaking && !t.muted) lastSpoke_[t.id] = now_;
+      const auto spoke = lastSpoke_.find(t.id);
+      const bool speaking = spoke != lastSpoke_.end() && now_ - spoke->second < Scheduler::Millis(3000);
+      manager_.setVideoQuality(t.id, speaking ? 2 : bySize);
+    }
+  }
   const float tileHeight = tileWidth / kTileAspect;
   const int rows = (n + bestColumns - 1) / bestColumns;
   const float usedHeight = rows * tileHeight + (rows - 1) * gap;

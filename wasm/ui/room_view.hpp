@@ -11,6 +11,7 @@
 #include <array>
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -79,6 +80,7 @@ class RoomView {
   float controlsHeight_ = 0;  // in the last frame
   ImVec2 gridBottomLeft_{0, 0};  // where notifications stack up from
   Scheduler::Millis now_{0};
+  std::map<std::string, Scheduler::Millis> lastSpoke_;  // member → when its level last rose
 };
 
 }  // namespace orbit
