@@ -133,7 +133,7 @@ void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now)
   if (config_.cluster) config_.cluster->left(r->id(), client.id());
   if (config_.sfu) {
     config_.sfu->left(r->id(), client.id());
-    if (!r->empty()) config_.sfu->membersChanged(*r);
+    config_.sfu->membersChanged(*r);  // an empty room's VideoRoom goes too
   }
   membersChanged(*r, now);
 }
@@ -679,6 +679,9 @@ std::string ChatManager::metricsText() const {
          metrics_.clientsDroppedSlow);
   metric("orbit_messages_throttled_total", "counter", "Messages dropped by the rate limit.",
          metrics_.messagesThrottled);
+  if (config_.sfu) {
+    metric("orbit_sfu_rooms", "gauge", "Rooms forwarding media through Janus now.", config_.sfu->forwardingRooms());
+  }
   return out.str();
 }
 

@@ -452,9 +452,25 @@ void SfuBridge::chooseLayer(Room& room, Member& member, const Message& message) 
   if (!known || member.subscriber == 0) {
     return manager_->sendErrorTo(room.id, member.id, "layer: no video with mid \"" + layer->mid + "\" in your subscription");
   }
-  Json configure{{"request", "configure"}, {"streams", Json::array({{{"mid", layer->mid}, {"substream", layer->substream}}})}};
-  janus_.message(member.subscriber, std::move(configure), std::nullopt, [client = member.id.str()](Result<JanusClient::Reply> reply) {
+  member.wantedLayer[layer->mid] = layer->substream;
+  configureLayer(room.id, member.id.str(), member.serial, layer->mid, 1);
+}
+
+void SfuBridge::configureLayer(const std::string& roomId, const std::string& client, std::uint64_t serial,
+                               std::string mid, int attempt) {
+  Member* m = find(roomId, client, serial);
+  if (!m || m->subscriber == 0) return;
+  const auto wanted = m->wantedLayer.find(mid);
+  const auto now = m->layer.find(mid);
+  if (wanted == m->wantedLayer.end() || (now != m->layer.end() && now->second == wanted->second)) return;
+  Json configure{{"request", "configure"}, {"streams", Json::array({{{"mid", mid}, {"substream", wanted->second}}})}};
+  janus_.message(m->subscriber, std::move(configure), std::nullopt, [client](Result<JanusClient::Reply> reply) {
     if (!reply) log(LogLevel::Debug, "sfu: ", client, "'s layer: ", reply.error().message);
+  });
+  if (attempt >= 3) return;  // the publisher may not send that layer at all (a small camera)
+  auto timer = std::make_shared<net::steady_timer>(ioc_, std::chrono::milliseconds(1500));
+  timer->async_wait([this, timer, roomId, client, serial, mid = std::move(mid), attempt](const boost::system::error_code& ec) {
+    if (!ec) configureLayer(roomId, client, serial, mid, attempt + 1);
   });
 }
 
@@ -490,6 +506,11 @@ void SfuBridge::onJanusEvent(std::uint64_t handle, const Json& message) {
   }
   if (kind != "event" || !message.contains("plugindata")) return;
   const Json& data = message["plugindata"].value("data", Json::object());
+  // A layer switch done.
+  if (handle == member.subscriber && data.contains("substream") && data["substream"].is_number_integer() &&
+      data.contains("mid") && data["mid"].is_string()) {
+    member.layer[data["mid"].get<std::string>()] = data["substream"].get<int>();
+  }
   // A publisher left or stopped: Janus took its streams out of this subscription.
   if (handle == member.subscriber && data.value("videoroom", "") == "updated" && message.contains("jsep")) {
     subscriberOffer(*room, member, data, message["jsep"]);

@@ -39,8 +39,7 @@ class SfuBridge : public SfuLink {
   bool forwarding(std::string_view room) const override;
   void fromClient(const ChatClient& client, SfuConnection connection, const Message& message) override;
 
-  // For /metrics.
-  std::size_t forwardingRooms() const;
+  std::size_t forwardingRooms() const override;
   bool janusUp() const { return janus_.up(); }
 
  private:
@@ -62,6 +61,9 @@ class SfuBridge : public SfuLink {
     bool subscribing = false;
     std::set<std::uint64_t> feeds;
     std::vector<SfuStream> streams;
+    // Simulcast layers by mid: what the client asked for, and what Janus says it sends.
+    std::map<std::string, int> wantedLayer;
+    std::map<std::string, int> layer;
   };
   struct Room {
     std::string id;
@@ -96,6 +98,10 @@ class SfuBridge : public SfuLink {
   void subscriberCandidate(Member& member, const Message& message);
   // A client's "layer": Janus's configure of one subscribed video's substream.
   void chooseLayer(Room& room, Member& member, const Message& message);
+  // Janus switches layers on the next keyframe it asks for, and a sender may ignore a request
+  // that comes too soon after another: a switch that has not happened is asked for again.
+  void configureLayer(const std::string& roomId, const std::string& client, std::uint64_t serial, std::string mid,
+                      int attempt);
   void sendRoomMode(const Room& room, const Member& member);
   void warnUnable(Room& room, const ChatRoom& chat);
   Member* find(const std::string& roomId, const std::string& client, std::uint64_t serial);

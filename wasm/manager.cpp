@@ -247,7 +247,11 @@ void Manager::handleMessage(const Message& message) {
     case MessageType::Answer:
     case MessageType::IceCandidate:
       if (message.sender == kGroundControl) {
-        if (sfu_) sfu_->handle(message);
+        if (sfu_) {
+          sfu_->handle(message);
+        } else if (session_.earlyMode && session_.earlyFromServer.size() < kMaxEarlyMessages) {
+          session_.earlyFromServer.push_back(message);
+        }
         return;
       }
       return handlePeerMessage(message);
@@ -321,6 +325,10 @@ bool Manager::ready() const {
 
 void Manager::becomeReady() {
   if (!ready()) return;
+  if (auto mode = std::exchange(session_.earlyMode, std::nullopt)) handleRoomMode(*mode);
+  for (Message& message : std::exchange(session_.earlyFromServer, {})) {
+    if (sfu_) sfu_->handle(message);
+  }
   reconcile();
   for (Message& message : std::exchange(session_.early, {})) handlePeerMessage(message);
   flushUnsent();
@@ -492,6 +500,10 @@ void Manager::removeFromPeers(const LocalTrack& track) {
 
 void Manager::handleRoomMode(const Message& message) {
   if (message.sender != kGroundControl || !message.data) return;
+  if (!ready()) {
+    session_.earlyMode = message;
+    return;
+  }
   auto mode = parseRoomMode(*message.data);
   if (!mode) return report("bad room-mode: " + mode.error().message);
   if (!mode->sfu) {

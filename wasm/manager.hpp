@@ -245,6 +245,10 @@ class Manager {
     // until they offer one.
     std::set<std::string> hungUp;
     std::vector<Message> early;  // peers' messages that came before we were ready
+    // A room-mode that came before the ICE servers (the server answers our profile first):
+    // the connections with the server need them too (TURN).
+    std::optional<Message> earlyMode;
+    std::vector<Message> earlyFromServer;  // the server's offers that came with it
     std::optional<MediaIndicators> sentIndicators;  // in our last profile
   };
 

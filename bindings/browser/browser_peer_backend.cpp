@@ -1,5 +1,6 @@
 #include "browser_peer_backend.hpp"
 
+#include "codec.hpp"
 #include "message.hpp"
 
 #include <emscripten/emscripten.h>

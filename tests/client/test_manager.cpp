@@ -825,3 +825,20 @@ TEST_CASE("a mesh shares the upload budget among its connections and sends fewer
     CHECK(l.scaleDown == 1.0);
   }
 }
+
+TEST_CASE("a room-mode that comes before the ICE servers waits for them", "[manager][sfu]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX}, /*iceServers=*/false);
+  // The server answers the profile (room-mode) before get-ice-servers.
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"sfu","streams":[]})"));
+  rig.probe->injectText(fromServer("offer", kSelf, R"({"type":"offer","sdp":"v=0\r\n","connection":"subscribe"})"));
+  rig.clock.advance(100ms);
+  CHECK_FALSE(rig.manager.forwarding());
+  rig.probe->injectText(fromServer("ice-servers", kSelf, R"([{"urls":["turn:turn.example:3478"],"username":"u","credential":"c"}])"));
+  CHECK(rig.manager.forwarding());
+  CHECK(rig.manager.peerIds().empty());
+  rig.clock.advance(200ms);
+  // The offer that came early was taken too: the mock rejects its description, and says so.
+  CHECK_THAT(rig.manager.lastProblem(), Catch::Matchers::Contains("media through the server"));
+}

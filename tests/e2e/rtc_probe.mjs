@@ -24,18 +24,34 @@ export function smallCameraAndConnections() {
   Object.setPrototypeOf(window.RTCPeerConnection, Native);
 }
 
-// Outbound video streams that have sent something, over every open connection of the page.
+// Outbound video streams that have sent something, over every open connection of the page:
+// one per sending transceiver, whatever its simulcast layers (each an outbound-rtp of its own).
 export function outboundVideo(page) {
   return page.evaluate(async () => {
     let count = 0;
     for (const pc of window.orbitTestConnections) {
       if (pc.connectionState === 'closed') continue;
-      const report = await pc.getStats();
-      report.forEach((s) => {
-        if (s.type === 'outbound-rtp' && s.kind === 'video' && s.bytesSent > 0) count += 1;
+      const mids = new Set();
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video' && s.bytesSent > 0) mids.add(s.mid ?? s.id);
       });
+      count += mids.size;
     }
     return count;
+  });
+}
+
+// The width of each video the page decodes now (inbound-rtp frameWidth), over open connections.
+export function inboundVideoWidths(page) {
+  return page.evaluate(async () => {
+    const widths = [];
+    for (const pc of window.orbitTestConnections) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video' && s.frameWidth) widths.push(s.frameWidth);
+      });
+    }
+    return widths;
   });
 }
 

@@ -122,6 +122,21 @@ TEST_CASE("a forwarded room is a mesh again only below --sfu-from minus one", "[
   const auto mesh = modeOf(*ann, "mesh");
   REQUIRE(mesh);
   CHECK_FALSE((*mesh)["data"].contains("reason"));  // its size, nothing to explain
+  CHECK_THAT(httpRequest(server.port(), "GET", "/metrics").body, Contains("orbit_sfu_rooms 0"));
+}
+
+TEST_CASE("a forwarded room that empties gives its VideoRoom back", "[integration][sfu]") {
+  JanusProcess janus;
+  ServerProcess server({"--janus", janus.url(), "--sfu-from", "0"});
+  for (int round = 0; round < 3; ++round) {
+    auto ann = joinAs(server, "brief", "Ann", true);
+    REQUIRE(modeOf(*ann, "sfu"));
+    CHECK_THAT(httpRequest(server.port(), "GET", "/metrics").body, Contains("orbit_sfu_rooms 1"));
+    ann->send({{"type", "bye"}, {"receiver", "ground control"}});
+    CHECK(ann->waitClosed());
+    CHECK_THAT(httpRequest(server.port(), "GET", "/metrics").body, Contains("orbit_sfu_rooms 0"));
+  }
+  CHECK_THAT(server.log(), !Contains("warn"));
 }
 
 TEST_CASE("when Janus is lost the room is a mesh and says why, and it is forwarded again once Janus is back",
