@@ -198,7 +198,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
                            "tls-key", "log-level", "ping-interval", "reap-timeout", "room-idle-timeout",
-                           "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin"}) {
+                           "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     INFO(name);
@@ -278,4 +278,30 @@ TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, 
     CHECK_THAT(refused({}, {{"ORBIT_ALLOWED_ORIGIN", std::string("https://ok.example,") + bad}}),
                Contains("--allowed-origin") && Contains(bad));
   }
+}
+
+TEST_CASE("--janus names Janus's WebSocket API and --sfu-from the room size that uses it", "[config][sfu]") {
+  const auto none = accepted({});
+  CHECK_FALSE(none.janus);  // a mesh everywhere unless asked
+  CHECK(none.sfuFrom == 5);
+
+  const auto given = accepted({"--janus", "ws://127.0.0.1:8188", "--sfu-from", "0"});
+  REQUIRE(given.janus);
+  CHECK(given.janus->host == "127.0.0.1");
+  CHECK(given.janus->port == "8188");
+  CHECK(given.janus->path == "/");
+  CHECK(given.sfuFrom == 0);
+  const auto env = accepted({}, {{"ORBIT_JANUS", "ws://janus.internal:8188/janus"}, {"ORBIT_SFU_FROM", "8"}});
+  REQUIRE(env.janus);
+  CHECK(env.janus->text() == "ws://janus.internal:8188/janus");
+  CHECK(env.sfuFrom == 8);
+
+  for (const char* bad : {"http://127.0.0.1:8188", "ws://127.0.0.1", "ws://:8188", "ws://127.0.0.1:0", "ws://127.0.0.1:99999",
+                          "ws://127.0.0.1:81a8", "ws://user@host:8188"}) {
+    CAPTURE(bad);
+    CHECK_THAT(refused({"--janus", bad}), Catch::Matchers::Contains("--janus must look like ws://HOST:PORT"));
+  }
+  CHECK_THAT(refused({"--sfu-from", "-1"}), Catch::Matchers::Contains("--sfu-from (ORBIT_SFU_FROM) must be 0 to 10000"));
+  CHECK_THAT(refused({"--janus", "ws://127.0.0.1:8188", "--redis", "redis://127.0.0.1:6379"}),
+             Catch::Matchers::Contains("--janus does not work with --redis yet"));
 }
