@@ -132,7 +132,8 @@ void SfuBridge::membersChanged(const ChatRoom& chat) {
 }
 
 void SfuBridge::toSfu(Room& room, const ChatRoom& chat) {
-  log(LogLevel::Info, "sfu: room ", room.id, " forwards media through Janus (", chat.size(), " people)");
+  log(LogLevel::Info, "sfu: room ", room.id, " forwards media through Janus (", chat.size(),
+      chat.size() == 1 ? " person)" : " people)");
   room.sfu = true;
   room.creating = true;
   Json create{{"request", "create"},       {"publishers", std::max<std::size_t>(maxRoomSize_, 1)},
