@@ -280,7 +280,7 @@ TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, 
   }
 }
 
-TEST_CASE("--janus names Janus's WebSocket API and --sfu-from the room size that uses it", "[config][sfu]") {
+TEST_CASE("the --janus flag names Janus's WebSocket API and --sfu-from the room size that uses it", "[config][sfu]") {
   const auto none = accepted({});
   CHECK_FALSE(none.janus);  // a mesh everywhere unless asked
   CHECK(none.sfuFrom == 5);
