@@ -101,6 +101,7 @@ void SfuBridge::janusDown(const std::string& why) {
     room.janusRoom = 0;
     toMesh(room, kLost);
   }
+  rooms_.clear();  // every room is a mesh now, with no member in a call through Janus
 }
 
 // ---- Modes ----

@@ -337,7 +337,7 @@ void Manager::becomeReady() {
 void Manager::reconcile() {
   if (sfu_) {
     // Media goes through the server: no connection to anyone else.
-    while (!peers_.empty()) closePeer(peers_.begin()->first);
+    while (!peers_.empty()) closePeer(std::string(peers_.begin()->first));  // a copy: the key goes
     return sfuChanged();
   }
   const unsigned session = signaler_.sessions();
@@ -528,7 +528,7 @@ void Manager::handleRoomMode(const Message& message) {
     handlers.onChange = [this] { sfuChanged(); };
     handlers.onProblem = [this](std::string_view problem) { report("media through the server: " + std::string(problem)); };
     sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, iceServers_, std::move(handlers), options_.sfu);
-    while (!peers_.empty()) closePeer(peers_.begin()->first);
+    while (!peers_.empty()) closePeer(std::string(peers_.begin()->first));  // a copy: the key goes
     session_.hungUp.clear();
     for (const LocalTrack& track : localMedia_.sending()) {
       if (auto error = sfu_->addTrack(track)) report(error->message);
