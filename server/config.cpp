@@ -16,6 +16,17 @@ namespace {
 
 using Flag = ConfigFlag;
 
+// A URL's port: 1 to 65535, digits only.
+std::optional<std::uint16_t> parsePort(std::string_view text) {
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535) return std::nullopt;
+  return static_cast<std::uint16_t>(value);
+}
+
+// A host as --redis and --janus take it: a name or an IPv4 address, no user, query or brackets.
+bool plainHost(std::string_view host) { return !host.empty() && host.find_first_of("@?#[]") == std::string_view::npos; }
+
 constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
     {"port", "ORBIT_PORT"},
@@ -273,14 +284,12 @@ Result<RedisAddress> parseRedisAddress(std::string_view url) {
     }
   }
   if (const auto colon = hostPort.rfind(':'); colon != std::string_view::npos) {
-    const std::string_view port = hostPort.substr(colon + 1);
-    unsigned value = 0;
-    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return bad;
-    out.port = static_cast<std::uint16_t>(value);
+    const auto port = parsePort(hostPort.substr(colon + 1));
+    if (!port) return bad;
+    out.port = *port;
     hostPort = hostPort.substr(0, colon);
   }
-  if (hostPort.empty() || hostPort.find_first_of("@?#[]") != std::string_view::npos) return bad;
+  if (!plainHost(hostPort)) return bad;
   out.host = std::string(hostPort);
   return out;
 }
@@ -296,14 +305,9 @@ Result<JanusAddress> parseJanusAddress(std::string_view url) {
     url = url.substr(0, slash);
   }
   const auto colon = url.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return bad;
-  const std::string_view port = url.substr(colon + 1);
-  unsigned value = 0;
-  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (port.empty() || ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return bad;
+  if (colon == std::string_view::npos || !parsePort(url.substr(colon + 1)) || !plainHost(url.substr(0, colon))) return bad;
   out.host = std::string(url.substr(0, colon));
-  if (out.host.find_first_of("@?#[]") != std::string::npos) return bad;
-  out.port = std::string(port);
+  out.port = std::string(url.substr(colon + 1));
   return out;
 }
 

@@ -11,6 +11,18 @@ import {
 
 const viewport = { width: 960, height: 600 };
 
+// What `read(page)` gives once it equals `wanted` (deep equality), or its last value after
+// `timeoutMs`: for what getStats and getParameters report, which no state event announces.
+async function settled(page, read, wanted, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read(page);
+  while (JSON.stringify(value) !== JSON.stringify(wanted) && Date.now() < deadline) {
+    await page.waitForTimeout(200);
+    value = await read(page);
+  }
+  return value;
+}
+
 // Every page lists `count` others, each connected and each video advancing by 10 frames.
 async function everyoneSeesEveryone(pages, count, mode, what) {
   for (const [name, page] of pages) {
@@ -91,13 +103,7 @@ test('five pages: a mesh of four switches to Janus when the fifth comes, a sixth
     const capped = Array(3).fill({ maxBitrate: (Math.floor(2500 / 3) - 40) * 1000, scaleResolutionDownBy: 1.5 });
     for (const [name, page] of pages) {
       // Set once each connection is up, a moment after the video shows.
-      const deadline = Date.now() + 10000;
-      let sent = await videoSendParameters(page);
-      while (JSON.stringify(sent) !== JSON.stringify(capped) && Date.now() < deadline) {
-        await page.waitForTimeout(200);
-        sent = await videoSendParameters(page);
-      }
-      assert.deepEqual(sent, capped, name);
+      assert.deepEqual(await settled(page, videoSendParameters, capped, 10000), capped, name);
     }
 
     await join('Eve');
@@ -154,13 +160,7 @@ test('through Janus each tile gets the simulcast layer its size needs, and a spe
     await waitForState(ann, 'Ben shows as muted', (s) => s.peers[0]?.muted === true);
     const layerFor = (width) => (width >= 400 ? 320 : width >= 180 ? 160 : 80);
     const decoded = async (what, wanted) => {
-      const deadline = Date.now() + 15000;
-      let widths = await inboundVideoWidths(ann);
-      while (!(widths.length === 1 && widths[0] === wanted) && Date.now() < deadline) {
-        await ann.waitForTimeout(250);
-        widths = await inboundVideoWidths(ann);
-      }
-      assert.deepEqual(widths, [wanted], what);
+      assert.deepEqual(await settled(ann, inboundVideoWidths, [wanted], 15000), [wanted], what);
     };
     let tile = (await stateOf(ann)).ui['Tile Ben'][2];
     assert.ok(tile >= 400, `Ben's tile is ${tile} px wide`);
