@@ -27,11 +27,13 @@ Json janusCandidate(const Message& message) {
 
 }  // namespace
 
-SfuBridge::SfuBridge(net::io_context& ioc, JanusAddress janus, std::size_t sfuFrom, std::size_t maxRoomSize)
+SfuBridge::SfuBridge(net::io_context& ioc, JanusAddress janus, std::size_t sfuFrom, std::size_t maxRoomSize,
+                     std::chrono::milliseconds requestTimeout)
     : ioc_(ioc),
       janus_(ioc, std::move(janus),
              JanusClient::Events{[this] { janusUp(); }, [this](const std::string& why) { janusDown(why); },
-                                 [this](std::uint64_t handle, const Json& message) { onJanusEvent(handle, message); }}),
+                                 [this](std::uint64_t handle, const Json& message) { onJanusEvent(handle, message); }},
+             requestTimeout),
       sfuFrom_(sfuFrom),
       maxRoomSize_(maxRoomSize) {}
 
@@ -113,7 +115,7 @@ void SfuBridge::membersChanged(const ChatRoom& chat) {
   room.id = id;
   const std::size_t size = chat.size();
   bool wantSfu = false;
-  if (janus_.up() && control_ != 0 && size > 0) {
+  if (ready() && size > 0) {
     if (sfuFrom_ == 0) {
       wantSfu = true;
     } else if (room.sfu) {
@@ -154,7 +156,7 @@ void SfuBridge::toSfu(Room& room, const ChatRoom& chat) {
     if (!made) {
       const std::string why = reply ? "no room id in Janus's answer" : reply.error().message;
       log(LogLevel::Warn, "sfu: Janus made no VideoRoom for room ", id, ": ", why);
-      return toMesh(*room, "the media server refused the room (" + why + "), so it stays a mesh");
+      return toMesh(*room, "the media server could not make the room (" + why + "), so it stays a mesh");
     }
     room->janusRoom = reply->data["room"].get<std::uint64_t>();
     for (auto& [client, member] : room->members) joinAsPublisher(id, client);

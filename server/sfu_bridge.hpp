@@ -5,6 +5,7 @@
 #include "net.hpp"
 #include "sfu_link.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -26,7 +27,10 @@ namespace orbit {
 // back, rooms big enough switch again.
 class SfuBridge : public SfuLink {
  public:
-  SfuBridge(net::io_context& ioc, JanusAddress janus, std::size_t sfuFrom, std::size_t maxRoomSize);
+  // `requestTimeout`: how long a request to Janus may go unanswered before the bridge gives up
+  // on it (the room stays a mesh, or the client is told).
+  SfuBridge(net::io_context& ioc, JanusAddress janus, std::size_t sfuFrom, std::size_t maxRoomSize,
+            std::chrono::milliseconds requestTimeout = std::chrono::seconds(10));
   ~SfuBridge() override;
   SfuBridge(const SfuBridge&) = delete;
   SfuBridge& operator=(const SfuBridge&) = delete;
@@ -40,7 +44,8 @@ class SfuBridge : public SfuLink {
   void fromClient(const ChatClient& client, SfuConnection connection, const Message& message) override;
 
   std::size_t forwardingRooms() const override;
-  bool janusUp() const { return janus_.up(); }
+  // Janus is up and the bridge can make rooms on it.
+  bool ready() const { return janus_.up() && control_ != 0; }
 
  private:
   struct Member {
