@@ -324,6 +324,11 @@ void SfuBridge::drainPublisher(Room& room, Member& member) {
 void SfuBridge::handlePublish(Room& room, Member& member, const Message& message) {
   auto offer = parseSessionDescription(MessageType::Offer, *message.data);
   if (!offer) return manager_->sendErrorTo(room.id, member.id, offer.error().message);
+  const Json& screen = message.data->contains("screen") ? (*message.data)["screen"] : Json();
+  if (!screen.is_null() && !screen.is_string()) {
+    return manager_->sendErrorTo(room.id, member.id, "offer data field \"screen\" must be the mid of the screen's track");
+  }
+  member.screenMid = screen.is_string() ? screen.get<std::string>() : "";
   member.publishing = true;
   // The first offer publishes; later ones (a screen added) renegotiate it.
   Json body{{"request", member.published ? "configure" : "publish"}};
@@ -342,6 +347,16 @@ void SfuBridge::handlePublish(Room& room, Member& member, const Message& message
                      manager_->sendFromServer(id, m->id, MessageType::Answer,
                                               description(*reply->jsep, SfuConnection::Publish));
                      m->published = true;  // the others subscribe once Janus has its media
+                     m->publishedStreams.clear();
+                     for (const Json& s : reply->data.value("streams", Json::array())) {
+                       const std::string type = s.value("type", "");
+                       if ((type == "audio" || type == "video") && !s.value("disabled", false) && s.contains("mid") &&
+                           s["mid"].is_string()) {
+                         m->publishedStreams.emplace_back(s["mid"].get<std::string>(), type);
+                       }
+                     }
+                     // A stream added to media already up (a screen): the others subscribe to it now.
+                     if (m->live) updateSubscriptions(*room);
                    }
                    if (Member* again = find(id, client, serial)) drainPublisher(*room, *again);
                  });
@@ -359,13 +374,14 @@ void SfuBridge::updateSubscriptions(Room& room) {
 
 void SfuBridge::updateSubscription(Room& room, Member& member) {
   if (room.janusRoom == 0 || member.subscribing) return;
-  std::set<std::uint64_t> wanted;
+  std::set<std::pair<std::uint64_t, std::string>> wanted;
   for (const auto& [client, other] : room.members) {
-    if (other.serial != member.serial && other.live && other.feed != 0) wanted.insert(other.feed);
+    if (other.serial == member.serial || !other.live || other.feed == 0) continue;
+    for (const auto& [mid, type] : other.publishedStreams) wanted.emplace(other.feed, mid);
   }
-  std::vector<std::uint64_t> add;
-  std::set_difference(wanted.begin(), wanted.end(), member.feeds.begin(), member.feeds.end(), std::back_inserter(add));
-  if (add.empty()) return;  // feeds that go are taken out by Janus itself, with an offer
+  std::vector<std::pair<std::uint64_t, std::string>> add;
+  std::set_difference(wanted.begin(), wanted.end(), member.carried.begin(), member.carried.end(), std::back_inserter(add));
+  if (add.empty()) return;  // streams that go are taken out by Janus itself, with an offer
   const auto answered = [this, id = room.id, client = member.id.str(), serial = member.serial](Result<JanusClient::Reply> reply) {
     Member* m = find(id, client, serial);
     if (!m) return;
@@ -384,7 +400,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
     subscriberOffer(*room, *m, reply->data, *reply->jsep);
   };
   Json streams = Json::array();
-  for (std::uint64_t feed : add) streams.push_back({{"feed", feed}});
+  for (const auto& [feed, mid] : add) streams.push_back({{"feed", feed}, {"mid", mid}});
   member.subscribing = true;
   if (member.subscriber == 0) {
     janus_.attach([this, id = room.id, client = member.id.str(), serial = member.serial](Result<std::uint64_t> handle) {
@@ -418,15 +434,20 @@ void SfuBridge::retrySubscription(const std::string& roomId, const std::string& 
 
 void SfuBridge::subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep) {
   // What each media section carries, as Janus says: the publisher's display is its client id.
+  // A publisher's stream that is its screen is a "screen" to the client.
   if (data.contains("streams") && data["streams"].is_array()) {
     member.streams.clear();
-    member.feeds.clear();
+    member.carried.clear();
     for (const Json& s : data["streams"]) {
       if (!s.value("active", true) || !s.contains("feed_id") || !s["feed_id"].is_number_unsigned()) continue;
       const std::string type = s.value("type", "");
       if (type != "audio" && type != "video") continue;
-      member.feeds.insert(s["feed_id"].get<std::uint64_t>());
-      member.streams.push_back({s.value("mid", ""), s.value("feed_display", ""), type});
+      const std::uint64_t feed = s["feed_id"].get<std::uint64_t>();
+      const std::string feedMid = s.value("feed_mid", "");
+      member.carried.emplace(feed, feedMid);
+      const Member* owner = publisherOf(room, feed);
+      const bool screen = type == "video" && owner && !owner->screenMid.empty() && owner->screenMid == feedMid;
+      member.streams.push_back({s.value("mid", ""), s.value("feed_display", ""), screen ? "screen" : type});
     }
   }
   member.subscribing = true;  // until the client's answer has started it
@@ -482,6 +503,13 @@ void SfuBridge::subscriberCandidate(Member& member, const Message& message) {
   if (member.subscriber != 0) janus_.trickle(member.subscriber, janusCandidate(message));
 }
 
+const SfuBridge::Member* SfuBridge::publisherOf(const Room& room, std::uint64_t feed) const {
+  for (const auto& [client, member] : room.members) {
+    if (member.feed == feed) return &member;
+  }
+  return nullptr;
+}
+
 void SfuBridge::sendRoomMode(const Room& room, const Member& member) {
   RoomModeData mode;
   mode.sfu = true;
@@ -504,6 +532,8 @@ void SfuBridge::onJanusEvent(std::uint64_t handle, const Json& message) {
     log(LogLevel::Debug, "sfu: ", kind, " on ", handle == member.publisher ? "publisher" : "subscriber", " of ", client);
     if (handle == member.publisher) {
       member.live = kind == "webrtcup";
+      // Janus unpublished the feed: the client's next offer publishes it again.
+      if (!member.live) member.published = false;
       if (member.live) updateSubscriptions(*room);
     }
     return;

@@ -56,15 +56,20 @@ class SfuBridge : public SfuLink {
     std::uint64_t publisher = 0;
     std::uint64_t feed = 0;
     bool published = false;
+    // What Janus says the feed carries, by the publisher's mids (audio, video), and which of
+    // them is a screen (from the client's offer: "screen").
+    std::vector<std::pair<std::string, std::string>> publishedStreams;  // mid, "audio" or "video"
+    std::string screenMid;
     bool live = false;  // Janus has its media (webrtcup): others can subscribe to it
     bool publishing = false;  // a publish or configure is with Janus
     std::vector<Message> waiting;
-    // Subscriber: the feeds it carries, its streams, and whether an exchange is under way
-    // (a request with Janus, or Janus's offer with the client).
+    // Subscriber: the publishers' streams it carries (feed, the publisher's mid), its own
+    // streams, and whether an exchange is under way (a request with Janus, or Janus's offer
+    // with the client).
     std::uint64_t subscriber = 0;
     bool subscriberJoined = false;
     bool subscribing = false;
-    std::set<std::uint64_t> feeds;
+    std::set<std::pair<std::uint64_t, std::string>> carried;
     std::vector<SfuStream> streams;
     // Simulcast layers by mid: what the client asked for, and what Janus says it sends.
     std::map<std::string, int> wantedLayer;
@@ -108,6 +113,8 @@ class SfuBridge : public SfuLink {
   void configureLayer(const std::string& roomId, const std::string& client, std::uint64_t serial, std::string mid,
                       int attempt);
   void sendRoomMode(const Room& room, const Member& member);
+  // Whose feed it is, by Janus's feed id.
+  const Member* publisherOf(const Room& room, std::uint64_t feed) const;
   void warnUnable(Room& room, const ChatRoom& chat);
   Member* find(const std::string& roomId, const std::string& client, std::uint64_t serial);
   Room* findRoom(const std::string& roomId);

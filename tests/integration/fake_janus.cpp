@@ -274,31 +274,45 @@ std::optional<FakeJanus::Answer> FakeJanus::model(const Json& request, Handle& h
     handle.room = room;
     if (body.value("ptype", "") == "publisher") {
       const std::uint64_t feed = next_++;
-      feeds_[feed] = Feed{room, feed, body.value("display", ""), false};
+      Feed& f = feeds_[feed];
+      f.room = room;
+      f.id = feed;
+      f.display = body.value("display", "");
+      f.room = room;
+      f.id = feed;
+      f.display = body.value("display", "");
       handle.feed = feed;
       return Answer({{"videoroom", "joined"}, {"room", room}, {"id", feed}, {"publishers", Json::array()}});
     }
-    for (const Json& s : body.value("streams", Json::array())) {
-      const std::uint64_t feed = s.value("feed", std::uint64_t{0});
-      auto f = feeds_.find(feed);
-      if (f == feeds_.end() || !f->second.published) return Answer::refusal(428, "No such feed (" + std::to_string(feed) + ")");
-      handle.subscribed.emplace_back(feed, true);
-    }
+    auto refused = subscribe(handle, body.value("streams", Json::array()));
+    if (refused) return refused;
     return Answer({{"videoroom", "attached"}, {"room", room}, {"streams", streamsOf(handle)}}, sdp("offer", handle.id));
   }
   if (name == "subscribe") {
-    for (const Json& s : body.value("streams", Json::array())) {
-      const std::uint64_t feed = s.value("feed", std::uint64_t{0});
-      auto f = feeds_.find(feed);
-      if (f == feeds_.end() || !f->second.published) return Answer::refusal(428, "No such feed (" + std::to_string(feed) + ")");
-      handle.subscribed.emplace_back(feed, true);
-    }
+    auto refused = subscribe(handle, body.value("streams", Json::array()));
+    if (refused) return refused;
     return Answer({{"videoroom", "updated"}, {"room", handle.room}, {"streams", streamsOf(handle)}}, sdp("offer", handle.id));
   }
   if (name == "publish" || (name == "configure" && handle.feed)) {
     if (!handle.feed) return Answer::refusal(424, "Not a publisher");
-    feeds_[*handle.feed].published = true;
-    Answer a({{"videoroom", "event"}, {"room", handle.room}, {"configured", "ok"}});
+    Feed& feed = feeds_[*handle.feed];
+    feed.published = true;
+    // The streams are the offer's m-lines: "m=audio" or "m=video", then "a=mid:".
+    if (offered) {
+      feed.streams.clear();
+      std::string type;
+      const std::string text = request["jsep"].value("sdp", "");
+      for (std::size_t at = 0; at < text.size();) {
+        const std::size_t end = std::min(text.find("\r\n", at), text.size());
+        const std::string line = text.substr(at, end - at);
+        at = end + 2;
+        if (line.rfind("m=", 0) == 0) type = line.substr(2, line.find(' ') - 2);
+        if (line.rfind("a=mid:", 0) == 0 && (type == "audio" || type == "video")) feed.streams.emplace_back(line.substr(6), type);
+      }
+    }
+    Json streams = Json::array();
+    for (const auto& [mid, type] : feed.streams) streams.push_back({{"type", type}, {"mid", mid}});
+    Answer a({{"videoroom", "event"}, {"room", handle.room}, {"configured", "ok"}, {"streams", streams}});
     if (offered) a.jsep = sdp("answer", handle.id);
     return a;
   }
@@ -308,16 +322,34 @@ std::optional<FakeJanus::Answer> FakeJanus::model(const Json& request, Handle& h
   return Answer::refusal(499, "Unknown request '" + name + "'");
 }
 
+// Janus's own check: each stream asked for ({feed} for all of them, {feed, mid} for one) must
+// be published.
+std::optional<FakeJanus::Answer> FakeJanus::subscribe(Handle& subscriber, const Json& streams) {
+  std::vector<Carried> add;
+  for (const Json& s : streams) {
+    const std::uint64_t feed = s.value("feed", std::uint64_t{0});
+    auto f = feeds_.find(feed);
+    if (f == feeds_.end() || !f->second.published) return Answer::refusal(428, "No such feed (" + std::to_string(feed) + ")");
+    const std::string mid = s.value("mid", "");
+    bool found = false;
+    for (const auto& [published, type] : f->second.streams) {
+      if (!mid.empty() && mid != published) continue;
+      add.push_back({feed, published, type, true});
+      found = true;
+    }
+    if (!found) return Answer::refusal(428, "No such mid (" + mid + ") in feed " + std::to_string(feed));
+  }
+  subscriber.subscribed.insert(subscriber.subscribed.end(), add.begin(), add.end());
+  return std::nullopt;
+}
+
 Json FakeJanus::streamsOf(const Handle& subscriber) const {
   Json streams = Json::array();
   int mid = 0;
-  for (const auto& [feed, active] : subscriber.subscribed) {
-    auto f = feeds_.find(feed);
-    for (const char* type : {"audio", "video"}) {
-      Json s{{"mid", std::to_string(mid++)}, {"type", type}, {"feed_id", feed}, {"active", active}};
-      if (f != feeds_.end()) s["feed_display"] = f->second.display;
-      streams.push_back(std::move(s));
-    }
+  for (const Carried& c : subscriber.subscribed) {
+    Json s{{"mid", std::to_string(mid++)}, {"type", c.type}, {"feed_id", c.feed}, {"feed_mid", c.mid}, {"active", c.active}};
+    if (auto f = feeds_.find(c.feed); f != feeds_.end()) s["feed_display"] = f->second.display;
+    streams.push_back(std::move(s));
   }
   return streams;
 }
@@ -339,8 +371,8 @@ void FakeJanus::unpublish(std::uint64_t id, bool leaving) {
   if (!was) return;
   for (auto& [other, handle] : handles_) {
     bool carried = false;
-    for (auto& [subscribed, active] : handle.subscribed) {
-      if (subscribed == feed && active) carried = true, active = false;
+    for (Carried& c : handle.subscribed) {
+      if (c.feed == feed && c.active) carried = true, c.active = false;
     }
     if (!carried) continue;
     send(other, {{"janus", "event"},

@@ -89,14 +89,20 @@ class FakeJanus {
     std::uint64_t id = 0;
     std::string display;
     bool published = false;
+    std::vector<std::pair<std::string, std::string>> streams;  // mid, type: from the offer's m-lines
+  };
+  struct Carried {  // one stream of a subscription
+    std::uint64_t feed = 0;
+    std::string mid;  // the publisher's
+    std::string type;
+    bool active = true;
   };
   struct Handle {
     std::uint64_t id = 0;
     std::uint64_t room = 0;
     std::optional<std::uint64_t> feed;              // a publisher's
-    // A subscriber's streams, two (audio, video) per feed, in mid order; a feed unpublished
-    // stays in its place, inactive.
-    std::vector<std::pair<std::uint64_t, bool>> subscribed;
+    // A subscriber's streams, in mid order; one unpublished stays in its place, inactive.
+    std::vector<Carried> subscribed;
   };
 
   void accept();
@@ -104,6 +110,7 @@ class FakeJanus {
   void onMessage(const std::shared_ptr<Session>& session, const Json& request);
   std::optional<Answer> model(const Json& request, Handle& handle);
   Json streamsOf(const Handle& subscriber) const;
+  std::optional<Answer> subscribe(Handle& subscriber, const Json& streams);
   void unpublish(std::uint64_t handle, bool leaving);
   void reply(const std::shared_ptr<Session>& session, Json message, std::chrono::milliseconds delay);
 

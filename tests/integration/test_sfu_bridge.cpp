@@ -104,6 +104,13 @@ struct World {
 };
 
 Json offer(const std::string& sdp) { return {{"type", "offer"}, {"sdp", sdp}}; }
+// A publisher's SDP: a microphone and a camera, and a screen when asked.
+std::string media(const std::string& who, bool screen = false) {
+  std::string sdp = "v=0\r\no=" + who + "\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n" +
+                    "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n";
+  if (screen) sdp += "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\n";
+  return sdp;
+}
 Json answer(const std::string& sdp) { return {{"type", "answer"}, {"sdp", sdp}}; }
 Json candidate(const std::string& text, const std::string& mid, int index) {
   return {{"candidate", text}, {"sdpMid", mid}, {"sdpMLineIndex", index}};
@@ -141,8 +148,10 @@ std::vector<std::string> streamOwners(const RoomModeData& mode, const std::strin
 }
 
 // Everything Janus is told to publish, and the answer the client gets back.
-void publish(World& w, Person& p, const std::string& sdp) {
-  w.sfu(p, MessageType::Offer, offer(sdp), "publish");
+void publish(World& w, Person& p, const std::string& sdp, const std::string& screenMid = "") {
+  Json data = offer(sdp);
+  if (!screenMid.empty()) data["screen"] = screenMid;
+  w.sfu(p, MessageType::Offer, data, "publish");
   auto answered = w.next(p, [](const Message& m) { return fromServer(m, MessageType::Answer, "publish"); });
   REQUIRE(answered);
 }
@@ -184,12 +193,12 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
   const std::uint64_t annPublisher = *w.janus.publisherOf(ann.id());
 
   SECTION("publishing: the client's offer and candidates go to its publisher handle, Janus's answer comes back") {
-    publish(w, ann, "v=0\r\no=ann\r\n");
+    publish(w, ann, media("ann"));
     const auto published = w.janus.messages("publish");
     REQUIRE(published.size() == 1);
     CHECK(handleOf(published[0]) == annPublisher);
     CHECK(published[0]["jsep"]["type"] == "offer");
-    CHECK(published[0]["jsep"]["sdp"] == "v=0\r\no=ann\r\n");
+    CHECK(published[0]["jsep"]["sdp"] == media("ann"));
     // Janus's answer, made by the publisher handle, reached Ann alone.
     w.pump();
     CHECK(handleIn(ann.seen[ann.read - 1]) == annPublisher);
@@ -206,9 +215,9 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     CHECK(trickled[1] == Json{{"completed", true}});
 
     // A later offer (a screen added) renegotiates with configure, not a second publish.
-    publish(w, ann, "v=0\r\no=ann 2\r\n");
+    publish(w, ann, media("ann", true), "2");
     REQUIRE(w.janus.messages("configure").size() == 1);
-    CHECK(w.janus.messages("configure")[0]["jsep"]["sdp"] == "v=0\r\no=ann 2\r\n");
+    CHECK(w.janus.messages("configure")[0]["jsep"]["sdp"] == media("ann", true));
     CHECK(w.janus.messages("publish").size() == 1);
 
     // Nobody subscribes to Ann before Janus has her media.
@@ -216,7 +225,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
   }
 
   SECTION("subscribing: once a publisher's media is up, everyone else gets an offer carrying it, and answers") {
-    publish(w, ann, "v=0\r\no=ann\r\n");
+    publish(w, ann, media("ann"));
     w.janus.webrtcUp(annPublisher);
     for (Person* p : {&bob, &cat}) {
       // The streams are told first, then Janus's offer, from its subscriber handle.
@@ -233,7 +242,8 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     REQUIRE(joins.size() == 2);
     for (const Json& join : joins) {
       CHECK(join["body"]["room"] == room);
-      CHECK(join["body"]["streams"] == Json::array({{{"feed", *w.janus.feedOf(ann.id())}}}));
+      const std::uint64_t feed = *w.janus.feedOf(ann.id());
+      CHECK(join["body"]["streams"] == Json::array({{{"feed", feed}, {"mid", "0"}}, {{"feed", feed}, {"mid", "1"}}}));
     }
     // Ann is not offered her own media.
     w.pump();
@@ -267,7 +277,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     CHECK_THAT(refused->data->get<std::string>(), Contains("no video with mid \"7\""));
 
     SECTION("a second publisher: a subscription under way finishes first, then grows") {
-      publish(w, bob, "v=0\r\no=bob\r\n");
+      publish(w, bob, media("bob"));
       w.janus.webrtcUp(*w.janus.publisherOf(bob.id()));
       // Ann's first subscription carries Bob.
       auto annOffer = w.next(ann, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); });
@@ -277,12 +287,36 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       CHECK(w.janus.messages("subscribe").empty());
       w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
       REQUIRE(w.until([&] { return w.janus.messages("subscribe").size() == 1; }));
+      const std::uint64_t feed = *w.janus.feedOf(bob.id());
       CHECK(w.janus.messages("subscribe")[0]["body"]["streams"] ==
-            Json::array({{{"feed", *w.janus.feedOf(bob.id())}}}));
+            Json::array({{{"feed", feed}, {"mid", "0"}}, {{"feed", feed}, {"mid", "1"}}}));
       auto mode = w.mode(cat);
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id(), bob.id()});
       REQUIRE(w.next(cat, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+    }
+
+    SECTION("a screen added: its mid is subscribed to, and reaches the others as a screen") {
+      publish(w, ann, media("ann", true), "2");
+      REQUIRE(w.until([&] { return w.janus.messages("subscribe").size() == 1; }));
+      CHECK(w.janus.messages("subscribe")[0]["body"]["streams"] ==
+            Json::array({{{"feed", *w.janus.feedOf(ann.id())}, {"mid", "2"}}}));
+      auto mode = w.mode(bob);
+      REQUIRE(mode);
+      CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
+      CHECK(streamOwners(*mode, "screen") == std::vector<std::string>{ann.id()});
+      REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      // Cat gets it once she has answered the first offer.
+      w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
+      REQUIRE(w.until([&] { return w.janus.messages("subscribe").size() == 2; }));
+      mode = w.mode(cat);
+      REQUIRE(mode);
+      CHECK(streamOwners(*mode, "screen") == std::vector<std::string>{ann.id()});
+      // A screen named by anything but a mid is refused.
+      w.sfu(ann, MessageType::Offer, {{"type", "offer"}, {"sdp", media("ann")}, {"screen", 2}}, "publish");
+      auto e = w.next(ann, MessageType::Error);
+      REQUIRE(e);
+      CHECK_THAT(e->data->get<std::string>(), Contains("\"screen\" must be the mid"));
     }
 
     SECTION("a publisher that leaves: its handles go, and Janus's renegotiation reaches the others") {
@@ -363,13 +397,13 @@ TEST_CASE("Janus's refusals reach the person they concern, and the room keeps go
     Person& ann = w.enter("Ann");
     Person& bob = w.enter("Bob");
     REQUIRE(w.until([&] { return w.janus.feedOf(ann.id()) && w.janus.feedOf(bob.id()); }));
-    w.sfu(ann, MessageType::Offer, offer("v=0\r\no=ann\r\n"), "publish");
+    w.sfu(ann, MessageType::Offer, offer(media("ann")), "publish");
     auto e = w.next(ann, MessageType::Error);
     REQUIRE(e);
     CHECK_THAT(e->data->get<std::string>(), Contains("would not take your video") && Contains("Unsupported codec"));
     // Bob is not told, and his own publishing works.
     w.janus.unscript("publish");
-    publish(w, bob, "v=0\r\no=bob\r\n");
+    publish(w, bob, media("bob"));
     w.pump();
     for (std::size_t i = 0; i < bob.seen.size(); ++i) CHECK(bob.seen[i].type != MessageType::Error);
     CHECK(w.bridge.forwarding("hall"));
@@ -385,7 +419,7 @@ TEST_CASE("Janus's refusals reach the person they concern, and the room keeps go
     Person& ann = w.enter("Ann");
     Person& bob = w.enter("Bob");
     REQUIRE(w.until([&] { return w.janus.feedOf(ann.id()).has_value(); }));
-    publish(w, ann, "v=0\r\no=ann\r\n");
+    publish(w, ann, media("ann"));
     w.janus.webrtcUp(*w.janus.publisherOf(ann.id()));
     auto offered = w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }, 4s);
     REQUIRE(offered);
@@ -400,7 +434,7 @@ TEST_CASE("Janus lost mid-call: the room is a mesh at once and says why, and is 
   Person& ann = w.enter("Ann");
   Person& bob = w.enter("Bob");
   REQUIRE(w.until([&] { return w.janus.feedOf(ann.id()) && w.janus.feedOf(bob.id()); }));
-  publish(w, ann, "v=0\r\no=ann\r\n");
+  publish(w, ann, media("ann"));
   w.janus.webrtcUp(*w.janus.publisherOf(ann.id()));
   REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
 
@@ -445,7 +479,7 @@ TEST_CASE("a slow Janus: the call still comes up, in order, chat never waits, an
   Person& bob = w.enter("Bob");
   // Ann publishes at once, before her publisher has even joined the VideoRoom.
   REQUIRE(w.mode(ann, 0ms));
-  w.sfu(ann, MessageType::Offer, offer("v=0\r\no=ann\r\n"), "publish");
+  w.sfu(ann, MessageType::Offer, offer(media("ann")), "publish");
   w.sfu(ann, MessageType::IceCandidate, candidate("candidate:1 1 udp 1 127.0.0.1 5000 typ host", "0", 0), "publish");
   // Meanwhile the room talks as ever.
   w.say(bob, {{"type", "text"}, {"receiver", "room"}, {"data", textData("anyone?")}});
