@@ -264,12 +264,14 @@ Json AppController::snapshot() {
   }
   out["notifications"] = std::move(notifications);
   for (Json& peer : out["peers"]) {
-    std::uint64_t frames = 0;
+    // Frames decoded of its camera, and of a screen it shares beside it (through the server).
+    std::uint64_t frames = 0, screenFrames = 0;
     for (const RemoteTrack& track : manager_.tracksOf(peer["id"].get<std::string>())) {
-      if (track.kind != "video") continue;
-      if (auto frame = sink_.remoteFrame(track.id)) frames = frame->frames;
+      if (track.kind != "video" && track.kind != "screen") continue;
+      if (auto frame = sink_.remoteFrame(track.id)) (track.kind == "video" ? frames : screenFrames) = frame->frames;
     }
     peer["video"]["frames"] = frames;
+    if (screenFrames > 0) peer["screen"] = {{"frames", screenFrames}};
   }
   if (hooks_.extendSnapshot) hooks_.extendSnapshot(out);
   return out;

@@ -56,7 +56,13 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
                         emit({ManagerEvent::Kind::MediaError, {}, {}, what, {}});
                       },
                       .problem = [this](std::string_view problem) { report(problem); },
-                      .changed = [this] { changed(); },
+                      // Through the server, what we publish follows every change (the add,
+                      // replace and remove hooks are the mesh's: there a screen takes the
+                      // camera's place).
+                      .changed = [this] {
+                        publishToServer();
+                        changed();
+                      },
                   }),
       signaler_(std::move(transport), scheduler, options_.signaler) {
   if (!options_.wallClock) options_.wallClock = systemMillis;
@@ -477,23 +483,20 @@ void Manager::addToPeers(const LocalTrack& track) {
     if (auto error = entry.peer->addTrack(track)) report(error->message);
     entry.limits.reset();  // a new sender: capped once the renegotiation has connected it
   }
-  if (sfu_) {
-    if (auto error = sfu_->addTrack(track)) report(error->message);
-  }
 }
 
 void Manager::replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement) {
   for (auto& [id, entry] : peers_) entry.peer->replaceTrack(current, replacement);
-  if (sfu_) sfu_->replaceTrack(current, replacement);
 }
 
 void Manager::removeFromPeers(const LocalTrack& track) {
   for (auto& [id, entry] : peers_) {
     if (auto error = entry.peer->removeTrack(track)) report(error->message);
   }
-  if (sfu_) {
-    if (auto error = sfu_->removeTrack(track)) report(error->message);
-  }
+}
+
+void Manager::publishToServer() {
+  if (sfu_) sfu_->setTracks({localMedia_.microphone(), localMedia_.camera(), localMedia_.screen()});
 }
 
 // --- a room that forwards media through the server ---
@@ -530,9 +533,7 @@ void Manager::handleRoomMode(const Message& message) {
     sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, iceServers_, std::move(handlers), options_.sfu);
     while (!peers_.empty()) closePeer(std::string(peers_.begin()->first));  // a copy: the key goes
     session_.hungUp.clear();
-    for (const LocalTrack& track : localMedia_.sending()) {
-      if (auto error = sfu_->addTrack(track)) report(error->message);
-    }
+    publishToServer();
   }
   sfu_->setStreams(std::move(mode->streams));
 }

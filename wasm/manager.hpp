@@ -283,6 +283,8 @@ class Manager {
   void replaceOnPeers(const LocalTrack& current, const LocalTrack& replacement);
   void addToPeers(const LocalTrack& track);
   void removeFromPeers(const LocalTrack& track);
+  // Through the server: the microphone, camera and screen we publish, as LocalMedia has them.
+  void publishToServer();
   void addChat(ChatEntry entry);
   // Sends a line now; the error when the Signaler would not take it.
   std::optional<Error> transmitText(const std::string& text, const std::string& to);

@@ -113,7 +113,7 @@ struct Description {  // RTCSessionDescription
 // A track the remote side sends, as an RTCTrackEvent reports it.
 struct RemoteTrack {
   std::string id;   // the sender's track id (from a=msid)
-  std::string kind; // "audio" or "video"
+  std::string kind; // "audio" or "video" ("screen" where the server says so: SfuSession::tracksOf)
   std::string mid;
 };
 
@@ -176,6 +176,8 @@ class PeerConnection {
   virtual std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) = 0;
   virtual void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) = 0;
   virtual std::optional<Error> removeTrack(const LocalTrack& track) = 0;
+  // The mid of the transceiver that sends `track`, once a description has given it one.
+  virtual std::optional<std::string> midOf(const LocalTrack& track) const = 0;
   // RTCRtpSender.setParameters on the sender of `track`: its bitrate and resolution caps.
   // Kept by the sender through replaceTrack; no renegotiation.
   virtual void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) = 0;

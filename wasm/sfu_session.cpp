@@ -110,7 +110,14 @@ void SfuSession::publishNegotiationNeeded() {
   publish_->setLocalDescription(guarded([this](std::optional<Error> error) {
     makingOffer_ = false;
     if (error) return problem("could not make an offer to the server: " + error->message);
-    if (auto local = publish_->localDescription()) sendDescription(SfuConnection::Publish, *local);
+    const auto local = publish_->localDescription();
+    if (!local || !handlers_.send) return;
+    Json data = toJson(SessionDescription{std::string(toString(local->type)), local->sdp});
+    data["connection"] = toString(SfuConnection::Publish);
+    if (sent_.screen) {
+      if (auto mid = publish_->midOf(*sent_.screen)) data["screen"] = *mid;
+    }
+    handlers_.send(Message{"", std::string(kGroundControl), MessageType::Offer, std::move(data)});
   }));
 }
 
@@ -129,12 +136,30 @@ void SfuSession::sendCandidate(SfuConnection connection, const IceCandidateData&
   handlers_.send(Message{"", std::string(kGroundControl), MessageType::IceCandidate, std::move(data)});
 }
 
-std::optional<Error> SfuSession::addTrack(const LocalTrack& track) {
-  if (closed_) return Error{"the connection to the server is closed"};
-  if (track.kind == TrackKind::Audio) return publish_->addTrack(track);
-  // Janus numbers the layers 0 (smallest) to 2; browsers send fewer from small cameras.
-  static const std::vector<SendEncoding> kLayers{{"h", 1.0, 900000}, {"m", 2.0, 300000}, {"l", 4.0, 100000}};
-  return publish_->addSimulcastTrack(track, kLayers);
+void SfuSession::setTracks(const Tracks& tracks) {
+  if (closed_) return;
+  const auto sync = [this](std::optional<LocalTrack>& sent, const std::optional<LocalTrack>& wanted, bool simulcast) {
+    if (sent && wanted && sent->id == wanted->id) return;
+    std::optional<Error> error;
+    if (sent && wanted) {
+      publish_->replaceTrack(*sent, *wanted, guarded([this](std::optional<Error> e) {
+        if (e) problem("could not replace a track: " + e->message);
+      }));
+    } else if (wanted && simulcast) {
+      // Janus numbers the layers 0 (smallest) to 2; browsers send fewer from small cameras.
+      static const std::vector<SendEncoding> kLayers{{"h", 1.0, 900000}, {"m", 2.0, 300000}, {"l", 4.0, 100000}};
+      error = publish_->addSimulcastTrack(*wanted, kLayers);
+    } else if (wanted) {
+      error = publish_->addTrack(*wanted);
+    } else if (sent) {
+      error = publish_->removeTrack(*sent);
+    }
+    if (error) return problem(error->message);
+    sent = wanted;
+  };
+  sync(sent_.microphone, tracks.microphone, false);
+  sync(sent_.camera, tracks.camera, true);
+  sync(sent_.screen, tracks.screen, false);
 }
 
 void SfuSession::setQuality(std::string_view member, int quality) {
@@ -148,18 +173,6 @@ void SfuSession::setQuality(std::string_view member, int quality) {
       handlers_.send(Message{"", std::string(kGroundControl), MessageType::Layer, toJson(LayerData{stream.mid, quality})});
     }
   }
-}
-
-void SfuSession::replaceTrack(const LocalTrack& current, const LocalTrack& replacement) {
-  if (closed_) return;
-  publish_->replaceTrack(current, replacement, guarded([this](std::optional<Error> error) {
-    if (error) problem("could not replace a track: " + error->message);
-  }));
-}
-
-std::optional<Error> SfuSession::removeTrack(const LocalTrack& track) {
-  if (closed_) return Error{"the connection to the server is closed"};
-  return publish_->removeTrack(track);
 }
 
 void SfuSession::close() {
@@ -183,7 +196,9 @@ std::vector<RemoteTrack> SfuSession::tracksOf(std::string_view member) const {
   for (const SfuStream& stream : streams_) {
     if (stream.client != member) continue;
     for (const RemoteTrack& track : received_) {
-      if (track.mid == stream.mid) out.push_back(track);
+      if (track.mid != stream.mid) continue;
+      out.push_back(track);
+      if (stream.kind == "screen") out.back().kind = "screen";
     }
   }
   return out;

@@ -48,11 +48,18 @@ class SfuSession {
   // An offer, answer or icecandidate from "ground control".
   void handle(const Message& message);
 
-  // Our tracks, on the publish connection; video in three simulcast layers (full, half and a
-  // quarter of the size), from which the server forwards to each person the one asked for.
-  std::optional<Error> addTrack(const LocalTrack& track);
-  void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
-  std::optional<Error> removeTrack(const LocalTrack& track);
+  // What we publish: the microphone, the camera, and a shared screen beside it (not in its
+  // place, as in a mesh). The camera goes in three simulcast layers (full, half and a quarter
+  // of the size), from which the server forwards to each person the one asked for; the
+  // screen goes as it is, and our offers name its mid. A track that changed is swapped on
+  // its sender, one that came is added, one that went is taken off.
+  struct Tracks {
+    std::optional<LocalTrack> microphone;
+    std::optional<LocalTrack> camera;
+    std::optional<LocalTrack> screen;
+  };
+  void setTracks(const Tracks& tracks);
+  const Tracks& tracks() const { return sent_; }
 
   // Final: closes both connections. Sends nothing.
   void close();
@@ -63,7 +70,8 @@ class SfuSession {
 
   PeerConnectionState publishState() const;
   PeerConnectionState subscribeState() const;
-  // The tracks we receive of `member` now (a stream of a member that stopped is no longer its).
+  // The tracks we receive of `member` now (a stream of a member that stopped is no longer its);
+  // a shared screen's kind is "screen".
   std::vector<RemoteTrack> tracksOf(std::string_view member) const;
   const std::vector<SfuStream>& streams() const { return streams_; }
   const std::optional<PeerStats>& publishStats() const { return publishStats_; }
@@ -93,6 +101,7 @@ class SfuSession {
   Options options_;
   bool closed_ = false;
   bool makingOffer_ = false;
+  Tracks sent_;
   std::vector<SfuStream> streams_;
   std::vector<RemoteTrack> received_;  // every track the subscribe connection has had, by mid
   std::map<std::string, int> quality_;  // mid → the layer last asked for

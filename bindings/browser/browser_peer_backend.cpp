@@ -24,6 +24,7 @@ int orbit_rtc_state(int pc, int which);
 char* orbit_rtc_add_track(int pc, int track);
 char* orbit_rtc_add_simulcast_track(int pc, int track, const char* layersJson);
 char* orbit_rtc_remove_track(int pc, int track);
+char* orbit_rtc_mid_of(int pc, int track);
 void orbit_rtc_replace_track(int pc, int op, int current, int replacement);
 void orbit_rtc_set_send_limits(int pc, int op, int track, int maxBitrate, double scaleDown);
 void orbit_rtc_get_stats(int pc, int op);
@@ -238,6 +239,11 @@ std::optional<Error> BrowserPeerConnection::removeTrack(const LocalTrack& track)
   if (auto error = adopt(orbit_rtc_remove_track(handle_, track.id)))
     return Error{std::move(*error)};
   return std::nullopt;
+}
+
+std::optional<std::string> BrowserPeerConnection::midOf(const LocalTrack& track) const {
+  if (closed_) return std::nullopt;
+  return adopt(orbit_rtc_mid_of(handle_, track.id));
 }
 
 void BrowserPeerConnection::getStats(std::function<void(Result<PeerStats>)> done) {

@@ -57,6 +57,7 @@ class BrowserPeerConnection final : public PeerConnection {
   std::optional<Error> addTrack(const LocalTrack& track) override;
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) override;
   std::optional<Error> removeTrack(const LocalTrack& track) override;
+  std::optional<std::string> midOf(const LocalTrack& track) const override;
   void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) override;
   std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) override;
 

@@ -295,6 +295,16 @@ mergeInto(LibraryManager.library, {
     return text === null ? 0 : stringToNewUTF8(text);
   },
 
+  // The mid of the transceiver sending the track, or null (not sent, or not negotiated yet).
+  orbit_rtc_mid_of__deps: ['$OrbitRtc', '$stringToNewUTF8'],
+  orbit_rtc_mid_of: function(handle, trackHandle) {
+    var connection = OrbitRtc.connections[handle];
+    var sender = connection && connection.pc ? connection.senders[trackHandle] : null;
+    if (!sender) return 0;
+    var transceiver = connection.pc.getTransceivers().find(function(t) { return t.sender === sender; });
+    return transceiver && transceiver.mid !== null ? stringToNewUTF8(transceiver.mid) : 0;
+  },
+
   orbit_rtc_remove_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
   orbit_rtc_remove_track: function(handle, trackHandle) {
     var text = null;

@@ -170,6 +170,13 @@ class MockPeerConnection final : public PeerConnection {
     });
   }
 
+  std::optional<std::string> midOf(const LocalTrack& track) const override {
+    auto it = std::find_if(transceivers_.begin(), transceivers_.end(),
+                           [&](const Transceiver& t) { return t.senderTrack == track.id; });
+    if (it == transceivers_.end() || it->mid.empty()) return std::nullopt;
+    return it->mid;
+  }
+
   std::optional<Error> removeTrack(const LocalTrack& track) override {
     if (closed_) return Error{"InvalidStateError: the connection is closed"};
     auto it = std::find_if(transceivers_.begin(), transceivers_.end(),

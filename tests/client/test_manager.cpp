@@ -781,6 +781,57 @@ TEST_CASE("room-mode moves the call from the mesh to the server's two connection
   CHECK(rig.manager.snapshot()["mode"] == "mesh");
 }
 
+TEST_CASE("through the server a shared screen goes beside the camera; in a mesh it takes the camera's place",
+          "[manager][sfu]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.addRemote(kX);
+  rig.join(kSelf, {kSelf, kX});
+  rig.pump(2500ms);
+  REQUIRE(rig.connectedTo(kX));
+  // The kinds our connections send, each connection's sorted.
+  const auto sending = [&rig] {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& connection : rig.peers.senders()) {
+      std::vector<std::string> kinds;
+      for (const MockPeerBackend::Sender& s : connection) kinds.emplace_back(toString(s.kind));
+      std::sort(kinds.begin(), kinds.end());
+      out.push_back(kinds);
+    }
+    return out;
+  };
+  rig.manager.startScreenShare();
+  rig.pump(500ms);
+  CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "screen"}});
+
+  // Through the server: the publish connection sends all three (the subscribe connection
+  // nothing), and the offer says which is the screen.
+  const std::size_t before = rig.probe->sent.size();
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"sfu","streams":[]})"));
+  rig.pump(500ms);
+  REQUIRE(rig.manager.forwarding());
+  CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "screen", "video"}, {}});
+  int named = 0;
+  for (const Message& m : rig.sentSince(before)) {
+    if (m.type == MessageType::Offer && m.data->contains("screen") && (*m.data)["screen"].is_string()) ++named;
+  }
+  CHECK(named == 1);
+
+  // Back to a mesh while sharing: the peer gets the screen in the camera's place.
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"mesh"})"));
+  rig.pump(2500ms);
+  REQUIRE(rig.connectedTo(kX));
+  CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "screen"}});
+
+  // Through the server again, and the share ends: the camera alone again.
+  rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"sfu","streams":[]})"));
+  rig.pump(500ms);
+  CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "screen", "video"}, {}});
+  rig.manager.stopScreenShare();
+  rig.pump(500ms);
+  CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "video"}, {}});
+}
+
 TEST_CASE("a mesh shares the upload budget among its connections and sends fewer pixels as it grows", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});

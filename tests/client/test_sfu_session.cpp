@@ -19,6 +19,7 @@ namespace {
 
 const LocalTrack kCamera{1, TrackKind::Video, "camera"};
 const LocalTrack kMicrophone{2, TrackKind::Audio, "microphone"};
+const LocalTrack kScreen{3, TrackKind::Screen, "screen"};
 
 // The server's two connections with one client.
 struct FakeSfu {
@@ -30,6 +31,7 @@ struct FakeSfu {
   std::unique_ptr<PeerConnection> publish = serverBackend.createPeerConnection({});
   std::unique_ptr<PeerConnection> subscribe = serverBackend.createPeerConnection({});
   std::map<int, std::string> owners;  // the subscribe connection's track → member
+  std::set<int> screens;              // of those, the ones that are someone's screen
   std::unique_ptr<SfuSession> session;
 
   FakeSfu() {
@@ -99,7 +101,7 @@ struct FakeSfu {
           const std::string& t = section.trackId;
           const bool sends = section.direction == "sendonly" || section.direction == "sendrecv";
           if (sends && t.size() > tail.size() && t.compare(t.size() - tail.size(), tail.size(), tail) == 0) {
-            streams.push_back({section.mid, member, section.kind});
+            streams.push_back({section.mid, member, screens.count(id) ? "screen" : section.kind});
           }
         }
       }
@@ -120,8 +122,7 @@ struct FakeSfu {
 TEST_CASE("an SFU session publishes our tracks, answers the server's offers and tells whose each track is",
           "[sfu-session]") {
   FakeSfu sfu;
-  REQUIRE_FALSE(sfu.session->addTrack(kMicrophone));
-  REQUIRE_FALSE(sfu.session->addTrack(kCamera));
+  sfu.session->setTracks({kMicrophone, kCamera, std::nullopt});
   sfu.clock.advance(500ms);
   // We offer on the publish connection, and only there; everything names its connection.
   REQUIRE_FALSE(sfu.sent.empty());
@@ -198,4 +199,66 @@ TEST_CASE("an SFU session refuses what the server may not send", "[sfu-session]"
   CHECK_THAT(sfu.problems[0], Catch::Matchers::Contains("connection"));
   CHECK_THAT(sfu.problems[1], Catch::Matchers::Contains("offered on the publish connection"));
   CHECK_THAT(sfu.problems[2], Catch::Matchers::Contains("answered on the subscribe connection"));
+}
+
+TEST_CASE("a shared screen is published beside the camera, and named; others' screens are told apart", "[sfu-session]") {
+  FakeSfu sfu;
+  sfu.session->setTracks({kMicrophone, kCamera, std::nullopt});
+  sfu.clock.advance(500ms);
+  const auto offers = [&] {
+    std::vector<Json> out;
+    for (const Message& m : sfu.sent) {
+      if (m.type == MessageType::Offer) out.push_back(*m.data);
+    }
+    return out;
+  };
+  REQUIRE(offers().size() == 1);
+  CHECK_FALSE(offers()[0].contains("screen"));
+
+  sfu.session->setTracks({kMicrophone, kCamera, kScreen});
+  sfu.clock.advance(500ms);
+  REQUIRE(offers().size() == 2);
+  const Json withScreen = offers()[1];
+  REQUIRE(withScreen.contains("screen"));
+  // The mid it names is the media section that carries the screen's track.
+  auto parsed = parseMockSdp(withScreen["sdp"].get<std::string>());
+  REQUIRE(parsed);
+  std::string screenMid;
+  for (const MockSdpSection& section : parsed->sections) {
+    const std::string tail = "-" + std::to_string(kScreen.id);
+    const std::string& t = section.trackId;
+    if (t.size() > tail.size() && t.compare(t.size() - tail.size(), tail.size(), tail) == 0) screenMid = section.mid;
+  }
+  CHECK(withScreen["screen"] == screenMid);
+  // Three tracks go out: the camera in three layers, the screen and microphone as they are.
+  std::multiset<int> layers;
+  for (const auto& connection : sfu.clientBackend.senders()) {
+    for (const MockPeerBackend::Sender& s : connection) layers.insert(s.layers);
+  }
+  CHECK(layers == std::multiset<int>{1, 1, 3});
+  CHECK(sfu.session->publishState() == PeerConnectionState::Connected);
+
+  // A new camera is swapped on its sender: no renegotiation.
+  const LocalTrack otherCamera{4, TrackKind::Video, "other camera"};
+  sfu.session->setTracks({kMicrophone, otherCamera, kScreen});
+  sfu.clock.advance(500ms);
+  CHECK(offers().size() == 2);
+  CHECK(sfu.session->tracks().camera->id == otherCamera.id);
+
+  // The share ends: its sender goes, and the next offer names no screen.
+  sfu.session->setTracks({kMicrophone, otherCamera, std::nullopt});
+  sfu.clock.advance(500ms);
+  REQUIRE(offers().size() == 3);
+  CHECK_FALSE(offers()[2].contains("screen"));
+
+  // Ben shares his screen beside his camera: both are his, the screen called so.
+  const LocalTrack benCamera{102, TrackKind::Video, "ben camera"};
+  const LocalTrack benScreen{104, TrackKind::Video, "ben screen"};
+  sfu.screens.insert(benScreen.id);
+  sfu.owners[benCamera.id] = "ben";
+  REQUIRE_FALSE(sfu.subscribe->addTrack(benCamera));
+  sfu.forward("ben", benScreen);
+  sfu.clock.advance(500ms);
+  CHECK(sfu.kindsOf("ben") == std::set<std::string>{"video", "screen"});
+  CHECK(sfu.problems.empty());
 }

@@ -29,6 +29,7 @@ struct Tile {
   std::string id;  // the member's; empty for ourselves
   std::string label;
   std::optional<VideoFrame> frame;
+  std::optional<VideoFrame> inset;  // the camera in a corner while a shared screen fills the tile
   bool mirror = false;
   float level = 0;
   bool muted = false;
@@ -192,6 +193,10 @@ void RoomView::drawGrid(float width, float height) {
     const auto& video = manager_.screen() ? manager_.screen() : manager_.camera();
     if (video && (manager_.screen() || manager_.cameraEnabled())) self.frame = sink_.localFrame(video->id);
     self.mirror = !manager_.screen();  // a self-view reads like a mirror; a shared screen does not
+    // Through the server the others see our camera beside the screen; so do we.
+    if (manager_.forwarding() && manager_.screen() && manager_.camera() && manager_.cameraEnabled()) {
+      self.inset = sink_.localFrame(manager_.camera()->id);
+    }
     if (manager_.microphone()) self.level = sink_.localLevel(manager_.microphone()->id);
     const MediaIndicators own = manager_.indicators();
     self.muted = own.muted.value_or(false);
@@ -206,8 +211,14 @@ void RoomView::drawGrid(float width, float height) {
     tile.id = id;
     tile.label = orNoName(manager_.displayName(id));
     const std::string video = remoteTrack(tracks, "video");
+    const std::string screen = remoteTrack(tracks, "screen");  // through the server, beside the camera
     const std::string audio = remoteTrack(tracks, "audio");
-    if (!video.empty()) tile.frame = sink_.remoteFrame(video);
+    if (!screen.empty()) {
+      tile.frame = sink_.remoteFrame(screen);
+      if (!video.empty()) tile.inset = sink_.remoteFrame(video);
+    } else if (!video.empty()) {
+      tile.frame = sink_.remoteFrame(video);
+    }
     if (!audio.empty()) tile.level = sink_.remoteLevel(audio);
     if (const RoomClient* member = manager_.memberOf(id)) {
       tile.muted = member->indicators.muted.value_or(false);
@@ -261,26 +272,37 @@ void RoomView::drawGrid(float width, float height) {
     const float left = origin.x + (width - rowWidth) / 2;
     ImGui::SetCursorScreenPos(ImVec2(left + (i % bestColumns) * (tileWidth + gap), top + row * (tileHeight + gap)));
     const Tile& t = tiles[i];
-    drawTile(i, t.label.c_str(), t.frame ? &*t.frame : nullptr, t.mirror, t.level, t.muted, t.cameraOff,
-             t.status.c_str(), tileWidth, tileHeight);
+    drawTile(i, t.label.c_str(), t.frame ? &*t.frame : nullptr, t.inset ? &*t.inset : nullptr, t.mirror, t.level,
+             t.muted, t.cameraOff, t.status.c_str(), tileWidth, tileHeight);
   }
 }
 
-void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, bool mirror, float level, bool muted,
-                        bool cameraOff, const char* status, float width, float height) {
+void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
+                        float level, bool muted, bool cameraOff, const char* status, float width, float height) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const ImVec2 max(min.x + width, min.y + height);
   const float rounding = 6.0f * ImGui::GetFontSize() / 13.0f;
   draw->AddRectFilled(min, max, kTileBackground, rounding);
-  if (frame && frame->texture != 0 && frame->width > 0 && frame->height > 0 && !cameraOff) {
-    // Letterboxed: the whole picture, at its own aspect.
-    const float scale = std::min(width / frame->width, height / frame->height);
-    const ImVec2 size(frame->width * scale, frame->height * scale);
-    const ImVec2 a(min.x + (width - size.x) / 2, min.y + (height - size.y) / 2);
-    const ImVec2 b(a.x + size.x, a.y + size.y);
-    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(frame->texture)), a, b,
-                   ImVec2(mirror ? 1.0f : 0.0f, 0.0f), ImVec2(mirror ? 0.0f : 1.0f, 1.0f));
+  const auto shows = [](const VideoFrame* f) { return f && f->texture != 0 && f->width > 0 && f->height > 0; };
+  // Letterboxed into the box from `corner` of `size`: the whole picture, at its own aspect.
+  const auto image = [&](const VideoFrame& f, ImVec2 corner, ImVec2 box, bool flip) {
+    const float scale = std::min(box.x / f.width, box.y / f.height);
+    const ImVec2 size(f.width * scale, f.height * scale);
+    const ImVec2 a(corner.x + (box.x - size.x) / 2, corner.y + (box.y - size.y) / 2);
+    draw->AddImage(reinterpret_cast<ImTextureID>(static_cast<std::uintptr_t>(f.texture)), a,
+                   ImVec2(a.x + size.x, a.y + size.y), ImVec2(flip ? 1.0f : 0.0f, 0.0f), ImVec2(flip ? 0.0f : 1.0f, 1.0f));
+  };
+  if (shows(frame) && !cameraOff) {
+    image(*frame, min, ImVec2(width, height), mirror);
+    if (shows(inset)) {
+      // A quarter of the width, in the top right corner.
+      const ImVec2 box(width / 4, height / 4);
+      const float margin = ImGui::GetStyle().FramePadding.x;
+      const ImVec2 corner(max.x - box.x - margin, min.y + margin);
+      draw->AddRectFilled(corner, ImVec2(corner.x + box.x, corner.y + box.y), kTileBackground, rounding / 2);
+      image(*inset, corner, box, index == 0);  // the first tile is ours: a mirror, as our own camera is
+    }
   } else {
     // No picture: the initial in a circle.
     const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);

@@ -52,8 +52,10 @@ class RoomView {
 
   void drawTopBar(const std::string& roomName, const std::string& inviteUrl);
   void drawGrid(float width, float height);
-  void drawTile(int index, const char* label, const VideoFrame* frame, bool mirror, float level, bool muted,
-                bool cameraOff, const char* status, float width, float height);
+  // A tile: its video (or the initial without one), `inset` small in a corner, the speaking
+  // ring, and the name with the marks others need to see.
+  void drawTile(int index, const char* label, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
+                float level, bool muted, bool cameraOff, const char* status, float width, float height);
   void drawControls();
   void drawDevices();
   // `withCall`: the grid is one of the panels, for a window too narrow for both.
