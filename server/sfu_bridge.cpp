@@ -381,7 +381,15 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
   }
   std::vector<std::pair<std::uint64_t, std::string>> add;
   std::set_difference(wanted.begin(), wanted.end(), member.carried.begin(), member.carried.end(), std::back_inserter(add));
-  if (add.empty()) return;  // streams that go are taken out by Janus itself, with an offer
+  // A stream its publisher stopped (a screen share ended) is taken out here; Janus takes out
+  // itself those of a publisher that left or hung up, with an offer.
+  std::vector<std::pair<std::uint64_t, std::string>> remove;
+  for (const auto& [feed, mid] : member.carried) {
+    const Member* owner = publisherOf(room, feed);
+    if (!owner || !owner->live || wanted.count({feed, mid})) continue;
+    remove.emplace_back(feed, mid);
+  }
+  if (add.empty() && remove.empty()) return;
   const auto answered = [this, id = room.id, client = member.id.str(), serial = member.serial](Result<JanusClient::Reply> reply) {
     Member* m = find(id, client, serial);
     if (!m) return;
@@ -393,6 +401,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
       return retrySubscription(id, client, serial);
     }
     if (!reply->jsep) {  // nothing to renegotiate
+      readStreams(*room, *m, reply->data);
       m->subscribing = false;
       return updateSubscription(*room, *m);
     }
@@ -400,7 +409,7 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
     subscriberOffer(*room, *m, reply->data, *reply->jsep);
   };
   Json streams = Json::array();
-  for (const auto& [feed, mid] : add) streams.push_back({{"feed", feed}, {"mid", mid}});
+  for (const auto& [feed, mid] : add.empty() ? remove : add) streams.push_back({{"feed", feed}, {"mid", mid}});
   member.subscribing = true;
   if (member.subscriber == 0) {
     janus_.attach([this, id = room.id, client = member.id.str(), serial = member.serial](Result<std::uint64_t> handle) {
@@ -420,7 +429,9 @@ void SfuBridge::updateSubscription(Room& room, Member& member) {
     Json join{{"request", "join"}, {"ptype", "subscriber"}, {"room", room.janusRoom}, {"streams", std::move(streams)}};
     janus_.message(member.subscriber, std::move(join), std::nullopt, answered);
   } else {
-    janus_.message(member.subscriber, {{"request", "subscribe"}, {"streams", std::move(streams)}}, std::nullopt, answered);
+    // One change at a time: the streams to add first; what is left is done once it settles.
+    janus_.message(member.subscriber, {{"request", add.empty() ? "unsubscribe" : "subscribe"}, {"streams", std::move(streams)}},
+                   std::nullopt, answered);
   }
 }
 
@@ -433,6 +444,13 @@ void SfuBridge::retrySubscription(const std::string& roomId, const std::string& 
 }
 
 void SfuBridge::subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep) {
+  readStreams(room, member, data);
+  member.subscribing = true;  // until the client's answer has started it
+  sendRoomMode(room, member);
+  manager_->sendFromServer(room.id, member.id, MessageType::Offer, description(jsep, SfuConnection::Subscribe));
+}
+
+void SfuBridge::readStreams(const Room& room, Member& member, const Json& data) {
   // What each media section carries, as Janus says: the publisher's display is its client id.
   // A publisher's stream that is its screen is a "screen" to the client.
   if (data.contains("streams") && data["streams"].is_array()) {
@@ -450,9 +468,6 @@ void SfuBridge::subscriberOffer(Room& room, Member& member, const Json& data, co
       member.streams.push_back({s.value("mid", ""), s.value("feed_display", ""), screen ? "screen" : type});
     }
   }
-  member.subscribing = true;  // until the client's answer has started it
-  sendRoomMode(room, member);
-  manager_->sendFromServer(room.id, member.id, MessageType::Offer, description(jsep, SfuConnection::Subscribe));
 }
 
 void SfuBridge::subscriberAnswer(Room& room, Member& member, const Message& message) {

@@ -104,6 +104,8 @@ class SfuBridge : public SfuLink {
   // After a refused subscription: tries again in a second.
   void retrySubscription(const std::string& roomId, const std::string& client, std::uint64_t serial);
   void subscriberOffer(Room& room, Member& member, const Json& data, const Json& jsep);
+  // The subscription's streams, as Janus lists them in `data`.
+  void readStreams(const Room& room, Member& member, const Json& data);
   void subscriberAnswer(Room& room, Member& member, const Message& message);
   void subscriberCandidate(Member& member, const Message& message);
   // A client's "layer": Janus's configure of one subscribed video's substream.

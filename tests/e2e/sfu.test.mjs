@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
+import { clickItem, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
 import { startJanus } from './janus.mjs';
 import {
   inboundVideoWidths, outboundVideo, smallCameraAndConnections, videoSendParameters,
@@ -63,6 +63,7 @@ after(async () => {
 test('two pages in a room that always forwards: video both ways through Janus', async () => {
   const server = await startServer({ args: ['--janus', janus.url, '--sfu-from', '0'] });
   const context = await browser.newContext({ viewport });
+  await context.addInitScript(smallCameraAndConnections);
   try {
     const ann = await openPage(context, `${server.url}/room/through?name=Ann`);
     const ben = await openPage(context, `${server.url}/room/through?name=Ben`);
@@ -72,6 +73,27 @@ test('two pages in a room that always forwards: video both ways through Janus', 
         s.peers[0].video.frames > 0, null, { timeoutMs: 30000 });
     }
     await screenshot(ann, 'sfu-two-pages');
+
+    // Ann shares her screen: through the server it goes beside her camera, and Ben sees both.
+    await clickItem(ann, 'Share screen');
+    await waitForState(ben, 'Ben sees Ann\'s screen and her camera', (s) =>
+      s.peers.length === 1 && (s.peers[0].screen?.frames ?? 0) > 0 && s.peers[0].video.frames > 0, null,
+    { timeoutMs: 30000 });
+    const both = (await stateOf(ben)).peers[0];
+    await waitForState(ben, 'both of Ann\'s videos advance', (s, since) =>
+      s.peers[0].screen?.frames >= since.screen + 10 && s.peers[0].video.frames >= since.video + 10,
+    { screen: both.screen.frames, video: both.video.frames }, { timeoutMs: 30000 });
+    assert.equal(await outboundVideo(ann), 2, 'Ann sends her camera and her screen');
+    await screenshot(ben, 'sfu-screen-beside-camera');
+
+    // She stops: the screen goes from Ben's tile, her camera stays.
+    await clickItem(ann, 'Share screen');
+    await waitForState(ben, 'Ann\'s screen is gone, her camera stays', (s) =>
+      s.peers.length === 1 && s.peers[0].screen === undefined && s.peers[0].connection === 'connected', null,
+    { timeoutMs: 30000 });
+    const camera = (await stateOf(ben)).peers[0].video.frames;
+    await waitForState(ben, 'Ann\'s camera still advances', (s, since) => s.peers[0].video.frames >= since + 10,
+      camera, { timeoutMs: 30000 });
     assert.deepEqual(errorsOf(ann), []);
     assert.deepEqual(errorsOf(ben), []);
   } catch (e) {

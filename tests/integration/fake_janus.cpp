@@ -288,6 +288,19 @@ std::optional<FakeJanus::Answer> FakeJanus::model(const Json& request, Handle& h
     if (refused) return refused;
     return Answer({{"videoroom", "attached"}, {"room", room}, {"streams", streamsOf(handle)}}, sdp("offer", handle.id));
   }
+  if (name == "unsubscribe") {
+    bool changed = false;
+    for (const Json& s : body.value("streams", Json::array())) {
+      for (Carried& c : handle.subscribed) {
+        if (c.active && c.feed == s.value("feed", std::uint64_t{0}) && c.mid == s.value("mid", "")) {
+          c.active = false;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) return Answer::refusal(428, "No such stream");
+    return Answer({{"videoroom", "updated"}, {"room", handle.room}, {"streams", streamsOf(handle)}}, sdp("offer", handle.id));
+  }
   if (name == "subscribe") {
     auto refused = subscribe(handle, body.value("streams", Json::array()));
     if (refused) return refused;
@@ -307,11 +320,17 @@ std::optional<FakeJanus::Answer> FakeJanus::model(const Json& request, Handle& h
         const std::string line = text.substr(at, end - at);
         at = end + 2;
         if (line.rfind("m=", 0) == 0) type = line.substr(2, line.find(' ') - 2);
-        if (line.rfind("a=mid:", 0) == 0 && (type == "audio" || type == "video")) feed.streams.emplace_back(line.substr(6), type);
+        if (type != "audio" && type != "video") continue;
+        if (line.rfind("a=mid:", 0) == 0) feed.streams.push_back({line.substr(6), type, false});
+        if ((line == "a=recvonly" || line == "a=inactive") && !feed.streams.empty()) feed.streams.back().disabled = true;
       }
     }
     Json streams = Json::array();
-    for (const auto& [mid, type] : feed.streams) streams.push_back({{"type", type}, {"mid", mid}});
+    for (const auto& st : feed.streams) {
+      Json j{{"type", st.type}, {"mid", st.mid}};
+      if (st.disabled) j["disabled"] = true;
+      streams.push_back(std::move(j));
+    }
     Answer a({{"videoroom", "event"}, {"room", handle.room}, {"configured", "ok"}, {"streams", streams}});
     if (offered) a.jsep = sdp("answer", handle.id);
     return a;
@@ -332,9 +351,9 @@ std::optional<FakeJanus::Answer> FakeJanus::subscribe(Handle& subscriber, const 
     if (f == feeds_.end() || !f->second.published) return Answer::refusal(428, "No such feed (" + std::to_string(feed) + ")");
     const std::string mid = s.value("mid", "");
     bool found = false;
-    for (const auto& [published, type] : f->second.streams) {
-      if (!mid.empty() && mid != published) continue;
-      add.push_back({feed, published, type, true});
+    for (const auto& st : f->second.streams) {
+      if (st.disabled || (!mid.empty() && mid != st.mid)) continue;
+      add.push_back({feed, st.mid, st.type, true});
       found = true;
     }
     if (!found) return Answer::refusal(428, "No such mid (" + mid + ") in feed " + std::to_string(feed));

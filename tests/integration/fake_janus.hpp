@@ -89,7 +89,14 @@ class FakeJanus {
     std::uint64_t id = 0;
     std::string display;
     bool published = false;
-    std::vector<std::pair<std::string, std::string>> streams;  // mid, type: from the offer's m-lines
+    // From the offer's m-lines: mid, type, and whether it is disabled (recvonly or inactive:
+    // a track taken off).
+    struct Stream {
+      std::string mid;
+      std::string type;
+      bool disabled = false;
+    };
+    std::vector<Stream> streams;
   };
   struct Carried {  // one stream of a subscription
     std::uint64_t feed = 0;

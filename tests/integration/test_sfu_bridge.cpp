@@ -105,10 +105,13 @@ struct World {
 
 Json offer(const std::string& sdp) { return {{"type", "offer"}, {"sdp", sdp}}; }
 // A publisher's SDP: a microphone and a camera, and a screen when asked.
-std::string media(const std::string& who, bool screen = false) {
+// A screen no longer shared keeps its m-line, recvonly, as a browser's removeTrack leaves it.
+enum class Screen { None, Shared, Stopped };
+std::string media(const std::string& who, Screen screen = Screen::None) {
   std::string sdp = "v=0\r\no=" + who + "\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=mid:0\r\n" +
                     "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:1\r\n";
-  if (screen) sdp += "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\n";
+  if (screen != Screen::None) sdp += "m=video 9 UDP/TLS/RTP/SAVPF 96\r\na=mid:2\r\n";
+  if (screen == Screen::Stopped) sdp += "a=recvonly\r\n";
   return sdp;
 }
 Json answer(const std::string& sdp) { return {{"type", "answer"}, {"sdp", sdp}}; }
@@ -215,9 +218,9 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     CHECK(trickled[1] == Json{{"completed", true}});
 
     // A later offer (a screen added) renegotiates with configure, not a second publish.
-    publish(w, ann, media("ann", true), "2");
+    publish(w, ann, media("ann", Screen::Shared), "2");
     REQUIRE(w.janus.messages("configure").size() == 1);
-    CHECK(w.janus.messages("configure")[0]["jsep"]["sdp"] == media("ann", true));
+    CHECK(w.janus.messages("configure")[0]["jsep"]["sdp"] == media("ann", Screen::Shared));
     CHECK(w.janus.messages("publish").size() == 1);
 
     // Nobody subscribes to Ann before Janus has her media.
@@ -297,7 +300,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     }
 
     SECTION("a screen added: its mid is subscribed to, and reaches the others as a screen") {
-      publish(w, ann, media("ann", true), "2");
+      publish(w, ann, media("ann", Screen::Shared), "2");
       REQUIRE(w.until([&] { return w.janus.messages("subscribe").size() == 1; }));
       CHECK(w.janus.messages("subscribe")[0]["body"]["streams"] ==
             Json::array({{{"feed", *w.janus.feedOf(ann.id())}, {"mid", "2"}}}));
@@ -306,12 +309,23 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
       CHECK(streamOwners(*mode, "screen") == std::vector<std::string>{ann.id()});
       REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      w.sfu(bob, MessageType::Answer, answer("v=0\r\no=bob sub 2\r\n"), "subscribe");
       // Cat gets it once she has answered the first offer.
       w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
       REQUIRE(w.until([&] { return w.janus.messages("subscribe").size() == 2; }));
       mode = w.mode(cat);
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "screen") == std::vector<std::string>{ann.id()});
+      // The share ends: Ann's offer keeps the m-line, recvonly; the others' subscriptions drop it.
+      publish(w, ann, media("ann", Screen::Stopped));
+      REQUIRE(w.until([&] { return w.janus.messages("unsubscribe").size() == 1; }));
+      CHECK(w.janus.messages("unsubscribe")[0]["body"]["streams"] ==
+            Json::array({{{"feed", *w.janus.feedOf(ann.id())}, {"mid", "2"}}}));
+      mode = w.mode(bob);
+      REQUIRE(mode);
+      CHECK(streamOwners(*mode, "screen").empty());
+      CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
+      REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
       // A screen named by anything but a mid is refused.
       w.sfu(ann, MessageType::Offer, {{"type", "offer"}, {"sdp", media("ann")}, {"screen", 2}}, "publish");
       auto e = w.next(ann, MessageType::Error);
