@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+export function janusPort() { return freePort(); }
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {
@@ -62,8 +64,9 @@ function hasHostInterface() {
 // `{ url: 'ws://127.0.0.1:PORT', stop(), log() }`. `args` go to scripts/janus.sh (e.g.
 // ['--session-timeout', '2']); so do the words of ORBIT_JANUS_ARGS, so a whole test file can
 // run against another ICE set-up (e.g. ORBIT_JANUS_ARGS=--loopback) without editing it.
-export async function startJanus({ timeoutMs = 15000, args = [] } = {}) {
-  const port = await freePort();
+// `port`: one chosen beforehand (janusPort()), for a server told of Janus before it runs.
+export async function startJanus({ timeoutMs = 15000, args = [], port: chosenPort } = {}) {
+  const port = chosenPort ?? await freePort();
   const confDir = mkdtempSync(path.join(os.tmpdir(), 'orbit-janus-'));
   const chosen = [...args, ...(process.env.ORBIT_JANUS_ARGS ?? '').split(' ').filter(Boolean)];
   const iceChosen = chosen.some((arg) => arg === '--loopback' || arg === '--ice-interfaces');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
 import { clickItem, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
-import { startJanus } from './janus.mjs';
+import { janusPort, startJanus } from './janus.mjs';
 import {
   inboundVideoWidths, outboundVideo, smallCameraAndConnections, videoSendParameters,
 } from './rtc_probe.mjs';
@@ -164,6 +164,39 @@ test('five pages: a mesh of four switches to Janus when the fifth comes, a sixth
   } finally {
     await context.close();
     await server.stop();
+  }
+});
+
+test('five pages in a mesh while Janus is away each send their video four times; when Janus comes they move to it mid-call and send once', async () => {
+  const port = await janusPort();
+  const server = await startServer({ args: ['--janus', `ws://127.0.0.1:${port}`] });  // --sfu-from 5
+  const context = await browser.newContext({ viewport });
+  await context.addInitScript(smallCameraAndConnections);
+  const pages = [];
+  let late;
+  try {
+    for (const name of ['Ann', 'Ben', 'Cat', 'Dan', 'Eve']) {
+      pages.push([name, await openPage(context, `${server.url}/room/wall?name=${name}`)]);
+    }
+    // The mesh wall: each page uploads its video once per other person.
+    await everyoneSeesEveryone(pages, 4, 'mesh', 'a mesh of five, Janus away');
+    for (const [name, page] of pages) assert.equal(await outboundVideo(page), 4, `${name} in the mesh of five`);
+
+    late = await startJanus({ port });
+    // The same five, nobody lost, now through Janus: one upload each.
+    await everyoneSeesEveryone(pages, 4, 'sfu', 'five through Janus once it came');
+    for (const [name, page] of pages) {
+      assert.equal(await settled(page, outboundVideo, 1, 10000), 1, `${name} through Janus`);
+      assert.deepEqual(errorsOf(page), [], name);
+    }
+  } catch (e) {
+    await dumpOnFailure(server, pages);
+    if (late) console.log(late.log());
+    throw e;
+  } finally {
+    await context.close();
+    await server.stop();
+    await late?.stop();
   }
 });
 
