@@ -204,12 +204,15 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
       sendError(client, type + " is sent by the server, not by clients");
       return;
     case MessageType::Layer:
+    case MessageType::IceRestart: {
       if (!toServer) return sendError(client, type + " is addressed to \"ground control\"");
       if (!config_.sfu || !config_.sfu->forwarding(client.roomId().str()) || !client.sfuCapable()) {
-        return sendError(client, "layer: the room does not forward media through the server");
+        return sendError(client, type + ": the room does not forward media through the server");
       }
-      config_.sfu->fromClient(client, SfuConnection::Subscribe, msg);
+      const auto connection = msg.type == MessageType::IceRestart ? parseSfuConnection(*msg.data) : SfuConnection::Subscribe;
+      config_.sfu->fromClient(client, *connection, msg);
       return;
+    }
     case MessageType::GetRoomInfo:
     case MessageType::GetIceServers:
     case MessageType::Profile:

@@ -289,11 +289,15 @@ void SfuBridge::fromClient(const ChatClient& client, SfuConnection connection, c
   if (connection == SfuConnection::Subscribe) {
     if (message.type == MessageType::Answer) return subscriberAnswer(*room, member, message);
     if (message.type == MessageType::Layer) return chooseLayer(*room, member, message);
+    if (message.type == MessageType::IceRestart) return restartSubscription(*room, member);
     if (message.type == MessageType::IceCandidate) return subscriberCandidate(member, message);
     return manager_->sendErrorTo(room->id, member.id, "the server makes the offers on the subscribe connection");
   }
   if (message.type == MessageType::Answer) {
     return manager_->sendErrorTo(room->id, member.id, "the client makes the offers on the publish connection");
+  }
+  if (message.type == MessageType::IceRestart) {
+    return manager_->sendErrorTo(room->id, member.id, "the client restarts the publish connection with an offer");
   }
   fromClient_(*room, member, message);
 }
@@ -374,6 +378,7 @@ void SfuBridge::updateSubscriptions(Room& room) {
 
 void SfuBridge::updateSubscription(Room& room, Member& member) {
   if (room.janusRoom == 0 || member.subscribing) return;
+  if (member.restartWanted) return restartSubscription(room, member);
   std::set<std::pair<std::uint64_t, std::string>> wanted;
   for (const auto& [client, other] : room.members) {
     if (other.serial == member.serial || !other.live || other.feed == 0) continue;
@@ -481,6 +486,34 @@ void SfuBridge::subscriberAnswer(Room& room, Member& member, const Message& mess
                    if (!reply) log(LogLevel::Warn, "sfu: ", client, " could not start its subscription: ", reply.error().message);
                    m->subscribing = false;
                    updateSubscription(*findRoom(id), *m);
+                 });
+}
+
+void SfuBridge::restartSubscription(Room& room, Member& member) {
+  if (member.subscriber == 0 || !member.subscriberJoined) return;  // nothing to restart yet
+  // Janus holds back a restart asked for while an offer waits for its answer: it is asked for
+  // once the exchange under way is done.
+  if (member.subscribing) {
+    member.restartWanted = true;
+    return;
+  }
+  member.restartWanted = false;
+  // Janus offers again with new ICE credentials; the client's answer starts it, as any other.
+  member.subscribing = true;
+  janus_.message(member.subscriber, {{"request", "configure"}, {"restart", true}}, std::nullopt,
+                 [this, id = room.id, client = member.id.str(), serial = member.serial](Result<JanusClient::Reply> reply) {
+                   Member* m = find(id, client, serial);
+                   if (!m) return;
+                   Room* room = findRoom(id);
+                   if (!reply || !reply->jsep) {
+                     if (!reply && !janus_.up()) return;  // janusDown says so
+                     const std::string why = reply ? "Janus made no new offer" : reply.error().message;
+                     log(LogLevel::Warn, "sfu: ", client, "'s subscription in room ", id, " could not restart: ", why);
+                     m->subscribing = false;
+                     manager_->sendErrorTo(id, m->id, "the media server could not restart your connection: " + why);
+                     return updateSubscription(*room, *m);
+                   }
+                   subscriberOffer(*room, *m, reply->data, *reply->jsep);
                  });
 }
 

@@ -69,6 +69,7 @@ class SfuBridge : public SfuLink {
     std::uint64_t subscriber = 0;
     bool subscriberJoined = false;
     bool subscribing = false;
+    bool restartWanted = false;  // an ICE restart the client asked for during an exchange
     std::set<std::pair<std::uint64_t, std::string>> carried;
     std::vector<SfuStream> streams;
     // Simulcast layers by mid: what the client asked for, and what Janus says it sends.
@@ -108,6 +109,8 @@ class SfuBridge : public SfuLink {
   void readStreams(const Room& room, Member& member, const Json& data);
   void subscriberAnswer(Room& room, Member& member, const Message& message);
   void subscriberCandidate(Member& member, const Message& message);
+  // The client's subscribe connection lost its way (ICE failed): Janus offers an ICE restart.
+  void restartSubscription(Room& room, Member& member);
   // A client's "layer": Janus's configure of one subscribed video's substream.
   void chooseLayer(Room& room, Member& member, const Message& message);
   // Janus switches layers on the next keyframe it asks for, and a sender may ignore a request

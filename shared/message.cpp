@@ -20,6 +20,7 @@ std::string_view toString(MessageType type) {
     case MessageType::Error: return "error";
     case MessageType::RoomMode: return "room-mode";
     case MessageType::Layer: return "layer";
+    case MessageType::IceRestart: return "ice-restart";
   }
   return "unknown";
 }

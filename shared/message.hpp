@@ -28,6 +28,7 @@ enum class MessageType {
   Error,
   RoomMode,
   Layer,
+  IceRestart,
 };
 
 inline constexpr MessageType kAllMessageTypes[] = {
@@ -36,6 +37,7 @@ inline constexpr MessageType kAllMessageTypes[] = {
     MessageType::GetIceServers, MessageType::IceServers, MessageType::Offer,
     MessageType::Answer,     MessageType::IceCandidate,  MessageType::Greeting,
     MessageType::Bye,        MessageType::Error,         MessageType::RoomMode,       MessageType::Layer,
+    MessageType::IceRestart,
 };
 
 // The wire name: "ping", "get-room-info", "icecandidate", ...

@@ -373,6 +373,9 @@ std::optional<std::string> validateData(MessageType type, const std::optional<Js
     case MessageType::Layer:
       if (!data) return need("{mid, substream}");
       return problem(parseLayer(*data));
+    case MessageType::IceRestart:
+      if (!data) return need("{connection}");
+      return problem(parseSfuConnection(*data));
   }
   return std::string("unhandled message type");
 }

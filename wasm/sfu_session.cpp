@@ -19,14 +19,14 @@ SfuSession::SfuSession(PeerBackend& backend, Scheduler& scheduler, const std::ve
   p.onNegotiationNeeded = guarded([this] { publishNegotiationNeeded(); });
   p.onSignalingStateChange = guarded([this](SignalingState) { changed(); });
   p.onConnectionStateChange = guarded([this](PeerConnectionState) { changed(); });
-  p.onIceConnectionStateChange = guarded([this](IceConnectionState) { changed(); });
+  p.onIceConnectionStateChange = guarded([this](IceConnectionState state) { iceChanged(SfuConnection::Publish, state); });
   publish_->setHandlers(std::move(p));
 
   PeerConnection::Handlers s;
   s.onIceCandidate = guarded([this](const IceCandidateData& c) { sendCandidate(SfuConnection::Subscribe, c); });
   s.onSignalingStateChange = guarded([this](SignalingState) { changed(); });
   s.onConnectionStateChange = guarded([this](PeerConnectionState) { changed(); });
-  s.onIceConnectionStateChange = guarded([this](IceConnectionState) { changed(); });
+  s.onIceConnectionStateChange = guarded([this](IceConnectionState state) { iceChanged(SfuConnection::Subscribe, state); });
   s.onTrack = guarded([this](const RemoteTrack& track) {
     // A media section the server reuses for someone else brings the same track again.
     auto same = std::find_if(received_.begin(), received_.end(), [&](const RemoteTrack& t) { return t.mid == track.mid; });
@@ -179,6 +179,9 @@ void SfuSession::close() {
   if (closed_) return;
   closed_ = true;
   if (statsTimer_ != 0) scheduler_.cancel(std::exchange(statsTimer_, 0));
+  for (Scheduler::TimerId* grace : {&publishGrace_, &subscribeGrace_}) {
+    if (*grace != 0) scheduler_.cancel(std::exchange(*grace, 0));
+  }
   publish_->close();
   subscribe_->close();
 }
@@ -202,6 +205,33 @@ std::vector<RemoteTrack> SfuSession::tracksOf(std::string_view member) const {
     }
   }
   return out;
+}
+
+void SfuSession::iceChanged(SfuConnection connection, IceConnectionState state) {
+  // As a mesh connection does: at once when ICE failed, after a grace period when it stays
+  // disconnected (a network that comes back on its own needs nothing).
+  Scheduler::TimerId& grace = connection == SfuConnection::Publish ? publishGrace_ : subscribeGrace_;
+  if (grace != 0 && state != IceConnectionState::Disconnected) scheduler_.cancel(std::exchange(grace, 0));
+  if (state == IceConnectionState::Failed) {
+    restartIce(connection);
+  } else if (state == IceConnectionState::Disconnected && grace == 0) {
+    grace = scheduler_.after(options_.disconnectedGrace, guarded([this, connection] {
+      PeerConnection& pc = connection == SfuConnection::Publish ? *publish_ : *subscribe_;
+      (connection == SfuConnection::Publish ? publishGrace_ : subscribeGrace_) = 0;
+      if (pc.iceConnectionState() == IceConnectionState::Disconnected) restartIce(connection);
+    }));
+  }
+  changed();
+}
+
+void SfuSession::restartIce(SfuConnection connection) {
+  ++iceRestarts_;
+  if (connection == SfuConnection::Publish) return publish_->restartIce();  // a new offer follows
+  // The server offers on the subscribe connection: it is asked to restart.
+  if (handlers_.send) {
+    handlers_.send(Message{"", std::string(kGroundControl), MessageType::IceRestart,
+                           Json{{"connection", toString(SfuConnection::Subscribe)}}});
+  }
 }
 
 void SfuSession::scheduleStats() {

@@ -28,6 +28,8 @@ class SfuSession {
  public:
   struct Options {
     Scheduler::Millis statsInterval{1000};
+    // How long ICE may stay disconnected before a connection is restarted.
+    Scheduler::Millis disconnectedGrace{5000};
   };
   struct Handlers {
     // offer, answer and icecandidate to "ground control", "connection" in their data.
@@ -78,12 +80,17 @@ class SfuSession {
   const std::optional<PeerStats>& subscribeStats() const { return subscribeStats_; }
   // Offers the server made and we answered, for tests and diagnostics.
   int answeredOffers() const { return answeredOffers_; }
+  // ICE restarts asked for, on either connection (the publish one by our offer, the subscribe
+  // one by "ice-restart" to the server).
+  int iceRestarts() const { return iceRestarts_; }
 
  private:
   void publishNegotiationNeeded();
   void sendDescription(SfuConnection connection, const Description& description);
   void sendCandidate(SfuConnection connection, const IceCandidateData& candidate);
   void handleDescription(SfuConnection connection, Description description);
+  void iceChanged(SfuConnection connection, IceConnectionState state);
+  void restartIce(SfuConnection connection);
   void scheduleStats();
   void changed();
   void problem(std::string text);
@@ -109,6 +116,9 @@ class SfuSession {
   std::optional<PeerStats> subscribeStats_;
   Scheduler::TimerId statsTimer_ = 0;
   int answeredOffers_ = 0;
+  int iceRestarts_ = 0;
+  Scheduler::TimerId publishGrace_ = 0;
+  Scheduler::TimerId subscribeGrace_ = 0;
   std::unique_ptr<PeerConnection> publish_;
   std::unique_ptr<PeerConnection> subscribe_;
 };

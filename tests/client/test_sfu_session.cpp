@@ -32,6 +32,7 @@ struct FakeSfu {
   std::unique_ptr<PeerConnection> subscribe = serverBackend.createPeerConnection({});
   std::map<int, std::string> owners;  // the subscribe connection's track → member
   std::set<int> screens;              // of those, the ones that are someone's screen
+  int restartsAsked = 0;              // ice-restart messages
   std::unique_ptr<SfuSession> session;
 
   FakeSfu() {
@@ -59,6 +60,11 @@ struct FakeSfu {
 
   void fromSession(const Message& m) {
     if (m.type == MessageType::Layer) return;  // for Janus; the stand-in forwards every layer alike
+    if (m.type == MessageType::IceRestart) {
+      ++restartsAsked;
+      subscribe->restartIce();
+      return offer();
+    }
     const std::string connection = (*m.data)["connection"];
     PeerConnection& pc = connection == "publish" ? *publish : *subscribe;
     if (m.type == MessageType::IceCandidate) {
@@ -260,5 +266,42 @@ TEST_CASE("a shared screen is published beside the camera, and named; others' sc
   sfu.forward("ben", benScreen);
   sfu.clock.advance(500ms);
   CHECK(sfu.kindsOf("ben") == std::set<std::string>{"video", "screen"});
+  CHECK(sfu.problems.empty());
+}
+
+TEST_CASE("an SFU session restarts ICE when it fails: by its own offer to publish, by asking the server to subscribe",
+          "[sfu-session]") {
+  FakeSfu sfu;
+  sfu.session->setTracks({kMicrophone, kCamera, std::nullopt});
+  const LocalTrack benCamera{102, TrackKind::Video, "ben camera"};
+  sfu.forward("ben", benCamera);
+  sfu.clock.advance(500ms);
+  REQUIRE(sfu.session->publishState() == PeerConnectionState::Connected);
+  REQUIRE(sfu.session->subscribeState() == PeerConnectionState::Connected);
+  const auto offersBefore = std::count_if(sfu.sent.begin(), sfu.sent.end(), [](const Message& m) { return m.type == MessageType::Offer; });
+
+  // The network goes: ICE fails on both connections, and both are restarted.
+  sfu.clientBackend.failIce();
+  sfu.clock.advance(1000ms);
+  CHECK(sfu.session->iceRestarts() == 2);
+  CHECK(sfu.restartsAsked == 1);
+  const auto offersAfter = std::count_if(sfu.sent.begin(), sfu.sent.end(), [](const Message& m) { return m.type == MessageType::Offer; });
+  CHECK(offersAfter == offersBefore + 1);  // the publish connection's new offer
+  CHECK(sfu.session->publishState() == PeerConnectionState::Connected);
+  CHECK(sfu.session->subscribeState() == PeerConnectionState::Connected);
+  CHECK(sfu.kindsOf("ben") == std::set<std::string>{"video"});
+
+  // Disconnected for a moment and back on its own: nothing is restarted.
+  sfu.clientBackend.disconnectIce();
+  sfu.clock.advance(2000ms);
+  sfu.clientBackend.recoverIce();
+  sfu.clock.advance(6000ms);
+  CHECK(sfu.session->iceRestarts() == 2);
+  // Disconnected past the grace period: restarted.
+  sfu.clientBackend.disconnectIce();
+  sfu.clock.advance(6000ms);
+  CHECK(sfu.session->iceRestarts() == 4);
+  CHECK(sfu.session->publishState() == PeerConnectionState::Connected);
+  CHECK(sfu.session->subscribeState() == PeerConnectionState::Connected);
   CHECK(sfu.problems.empty());
 }

@@ -335,6 +335,9 @@ std::optional<FakeJanus::Answer> FakeJanus::model(const Json& request, Handle& h
     if (offered) a.jsep = sdp("answer", handle.id);
     return a;
   }
+  if (name == "configure" && body.value("restart", false)) {
+    return Answer({{"videoroom", "updated"}, {"room", handle.room}, {"streams", streamsOf(handle)}}, sdp("offer", handle.id));
+  }
   if (name == "configure" || name == "start") {
     return Answer({{"videoroom", "event"}, {"room", handle.room}, {name == "start" ? "started" : "configured", "ok"}});
   }

@@ -261,23 +261,57 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     w.sfu(bob, MessageType::IceCandidate, candidate("candidate:2 1 udp 1 127.0.0.1 6000 typ host", "1", 1), "subscribe");
     REQUIRE(w.until([&] { return w.janus.trickles(bobSubscriber).size() == 1; }));
 
+    // Bob's subscribe connection lost its way: Janus is asked for an ICE restart, whose offer
+    // Bob answers as any other.
+    w.sfu(bob, MessageType::IceRestart, Json::object(), "subscribe");
+    REQUIRE(w.until([&] { return !w.janus.messages("configure").empty(); }));
+    const Json restart = w.janus.messages("configure")[0];
+    CHECK(handleOf(restart) == bobSubscriber);
+    CHECK(restart["body"]["restart"] == true);
+    auto again = w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); });
+    REQUIRE(again);
+    CHECK(handleIn(*again) == bobSubscriber);
+    w.sfu(bob, MessageType::Answer, answer("v=0\r\no=bob sub restarted\r\n"), "subscribe");
+    REQUIRE(w.until([&] { return w.janus.messages("start").size() == 2; }));
+    // The publish connection is restarted by the client's own offer, not by asking.
+    w.sfu(bob, MessageType::IceRestart, Json::object(), "publish");
+    auto no = w.next(bob, MessageType::Error);
+    REQUIRE(no);
+    CHECK_THAT(no->data->get<std::string>(), Contains("restarts the publish connection with an offer"));
+    const auto configuresBefore = w.janus.messages("configure").size();
+
     // A layer: a configure of that mid's substream on Bob's subscriber, asked again until Janus
     // says it switched.
     w.sfu(bob, MessageType::Layer, {{"mid", "1"}, {"substream", 0}}, "subscribe");
-    REQUIRE(w.until([&] { return w.janus.messages("configure").size() == 1; }));
-    const Json configure = w.janus.messages("configure")[0];
+    REQUIRE(w.until([&] { return w.janus.messages("configure").size() == configuresBefore + 1; }));
+    const Json configure = w.janus.messages("configure")[configuresBefore];
     CHECK(handleOf(configure) == bobSubscriber);
     CHECK(configure["body"]["streams"] == Json::array({{{"mid", "1"}, {"substream", 0}}}));
-    REQUIRE(w.until([&] { return w.janus.messages("configure").size() == 2; }, 3s));
+    REQUIRE(w.until([&] { return w.janus.messages("configure").size() == configuresBefore + 2; }, 3s));
     w.janus.send(bobSubscriber, {{"janus", "event"},
                                  {"plugindata", {{"plugin", "janus.plugin.videoroom"},
                                                  {"data", {{"videoroom", "event"}, {"mid", "1"}, {"substream", 0}}}}}});
-    CHECK_FALSE(w.until([&] { return w.janus.messages("configure").size() == 3; }, 2500ms));
+    CHECK_FALSE(w.until([&] { return w.janus.messages("configure").size() == configuresBefore + 3; }, 2500ms));
     // A layer of a mid Bob does not have is refused by the server, not sent to Janus.
     w.sfu(bob, MessageType::Layer, {{"mid", "7"}, {"substream", 2}}, "subscribe");
     auto refused = w.next(bob, MessageType::Error);
     REQUIRE(refused);
     CHECK_THAT(refused->data->get<std::string>(), Contains("no video with mid \"7\""));
+
+    SECTION("an ICE restart asked for while an offer waits for its answer comes after the answer") {
+      // Cat has not answered her first offer.
+      w.sfu(cat, MessageType::IceRestart, Json::object(), "subscribe");
+      w.pump();
+      const auto restarts = [&] {
+        std::size_t n = 0;
+        for (const Json& c : w.janus.messages("configure")) n += c["body"].value("restart", false) ? 1 : 0;
+        return n;
+      };
+      CHECK(restarts() == 1);  // Bob's, above
+      w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
+      REQUIRE(w.until([&] { return restarts() == 2; }));
+      REQUIRE(w.next(cat, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+    }
 
     SECTION("a second publisher: a subscription under way finishes first, then grows") {
       publish(w, bob, media("bob"));

@@ -29,6 +29,7 @@ const std::pair<MessageType, const char*> kWireNames[] = {
     {MessageType::Error, "error"},
     {MessageType::RoomMode, "room-mode"},
     {MessageType::Layer, "layer"},
+    {MessageType::IceRestart, "ice-restart"},
 };
 
 }  // namespace
