@@ -781,7 +781,7 @@ TEST_CASE("room-mode moves the call from the mesh to the server's two connection
   CHECK(rig.manager.snapshot()["mode"] == "mesh");
 }
 
-TEST_CASE("through the server a shared screen goes beside the camera; in a mesh it takes the camera's place",
+TEST_CASE("through the server a shared screen goes beside the camera, in a mesh in its place",
           "[manager][sfu]") {
   Rig rig;
   rig.manager.startMedia({});

@@ -207,7 +207,7 @@ TEST_CASE("an SFU session refuses what the server may not send", "[sfu-session]"
   CHECK_THAT(sfu.problems[2], Catch::Matchers::Contains("answered on the subscribe connection"));
 }
 
-TEST_CASE("a shared screen is published beside the camera, and named; others' screens are told apart", "[sfu-session]") {
+TEST_CASE("a shared screen is published beside the camera and named, and others' screens are told apart", "[sfu-session]") {
   FakeSfu sfu;
   sfu.session->setTracks({kMicrophone, kCamera, std::nullopt});
   sfu.clock.advance(500ms);
