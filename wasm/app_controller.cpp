@@ -34,6 +34,11 @@ void AppController::start() {
     changed();
   });
   manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
+  // New connection figures: the state has them, and the UI draws them only when shown.
+  manager_.setOnStats([this] {
+    platform_.stateChanged();
+    if (hooks_.statsChanged) hooks_.statsChanged();
+  });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
   platform_.setCommandSink([this](std::string_view json) { return command(json); });
   // The network is back or the page in view again: no need to wait for the reconnect timer.

@@ -42,6 +42,8 @@ class AppController {
   struct Hooks {
     // What is drawn may have changed: draw again.
     std::function<void()> redraw;
+    // Only the connections' figures changed: draw again if they are on screen.
+    std::function<void()> statsChanged;
     // Adds what only the UI knows to the state (the controls' rectangles, say).
     std::function<void(Json& state)> extendSnapshot;
     // The pre-join screen opens, its name field holding `name`.

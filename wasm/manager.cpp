@@ -79,6 +79,7 @@ Manager::~Manager() {
 }
 
 void Manager::setOnChange(std::function<void()> onChange) { onChange_ = std::move(onChange); }
+void Manager::setOnStats(std::function<void()> onStats) { onStats_ = std::move(onStats); }
 
 void Manager::setOnEvent(std::function<void(const ManagerEvent&)> onEvent) { onEvent_ = std::move(onEvent); }
 
@@ -374,6 +375,7 @@ VideoPeer* Manager::createPeer(const std::string& id) {
     if (signaler_.state() == ConnectionState::Open && signaler_.sessions() == session) send(message);
   };
   handlers.onChange = [this, id] { peerChanged(id); };
+  handlers.onStats = [this] { statsChanged(); };
   handlers.onProblem = [this, id](std::string_view problem) {
     report(nameOf(id).empty() ? std::string(problem) : nameOf(id) + ": " + std::string(problem));
   };
@@ -529,6 +531,7 @@ void Manager::handleRoomMode(const Message& message) {
       if (signaler_.state() == ConnectionState::Open && signaler_.sessions() == session) send(m);
     };
     handlers.onChange = [this] { sfuChanged(); };
+    handlers.onStats = [this] { statsChanged(); };
     handlers.onProblem = [this](std::string_view problem) { report("media through the server: " + std::string(problem)); };
     sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, iceServers_, std::move(handlers), options_.sfu);
     while (!peers_.empty()) closePeer(std::string(peers_.begin()->first));  // a copy: the key goes
@@ -787,6 +790,11 @@ void Manager::sendToServer(MessageType type, std::optional<Json> data) {
 
 void Manager::changed() {
   if (onChange_) onChange_();
+}
+
+void Manager::statsChanged() {
+  if (onStats_) return onStats_();
+  changed();
 }
 
 }  // namespace orbit

@@ -117,6 +117,9 @@ class Manager {
 
   // Called after anything a view shows has changed.
   void setOnChange(std::function<void()> onChange);
+  // A connection's figures (getStats, about once a second) changed, and nothing else; without
+  // this handler they count as a change.
+  void setOnStats(std::function<void()> onStats);
   void setOnEvent(std::function<void(const ManagerEvent& event)> onEvent);
 
   // Opens the room's WebSocket; once it is open, asks for our id, the ICE servers and the
@@ -301,11 +304,13 @@ class Manager {
   void send(const Message& message);
   void sendToServer(MessageType type, std::optional<Json> data = std::nullopt);
   void changed();
+  void statsChanged();
 
   Liveness alive_;
   Scheduler& scheduler_;
   PeerBackend& peerBackend_;
   Options options_;
+  std::function<void()> onStats_;
   std::function<void()> onChange_;
   std::function<void(const ManagerEvent&)> onEvent_;
 

@@ -61,6 +61,15 @@ class Platform {
   // The network came back, or the user turned to the page again: a good moment to retry a
   // lost connection at once rather than at its timer.
   virtual void setOnResume(std::function<void()> /*onResume*/) {}
+
+  // The frame loop. sleep(): the UI has nothing to draw until wake(), so the host may stop
+  // calling it (no animation frames at all while idle). wake(): input, a network event or a
+  // new video frame may need drawing. A host that always runs the loop ignores both.
+  virtual void sleep() {}
+  virtual void wake() {}
+  // The drawing surface changed size or pixel density, which the host reports even while
+  // the loop sleeps.
+  virtual void setOnResize(std::function<void()> /*onResize*/) {}
 };
 
 }  // namespace orbit

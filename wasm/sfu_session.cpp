@@ -243,6 +243,7 @@ void SfuSession::scheduleStats() {
     subscribe_->getStats(guarded([this](Result<PeerStats> stats) {
       if (!stats) return;
       subscribeStats_ = std::move(stats).value();
+      if (handlers_.onStats) return handlers_.onStats();
       changed();
     }));
     scheduleStats();

@@ -34,8 +34,10 @@ class SfuSession {
   struct Handlers {
     // offer, answer and icecandidate to "ground control", "connection" in their data.
     std::function<void(const Message& message)> send;
-    // States, tracks, streams or stats changed.
+    // States, tracks or streams changed.
     std::function<void()> onChange;
+    // New figures from getStats (about once a second); without it they count as a change.
+    std::function<void()> onStats;
     std::function<void(std::string_view problem)> onProblem;
   };
 

@@ -176,6 +176,7 @@ void VideoPeer::scheduleStats() {
     pc_->getStats(guarded([this](Result<PeerStats> stats) {
       if (!stats) return;
       stats_ = std::move(stats).value();
+      if (handlers_.onStats) return handlers_.onStats();
       changed();
     }));
     scheduleStats();

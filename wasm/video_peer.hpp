@@ -40,8 +40,10 @@ class VideoPeer {
   struct Handlers {
     // offer, answer and icecandidate to the peer; `receiver` is the peer's id.
     std::function<void(const Message& message)> send;
-    // States, remote tracks or stats changed.
+    // States or remote tracks changed.
     std::function<void()> onChange;
+    // New figures from getStats (about once a second); without it they count as a change.
+    std::function<void()> onStats;
     // A failed operation or a message that does not fit; the peer carries on.
     std::function<void(std::string_view problem)> onProblem;
   };

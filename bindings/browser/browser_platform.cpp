@@ -19,6 +19,7 @@ char* orbit_platform_clipboard_text();
 void orbit_platform_text_input(int active, double x, double y);
 void orbit_platform_listen_wheel();
 void orbit_platform_listen_resume();
+void orbit_platform_listen_resize();
 }
 
 namespace {
@@ -93,6 +94,27 @@ void BrowserPlatform::resume() {
   if (onResume_) onResume_();
 }
 
+void BrowserPlatform::sleep() {
+  if (asleep_) return;
+  asleep_ = true;
+  emscripten_pause_main_loop();
+}
+
+void BrowserPlatform::wake() {
+  if (!asleep_) return;
+  asleep_ = false;
+  emscripten_resume_main_loop();
+}
+
+void BrowserPlatform::setOnResize(std::function<void()> onResize) {
+  onResize_ = std::move(onResize);
+  orbit_platform_listen_resize();
+}
+
+void BrowserPlatform::resized() {
+  if (onResize_) onResize_();
+}
+
 void BrowserPlatform::publishState(std::string_view json) {
   orbit_platform_publish_state(std::string(json).c_str());
 }
@@ -146,6 +168,11 @@ EMSCRIPTEN_KEEPALIVE void orbit_platform_wheel(double deltaX, double deltaY, int
 // The network is back, or the page is in view again, from library_orbit_platform.js.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_resume() {
   if (embedded) embedded->resume();
+}
+
+// The canvas changed size, or the page its pixel density, from library_orbit_platform.js.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_resized() {
+  if (embedded) embedded->resized();
 }
 
 // Runs a command; returns why it was refused, or null.

@@ -34,6 +34,10 @@ class BrowserPlatform final : public Platform {
   void wheel(double deltaX, double deltaY, int deltaMode);
   void setOnResume(std::function<void()> onResume) override;
   void resume();
+  void sleep() override;
+  void wake() override;
+  void setOnResize(std::function<void()> onResize) override;
+  void resized();
 
   // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
   // results rather than serve state on demand.
@@ -56,6 +60,8 @@ class BrowserPlatform final : public Platform {
   std::function<void(std::string_view)> onComposedText_;
   OnWheel onWheel_;
   std::function<void()> onResume_;
+  std::function<void()> onResize_;
+  bool asleep_ = false;
   std::string state_;   // the last state handed to JS, kept alive until the next call
   std::string refusal_;  // the last command's error, likewise
 };

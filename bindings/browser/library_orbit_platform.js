@@ -125,6 +125,28 @@ mergeInto(LibraryManager.library, {
     });
   },
 
+  // What can change the canvas's backing store while the frame loop sleeps: its CSS size (a
+  // ResizeObserver sees the page's layout and the window alike) and the pixel density (a
+  // window moved to another screen, or zoomed), which a media query on the current one sees.
+  orbit_platform_listen_resize: function() {
+    var canvas = Module['canvas'];
+    if (!canvas || Module['orbitResizeListening']) return;
+    Module['orbitResizeListening'] = true;
+    if (typeof ResizeObserver !== 'undefined') {
+      new ResizeObserver(function() { _orbit_platform_resized(); }).observe(canvas);
+    } else {
+      window.addEventListener('resize', function() { _orbit_platform_resized(); });
+    }
+    var watchDensity = function() {
+      var query = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
+      query.addEventListener('change', function() {
+        _orbit_platform_resized();
+        watchDensity();
+      }, { once: true });
+    };
+    if (window.matchMedia) watchDensity();
+  },
+
   orbit_platform_state_changed: function() {
     var onChange = Module['onOrbitStateChanged'];
     if (onChange) onChange();

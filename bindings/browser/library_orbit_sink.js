@@ -14,6 +14,7 @@ mergeInto(LibraryManager.library, {
     slots: {},  // slot -> entry, see add()
     // One for the page: browsers limit how many a page may open.
     audioContext: null,
+    levelTimer: 0,
 
     publish: function() {
       Module['orbitSink'] = {
@@ -56,7 +57,7 @@ mergeInto(LibraryManager.library, {
         sink: sink, kind: track.kind, remote: remote, released: false,
         video: null, texture: 0, gl: null, dirty: false, frames: 0, width: 0, height: 0,
         callback: 0, raf: 0,
-        audio: null, blocked: false, source: null, analyser: null, samples: null,
+        audio: null, blocked: false, source: null, analyser: null, samples: null, loud: false,
       };
       var stream = new MediaStream([track]);
       if (track.kind === 'video') {
@@ -89,6 +90,7 @@ mergeInto(LibraryManager.library, {
             entry.samples = new Float32Array(entry.analyser.fftSize);
             // An analyser needs no path to the speakers to be fed: the <audio> element plays.
             entry.source.connect(entry.analyser);
+            OrbitSink.watchLevels();
           } catch (e) {
             entry.source = entry.analyser = null;
           }
@@ -138,6 +140,41 @@ mergeInto(LibraryManager.library, {
         entry.raf = requestAnimationFrame(poll);
       };
       entry.raf = requestAnimationFrame(poll);
+    },
+
+    // The RMS of the newest 1024 samples, 0..1.
+    level: function(entry) {
+      var samples = entry.samples;
+      entry.analyser.getFloatTimeDomainData(samples);
+      var sum = 0;
+      for (var i = 0; i < samples.length; ++i) sum += samples[i] * samples[i];
+      return Math.min(1, Math.sqrt(sum / samples.length));
+    },
+
+    // The UI draws only when told something changed, and a voice changes nothing else: ten
+    // times a second, a sink with sound (or that has just fallen silent) is told, so that its
+    // speaking rings follow. Silence costs no drawing; no audio at all, not even the timer.
+    watchLevels: function() {
+      if (OrbitSink.levelTimer) return;
+      OrbitSink.levelTimer = setInterval(function() {
+        var told = {};
+        var any = false;
+        for (var slot in OrbitSink.slots) {
+          var entry = OrbitSink.slots[slot];
+          if (!entry.analyser) continue;
+          any = true;
+          var loud = OrbitSink.level(entry) > 0.02;
+          if ((loud || entry.loud) && !told[entry.sink] && OrbitSink.sinks[entry.sink]) {
+            told[entry.sink] = true;
+            _orbit_sink_on_frame(entry.sink);
+          }
+          entry.loud = loud;
+        }
+        if (!any) {
+          clearInterval(OrbitSink.levelTimer);
+          OrbitSink.levelTimer = 0;
+        }
+      }, 100);
     },
 
     release: function(slot) {
@@ -283,16 +320,10 @@ mergeInto(LibraryManager.library, {
     return entry.frames;
   },
 
-  // The RMS of the newest 1024 samples, 0..1.
   orbit_sink_level__deps: ['$OrbitSink'],
   orbit_sink_level: function(slot) {
     var entry = OrbitSink.slots[slot];
-    if (!entry || !entry.analyser) return 0;
-    var samples = entry.samples;
-    entry.analyser.getFloatTimeDomainData(samples);
-    var sum = 0;
-    for (var i = 0; i < samples.length; ++i) sum += samples[i] * samples[i];
-    return Math.min(1, Math.sqrt(sum / samples.length));
+    return entry && entry.analyser ? OrbitSink.level(entry) : 0;
   },
 
   orbit_sink_audio_blocked__deps: ['$OrbitSink'],

@@ -40,6 +40,7 @@ struct AppRig {
       : app(platform, std::make_unique<FakeTransport>(probe), clock, peers, media, sink, http, parsePageAddress(url),
             AppController::Options{{{.random = [] { return 0.5; }}, {}, [] { return kNow; }, {}}, [] { return kNow; }}) {
     app.setHooks({.redraw = [this] { ++redraws; },
+                  .statsChanged = [] {},
                   .extendSnapshot = [](Json& state) { state["ui"] = {{"Join", {1, 2, 3, 4}}}; },
                   .preJoinOpened = [this](std::string_view name) { preJoinOpenedWith.emplace_back(name); }});
   }

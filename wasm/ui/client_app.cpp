@@ -27,10 +27,15 @@ std::optional<Error> ClientApp::start() {
   sink_.setOnFrame([this] { shell_.invalidate(); });
   controller_.setHooks({
       .redraw = [this] { shell_.invalidate(); },
+      .statsChanged =
+          [this] {
+            if (controller_.screen() == AppController::Screen::Room && room_.showsStats()) shell_.invalidate();
+          },
       .extendSnapshot =
           [this](Json& state) {
             state["prejoin"]["devices"] = preJoinView_.snapshot();
             state["ui"] = itemRects();
+            state["framesDrawn"] = shell_.framesDrawn();
           },
       .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
   });

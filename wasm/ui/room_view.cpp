@@ -95,14 +95,19 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
                     const std::deque<Notification>& notifications,
                     Scheduler::Millis now) {
   now_ = now;
-  // Everything that should play or show: every peer's tracks and our own.
+  // Everything that should play or show: every peer's tracks and our own, but no camera that
+  // is off (its black frames would only wake the drawing).
   std::vector<std::string> remote;
   for (const std::string& id : manager_.others()) {
-    for (const RemoteTrack& track : manager_.tracksOf(id)) remote.push_back(track.id);
+    const RoomClient* member = manager_.memberOf(id);
+    const bool cameraOff = member && member->indicators.cameraOff.value_or(false);
+    for (const RemoteTrack& track : manager_.tracksOf(id)) {
+      if (!(cameraOff && track.kind == "video")) remote.push_back(track.id);
+    }
   }
   std::vector<int> local;
   for (const auto* track : {&manager_.microphone(), &manager_.camera(), &manager_.screen()}) {
-    if (*track) local.push_back((*track)->id);
+    if (*track && !(track == &manager_.camera() && !manager_.cameraEnabled())) local.push_back((*track)->id);
   }
   sink_.present(remote, local);
 

@@ -34,6 +34,9 @@ class RoomView {
   void draw(const std::string& roomName, const std::string& inviteUrl, const std::deque<Notification>& notifications,
             Scheduler::Millis now);
 
+  // Whether the last frame drew the connections' figures (the Connections tab).
+  bool showsStats() const { return panel_ == Panel::Connections; }
+
   // The room's keyboard shortcuts (listed by the "Keys" button and in the README).
   enum class Shortcut { None, Mute, Camera, Share, Help, Leave };
   static constexpr std::pair<int, Shortcut> kShortcuts[] = {

@@ -89,6 +89,9 @@ std::optional<Error> UiShell::open(const char* title) {
     scroll(linesX, linesY);
     invalidate();
   });
+  platform_.setOnResize([this] { invalidate(); });
+  // A blinking caret would need a frame twice a second for as long as a field has focus.
+  io.ConfigInputTextCursorBlink = false;
   ImGui_ImplOpenGL3_Init(nullptr);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   invalidate();
@@ -143,7 +146,10 @@ void UiShell::updateTextInput() {
   platform_.setTextInput(active, at.first, at.second);
 }
 
-void UiShell::invalidate() { framesToDraw_ = kSettleFrames; }
+void UiShell::invalidate() {
+  framesToDraw_ = kSettleFrames;
+  platform_.wake();
+}
 
 void UiShell::frame() {
   glfwPollEvents();
@@ -152,10 +158,10 @@ void UiShell::frame() {
     applyPixelRatio(ratio);
     invalidate();
   }
-  // Idle turns cost one size check: the animation-frame loop itself keeps running, because
-  // pausing it would need every resize and input source to restart it.
-  if (framesToDraw_ == 0) return;
+  // Nothing changed: the loop sleeps until an input, a resize or invalidate() wakes it.
+  if (framesToDraw_ == 0) return platform_.sleep();
   --framesToDraw_;
+  ++framesDrawn_;
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();

@@ -3,6 +3,7 @@
 #include "platform.hpp"
 #include "result.hpp"
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ class UiShell {
 
   // Asks for a redraw, e.g. after a network event changed what the UI shows.
   void invalidate();
+  // Frames drawn since the start, for the state (tests count them while idle).
+  std::uint64_t framesDrawn() const { return framesDrawn_; }
 
  private:
   void installInputHooks();
@@ -43,6 +46,7 @@ class UiShell {
   GLFWwindow* window_ = nullptr;
   float pixelRatio_ = 0.0f;
   int framesToDraw_ = 0;
+  std::uint64_t framesDrawn_ = 0;
   std::string clipboard_;  // what the last paste returned to ImGui, alive until the next
   std::pair<float, float> imePosition_{0, 0};  // the active field's cursor, device pixels
   bool textInputActive_ = false;
