@@ -9,22 +9,12 @@
 //   node tests/bench/idle.mjs [seconds=10]
 //
 // Uses build/server/orbit-server and build-web/web (ORBIT_SERVER_BIN, ORBIT_WEB_ROOT override).
-import { launchBrowser, openPage, startServer, stateOf, waitForState } from '../e2e/harness.mjs';
+import {
+  countAnimationFrames, frameCounters as counters, launchBrowser, openPage, startServer, stateOf, waitForState,
+} from '../e2e/harness.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
 const kNotificationMs = 6000;
-
-function countAnimationFrames() {
-  window.orbitTestAnimationFrames = 0;
-  const request = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (callback) => {
-    window.orbitTestAnimationFrames += 1;
-    return request(callback);
-  };
-}
-
-const counters = (page) =>
-  page.evaluate(() => ({ drawn: window.orbit.state().framesDrawn, requested: window.orbitTestAnimationFrames }));
 
 async function measure(page) {
   await page.bringToFront();

@@ -252,3 +252,21 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file });
   return file;
 }
+
+// An init script (context.addInitScript) that counts the page's requestAnimationFrame calls
+// in window.orbitTestAnimationFrames, the client's frame loop among them.
+export function countAnimationFrames() {
+  window.orbitTestAnimationFrames = 0;
+  const request = window.requestAnimationFrame.bind(window);
+  window.requestAnimationFrame = (callback) => {
+    window.orbitTestAnimationFrames += 1;
+    return request(callback);
+  };
+}
+
+// Frames the client has drawn and animation frames the page has asked for, so far (with
+// countAnimationFrames). Asks for no animation frame itself.
+export function frameCounters(page) {
+  return page.evaluate(() => ({ drawn: window.orbit.state().framesDrawn, requested: window.orbitTestAnimationFrames }));
+}
+

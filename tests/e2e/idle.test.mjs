@@ -6,23 +6,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { openPage, serverAndBrowserPerFile, stateOf, waitForState } from './harness.mjs';
+import {
+  countAnimationFrames, frameCounters as counters, openPage, serverAndBrowserPerFile, stateOf, waitForState,
+} from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
 const kIdleMs = 3000;
-
-function countAnimationFrames() {
-  window.orbitTestAnimationFrames = 0;
-  const request = window.requestAnimationFrame.bind(window);
-  window.requestAnimationFrame = (callback) => {
-    window.orbitTestAnimationFrames += 1;
-    return request(callback);
-  };
-}
-
-function counters(page) {
-  return page.evaluate(() => ({ drawn: window.orbit.state().framesDrawn, requested: window.orbitTestAnimationFrames }));
-}
 
 // A notification stays on screen this long (AppController::kNotificationTime); its going is
 // drawn.

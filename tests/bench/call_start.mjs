@@ -1,0 +1,115 @@
+// How long a call takes to start: from the moment two Chromium pages start loading to the
+// moment both show the other's video (its first decoded frame), over N runs, p50 and p95.
+//   - Orbit: two pages open the same new room of a real orbit-server (loopback).
+//   - Bare: two pages of the same browser, no server logic and no wasm: each gets its fake
+//     camera, and the two RTCPeerConnections exchange one offer and one answer (candidates
+//     gathered first) through this script. The floor a client could reach on this machine.
+// Runs alternate, Orbit then bare, so both see the same machine.
+//
+//   node tests/bench/call_start.mjs [runs=10]
+//
+// Uses build/server/orbit-server and build-web/web (ORBIT_SERVER_BIN, ORBIT_WEB_ROOT override).
+import { launchBrowser, openPage, startServer } from '../e2e/harness.mjs';
+
+const runs = Number(process.argv[2] ?? 10);
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+// Resolves when the page's client shows one other person's video.
+function firstFrame(page) {
+  return page.waitForFunction(() => {
+    const s = window.orbit ? window.orbit.state() : null;
+    return s && s.peers.length === 1 && s.peers[0].video.frames > 0;
+  }, null, { timeout: 30000, polling: 10 });
+}
+
+async function orbitRun(browser, server, run) {
+  const context = await browser.newContext({ viewport: { width: 640, height: 400 } });
+  try {
+    const t0 = performance.now();
+    const pages = await Promise.all(['Ann', 'Ben'].map((name) => openPage(context, `${server.url}/room/start-${run}?name=${name}`)));
+    const times = await Promise.all(pages.map(async (page) => {
+      await firstFrame(page);
+      return performance.now() - t0;
+    }));
+    return Math.max(...times);
+  } finally {
+    await context.close();
+  }
+}
+
+// In a bare page: the fake camera, a connection, and a promise of the first remote frame.
+async function barePeer(page) {
+  await page.evaluate(async () => {
+    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    const pc = new RTCPeerConnection();
+    for (const track of media.getTracks()) pc.addTrack(track, media);
+    window.bare = { pc };
+    window.bare.shown = new Promise((resolve) => {
+      pc.ontrack = (event) => {
+        if (event.track.kind !== 'video') return;
+        const video = document.createElement('video');
+        video.muted = true;
+        video.srcObject = new MediaStream([event.track]);
+        document.body.appendChild(video);
+        video.play().catch(() => {});
+        video.requestVideoFrameCallback(() => resolve());
+      };
+    });
+  });
+}
+
+const gathered = () => new Promise((resolve) => {
+  const { pc } = window.bare;
+  if (pc.iceGatheringState === 'complete') return resolve(pc.localDescription.toJSON());
+  pc.addEventListener('icegatheringstatechange', () => {
+    if (pc.iceGatheringState === 'complete') resolve(pc.localDescription.toJSON());
+  });
+});
+
+async function bareRun(browser, server) {
+  const context = await browser.newContext({ viewport: { width: 640, height: 400 } });
+  try {
+    const t0 = performance.now();
+    // Any page of the server will do: 127.0.0.1 is a secure context, which the camera needs.
+    const [a, b] = await Promise.all([0, 1].map(() => openPage(context, `${server.url}/healthz`)));
+    await Promise.all([barePeer(a), barePeer(b)]);
+    await a.evaluate(() => window.bare.pc.setLocalDescription());
+    const offer = await a.evaluate(gathered);
+    await b.evaluate(async (description) => {
+      await window.bare.pc.setRemoteDescription(description);
+      await window.bare.pc.setLocalDescription();
+    }, offer);
+    const answer = await b.evaluate(gathered);
+    await a.evaluate((description) => window.bare.pc.setRemoteDescription(description), answer);
+    const times = await Promise.all([a, b].map(async (page) => {
+      await page.evaluate(() => window.bare.shown);
+      return performance.now() - t0;
+    }));
+    return Math.max(...times);
+  } finally {
+    await context.close();
+  }
+}
+
+const server = await startServer();
+const browser = await launchBrowser();
+try {
+  const orbit = [];
+  const bare = [];
+  for (let run = 0; run < runs; run += 1) {
+    orbit.push(await orbitRun(browser, server, run));
+    bare.push(await bareRun(browser, server));
+  }
+  const f = (v) => `${(v / 1000).toFixed(2)} s`;
+  console.log(`page open to the other's first frame on both pages, ${runs} runs each`);
+  console.log(`orbit | p50 ${f(percentile(orbit, 50))} | p95 ${f(percentile(orbit, 95))} | ${orbit.map((v) => (v / 1000).toFixed(2)).join(' ')}`);
+  console.log(`bare  | p50 ${f(percentile(bare, 50))} | p95 ${f(percentile(bare, 95))} | ${bare.map((v) => (v / 1000).toFixed(2)).join(' ')}`);
+  console.log(`orbit / bare at p50: ${(percentile(orbit, 50) / percentile(bare, 50)).toFixed(2)}`);
+} finally {
+  await browser.close();
+  await server.stop();
+}
