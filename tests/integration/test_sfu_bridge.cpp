@@ -301,13 +301,12 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     SECTION("an ICE restart asked for while an offer waits for its answer comes after the answer") {
       // Cat has not answered her first offer.
       w.sfu(cat, MessageType::IceRestart, Json::object(), "subscribe");
-      w.pump();
       const auto restarts = [&] {
         std::size_t n = 0;
         for (const Json& c : w.janus.messages("configure")) n += c["body"].value("restart", false) ? 1 : 0;
         return n;
       };
-      CHECK(restarts() == 1);  // Bob's, above
+      CHECK_FALSE(w.until([&] { return restarts() > 1; }, 500ms));  // only Bob's, above
       w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
       REQUIRE(w.until([&] { return restarts() == 2; }));
       REQUIRE(w.next(cat, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
