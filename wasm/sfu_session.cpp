@@ -111,21 +111,18 @@ void SfuSession::publishNegotiationNeeded() {
     makingOffer_ = false;
     if (error) return problem("could not make an offer to the server: " + error->message);
     const auto local = publish_->localDescription();
-    if (!local || !handlers_.send) return;
-    Json data = toJson(SessionDescription{std::string(toString(local->type)), local->sdp});
-    data["connection"] = toString(SfuConnection::Publish);
-    if (sent_.screen) {
-      if (auto mid = publish_->midOf(*sent_.screen)) data["screen"] = *mid;
-    }
-    handlers_.send(Message{"", std::string(kGroundControl), MessageType::Offer, std::move(data)});
+    if (!local) return;
+    sendDescription(SfuConnection::Publish, *local, sent_.screen ? publish_->midOf(*sent_.screen) : std::nullopt);
   }));
 }
 
-void SfuSession::sendDescription(SfuConnection connection, const Description& description) {
+void SfuSession::sendDescription(SfuConnection connection, const Description& description,
+                                 const std::optional<std::string>& screenMid) {
   if (!handlers_.send) return;
   const MessageType type = description.type == SdpType::Answer ? MessageType::Answer : MessageType::Offer;
   Json data = toJson(SessionDescription{std::string(toString(description.type)), description.sdp});
   data["connection"] = toString(connection);
+  if (screenMid) data["screen"] = *screenMid;
   handlers_.send(Message{"", std::string(kGroundControl), type, std::move(data)});
 }
 

@@ -88,7 +88,9 @@ class SfuSession {
 
  private:
   void publishNegotiationNeeded();
-  void sendDescription(SfuConnection connection, const Description& description);
+  // `screenMid`: on the publish connection, the media section that carries our screen.
+  void sendDescription(SfuConnection connection, const Description& description,
+                       const std::optional<std::string>& screenMid = std::nullopt);
   void sendCandidate(SfuConnection connection, const IceCandidateData& candidate);
   void handleDescription(SfuConnection connection, Description description);
   void iceChanged(SfuConnection connection, IceConnectionState state);

@@ -142,6 +142,11 @@ bool fromServer(const Message& m, MessageType type, const std::string& connectio
   return m.type == type && m.sender == "ground control" && m.data && m.data->value("connection", "") == connection;
 }
 
+// The server's next offer on `p`'s subscribe connection.
+std::optional<Message> subscribeOffer(World& w, Person& p, std::chrono::milliseconds limit = 5s) {
+  return w.next(p, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }, limit);
+}
+
 std::vector<std::string> streamOwners(const RoomModeData& mode, const std::string& kind) {
   std::vector<std::string> out;
   for (const auto& s : mode.streams) {
@@ -236,7 +241,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "audio") == std::vector<std::string>{ann.id()});
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
-      auto offered = w.next(*p, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); });
+      auto offered = subscribeOffer(w, *p);
       REQUIRE(offered);
       CHECK(offered->receiver == p->id());
       CHECK(handleIn(*offered) != annPublisher);
@@ -268,7 +273,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
     const Json restart = w.janus.messages("configure")[0];
     CHECK(handleOf(restart) == bobSubscriber);
     CHECK(restart["body"]["restart"] == true);
-    auto again = w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); });
+    auto again = subscribeOffer(w, bob);
     REQUIRE(again);
     CHECK(handleIn(*again) == bobSubscriber);
     w.sfu(bob, MessageType::Answer, answer("v=0\r\no=bob sub restarted\r\n"), "subscribe");
@@ -309,14 +314,14 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       CHECK_FALSE(w.until([&] { return restarts() > 1; }, 500ms));  // only Bob's, above
       w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
       REQUIRE(w.until([&] { return restarts() == 2; }));
-      REQUIRE(w.next(cat, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      REQUIRE(subscribeOffer(w, cat));
     }
 
     SECTION("a second publisher: a subscription under way finishes first, then grows") {
       publish(w, bob, media("bob"));
       w.janus.webrtcUp(*w.janus.publisherOf(bob.id()));
       // Ann's first subscription carries Bob.
-      auto annOffer = w.next(ann, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); });
+      auto annOffer = subscribeOffer(w, ann);
       REQUIRE(annOffer);
       // Cat has not answered Janus's first offer: nothing more is asked for her until she does.
       w.pump();
@@ -329,7 +334,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       auto mode = w.mode(cat);
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id(), bob.id()});
-      REQUIRE(w.next(cat, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      REQUIRE(subscribeOffer(w, cat));
     }
 
     SECTION("a screen added: its mid is subscribed to, and reaches the others as a screen") {
@@ -341,7 +346,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
       CHECK(streamOwners(*mode, "screen") == std::vector<std::string>{ann.id()});
-      REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      REQUIRE(subscribeOffer(w, bob));
       w.sfu(bob, MessageType::Answer, answer("v=0\r\no=bob sub 2\r\n"), "subscribe");
       // Cat gets it once she has answered the first offer.
       w.sfu(cat, MessageType::Answer, answer("v=0\r\no=cat sub\r\n"), "subscribe");
@@ -358,7 +363,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
       REQUIRE(mode);
       CHECK(streamOwners(*mode, "screen").empty());
       CHECK(streamOwners(*mode, "video") == std::vector<std::string>{ann.id()});
-      REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+      REQUIRE(subscribeOffer(w, bob));
       // A screen named by anything but a mid is refused.
       w.sfu(ann, MessageType::Offer, {{"type", "offer"}, {"sdp", media("ann")}, {"screen", 2}}, "publish");
       auto e = w.next(ann, MessageType::Error);
@@ -375,7 +380,7 @@ TEST_CASE("the bridge maps each client's messages to Janus's requests and Janus'
         REQUIRE(mode);
         CHECK(mode->sfu);  // two of --sfu-from 3: still forwarded (back to a mesh below 2)
         CHECK(streamOwners(*mode, "video").empty());
-        REQUIRE(w.next(*p, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+        REQUIRE(subscribeOffer(w, *p));
       }
     }
   }
@@ -468,7 +473,7 @@ TEST_CASE("Janus's refusals reach the person they concern, and the room keeps go
     REQUIRE(w.until([&] { return w.janus.feedOf(ann.id()).has_value(); }));
     publish(w, ann, media("ann"));
     w.janus.webrtcUp(*w.janus.publisherOf(ann.id()));
-    auto offered = w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }, 4s);
+    auto offered = subscribeOffer(w, bob, 4s);
     REQUIRE(offered);
     CHECK(refusals == 2);
     CHECK(subscriberJoins(w.janus).size() == 2);
@@ -483,7 +488,7 @@ TEST_CASE("Janus lost mid-call: the room is a mesh at once and says why, and is 
   REQUIRE(w.until([&] { return w.janus.feedOf(ann.id()) && w.janus.feedOf(bob.id()); }));
   publish(w, ann, media("ann"));
   w.janus.webrtcUp(*w.janus.publisherOf(ann.id()));
-  REQUIRE(w.next(bob, [](const Message& m) { return fromServer(m, MessageType::Offer, "subscribe"); }));
+  REQUIRE(subscribeOffer(w, bob));
 
   w.janus.kill();
   for (Person* p : {&ann, &bob}) {
