@@ -229,7 +229,7 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
       if (toServer) {
         handleServerMessage(client, msg, now);
       } else {
-        relay(client, msg);
+        relay(client, msg, outgoing(msg, frame));
       }
       return;
     case MessageType::Text:
@@ -237,19 +237,20 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
         sendError(client, "text needs a receiver: \"room\" or a client id");
         return;
       }
-      msg.data->erase("history");  // the server's word alone
-      relay(client, msg);
+    {
+      const bool forged = msg.data->erase("history") > 0;  // the server's word alone
+      const SharedFrame line = outgoing(msg, forged ? std::string_view() : frame);
+      relay(client, msg, line);
       if (msg.receiver == kRoom && config_.historyLines > 0) {
         ChatRoom* r = findRoom(client.roomId().str());
         if (r && config_.cluster) {
-          Message line = msg;
-          (*line.data)["history"] = true;
-          config_.cluster->keep(r->id(), encode(line), config_.historyLines);
+          config_.cluster->keep(r->id(), historyLine(*line), config_.historyLines);
         } else if (r) {
-          r->remember(msg, config_.historyLines);
+          r->remember(line, config_.historyLines);
         }
       }
       return;
+    }
     case MessageType::Offer:
     case MessageType::Answer:
     case MessageType::IceCandidate:
@@ -268,7 +269,7 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
           config_.sfu->forwarding(client.roomId().str())) {
         return sendError(client, cannotForward(client));
       }
-      relay(client, msg);
+      relay(client, msg, outgoing(msg, frame));
       return;
   }
 }
@@ -369,17 +370,27 @@ void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {
     });
     return;
   }
-  for (Message line : room->history()) {
-    line.receiver = std::string(kRoom);
-    sendTo(client, line);
-  }
+  for (const SharedFrame& line : room->history()) sendFrame(client, std::make_shared<const std::string>(historyLine(*line)));
 }
 
-void ChatManager::relay(ChatClient& client, Message& msg) {
+SharedFrame ChatManager::outgoing(const Message& msg, std::string_view frame) {
+  if (!frame.empty()) {
+    if (auto spliced = relayedFrame(frame, msg.sender)) return std::make_shared<const std::string>(std::move(*spliced));
+  }
+  return std::make_shared<const std::string>(encode(msg));
+}
+
+std::string ChatManager::historyLine(const std::string& relayed) {
+  auto line = decode(relayed);  // a frame this server wrote
+  if (!line || !line->data || !line->data->is_object()) return relayed;
+  (*line->data)["history"] = true;
+  return encode(*line);
+}
+
+void ChatManager::relay(ChatClient& client, const Message& msg, const SharedFrame& frame) {
   ChatRoom* r = findRoom(client.roomId().str());
   if (!r) return;
   if (msg.receiver == kRoom) {
-    auto frame = std::make_shared<const std::string>(encode(msg));
     if (config_.cluster && !r->remote().empty()) config_.cluster->relay(r->id(), std::string(kRoom), frame);
     // A copy: a receiver too slow to keep up is dropped from the room inside this loop.
     const auto receivers = r->clients();
@@ -392,7 +403,7 @@ void ChatManager::relay(ChatClient& client, Message& msg) {
   ChatClient* target = r->find(ClientId(msg.receiver));
   if (!target && config_.cluster && r->remote().count(ClientId(msg.receiver))) {
     // Counted as relayed where it is delivered, by the receiver's instance.
-    config_.cluster->relay(r->id(), msg.receiver, std::make_shared<const std::string>(encode(msg)));
+    config_.cluster->relay(r->id(), msg.receiver, frame);
     return;
   }
   if (!target) {
@@ -401,7 +412,7 @@ void ChatManager::relay(ChatClient& client, Message& msg) {
     return;
   }
   ++metrics_.messagesRelayed;
-  sendFrame(*target, std::make_shared<const std::string>(encode(msg)));
+  sendFrame(*target, frame);
 }
 
 void ChatManager::sendTo(ChatClient& client, const Message& msg) {

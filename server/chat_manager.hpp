@@ -152,7 +152,11 @@ class ChatManager {
   // The rate limit, for text and binary frames alike: false when the frame is dropped.
   bool admitInbound(ChatClient& client, TimePoint now);
   void handleServerMessage(ChatClient& client, Message& msg, TimePoint now);
-  void relay(ChatClient& client, Message& msg);
+  void relay(ChatClient& client, const Message& msg, const SharedFrame& frame);
+  // What goes out for a relayed message: spliced from the frame it came in (empty: encoded).
+  static SharedFrame outgoing(const Message& msg, std::string_view frame);
+  // A relayed room line as a newcomer reads it later: marked "history": true.
+  static std::string historyLine(const std::string& relayed);
   void replayHistory(ChatClient& client, const ChatRoom* room);
   // After a change of its members: room-info to all, or the room goes when no one is left.
   void membersChanged(ChatRoom& room, TimePoint now);

@@ -71,11 +71,9 @@ RoomInfoData ChatRoom::info() const {
   return out;
 }
 
-void ChatRoom::remember(const Message& line, std::size_t keep) {
+void ChatRoom::remember(SharedFrame line, std::size_t keep) {
   if (keep == 0) return;
-  Message kept = line;
-  (*kept.data)["history"] = true;
-  history_.push_back(std::move(kept));
+  history_.push_back(std::move(line));
   while (history_.size() > keep) history_.pop_front();
 }
 

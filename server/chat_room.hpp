@@ -60,10 +60,10 @@ class ChatRoom {
 
   RoomInfoData info() const;
 
-  // The last room lines (text to "room"), oldest first, each marked "history": true, for
-  // whoever joins next; at most `keep`.
-  void remember(const Message& line, std::size_t keep);
-  const std::deque<Message>& history() const { return history_; }
+  // The last room lines (text to "room") as they were relayed, oldest first, for whoever
+  // joins next (ChatManager marks them "history": true then); at most `keep`.
+  void remember(SharedFrame line, std::size_t keep);
+  const std::deque<SharedFrame>& history() const { return history_; }
   // When the room last became empty (or was created empty).
   TimePoint emptySince() const { return emptySince_; }
   // Counts its idleness from `now` again (a cluster asked to close it, and may not).
@@ -77,7 +77,7 @@ class ChatRoom {
   std::vector<ClientId> departed_;  // remote members that left, newest last (bounded)
   std::uint64_t lastOrder_ = 0;
   TimePoint emptySince_;
-  std::deque<Message> history_;
+  std::deque<SharedFrame> history_;
 };
 
 }  // namespace orbit

@@ -26,7 +26,7 @@ void Listener::doAccept() {
   acceptor_.async_accept(ioc_, beast::bind_front_handler(&Listener::onAccept, shared_from_this()));
 }
 
-void Listener::onAccept(beast::error_code ec, tcp::socket socket) {
+void Listener::onAccept(beast::error_code ec, Socket socket) {
   if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
   const bool exhausted = ec == net::error::no_descriptors || ec == boost::system::errc::too_many_files_open_in_system ||
                          ec == net::error::no_buffer_space || ec == net::error::no_memory;

@@ -24,7 +24,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void doAccept();
-  void onAccept(beast::error_code ec, tcp::socket socket);
+  void onAccept(beast::error_code ec, Socket socket);
 
   net::io_context& ioc_;
   net::steady_timer pause_;

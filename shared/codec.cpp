@@ -121,6 +121,106 @@ Result<Message> decode(std::string_view text) {
   return msg;
 }
 
+namespace {
+
+// Walks JSON text that parseJson accepted: no checks beyond finding where things end.
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  bool done() const { return at_ >= text_.size(); }
+  char peek() const { return done() ? '\0' : text_[at_]; }
+  void skip() { ++at_; }
+  void skipSpace() {
+    while (!done() && (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\n' || text_[at_] == '\r')) ++at_;
+  }
+  // A string, quotes included; sets `escaped` when it holds a backslash.
+  std::string_view string(bool& escaped) {
+    const std::size_t from = at_++;
+    escaped = false;
+    for (;;) {
+      at_ = std::min(text_.find_first_of("\"\\", at_), text_.size());
+      if (done() || text_[at_] == '"') break;
+      escaped = true;
+      at_ += 2;  // the backslash and the character it escapes
+    }
+    ++at_;
+    return text_.substr(from, at_ - from);
+  }
+  std::string_view value() {
+    const std::size_t from = at_;
+    bool escaped = false;
+    if (peek() == '"') return string(escaped);
+    if (peek() == '{' || peek() == '[') {
+      std::size_t depth = 0;
+      do {
+        at_ = std::min(text_.find_first_of("\"{}[]", at_), text_.size());
+        const char c = peek();
+        if (c == '"') {
+          string(escaped);
+          continue;
+        }
+        if (c == '{' || c == '[') ++depth;
+        if (c == '}' || c == ']') --depth;
+        ++at_;
+      } while (depth > 0 && !done());
+      return text_.substr(from, at_ - from);
+    }
+    while (!done() && peek() != ',' && peek() != '}' && peek() != ']' && peek() != ' ' && peek() != '\t' &&
+           peek() != '\n' && peek() != '\r') {
+      ++at_;
+    }
+    return text_.substr(from, at_ - from);
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t at_ = 0;
+};
+
+}  // namespace
+
+std::optional<std::string> relayedFrame(std::string_view frame, std::string_view sender) {
+  std::string_view type, receiver, data;
+  if (frame.substr(0, 3) == "\xEF\xBB\xBF") frame.remove_prefix(3);  // a byte-order mark, as the parser skips it
+  Scanner in(frame);
+  in.skipSpace();
+  in.skip();  // {
+  for (in.skipSpace(); in.peek() == '"';) {
+    bool escaped = false;
+    const std::string_view key = in.string(escaped);
+    if (escaped) return std::nullopt;  // "\u0074ype" is "type" too: let the parser say
+    in.skipSpace();
+    in.skip();  // :
+    in.skipSpace();
+    const std::string_view value = in.value();
+    // A repeated member counts as its last copy, as it does in decode().
+    if (key == "\"type\"") type = value;
+    if (key == "\"receiver\"") receiver = value;
+    if (key == "\"data\"") data = value;
+    in.skipSpace();
+    if (in.peek() == ',') in.skip();
+    in.skipSpace();
+  }
+  // encode()'s layout: members in name order, no spaces. A null receiver is no receiver.
+  std::string out;
+  out.reserve(frame.size() + sender.size() + 48);
+  out += '{';
+  if (!data.empty()) {
+    out += "\"data\":";
+    out += data;
+    out += ',';
+  }
+  out += "\"receiver\":";
+  out += receiver.empty() || receiver == "null" ? std::string_view("\"\"") : receiver;
+  out += ",\"sender\":\"";
+  out += sender;  // an id the server made: nothing to escape
+  out += "\",\"type\":";
+  out += type;
+  out += '}';
+  return out;
+}
+
 std::string dumpJson(const Json& value) {
   return value.dump(-1, ' ', false, Json::error_handler_t::replace);
 }

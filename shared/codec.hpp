@@ -4,6 +4,7 @@
 #include "result.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,13 @@ Result<Json> parseJson(std::string_view text);
 
 // Serialises a message. Never throws: invalid UTF-8 in a string is replaced, not fatal.
 std::string encode(const Message& message);
+
+// The frame a relay sends on: what encode() makes of decode(frame) with `sender` set, built
+// from the frame's own bytes instead of a parse and a dump (docs/protocol.md: the server
+// overwrites `sender`; members other than type, sender, receiver and data are dropped). For
+// a frame decode() accepted. Nothing when a member's name is written with escapes: the
+// caller then encodes the decoded message.
+std::optional<std::string> relayedFrame(std::string_view frame, std::string_view sender);
 
 // Serialises any JSON value the same way encode() does.
 std::string dumpJson(const Json& value);

@@ -614,3 +614,82 @@ TEST_CASE("a generated client id round-trips as sender and receiver", "[codec][i
   CHECK(m->sender == id);
   CHECK(m->receiver == id);
 }
+
+namespace {
+
+// What the relay used to send: the decoded frame, its sender overwritten, encoded again.
+std::string reencoded(std::string_view frame, const std::string& sender) {
+  auto decoded = orbit::decode(frame);
+  REQUIRE(decoded.ok());
+  decoded->sender = sender;
+  return orbit::encode(*decoded);
+}
+
+}  // namespace
+
+TEST_CASE("a relayed frame says what the decoded message says, with the server's sender", "[codec][relay]") {
+  const std::vector<std::string> frames = {
+      R"({"type":"text","receiver":"room","data":{"from":"Ann","time":1700000000000,"text":"hi"}})",
+      // Spaces, a forged sender, members in another order, a member nobody knows.
+      " {\n \"sender\" : \"" + kBob + "\", \"data\":{\"text\":\"a } ] \\\" { [\" , \"from\":\"A\",\"time\":1},"
+      "\t\"receiver\":\"" + kBob + "\" , \"type\" :\"text\", \"extra\": [1, {\"x\": \"}\"}]}\r\n",
+      // Escapes and non-ASCII text inside values are kept as written.
+      R"({"type":"offer","receiver":"0123456789abcdef0123456789abcdef","data":{"type":"offer","sdp":"v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n\u00e9\ud83d\ude00 ✓"}})",
+      // A repeated member counts as its last copy, as in decode().
+      R"({"type":"ping","receiver":"room","data":1,"data":[true,false,null,-1.5e3]})",
+      // No data, and data that is null, stay different.
+      R"({"type":"ping","receiver":"room"})",
+      R"({"type":"ping","receiver":"room","data":null})",
+      R"({"receiver":"room","type":"greeting","data":"Zoë"})",
+      // A byte-order mark, which the parser skips.
+      "\xEF\xBB\xBF{\"type\":\"bye\",\"receiver\":\"room\"}",
+  };
+  for (const std::string& frame : frames) {
+    CAPTURE(frame);
+    const auto relayed = orbit::relayedFrame(frame, kAlice);
+    REQUIRE(relayed.has_value());
+    const auto again = orbit::decode(*relayed);
+    REQUIRE(again.ok());
+    const auto before = orbit::decode(reencoded(frame, kAlice));
+    REQUIRE(before.ok());
+    CHECK(again->sender == kAlice);
+    CHECK(again->receiver == before->receiver);
+    CHECK(again->type == before->type);
+    CHECK(again->data == before->data);
+    // Nothing but the four members: a forged sender or an unknown member goes nowhere.
+    const Json parsed = Json::parse(*relayed);
+    CHECK(parsed.size() == (before->data ? 4u : 3u));
+    CHECK(relayed->find(kBob + "\",\"type\"") == std::string::npos);
+  }
+}
+
+TEST_CASE("a compact frame is relayed byte for byte as encode writes it", "[codec][relay]") {
+  const std::string frame =
+      R"({"data":{"from":"Ann","text":"hi","time":1},"receiver":"room","sender":"x","type":"text"})";
+  CHECK(orbit::relayedFrame(frame, kAlice) == reencoded(frame, kAlice));
+}
+
+TEST_CASE("a frame with an escaped member name is left to the parser", "[codec][relay]") {
+  // "\u0074ype" is "type": the scanner does not unescape names, so it declines.
+  const std::string frame = R"({"\u0074ype":"ping","receiver":"room"})";
+  REQUIRE(orbit::decode(frame).ok());
+  CHECK_FALSE(orbit::relayedFrame(frame, kAlice).has_value());
+}
+
+TEST_CASE("whatever decode accepts is relayed as the same message", "[codec][relay][robustness]") {
+  int accepted = 0;
+  for (const std::string& frame : nastyCorpus()) {
+    auto r = orbit::decode(frame);
+    if (!r.ok()) continue;
+    ++accepted;
+    CAPTURE(frame.substr(0, 80));
+    const auto relayed = orbit::relayedFrame(frame, kAlice);
+    if (!relayed) continue;
+    const auto again = orbit::decode(*relayed);
+    REQUIRE(again.ok());
+    CHECK(again->type == r->type);
+    CHECK(again->receiver == r->receiver);
+    CHECK(again->data == r->data);
+  }
+  CHECK(accepted > 0);
+}
