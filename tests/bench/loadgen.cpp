@@ -324,6 +324,7 @@ struct Worker {
   std::vector<float> latencyUs;       // touched by this worker's thread only
   std::atomic<std::uint64_t> delivered{0};  // stamped frames received
   std::atomic<std::uint64_t> expected{0};   // deliveries the frames sent should make
+  std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::uint64_t> failures{0};
 };
@@ -399,6 +400,9 @@ class Client {
         return readRaw();
       }
       ws_.auto_fragment(false);
+      // Beast masks a client's frame in chunks of this size, one write each: a browser sends
+      // a 4 KB offer in one piece, so must we.
+      ws_.write_buffer_bytes(64 * 1024);
       ws_.async_handshake(s_.options->host + ":" + std::to_string(s_.options->port), "/room/" + s_.room + "/ws",
                           [this](beast::error_code ec) {
                             if (ec) return fail("upgrade", ec);
@@ -450,6 +454,7 @@ class Client {
     expectedTotal_ += static_cast<std::uint64_t>(t.deliveries);
     if (s_.options->rate <= 0) window_.push_back(expectedTotal_);  // the open loop has no window
     s_.worker->expected.fetch_add(static_cast<std::uint64_t>(t.deliveries), std::memory_order_relaxed);
+    s_.worker->sent.fetch_add(1, std::memory_order_relaxed);
     transmit(std::move(frame));
   }
 
@@ -704,13 +709,14 @@ struct Window {
   Clock::time_point at;
   double cpuUs = -1;
   std::uint64_t delivered = 0;
+  std::uint64_t sent = 0;
 };
 
 Window snapshot(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
   Window w;
   w.at = Clock::now();
   if (o.serverPid > 0) w.cpuUs = processCpuUs(o.serverPid);
-  for (auto& worker : workers) w.delivered += worker->delivered.load();
+  for (auto& worker : workers) w.delivered += worker->delivered.load(), w.sent += worker->sent.load();
   return w;
 }
 
@@ -842,11 +848,11 @@ int runRelay(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
     sizes += (sizes.empty() ? "" : ",") + std::to_string(t.prefix.size() + t.suffix.size() + kTypicalLg);
   }
 
-  std::printf("result %s rooms=%d room_size=%d mix=%s frame_bytes=%s %s=%g seconds=%.2f delivered=%.0f "
+  std::printf("result %s rooms=%d room_size=%d mix=%s frame_bytes=%s %s=%g seconds=%.2f sent_per_s=%.0f delivered=%.0f "
               "deliveries_per_s=%.0f latency=%s p50_us=%.1f p99_us=%.1f max_us=%.1f server_cpu_us_per_msg=%.3f "
               "server_cpu_share=%.3f lost=%llu errors=%llu failures=%llu\n",
               common(o).c_str(), raw ? 0 : o.rooms, raw ? 1 : o.roomSize, o.mix.c_str(), sizes.c_str(),
-              o.rate > 0 ? "rate" : "inflight", o.rate > 0 ? o.rate : o.inflight, seconds, windowDelivered, rate,
+              o.rate > 0 ? "rate" : "inflight", o.rate > 0 ? o.rate : o.inflight, seconds, static_cast<double>(b.sent - a.sent) / seconds, windowDelivered, rate,
               raw ? "rtt" : "one-way", p.p50, p.p99, p.max, cpuPerMsg, cpuShare, static_cast<unsigned long long>(lost),
               static_cast<unsigned long long>(errors), static_cast<unsigned long long>(failures));
   std::printf("# %s: %.0f deliveries/s, %s latency p50 %.0f us, p99 %.0f us, max %.0f us", o.scenario.c_str(), rate,
