@@ -302,22 +302,38 @@ TEST_CASE("redis-server stopped for 3 s mid-call: the call goes on, and chat cro
   auto y = joinAs(b, "outage", "Yan");
   REQUIRE(roomInfoOf(*x, {"Ann", "Ben", "Xia", "Yan"}));
 
+  const auto stopped = std::chrono::steady_clock::now();
   redis.stop();
-  // The outage itself: three seconds of no Redis, as the scenario says (nothing to wait for).
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  // Meanwhile each instance serves its own clients.
+  // Meanwhile A serves its own clients: Ann, on A, hears what Xia says there.
+  const auto lost = [](const ServerProcess& s) { return s.log().find("serves its own clients alone") != std::string::npos; };
+  REQUIRE(pollUntil(std::chrono::seconds(2), [&] { return lost(a) && lost(b); }));
   x->send(textTo("room", "said during the outage"));
+  REQUIRE(bots.readUntil([&] { return bots.heard["Ann"].count("said during the outage") > 0; }, std::chrono::seconds(2)));
   REQUIRE(bots.processes[0]->errors().empty());
+  // The outage itself: three seconds of no Redis, as the scenario says (nothing to wait for).
+  std::this_thread::sleep_until(stopped + std::chrono::seconds(3));
   redis.start();
   auto back = [](const ServerProcess& s) { return s.log().find("connected again") != std::string::npos; };
   REQUIRE(pollUntil(std::chrono::seconds(10), [&] { return back(a) && back(b); }));
-  CHECK(a.log().find("serves its own clients alone") != std::string::npos);
+  // Logged once each, for all the reconnection attempts the outage took.
+  auto count = [](const std::string& log, const std::string& phrase) {
+    std::size_t n = 0;
+    for (auto at = log.find(phrase); at != std::string::npos; at = log.find(phrase, at + phrase.size())) ++n;
+    return n;
+  };
+  CHECK(count(a.log(), "serves its own clients alone") == 1);
+  CHECK(count(b.log(), "serves its own clients alone") == 1);
 
   x->send(textTo("room", "after the outage"));
   auto isLine = [](const std::string& text) {
     return [text](const Json& m) { return m.value("type", "") == "text" && m["data"].value("text", "") == text; };
   };
   REQUIRE(y->waitFor(isLine("after the outage")));
+  // The bots hear it too, and all they printed through the outage is read by then.
+  REQUIRE(bots.readUntil([&] {
+    return bots.heard["Ann"].count("after the outage") && bots.heard["Ben"].count("after the outage");
+  }));
+  CHECK(bots.heard["Ben"].count("said during the outage") == 0);
   // Once: nothing sent during the outage comes late, nothing comes twice.
   const std::vector<Json> rest = y->drain();
   for (const Json& m : rest) {
