@@ -371,6 +371,37 @@ TEST_CASE("redis-server stopped for 3 s mid-call: the call goes on, and chat cro
   }
 }
 
+TEST_CASE("an idle instance's heartbeat keeps its members listed on the others past many key lifetimes",
+          "[integration][cluster]") {
+  RedisProcess redis;
+  // The short window makes the instances' keys short-lived (half of it) and checked often.
+  ServerProcess a(clusterArgs(redis, kReap));
+  ServerProcess b(clusterArgs(redis, kReap));
+  auto ann = joinAs(a, "idle", "Ann");
+  auto ben = joinAs(b, "idle", "Ben");
+  REQUIRE(roomInfoOf(*ben, {"Ann", "Ben"}));
+
+  // Nothing happens in the room for four key lifetimes: only A's heartbeat keeps Ann on B.
+  // Ben asks B all along (each answer a fresh listing); both stay heard by their instance, so
+  // neither is reaped where it is.
+  const auto window = 4 * kReap / 2;
+  const auto until = std::chrono::steady_clock::now() + window;
+  int asked = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    ann->send({{"type", "ping"}, {"sender", ""}, {"receiver", "ground control"}});
+    REQUIRE(ann->waitForType("pong"));
+    ben->send({{"type", "get-room-info"}, {"sender", ""}, {"receiver", "ground control"}});
+    const auto info = ben->waitForType("room-info");
+    REQUIRE(info);
+    INFO("after " << asked << " listings");
+    REQUIRE(namesIn(*info) == std::set<std::string>{"Ann", "Ben"});
+    ++asked;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the pace of asking; nothing to wait for
+  }
+  CHECK(asked > 10);
+  CHECK(httpRequest(b.port(), "GET", "/api/rooms/idle").json()["clients"] == 2);
+}
+
 TEST_CASE("a late joiner on another instance reads the room's lines as history", "[integration][cluster][history]") {
   RedisProcess redis;
   ServerProcess a(clusterArgs(redis));
