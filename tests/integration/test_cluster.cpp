@@ -402,6 +402,26 @@ TEST_CASE("an idle instance's heartbeat keeps its members listed on the others p
   CHECK(httpRequest(b.port(), "GET", "/api/rooms/idle").json()["clients"] == 2);
 }
 
+TEST_CASE("Redis keeps only the last --history lines of a room, in order", "[integration][cluster][history]") {
+  RedisProcess redis;
+  auto args = clusterArgs(redis);
+  args.insert(args.end(), {"--history", "2"});
+  ServerProcess a(args);
+  ServerProcess b(args);
+  auto ann = joinAs(a, "short", "Ann");
+  for (const char* text : {"one", "two", "three"}) ann->send(textTo("room", text));
+  ann->drain();  // said, and so kept
+
+  auto ben = std::make_unique<WsClient>(b.port(), wsTarget("short"));
+  ben->learnId();
+  std::vector<std::string> read;
+  while (auto m = ben->waitForType("text", std::chrono::seconds(2))) {
+    CHECK((*m)["data"].value("history", false));
+    read.push_back((*m)["data"]["text"]);
+  }
+  CHECK(read == std::vector<std::string>{"two", "three"});
+}
+
 TEST_CASE("a late joiner on another instance reads the room's lines as history", "[integration][cluster][history]") {
   RedisProcess redis;
   ServerProcess a(clusterArgs(redis));
