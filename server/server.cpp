@@ -113,7 +113,7 @@ HttpApi::KeepRoom Server::keepRoom() {
   if (!store_) return {};
   return [this](const std::string& id, const RoomSettings& settings, std::function<void(std::optional<Refusal>)> done) {
     const std::int64_t now = manager_.unixNow();
-    net::post(pool_, [this, store = store_, room = StoredRoom{id, settings, now, now}, done = std::move(done)]() mutable {
+    net::post(storeWrites_, [this, store = store_, room = StoredRoom{id, settings, now, now}, done = std::move(done)]() mutable {
       std::optional<Refusal> refused;
       if (auto error = store->add(room)) refused = Refusal{500, "the room could not be stored: " + error->message};
       net::post(ioc_, [refused = std::move(refused), done = std::move(done)] { done(refused); });
@@ -151,7 +151,7 @@ void Server::restoreRooms() {
 }
 
 void Server::inBackground(std::function<std::optional<Error>()> work) {
-  net::post(pool_, [work = std::move(work)] {
+  net::post(storeWrites_, [work = std::move(work)] {
     if (auto error = work()) log(LogLevel::Error, error->message);
   });
 }

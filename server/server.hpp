@@ -37,7 +37,8 @@ class Server {
   // The manager's settings, with the hooks that keep the store in step.
   ManagerConfig managerConfig();
   void restoreRooms();
-  // Runs `work` on the pool, logging what fails; nothing waits for it.
+  // Runs the store write `work` on the pool, after every write handed over before it, logging
+  // what fails; nothing waits for it.
   void inBackground(std::function<std::optional<Error>()> work);
   void scheduleTick();
   void beginShutdown(int signal);
@@ -47,6 +48,9 @@ class Server {
   std::shared_ptr<RoomStore> store_;  // none with --ephemeral
   net::io_context ioc_{1};
   net::thread_pool pool_{2};
+  // Store writes run one at a time, in the order the I/O thread made them: an idle room's
+  // delete must not be overtaken by the insert of a room made again under its name.
+  net::strand<net::thread_pool::executor_type> storeWrites_{pool_.get_executor()};
   std::unique_ptr<RedisCluster> cluster_;  // --redis only
   std::unique_ptr<SfuBridge> sfu_;         // --janus only
   std::optional<ssl::context> tls_;

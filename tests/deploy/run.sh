@@ -21,10 +21,10 @@ guide="$(dirname "$deploy")/deploy.md"
 server_bin="$(realpath "${ORBIT_SERVER_BIN:?set ORBIT_SERVER_BIN to the orbit-server program}")"
 bot_bin="$(realpath "${ORBIT_BOT_BIN:?set ORBIT_BOT_BIN to the orbit-bot program}")"
 
-for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3 redis-server; do
+for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3 redis-server redis-cli; do
   command -v "$tool" >/dev/null || { echo "deploy: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
-for file in "$deploy"/{nginx-orbit.conf,nginx-orbit-cluster.conf,turnserver.conf,orbit-server.service,orbit.env} "$guide"; do
+for file in "$deploy"/{nginx-orbit.conf,nginx-orbit-cluster.conf,turnserver.conf,orbit-server.service,orbit.env,redis.conf} "$guide"; do
   [ -f "$file" ] || { echo "deploy: $file is missing" >&2; exit 1; }
 done
 
@@ -631,10 +631,19 @@ replace "$template" /usr/local/bin/orbit-server "$server_bin"
 verify "$tmp/cluster/orbit-server@8080.service" || fail "systemd-analyze verify complains about orbit-server@8080.service" "$tmp/verify.out"
 ok "systemd-analyze verify finds nothing to say about orbit-server@8080.service (the unit, ExecStart with --port %i)"
 
+# Redis on the guide's redis.conf, with only its port and its folder moved (its bind is loopback).
 redis_port="$(probe tcp-port)"
-start redis redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize no --logfile ''
+mkdir -p "$tmp/redis"
+start redis redis-server "$deploy/redis.conf" --port "$redis_port" --dir "$tmp/redis" --daemonize no --logfile ''
 wait_until 10 "redis-server is ready on 127.0.0.1:$redis_port" grep -q 'Ready to accept connections' "$tmp/redis.out" ||
   fail "redis-server did not start" "$tmp/redis.out" "$tmp/redis.err"
+# redis_config NAME: Redis's value of the setting NAME.
+redis_config() { redis-cli -h 127.0.0.1 -p "$redis_port" config get "$1" | sed -n 2p; }
+for setting in "appendonly yes" "maxmemory-policy noeviction" "bind 127.0.0.1 -::1"; do
+  [ "$(redis_config "${setting%% *}")" = "${setting#* }" ] ||
+    fail "redis-server on redis.conf has ${setting%% *} \"$(redis_config "${setting%% *}")\", not \"${setting#* }\""
+done
+ok "redis-server runs on redis.conf (port and folder moved): appendonly yes, maxmemory-policy noeviction, bind loopback"
 
 # The two instances as orbit-server@PORT would run them: the environment file with its
 # ORBIT_REDIS line turned on (this Redis) and the site's origin allowed, ExecStart with %i
@@ -690,6 +699,9 @@ body="$(curl -sS --fail "$other_url/api/rooms/across-the-cluster")"
 [[ "$body" == *'"exists":true'* && "$body" == *'"has_password":true'* ]] ||
   fail "the other instance ($other_url) does not know the room: $body"
 ok "a password room made through nginx (201 and a token, on $made_on) is known to the other instance, asked directly"
+grep -rqF across-the-cluster "$tmp/redis/appendonlydir" ||
+  fail "Redis's append-only file does not have the room: a Redis restart would lose it" "$tmp/redis.out"
+ok "the room is in Redis's append-only file as soon as it is acknowledged (appendonly yes)"
 for name in cluster-a cluster-b; do
   [ -z "$(ls -A "$tmp/cluster/$name")" ] || fail "$name wrote into its working directory: $(ls -A "$tmp/cluster/$name")"
 done

@@ -302,22 +302,38 @@ TEST_CASE("redis-server stopped for 3 s mid-call: the call goes on, and chat cro
   auto y = joinAs(b, "outage", "Yan");
   REQUIRE(roomInfoOf(*x, {"Ann", "Ben", "Xia", "Yan"}));
 
+  const auto stopped = std::chrono::steady_clock::now();
   redis.stop();
-  // The outage itself: three seconds of no Redis, as the scenario says (nothing to wait for).
-  std::this_thread::sleep_for(std::chrono::seconds(3));
-  // Meanwhile each instance serves its own clients.
+  // Meanwhile A serves its own clients: Ann, on A, hears what Xia says there.
+  const auto lost = [](const ServerProcess& s) { return s.log().find("serves its own clients alone") != std::string::npos; };
+  REQUIRE(pollUntil(std::chrono::seconds(2), [&] { return lost(a) && lost(b); }));
   x->send(textTo("room", "said during the outage"));
+  REQUIRE(bots.readUntil([&] { return bots.heard["Ann"].count("said during the outage") > 0; }, std::chrono::seconds(2)));
   REQUIRE(bots.processes[0]->errors().empty());
+  // The outage itself: three seconds of no Redis, as the scenario says (nothing to wait for).
+  std::this_thread::sleep_until(stopped + std::chrono::seconds(3));
   redis.start();
   auto back = [](const ServerProcess& s) { return s.log().find("connected again") != std::string::npos; };
   REQUIRE(pollUntil(std::chrono::seconds(10), [&] { return back(a) && back(b); }));
-  CHECK(a.log().find("serves its own clients alone") != std::string::npos);
+  // Logged once each, for all the reconnection attempts the outage took.
+  auto count = [](const std::string& log, const std::string& phrase) {
+    std::size_t n = 0;
+    for (auto at = log.find(phrase); at != std::string::npos; at = log.find(phrase, at + phrase.size())) ++n;
+    return n;
+  };
+  CHECK(count(a.log(), "serves its own clients alone") == 1);
+  CHECK(count(b.log(), "serves its own clients alone") == 1);
 
   x->send(textTo("room", "after the outage"));
   auto isLine = [](const std::string& text) {
     return [text](const Json& m) { return m.value("type", "") == "text" && m["data"].value("text", "") == text; };
   };
   REQUIRE(y->waitFor(isLine("after the outage")));
+  // The bots hear it too, and all they printed through the outage is read by then.
+  REQUIRE(bots.readUntil([&] {
+    return bots.heard["Ann"].count("after the outage") && bots.heard["Ben"].count("after the outage");
+  }));
+  CHECK(bots.heard["Ben"].count("said during the outage") == 0);
   // Once: nothing sent during the outage comes late, nothing comes twice.
   const std::vector<Json> rest = y->drain();
   for (const Json& m : rest) {
@@ -353,6 +369,57 @@ TEST_CASE("redis-server stopped for 3 s mid-call: the call goes on, and chat cro
     }
     CHECK(connected);
   }
+}
+
+TEST_CASE("an idle instance's heartbeat keeps its members listed on the others past many key lifetimes",
+          "[integration][cluster]") {
+  RedisProcess redis;
+  // The short window makes the instances' keys short-lived (half of it) and checked often.
+  ServerProcess a(clusterArgs(redis, kReap));
+  ServerProcess b(clusterArgs(redis, kReap));
+  auto ann = joinAs(a, "idle", "Ann");
+  auto ben = joinAs(b, "idle", "Ben");
+  REQUIRE(roomInfoOf(*ben, {"Ann", "Ben"}));
+
+  // Nothing happens in the room for four key lifetimes: only A's heartbeat keeps Ann on B.
+  // Ben asks B all along (each answer a fresh listing); both stay heard by their instance, so
+  // neither is reaped where it is.
+  const auto window = 4 * kReap / 2;
+  const auto until = std::chrono::steady_clock::now() + window;
+  int asked = 0;
+  while (std::chrono::steady_clock::now() < until) {
+    ann->send({{"type", "ping"}, {"sender", ""}, {"receiver", "ground control"}});
+    REQUIRE(ann->waitForType("pong"));
+    ben->send({{"type", "get-room-info"}, {"sender", ""}, {"receiver", "ground control"}});
+    const auto info = ben->waitForType("room-info");
+    REQUIRE(info);
+    INFO("after " << asked << " listings");
+    REQUIRE(namesIn(*info) == std::set<std::string>{"Ann", "Ben"});
+    ++asked;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the pace of asking; nothing to wait for
+  }
+  CHECK(asked > 10);
+  CHECK(httpRequest(b.port(), "GET", "/api/rooms/idle").json()["clients"] == 2);
+}
+
+TEST_CASE("Redis keeps only the last --history lines of a room, in order", "[integration][cluster][history]") {
+  RedisProcess redis;
+  auto args = clusterArgs(redis);
+  args.insert(args.end(), {"--history", "2"});
+  ServerProcess a(args);
+  ServerProcess b(args);
+  auto ann = joinAs(a, "short", "Ann");
+  for (const char* text : {"one", "two", "three"}) ann->send(textTo("room", text));
+  ann->drain();  // said, and so kept
+
+  auto ben = std::make_unique<WsClient>(b.port(), wsTarget("short"));
+  ben->learnId();
+  std::vector<std::string> read;
+  while (auto m = ben->waitForType("text", std::chrono::seconds(2))) {
+    CHECK((*m)["data"].value("history", false));
+    read.push_back((*m)["data"]["text"]);
+  }
+  CHECK(read == std::vector<std::string>{"two", "three"});
 }
 
 TEST_CASE("a late joiner on another instance reads the room's lines as history", "[integration][cluster][history]") {

@@ -6,6 +6,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace orbit::test;
 
@@ -38,12 +39,32 @@ class OriginalClient {
   int roomInfosBeforePong() const { return roomInfosBeforePong_; }
   int roomInfosAfterPong() const { return roomInfosAfterPong_; }
   std::size_t lastListed() const { return lastListed_; }
+  int pongs() const { return pongs_; }
+  // Chat lines as it shows them ("from: text"), and what it could not show.
+  const std::vector<std::string>& shown() const { return shown_; }
+  const std::vector<std::string>& misread() const { return misread_; }
+  int linesBeforeRoomInfo() const { return linesBeforeRoomInfo_; }
+  const std::vector<std::string>& errors() const { return errors_; }
 
  private:
   void handle(const Json& m) {
     const std::string type = m.value("type", "");
     if (type == "pong" && m.value("sender", "") == "ground control") {
+      ++pongs_;
       id_ = m.value("receiver", "");
+    } else if (type == "text") {
+      // It reads these three fields of a line and no other.
+      const Json data = m.value("data", Json::object());
+      const bool readable = data.is_object() && data.value("from", Json()).is_string() &&
+                            data.value("text", Json()).is_string() && data.value("time", Json()).is_number();
+      if (readable) {
+        shown_.push_back(data["from"].get<std::string>() + ": " + data["text"].get<std::string>());
+      } else {
+        misread_.push_back(m.dump());
+      }
+      if (roomInfosAfterPong_ == 0) ++linesBeforeRoomInfo_;
+    } else if (type == "error") {
+      errors_.push_back(m.dump());
     } else if (type == "room-info") {
       ++(id_.empty() ? roomInfosBeforePong_ : roomInfosAfterPong_);
       lastListed_ = m["data"]["clients"].size();
@@ -64,7 +85,18 @@ class OriginalClient {
   int roomInfosBeforePong_ = 0;
   int roomInfosAfterPong_ = 0;
   std::size_t lastListed_ = 0;
+  int pongs_ = 0;
+  std::vector<std::string> shown_;
+  std::vector<std::string> misread_;
+  int linesBeforeRoomInfo_ = 0;
+  std::vector<std::string> errors_;
 };
+
+Json line(const std::string& receiver, const std::string& from, const std::string& text) {
+  Json data{{"from", from}, {"time", 1700000000000}, {"text", text}};
+  if (receiver != "room") data["direct"] = true;
+  return {{"type", "text"}, {"sender", ""}, {"receiver", receiver}, {"data", data}};
+}
 
 bool listsClients(const Json& m, std::size_t n) {
   return m.value("type", "") == "room-info" && m["data"]["clients"].size() == n;
@@ -110,4 +142,32 @@ TEST_CASE(
       return m.value("type", "") == "offer" && m.value("sender", "") == camus.id();
     }));
   }
+}
+
+TEST_CASE("a client like the original, joining after some room lines, shows them as lines and is sent no error",
+          "[integration][original][history]") {
+  ServerProcess server;
+  WsClient a(server.port(), "/room/lines/ws");
+  WsClient b(server.port(), "/room/lines/ws");
+  a.learnId();
+  const std::string idB = b.learnId();
+  a.send(line("room", "Ann", "first"));
+  a.send(line(idB, "Ann", "only for Bea"));
+  a.drain();  // said, and so kept
+  b.send(line("room", "Bea", "second"));
+  b.drain();
+
+  OriginalClient camus(server.port(), "/room/lines/ws");
+  camus.sendPing();
+  REQUIRE(camus.runUntil([&] { return camus.shown().size() + camus.misread().size() == 2; }));
+  // Ordinary lines, oldest first, after the room-info that tells it who said them.
+  CHECK(camus.shown() == std::vector<std::string>{"Ann: first", "Bea: second"});
+  CHECK(camus.misread().empty());
+  CHECK(camus.linesBeforeRoomInfo() == 0);
+  CHECK(camus.offeredTo().size() == 2);
+  // And nothing after them: no error, no third line (a round trip reads all the server sent).
+  camus.sendPing();
+  REQUIRE(camus.runUntil([&] { return camus.pongs() == 2; }));
+  CHECK(camus.errors().empty());
+  CHECK(camus.shown().size() == 2);
 }

@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <csignal>
@@ -88,23 +89,29 @@ TEST_CASE("rooms made through the API, their passwords and tokens outlive a rest
 
 TEST_CASE("kill -9 in the middle of creating rooms loses none that was acknowledged", "[integration][store]") {
   DataDir data("kill");
-  std::vector<std::string> acknowledged;
+  std::vector<std::string> acknowledged;  // the creator's until it is joined
   {
     ServerProcess server(data.args());
     std::atomic<bool> stop = false;
+    std::atomic<std::size_t> count = 0;  // what the main thread may read meanwhile
+    std::atomic<bool> gaveUp = false;
     std::thread creator([&] {
       for (int i = 0; !stop; ++i) {
         const HttpResult made = post(server, "/api/rooms", {{"name", "room " + std::to_string(i)},
                                                             {"password", i % 2 ? "pw" : ""}});
         if (made.status != 201) break;  // the server is gone
         acknowledged.push_back(made.json()["room_id"]);
+        ++count;
       }
+      gaveUp = true;
     });
     // Kill it while creates keep coming.
-    while (acknowledged.size() < 20) std::this_thread::yield();
+    while (count < 20 && !gaveUp) std::this_thread::yield();
+    const bool refusedBeforeKill = gaveUp;
     server.stop(SIGKILL);
     stop = true;
     creator.join();
+    REQUIRE_FALSE(refusedBeforeKill);
   }
   INFO(acknowledged.size() << " rooms acknowledged");
   ServerProcess again(data.args());
@@ -131,6 +138,53 @@ TEST_CASE("a room closed for being idle is gone from the store too", "[integrati
   ServerProcess again(data.args());
   CHECK(httpRequest(again.port(), "GET", "/api/rooms/brief").json()["exists"] == false);
   CHECK(post(again, "/api/rooms", {{"name", "Brief"}}).status == 201);  // the name is free again
+}
+
+TEST_CASE("a name made again right after its room closed idle is stored after the close, not before it",
+          "[integration][store]") {
+  DataDir data("reuse");
+  ServerProcess server([&] {
+    auto args = data.args();
+    // Closed 0.3 s after their last use, looked at every 100 ms (a quarter of the ping interval).
+    args.insert(args.end(), {"--room-idle-timeout", "0.3", "--ping-interval", "0.4"});
+    return args;
+  }());
+  auto exists = [&](const std::string& id) {
+    return httpRequest(server.port(), "GET", "/api/rooms/" + id).json()["exists"] == true;
+  };
+  // Another writer on the file holds the server's writes back, so that they queue up: first
+  // an unrelated create, then the idle close's delete, then the insert of the same name. Each
+  // must wait for the one before; an insert that overtook the delete would find the name
+  // still stored (a 500), and the delete would then take the new room away.
+  sqlite3* holder = nullptr;
+  REQUIRE(sqlite3_open((data.path / "orbit.db").c_str(), &holder) == SQLITE_OK);
+  sqlite3_busy_timeout(holder, 5000);
+  for (int round = 0; round < 6; ++round) {
+    const std::string name = "Brief " + std::to_string(round);
+    const std::string id = "brief-" + std::to_string(round);
+    const std::string other = "other-" + std::to_string(round);
+    INFO(name);
+    REQUIRE(post(server, "/api/rooms", {{"name", name}}).status == 201);
+    REQUIRE(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK);
+    int otherStatus = 0;
+    std::thread first([&] { otherStatus = post(server, "/api/rooms", {{"name", other}}).status; });
+    // The unrelated create is under way long before the room closes.
+    const bool closed = pollUntil(std::chrono::seconds(10), [&] { return !exists(id); });
+    int status = 0;
+    std::thread again([&] { status = post(server, "/api/rooms", {{"name", name}}).status; });
+    // Nothing the server says shows the insert queued: give its request a moment to arrive.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const int released = sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
+    first.join();
+    again.join();
+    REQUIRE(closed);
+    REQUIRE(released == SQLITE_OK);
+    CHECK(otherStatus == 201);
+    CHECK(status == 201);
+    // Both close idle in turn before the next round, with nothing holding the file.
+    REQUIRE(pollUntil(std::chrono::seconds(10), [&] { return !exists(id) && !exists(other); }));
+  }
+  sqlite3_close(holder);
 }
 
 TEST_CASE("a damaged or unreadable database stops start-up with an error naming the file", "[integration][store]") {

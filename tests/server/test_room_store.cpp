@@ -73,6 +73,25 @@ TEST_CASE("rooms kept in the store come back with every setting after it is open
   CHECK((*rooms)[0].created == 1000);
 }
 
+TEST_CASE("the store opens its database file in WAL mode", "[store]") {
+  TempDir dir;
+  auto store = RoomStore::open(dir.path);
+  REQUIRE(store);
+  // WAL is a property of the file: another connection to it reads it back.
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open_v2((*store)->file().c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+  std::string mode;
+  CHECK(sqlite3_exec(
+            db, "PRAGMA journal_mode",
+            [](void* out, int, char** values, char**) {
+              *static_cast<std::string*>(out) = values[0] ? values[0] : "";
+              return 0;
+            },
+            &mode, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  CHECK(mode == "wal");
+}
+
 TEST_CASE("the token secret is made once and kept", "[store]") {
   TempDir dir;
   {
