@@ -11,7 +11,7 @@ export DEBIAN_FRONTEND=noninteractive
 packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates openssl
   libboost-dev libboost-system-dev libboost-program-options-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
-  libsqlite3-dev libhiredis-dev redis-server
+  libsqlite3-dev libhiredis-dev libsimdjson-dev redis-server
   emscripten dpkg-dev
   chromium
   nginx coturn curl sqlite3 systemd janus

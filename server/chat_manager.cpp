@@ -186,7 +186,7 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
   client.heard(now);
   if (!admitInbound(client, now)) return;
 
-  auto decoded = decode(frame);
+  auto decoded = decoder_.decode(frame);
   if (!decoded) {
     sendError(client, decoded.error().message);
     return;

@@ -6,6 +6,7 @@
 #include "chat_room.hpp"
 #include "clock.hpp"
 #include "cluster_link.hpp"
+#include "frame_decoder.hpp"
 #include "message.hpp"
 #include "sfu_link.hpp"
 
@@ -176,6 +177,7 @@ class ChatManager {
   std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>> rooms_;
   std::size_t clientCount_ = 0;
   Metrics metrics_;
+  FrameDecoder decoder_;
   bool shuttingDown_ = false;
   TimePoint now_{};  // the latest time an entry point was given
 };

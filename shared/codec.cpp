@@ -89,7 +89,10 @@ Result<Json> parseJson(std::string_view text) {
 Result<Message> decode(std::string_view text) {
   auto parsed = parseJson(text);
   if (!parsed) return parsed.error();
-  Json& root = *parsed;
+  return decodeParsed(std::move(*parsed));
+}
+
+Result<Message> decodeParsed(Json root) {
   if (!root.is_object()) {
     return Error{std::string("a message must be a JSON object, not ") + root.type_name()};
   }
@@ -137,15 +140,18 @@ class Scanner {
   // A string, quotes included; sets `escaped` when it holds a backslash.
   std::string_view string(bool& escaped) {
     const std::size_t from = at_++;
-    escaped = false;
+    // The closing quote is the first one not escaped, that is, after an even run of backslashes.
     for (;;) {
-      at_ = std::min(text_.find_first_of("\"\\", at_), text_.size());
-      if (done() || text_[at_] == '"') break;
-      escaped = true;
-      at_ += 2;  // the backslash and the character it escapes
+      at_ = std::min(text_.find('"', at_), text_.size());
+      std::size_t backslashes = 0;
+      while (at_ - backslashes > from + 1 && text_[at_ - backslashes - 1] == '\\') ++backslashes;
+      if (done() || backslashes % 2 == 0) break;
+      ++at_;
     }
     ++at_;
-    return text_.substr(from, at_ - from);
+    const std::string_view out = text_.substr(from, at_ - from);
+    escaped = out.find('\\') != std::string_view::npos;
+    return out;
   }
   std::string_view value() {
     const std::size_t from = at_;
@@ -154,7 +160,6 @@ class Scanner {
     if (peek() == '{' || peek() == '[') {
       std::size_t depth = 0;
       do {
-        at_ = std::min(text_.find_first_of("\"{}[]", at_), text_.size());
         const char c = peek();
         if (c == '"') {
           string(escaped);

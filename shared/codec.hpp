@@ -21,6 +21,10 @@ inline constexpr std::size_t kMaxJsonDepth = 32;
 // Never throws; on bad input the Error says precisely what is wrong.
 Result<Message> decode(std::string_view text);
 
+// decode()'s checks of a frame whose JSON is already parsed (a server may parse with a
+// faster parser, and fall back to decode() for the error when that one refuses).
+Result<Message> decodeParsed(Json root);
+
 // Parses JSON text with the same depth limit and error reporting as decode().
 Result<Json> parseJson(std::string_view text);
 
