@@ -289,6 +289,7 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   std::set<std::string> present;
   for (const auto& client : session_.roomInfo->clients) {
     present.insert(client.id);
+    if (quiet) session_.foundOnArrival.insert(client.id);
     if (auto it = peers_.find(client.id); it != peers_.end()) it->second.name = client.username;
     if (auto it = session_.announced.find(client.id); it != session_.announced.end()) {
       // A member already in the room when we came may name itself later: its profile can trail its join.
@@ -379,8 +380,10 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   handlers.onProblem = [this, id](std::string_view problem) {
     report(nameOf(id).empty() ? std::string(problem) : nameOf(id) + ": " + std::string(problem));
   };
+  VideoPeer::Options peerOptions = options_.peer;
+  peerOptions.offersFirst = session_.foundOnArrival.count(id) > 0;
   auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, iceServers_,
-                                          std::move(handlers), options_.peer);
+                                          std::move(handlers), peerOptions);
   VideoPeer* raw = peer.get();
   peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt};
   // Adding tracks fires negotiationneeded; with none, the peer's own tracks start it.

@@ -242,6 +242,9 @@ class Manager {
     std::vector<ManagerEvent> heldEvents;  // room events that came before it
     // Members told about (or there when we came), with the name they were told under.
     std::map<std::string, std::string> announced;
+    // Members that were in the room when we came: we offer to them first, and others, who
+    // came after us, offer to us (VideoPeer::Options::offersFirst).
+    std::set<std::string> foundOnArrival;
     std::optional<RoomInfoData> roomInfo;
     Json roomInfoJson;  // the last room-info's data, as received
     // Members that said bye to us but are still in the room: no new connection to them
