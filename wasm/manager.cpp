@@ -289,7 +289,6 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   std::set<std::string> present;
   for (const auto& client : session_.roomInfo->clients) {
     present.insert(client.id);
-    if (quiet) session_.foundOnArrival.insert(client.id);
     if (auto it = peers_.find(client.id); it != peers_.end()) it->second.name = client.username;
     if (auto it = session_.announced.find(client.id); it != session_.announced.end()) {
       // A member already in the room when we came may name itself later: its profile can trail its join.
@@ -381,7 +380,7 @@ VideoPeer* Manager::createPeer(const std::string& id) {
     report(nameOf(id).empty() ? std::string(problem) : nameOf(id) + ": " + std::string(problem));
   };
   VideoPeer::Options peerOptions = options_.peer;
-  peerOptions.offersFirst = session_.foundOnArrival.count(id) > 0;
+  peerOptions.offersFirst = joinedAfter(id);
   auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, iceServers_,
                                           std::move(handlers), peerOptions);
   VideoPeer* raw = peer.get();
@@ -390,6 +389,18 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   addTracksTo(*raw);
   changed();
   return raw;
+}
+
+bool Manager::joinedAfter(const std::string& id) const {
+  // room-info lists the clients in the order they joined (docs/protocol.md), so both ends of
+  // a connection agree on who came later, even when two join at the same moment and each
+  // finds the other in its first room-info.
+  if (!session_.roomInfo) return true;
+  const auto& clients = session_.roomInfo->clients;
+  const auto position = [&clients](const std::string& who) {
+    return std::find_if(clients.begin(), clients.end(), [&who](const auto& c) { return c.id == who; }) - clients.begin();
+  };
+  return position(selfId().str()) > position(id);
 }
 
 void Manager::closePeer(const std::string& id) {

@@ -242,9 +242,6 @@ class Manager {
     std::vector<ManagerEvent> heldEvents;  // room events that came before it
     // Members told about (or there when we came), with the name they were told under.
     std::map<std::string, std::string> announced;
-    // Members that were in the room when we came: we offer to them first, and others, who
-    // came after us, offer to us (VideoPeer::Options::offersFirst).
-    std::set<std::string> foundOnArrival;
     std::optional<RoomInfoData> roomInfo;
     Json roomInfoJson;  // the last room-info's data, as received
     // Members that said bye to us but are still in the room: no new connection to them
@@ -281,6 +278,9 @@ class Manager {
   void reconcile();
   VideoPeer* createPeer(const std::string& id);
   void closePeer(const std::string& id);
+  // Whether we joined the room after the member `id`: then we offer first to it
+  // (VideoPeer::Options::offersFirst), and it answers.
+  bool joinedAfter(const std::string& id) const;
   void peerChanged(const std::string& id);
   void addTracksTo(VideoPeer& peer);
   // Shares the upload budget among the connected peers of a mesh (Options::uplinkBudgetKbps).

@@ -152,12 +152,12 @@ bool sdpHas(const Message& offer, const std::string& line) {
 TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose theirs", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
-  rig.join(kSelf, {kSelf, kX, kY});
+  rig.join(kSelf, {kX, kY, kSelf});
   rig.clock.advance(200ms);
   CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
   CHECK(rig.peers.openConnections() == 2);
-  // Both were in the room when we came, so we offer to both at once, impolite to X and polite
-  // to Y alike (VideoPeer::Options::offersFirst).
+  // Both joined before us, so we offer to both at once, impolite to X and polite to Y alike
+  // (VideoPeer::Options::offersFirst).
   CHECK(rig.count(MessageType::Offer, kX) == 1);
   CHECK(rig.count(MessageType::Offer, kY) == 1);
   // Both get an offer carrying our microphone and camera.
@@ -173,7 +173,7 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK(rig.manager.peer(ClientId(kY))->polite() == true);
   CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // the room as it was is not news
 
-  rig.setRoom(kSelf, {kSelf, kY, kZ});
+  rig.setRoom(kSelf, {kY, kSelf, kZ});
   // Z came after us: Z offers first, and we offer only once none has come for a while.
   rig.clock.advance(200ms);
   CHECK(rig.count(MessageType::Offer, kZ) == 0);
@@ -187,17 +187,18 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK(rig.count(MessageType::Offer, kY) == 1);
 }
 
-TEST_CASE("whoever came later offers first: we offer at once to the members we found and wait for newcomers' offers", "[manager]") {
+TEST_CASE("whoever joined later offers first, by room-info's order: we offer at once to those before us and wait for those after", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
-  // Xena (impolite to us) and Yuri (polite to us) were in the room when we came.
-  rig.join(kSelf, {kSelf, kX, kY});
+  // Xena (impolite to us) and Yuri (polite to us) joined before us: room-info lists the
+  // clients in the order they joined. Vera (we are impolite to her) joined at the same moment
+  // as us, just after, so she is in our first room-info too, and Zoe (polite) comes later.
+  rig.join(kSelf, {kX, kY, kSelf, kU});
   rig.clock.advance(100ms);
   CHECK(rig.count(MessageType::Offer, kX) == 1);
   CHECK(rig.count(MessageType::Offer, kY) == 1);
-  // Vera (whose id is below ours: we are impolite to her) and Zoe (polite) come after us, so
-  // they offer first: we send no offer of our own for as long as one of theirs may come.
-  rig.setRoom(kSelf, {kSelf, kX, kY, kU, kZ});
+  rig.setRoom(kSelf, {kX, kY, kSelf, kU, kZ});
+  // Vera and Zoe offer first: we send no offer of our own for as long as one of theirs may come.
   rig.clock.advance(1000ms);
   CHECK(rig.count(MessageType::Offer, kU) == 0);
   CHECK(rig.count(MessageType::Offer, kZ) == 0);
