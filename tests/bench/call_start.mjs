@@ -1,9 +1,9 @@
 // How long a call takes to start: from the moment two Chromium pages start loading to the
 // moment both show the other's video (its first decoded frame), over N runs, p50 and p95.
 //   - Orbit: two pages open the same new room of a real orbit-server (loopback).
-//   - Bare: two pages of the same browser, no server logic and no wasm: each gets its fake
-//     camera, and the two RTCPeerConnections exchange one offer and one answer (candidates
-//     gathered first) through this script. The floor a client could reach on this machine.
+//   - Bare: two pages of the same browser, no server logic and no wasm (bare_call.mjs): each
+//     gets its fake camera, and the two RTCPeerConnections exchange one offer and one answer
+//     (candidates gathered first) through this script. The floor a client could reach here.
 // Runs alternate, Orbit then bare, so both see the same machine. Each page has a browser
 // context of its own (two people are on two machines, each looking at their call).
 // For Orbit it also prints when each step of the start came (median over the runs, on the
@@ -13,6 +13,7 @@
 //
 // Uses build/server/orbit-server and build-web/web (ORBIT_SERVER_BIN, ORBIT_WEB_ROOT override).
 import { launchBrowser, openPage, startServer } from '../e2e/harness.mjs';
+import { bareCall } from './bare_call.mjs';
 import { recordCallMarks } from './call_marks.mjs';
 
 const runs = Number(process.argv[2] ?? 10);
@@ -89,55 +90,14 @@ function printMarks() {
   }
 }
 
-// In a bare page: the fake camera, a connection, and a promise of the first remote frame.
-async function barePeer(page) {
-  await page.evaluate(async () => {
-    const media = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
-    const pc = new RTCPeerConnection();
-    for (const track of media.getTracks()) pc.addTrack(track, media);
-    window.bare = { pc };
-    window.bare.shown = new Promise((resolve) => {
-      pc.ontrack = (event) => {
-        if (event.track.kind !== 'video') return;
-        const video = document.createElement('video');
-        video.muted = true;
-        video.srcObject = new MediaStream([event.track]);
-        document.body.appendChild(video);
-        video.play().catch(() => {});
-        video.requestVideoFrameCallback(() => resolve());
-      };
-    });
-  });
-}
-
-const gathered = () => new Promise((resolve) => {
-  const { pc } = window.bare;
-  if (pc.iceGatheringState === 'complete') return resolve(pc.localDescription.toJSON());
-  pc.addEventListener('icegatheringstatechange', () => {
-    if (pc.iceGatheringState === 'complete') resolve(pc.localDescription.toJSON());
-  });
-});
-
 async function bareRun(browser, server) {
   const contexts = await Promise.all([0, 1].map(() => newContext(browser)));
   try {
     const t0 = performance.now();
     // Any page of the server will do: 127.0.0.1 is a secure context, which the camera needs.
     const [a, b] = await Promise.all(contexts.map((context) => openPage(context, `${server.url}/healthz`)));
-    await Promise.all([barePeer(a), barePeer(b)]);
-    await a.evaluate(() => window.bare.pc.setLocalDescription());
-    const offer = await a.evaluate(gathered);
-    await b.evaluate(async (description) => {
-      await window.bare.pc.setRemoteDescription(description);
-      await window.bare.pc.setLocalDescription();
-    }, offer);
-    const answer = await b.evaluate(gathered);
-    await a.evaluate((description) => window.bare.pc.setRemoteDescription(description), answer);
-    const times = await Promise.all([a, b].map(async (page) => {
-      await page.evaluate(() => window.bare.shown);
-      return performance.now() - t0;
-    }));
-    return Math.max(...times);
+    await bareCall(a, b);  // resolves once both pages have shown the other's first frame
+    return performance.now() - t0;
   } finally {
     await Promise.all(contexts.map((context) => context.close()));
   }
