@@ -379,14 +379,28 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   handlers.onProblem = [this, id](std::string_view problem) {
     report(nameOf(id).empty() ? std::string(problem) : nameOf(id) + ": " + std::string(problem));
   };
+  VideoPeer::Options peerOptions = options_.peer;
+  peerOptions.offersFirst = joinedAfter(id);
   auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, iceServers_,
-                                          std::move(handlers), options_.peer);
+                                          std::move(handlers), peerOptions);
   VideoPeer* raw = peer.get();
   peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt};
   // Adding tracks fires negotiationneeded; with none, the peer's own tracks start it.
   addTracksTo(*raw);
   changed();
   return raw;
+}
+
+bool Manager::joinedAfter(const std::string& id) const {
+  // room-info lists the clients in the order they joined (docs/protocol.md), so both ends of
+  // a connection agree on who came later, even when two join at the same moment and each
+  // finds the other in its first room-info.
+  if (!session_.roomInfo) return true;
+  const auto& clients = session_.roomInfo->clients;
+  const auto position = [&clients](const std::string& who) {
+    return std::find_if(clients.begin(), clients.end(), [&who](const auto& c) { return c.id == who; }) - clients.begin();
+  };
+  return position(selfId().str()) > position(id);
 }
 
 void Manager::closePeer(const std::string& id) {

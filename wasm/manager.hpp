@@ -278,6 +278,9 @@ class Manager {
   void reconcile();
   VideoPeer* createPeer(const std::string& id);
   void closePeer(const std::string& id);
+  // Whether we joined the room after the member `id`: then we offer first to it
+  // (VideoPeer::Options::offersFirst), and it answers.
+  bool joinedAfter(const std::string& id) const;
   void peerChanged(const std::string& id);
   void addTracksTo(VideoPeer& peer);
   // Shares the upload budget among the connected peers of a mesh (Options::uplinkBudgetKbps).

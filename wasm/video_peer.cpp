@@ -48,11 +48,13 @@ void VideoPeer::negotiate() {
 }
 
 void VideoPeer::onNegotiationNeeded() {
-  if (!polite_ || pc_->remoteDescription() || options_.politeFirstOffer.count() <= 0) return negotiate();
-  // Nothing negotiated yet: give the impolite side's offer time to come. Its answer takes
-  // our tracks along, and negotiationneeded fires again if anything is left over.
+  if (options_.offersFirst || pc_->remoteDescription() || options_.theirFirstOfferWait.count() <= 0) {
+    return negotiate();
+  }
+  // Nothing negotiated yet: the other side offers first. Our answer takes our tracks along,
+  // and negotiationneeded fires again if anything is left over.
   if (firstOfferTimer_ != 0) return;
-  firstOfferTimer_ = scheduler_.after(options_.politeFirstOffer, guarded([this] {
+  firstOfferTimer_ = scheduler_.after(options_.theirFirstOfferWait, guarded([this] {
     firstOfferTimer_ = 0;
     if (!pc_->remoteDescription()) negotiate();
   }));

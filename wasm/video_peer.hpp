@@ -28,12 +28,16 @@ class VideoPeer {
   struct Options {
     // How long `disconnected` may last before an ICE restart; it often recovers alone.
     Scheduler::Millis disconnectedGrace{5000};
-    // How long the polite side waits for the other side's first offer before it makes its
-    // own. Glare on the first exchange makes the polite side roll back an offer whose ICE
-    // transport is still being set up, and Chromium now and then never starts ICE on that
-    // connection afterwards: no candidates, state `new` for good. Waiting avoids the glare;
-    // the wait matters only when the impolite side has nothing to send. 0 offers at once.
-    Scheduler::Millis politeFirstOffer{1500};
+    // Who makes the first offer. Two sides that both offer at once collide (glare), and the
+    // polite side rolls back an offer whose ICE transport is still being set up: Chromium now
+    // and then never starts ICE on that connection afterwards (no candidates, state `new` for
+    // good). So one side offers at once (`offersFirst`: the Manager picks the member who came
+    // later, who found the other in the room) and the other answers; it offers itself only
+    // if no offer has come after `theirFirstOfferWait` (a peer with nothing to send, say).
+    // Perfect negotiation still settles every later exchange, and glare with a client that
+    // offers regardless. A wait of 0 offers at once.
+    bool offersFirst = true;
+    Scheduler::Millis theirFirstOfferWait{1500};
     Scheduler::Millis statsInterval{1000};
   };
 

@@ -21,7 +21,8 @@ namespace orbit {
 // Implemented features:
 //  [x] video -> a texture of the current GL context (GLFW's WebGL2 canvas), uploaded while the
 //      UI draws and only when requestVideoFrameCallback (or, without it, a new currentTime)
-//      says a frame arrived; the caller's texture binding and unpack state are kept
+//      says a frame arrived; reads no GL state back (a getParameter may wait for the GPU
+//      process), so an upload leaves TEXTURE_2D unbound and the unpack state at its defaults
 //  [x] remote audio plays through an <audio> element; local audio is only measured
 //  [x] levels from one AudioContext's AnalyserNodes
 //  [x] autoplay refusals (NotAllowedError) show as audioBlocked(); resumeAudio() retries

@@ -192,8 +192,9 @@ void frame() {
     if (!audio.empty()) remote.push_back(audio);
     local = {localOf(TrackKind::Video), localOf(TrackKind::Audio)};
   }
-  // Uploads must leave the binding and unpack state the renderer had; a row length other than
-  // zero would also garble the upload if the sink did not reset it.
+  // An upload reads no GL state back (a getParameter can wait on the GPU process), so it
+  // leaves TEXTURE_2D unbound and the unpack state at its defaults, or, with no upload, as it
+  // was; a row length other than zero would also garble the upload if the sink did not reset it.
   glBindTexture(GL_TEXTURE_2D, test.probeTexture);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 3);
   const bool readPixels = test.loops % 10 == 0;
@@ -216,8 +217,8 @@ void frame() {
   GLint rowLength = 0;
   glGetIntegerv(GL_TEXTURE_BINDING_2D, &bound);
   glGetIntegerv(GL_UNPACK_ROW_LENGTH, &rowLength);
-  test.bindingKept = test.bindingKept && bound == static_cast<GLint>(test.probeTexture);
-  test.unpackKept = test.unpackKept && rowLength == 3;
+  test.bindingKept = test.bindingKept && (bound == static_cast<GLint>(test.probeTexture) || bound == 0);
+  test.unpackKept = test.unpackKept && (rowLength == 3 || rowLength == 0);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glBindTexture(GL_TEXTURE_2D, 0);
   if (readPixels) {

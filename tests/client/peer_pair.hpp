@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,13 @@ struct PeerPair {
   std::unique_ptr<VideoPeer> a;
   std::unique_ptr<VideoPeer> b;
 
-  explicit PeerPair(bool aPolite, VideoPeer::Options options = {})
+  // `optionsB` for B when the two sides differ (who offers first).
+  explicit PeerPair(bool aPolite, VideoPeer::Options options = {}, std::optional<VideoPeer::Options> optionsB = {})
       : idA(aPolite ? kLow : kHigh), idB(aPolite ? kHigh : kLow) {
     a = std::make_unique<VideoPeer>(idA, idB, backendA, scheduler, std::vector<IceServer>{},
                                     handlers(sentByA, problemsA, iceStatesA, true), options);
     b = std::make_unique<VideoPeer>(idB, idA, backendB, scheduler, std::vector<IceServer>{},
-                                    handlers(sentByB, problemsB, iceStatesB, false), options);
+                                    handlers(sentByB, problemsB, iceStatesB, false), optionsB.value_or(options));
   }
 
   VideoPeer::Handlers handlers(std::vector<Message>& sent, std::vector<std::string>& problems,

@@ -30,8 +30,9 @@ const std::string kX = std::string(32, '1');
 const std::string kY = std::string(32, '9');
 const std::string kZ = std::string(32, 'c');
 const std::string kW = std::string(32, 'e');
+const std::string kU = std::string(32, '3');
 
-const std::map<std::string, std::string> kNames{{kSelf, "Me"}, {kX, "Xena"}, {kY, "Yuri"}, {kZ, "Zoe"}, {kW, "Walt"}};
+const std::map<std::string, std::string> kNames{{kSelf, "Me"}, {kX, "Xena"}, {kY, "Yuri"}, {kZ, "Zoe"}, {kW, "Walt"}, {kU, "Vera"}};
 
 // A remote member the test keeps: a VideoPeer on its own mock backend, wired to the Manager
 // through the fake server.
@@ -151,15 +152,14 @@ bool sdpHas(const Message& offer, const std::string& line) {
 TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose theirs", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
-  rig.join(kSelf, {kSelf, kX, kY});
+  rig.join(kSelf, {kX, kY, kSelf});
   rig.clock.advance(200ms);
   CHECK(rig.peerIds() == std::set<std::string>{kX, kY});
   CHECK(rig.peers.openConnections() == 2);
-  // We are impolite to X and offer at once; polite to Y, we give Y's offer time to come
-  // first (VideoPeer::Options::politeFirstOffer), and offer when none does.
+  // Both joined before us, so we offer to both at once, impolite to X and polite to Y alike
+  // (VideoPeer::Options::offersFirst).
   CHECK(rig.count(MessageType::Offer, kX) == 1);
-  CHECK(rig.count(MessageType::Offer, kY) == 0);
-  rig.clock.advance(1500ms);
+  CHECK(rig.count(MessageType::Offer, kY) == 1);
   // Both get an offer carrying our microphone and camera.
   for (const std::string& id : {kX, kY}) {
     const auto sent = rig.sentSince(0);
@@ -173,8 +173,11 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK(rig.manager.peer(ClientId(kY))->polite() == true);
   CHECK_FALSE(rig.sawEvent("peer-joined Xena"));  // the room as it was is not news
 
-  rig.setRoom(kSelf, {kSelf, kY, kZ});
-  rig.clock.advance(1700ms);  // polite to Z too
+  rig.setRoom(kSelf, {kY, kSelf, kZ});
+  // Z came after us: Z offers first, and we offer only once none has come for a while.
+  rig.clock.advance(200ms);
+  CHECK(rig.count(MessageType::Offer, kZ) == 0);
+  rig.clock.advance(1500ms);
   CHECK(rig.peerIds() == std::set<std::string>{kY, kZ});
   CHECK(rig.peers.openConnections() == 2);
   CHECK(rig.sawEvent("peer-left Xena"));
@@ -182,6 +185,35 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   CHECK(rig.count(MessageType::Offer, kZ) == 1);
   // Yuri's connection was kept, not remade: one offer only.
   CHECK(rig.count(MessageType::Offer, kY) == 1);
+}
+
+TEST_CASE("whoever joined later offers first, by room-info's order: we offer at once to those before us and wait for those after", "[manager]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  // Xena (impolite to us) and Yuri (polite to us) joined before us: room-info lists the
+  // clients in the order they joined. Vera (we are impolite to her) joined at the same moment
+  // as us, just after, so she is in our first room-info too, and Zoe (polite) comes later.
+  rig.join(kSelf, {kX, kY, kSelf, kU});
+  rig.clock.advance(100ms);
+  CHECK(rig.count(MessageType::Offer, kX) == 1);
+  CHECK(rig.count(MessageType::Offer, kY) == 1);
+  rig.setRoom(kSelf, {kX, kY, kSelf, kU, kZ});
+  // Vera and Zoe offer first: we send no offer of our own for as long as one of theirs may come.
+  rig.clock.advance(1000ms);
+  CHECK(rig.count(MessageType::Offer, kU) == 0);
+  CHECK(rig.count(MessageType::Offer, kZ) == 0);
+  // Zoe offers and gets our answer; Vera never does, and gets our offer after the wait.
+  Remote& zoe = rig.addRemote(kZ);
+  // Her offer has room for our microphone and camera: our answer needs no offer after it.
+  REQUIRE_FALSE(zoe.peer->addTrack(LocalTrack{100, TrackKind::Audio, "Zoe's microphone"}));
+  REQUIRE_FALSE(zoe.peer->addTrack(LocalTrack{101, TrackKind::Video, "Zoe's camera"}));
+  rig.pump(300ms);
+  CHECK(rig.connectedTo(kZ));
+  CHECK(rig.count(MessageType::Offer, kZ) == 0);
+  CHECK(rig.count(MessageType::Answer, kZ) == 1);
+  CHECK(rig.count(MessageType::Offer, kU) == 0);
+  rig.clock.advance(300ms);
+  CHECK(rig.count(MessageType::Offer, kU) == 1);
 }
 
 TEST_CASE("a member whose name came after our arrival is named when it leaves", "[manager]") {
@@ -245,7 +277,7 @@ TEST_CASE("room-info churn leaves exactly one connection per member and leaks no
 
 TEST_CASE("offer, answer and icecandidate reach the peer they come from, and both connect", "[manager]") {
   // The polite sides offer at once too, rather than waiting for the other's offer first.
-  Rig rig({.politeFirstOffer = 0ms});
+  Rig rig({.theirFirstOfferWait = 0ms});
   rig.manager.startMedia({});
   rig.join(kSelf, {kSelf, kX, kY});
   // Both remotes add tracks too, so both sides offer at once: glare, with us polite to Y

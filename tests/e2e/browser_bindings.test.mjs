@@ -222,8 +222,8 @@ test('the media sink turns remote and local video into textures that hold the pi
     assert.equal(self.localVideo.width, 640);
     assert.equal(self.localVideo.height, 480);
     assert.notEqual(self.localVideo.texture, self.remoteVideo.texture);
-    assert.ok(self.bindingKept, 'an upload changed the bound texture');
-    assert.ok(self.unpackKept, 'an upload changed UNPACK_ROW_LENGTH');
+    assert.ok(self.bindingKept, 'an upload left a texture other than none or the caller\'s bound');
+    assert.ok(self.unpackKept, 'an upload left UNPACK_ROW_LENGTH other than 0 or the caller\'s');
 
     const loud = await waitFor(page, "the fake microphone's beep reaches the remote level",
                                (s) => s.maxRemoteLevel > 0 && s.maxLocalLevel > 0);
