@@ -1,22 +1,25 @@
 #!/usr/bin/env bash
 # The server benchmark suite, one command: orbit-server against a minimal Node.js relay of
 # the same protocol (tests/bench/node-relay), and a raw epoll echo as the ceiling.
-#   scripts/bench.sh [--quick] [--runs N] [--no-build]
+#   scripts/bench.sh [--quick] [--runs N] [--no-build] [--no-browser]
 # Each measure alternates Orbit and Node (A B A B ...) --runs times (5; --quick: 2), each run
 # on a fresh server, and reports the median with the min-max spread. Prints one table (also
 # build/bench/relay.txt), writes the offered-load sweep to build/bench/sweep-*.dat and plots
 # it to docs/bench-relay.png. Every loadgen result line is kept in build/bench/results.txt.
+# Then the browser's figures, each against its bare-page floor in the same run (headless
+# Chromium; --no-browser skips them): the download, an idle page, call start, page CPU.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-runs=5 seconds=4 warmup=1 build=1 quick=0
+runs=5 seconds=4 warmup=1 build=1 quick=0 browser=1
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --quick) quick=1 runs=2 seconds=1.5 warmup=0.5 ;;
     --runs) runs="$2"; shift ;;
     --no-build) build=0 ;;
-    *) echo "usage: scripts/bench.sh [--quick] [--runs N] [--no-build]" >&2; exit 2 ;;
+    --no-browser) browser=0 ;;
+    *) echo "usage: scripts/bench.sh [--quick] [--runs N] [--no-build] [--no-browser]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -27,6 +30,8 @@ if ! command -v gnuplot >/dev/null; then
 fi
 (cd tests/bench/node-relay && npm ci --no-audit --no-fund --silent)
 [ "$build" = 0 ] || scripts/build.sh native
+[ "$build" = 0 ] || [ "$browser" = 0 ] || scripts/build.sh web
+[ "$browser" = 0 ] || [ -d tests/e2e/node_modules ] || (cd tests/e2e && npm ci --no-audit --no-fund --silent)
 # Idle connections need descriptors: as many as the system lets this shell have (the
 # servers inherit it; orbit-loadgen raises its own).
 ulimit -Hn 200000 2>/dev/null || true
@@ -207,3 +212,12 @@ plot "$out/sweep-orbit.dat" using 2:4 with linespoints lw 2 title "Orbit", \
 unset multiplot
 EOF
 echo "bench.sh: table in $out/relay.txt, plot in docs/bench-relay.png"
+
+[ "$browser" = 1 ] || exit 0
+export ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_WEB_ROOT="$root/build-web/web"
+calls=10 cpu_runs=3
+[ "$quick" = 0 ] || calls=3 cpu_runs=1
+echo; echo "== download size";  node tests/bench/size.mjs
+echo; echo "== an idle page";   node tests/bench/idle.mjs
+echo; echo "== call start";     node tests/bench/call_start.mjs "$calls"
+echo; echo "== page CPU in a two-person call"; node tests/bench/page_cpu.mjs "$cpu_runs" 10
