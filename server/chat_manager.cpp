@@ -232,12 +232,11 @@ void ChatManager::onText(ChatClient& client, std::string_view frame, TimePoint n
         relay(client, msg, outgoing(msg, frame));
       }
       return;
-    case MessageType::Text:
+    case MessageType::Text: {
       if (toServer) {
         sendError(client, "text needs a receiver: \"room\" or a client id");
         return;
       }
-    {
       const bool forged = msg.data->erase("history") > 0;  // the server's word alone
       const SharedFrame line = outgoing(msg, forged ? std::string_view() : frame);
       relay(client, msg, line);
