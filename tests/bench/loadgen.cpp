@@ -736,6 +736,27 @@ int finish(int code) {
   std::_Exit(code);
 }
 
+// Stops the workers and adds up what they measured: every latency, errors and failures.
+struct Totals {
+  Percentiles latency;
+  std::uint64_t errors = 0;
+  std::uint64_t failures = 0;
+};
+
+Totals stopAndTotal(std::vector<std::unique_ptr<Worker>>& workers) {
+  for (auto& w : workers) w->ioc.stop();
+  for (auto& w : workers) w->thread.join();
+  std::vector<float> latencies;
+  Totals t;
+  for (auto& w : workers) {
+    latencies.insert(latencies.end(), w->latencyUs.begin(), w->latencyUs.end());
+    t.errors += w->errors.load();
+    t.failures += w->failures.load();
+  }
+  t.latency = percentiles(latencies);
+  return t;
+}
+
 int runRelay(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
   const bool raw = o.raw;
   // raw: as many connections as the relay has clients, each its own echo's only receiver.
@@ -825,17 +846,7 @@ int runRelay(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
     expected = expectedNow();
     delivered = deliveredNow();
   }
-  for (auto& w : workers) w->ioc.stop();
-  for (auto& w : workers) w->thread.join();
-
-  std::vector<float> latencies;
-  std::uint64_t errors = 0, failures = 0;
-  for (auto& w : workers) {
-    latencies.insert(latencies.end(), w->latencyUs.begin(), w->latencyUs.end());
-    errors += w->errors.load();
-    failures += w->failures.load();
-  }
-  const Percentiles p = percentiles(latencies);
+  const auto [p, errors, failures] = stopAndTotal(workers);
   const double seconds = std::chrono::duration<double>(b.at - a.at).count();
   const double windowDelivered = static_cast<double>(b.delivered - a.delivered);
   const double rate = windowDelivered / seconds;
@@ -894,16 +905,7 @@ int runJoin(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
   const std::uint64_t count = joins.load();
   gPhase = Phase::Drain;
   const Window b = snapshot(o, workers);
-  for (auto& w : workers) w->ioc.stop();
-  for (auto& w : workers) w->thread.join();
-  std::vector<float> latencies;
-  std::uint64_t failures = 0, errors = 0;
-  for (auto& w : workers) {
-    latencies.insert(latencies.end(), w->latencyUs.begin(), w->latencyUs.end());
-    failures += w->failures.load();
-    errors += w->errors.load();
-  }
-  const Percentiles p = percentiles(latencies);
+  const auto [p, errors, failures] = stopAndTotal(workers);
   const double seconds = std::chrono::duration<double>(b.at - a.at).count();
   const double cpuPerJoin = o.serverPid > 0 && count > 0 ? (b.cpuUs - a.cpuUs) / static_cast<double>(count) : -1;
   std::printf("result %s concurrency=%d seconds=%.2f joins=%llu joins_per_s=%.0f p50_us=%.1f p99_us=%.1f max_us=%.1f "
