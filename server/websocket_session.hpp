@@ -7,11 +7,77 @@
 #include "redis_cluster.hpp"
 #include "server_context.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace orbit {
+
+// What the WebSocket runs on. A plain connection sheds Beast's basic_stream: its impl and
+// three timers (about 470 bytes) served only to bound the HTTP request before the upgrade.
+template <class Stream>
+struct WebSocketLayer {
+  using type = Stream;
+  static Stream take(Stream&& stream) { return std::move(stream); }
+};
+template <>
+struct WebSocketLayer<PlainStream> {
+  using type = Socket;
+  static Socket take(PlainStream&& stream) { return stream.release_socket(); }
+};
+
+// The payload of the message being read (a Beast DynamicBuffer). Beast prepares the buffer
+// as soon as a read starts, before a frame header has come, and an idle connection spends
+// its life in that read: a flat_buffer would hold 1.5 KB each. This one says it has room for
+// one byte while it is empty, so the waiting read gets a byte inside the object; once the
+// first byte of a message is in, Beast asks for exactly what its frame has left. consume()
+// of the whole message gives the memory back.
+class MessageBuffer {
+ public:
+  using const_buffers_type = net::const_buffer;
+  using mutable_buffers_type = net::mutable_buffer;
+
+  std::size_t size() const { return size_; }
+  std::size_t max_size() const { return size_ == 0 ? 1 : kMaxBytes; }
+  std::size_t capacity() const { return heap_ ? capacity_ : 1; }
+  const_buffers_type data() const { return {heap_ ? heap_.get() : &first_, size_}; }
+
+  mutable_buffers_type prepare(std::size_t n) {
+    if (n > kMaxBytes - size_) throw std::length_error("MessageBuffer::prepare");
+    if (!heap_ && size_ + n <= 1) return {&first_ + size_, n};
+    if (!heap_ || size_ + n > capacity_) {
+      // A message in several frames grows by doubling rather than frame by frame.
+      const std::size_t wanted = heap_ ? std::max(size_ + n, std::min(2 * capacity_, kMaxBytes)) : size_ + n;
+      auto next = std::make_unique_for_overwrite<char[]>(wanted);
+      if (size_ > 0) std::memcpy(next.get(), heap_ ? heap_.get() : &first_, size_);
+      heap_ = std::move(next);
+      capacity_ = wanted;
+    }
+    return {heap_.get() + size_, n};
+  }
+  void commit(std::size_t n) { size_ += std::min(n, capacity() - size_); }
+  void consume(std::size_t n) {
+    if (n < size_) {
+      char* data = heap_ ? heap_.get() : &first_;
+      std::memmove(data, data + n, size_ - n);
+      size_ -= n;
+      return;
+    }
+    heap_.reset();
+    capacity_ = 0;
+    size_ = 0;
+  }
+
+ private:
+  static constexpr std::size_t kMaxBytes = static_cast<std::size_t>(-1) / 2;
+  std::unique_ptr<char[]> heap_;
+  std::size_t capacity_ = 0;
+  std::size_t size_ = 0;
+  char first_ = 0;
+};
 
 // One WebSocket: reads frames into the ChatManager and writes the frames queued on its
 // ChatClient, one write at a time. The session owns the socket; the client is the
@@ -21,11 +87,18 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
                          public Connection {
  public:
   WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat)
-      : ws_(std::move(stream)), context_(context), roomId_(std::move(roomId)), seat_(std::move(seat)) {}
+      : ws_(WebSocketLayer<Stream>::take(std::move(stream))),
+        context_(context),
+        roomId_(std::move(roomId)),
+        seat_(std::move(seat)) {}
 
   void run(http::request<http::string_body> request) {
     // The logic's heartbeat decides liveness; Beast only bounds the handshake and close.
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // (The suggested server timeout would also keep an idle timer waiting on every socket.)
+    auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeout.idle_timeout = websocket::stream_base::none();
+    timeout.keep_alive_pings = false;
+    ws_.set_option(timeout);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(http::field::server, "orbit-server");
     }));
@@ -42,7 +115,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   void close(CloseCode code, std::string reason, bool flush) override {
     if (closing_ || closeRequested_) return;
     closeRequested_ = true;
-    closeReason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    closeCode_ = code;
+    closeReason_ = std::move(reason);
     if (!flush) abandonQueue_ = true;
     if (!writing_) doWriteOrClose();
   }
@@ -61,6 +135,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
       return;
     }
     client_ = std::move(*joined);
+    // Only a session that never joined needs its room and seat again (releaseSeat).
+    roomId_ = std::string();
+    seat_.reset();
     wake();  // join() queued room-info before client_ was set, so its wake() found nothing
     doRead();
   }
@@ -82,7 +159,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     }
     const auto now = Clock::now();
     if (ws_.got_text()) {
-      const auto data = buffer_.cdata();
+      const auto data = buffer_.data();
       context_.manager.onText(*client_, {static_cast<const char*>(data.data()), data.size()}, now);
     } else {
       context_.manager.onBinary(*client_, now);
@@ -101,7 +178,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     }
     if (closeRequested_ && !closing_) {
       closing_ = true;
-      ws_.async_close(closeReason_, beast::bind_front_handler(&WebSocketSession::onClose, this->shared_from_this()));
+      const websocket::close_reason reason(static_cast<websocket::close_code>(closeCode_), closeReason_);
+      closeReason_ = std::string();
+      ws_.async_close(reason, beast::bind_front_handler(&WebSocketSession::onClose, this->shared_from_this()));
     }
   }
 
@@ -133,8 +212,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     if (seat_ && context_.cluster) context_.cluster->left(RoomId(roomId_), seat_->id);
   }
 
-  websocket::stream<Stream> ws_;
-  beast::flat_buffer buffer_;
+  // No permessage-deflate: the server never offers it, and its state would sit in every stream.
+  websocket::stream<typename WebSocketLayer<Stream>::type, false> ws_;
+  MessageBuffer buffer_;
   ServerContext& context_;
   std::string roomId_;
   std::optional<Seat> seat_;
@@ -143,7 +223,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   bool closeRequested_ = false;
   bool closing_ = false;
   bool abandonQueue_ = false;
-  websocket::close_reason closeReason_;
+  CloseCode closeCode_ = CloseCode::Normal;
+  std::string closeReason_;
 };
 
 }  // namespace orbit

@@ -208,6 +208,28 @@ TEST_CASE("offer, answer and icecandidate relay between two peers with extra fie
   CHECK((*gotEnd)["data"] == endOfCandidates);
 }
 
+TEST_CASE("a large offer arriving in many frames relays intact, and so do the small messages around it",
+          "[integration][negotiation]") {
+  ServerProcess server;
+  WsClient a(server.port(), "/room/big/ws");
+  WsClient b(server.port(), "/room/big/ws");
+  const std::string idB = b.learnId();
+  a.learnId();
+
+  // Beast's client writes a message in frames of 4 KB: this one takes sixteen, just under
+  // the server's 64 KiB limit for a message.
+  std::string sdp = "v=0\r\n";
+  while (sdp.size() < 60 * 1024) sdp += "a=candidate:" + std::to_string(sdp.size()) + " 1 udp 2122260223 127.0.0.1 9 typ host\r\n";
+  const Json small = {{"type", "offer"}, {"sdp", "v=0\r\n"}};
+  const Json big = {{"type", "offer"}, {"sdp", sdp}};
+  for (const Json& offer : {small, big, small}) {
+    a.send({{"receiver", idB}, {"type", "offer"}, {"data", offer}});
+    auto got = b.waitForType("offer");
+    REQUIRE(got);
+    CHECK((*got)["data"] == offer);
+  }
+}
+
 TEST_CASE("greeting, pong and bye between peers are relayed, and to ground control get no reply",
           "[integration][greeting][bye]") {
   ServerProcess server;
