@@ -38,14 +38,14 @@ bool ChatClient::deliver(SharedFrame frame) {
   if (queuedBytes_ + frame->size() > limits_.maxQueuedBytes) return false;
   const bool wasIdle = queue_.empty();
   queuedBytes_ += frame->size();
-  queue_.push_back(std::move(frame));
+  queue_.push(std::move(frame));
   if (wasIdle) connection_->wake();
   return true;
 }
 
 void ChatClient::popFront() {
   queuedBytes_ -= queue_.front()->size();
-  queue_.pop_front();
+  queue_.pop();
 }
 
 }  // namespace orbit

@@ -2,20 +2,17 @@
 
 #include "clock.hpp"
 #include "connection.hpp"
+#include "frame_queue.hpp"
 #include "ids.hpp"
 #include "payloads.hpp"
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
 
 namespace orbit {
-
-// One serialised frame, shared by every receiver of a broadcast.
-using SharedFrame = std::shared_ptr<const std::string>;
 
 struct ClientLimits {
   std::size_t maxQueuedBytes = 4 * 1024 * 1024;  // a receiver this far behind is dropped
@@ -108,7 +105,7 @@ class ChatClient {
   bool throttled_ = false;
   std::uint32_t errors_ = 0;
   TimePoint refilled_;
-  std::deque<SharedFrame> queue_;
+  FrameQueue queue_;
   std::size_t queuedBytes_ = 0;
 };
 

@@ -89,6 +89,29 @@ TEST_CASE("queued frames come out in order and queuedBytes counts what is waitin
   CHECK_FALSE(c.hasQueued());
 }
 
+TEST_CASE("frames come out in the order they were queued however the writer keeps pace",
+          "[client][queue]") {
+  RecordingConnection conn;
+  ChatClient c = makeClient(conn);
+  // The writer falls behind by bursts of different lengths, catches up part way, and
+  // drains: every frame comes out once, in order.
+  int queued = 0;
+  int written = 0;
+  for (int burst : {1, 3, 4, 5, 9, 2, 17, 1, 40}) {
+    for (int i = 0; i < burst; ++i) REQUIRE(c.deliver(frame(std::to_string(queued++))));
+    for (int i = 0; i < burst / 2 + 1 && c.hasQueued(); ++i) {
+      CHECK(*c.front() == std::to_string(written++));
+      c.popFront();
+    }
+  }
+  while (c.hasQueued()) {
+    CHECK(*c.front() == std::to_string(written++));
+    c.popFront();
+  }
+  CHECK(written == queued);
+  CHECK(c.queuedBytes() == 0);
+}
+
 TEST_CASE("a broadcast frame is shared, not copied, between receivers", "[client][queue]") {
   RecordingConnection c1, c2;
   ChatClient a = makeClient(c1);
