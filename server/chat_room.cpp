@@ -74,7 +74,8 @@ RoomInfoData ChatRoom::info() const {
 void ChatRoom::remember(SharedFrame line, std::size_t keep) {
   if (keep == 0) return;
   history_.push_back(std::move(line));
-  while (history_.size() > keep) history_.pop_front();
+  // At most `keep` (50) lines, shifted once per room line: cheap next to relaying it.
+  if (history_.size() > keep) history_.erase(history_.begin(), history_.end() - static_cast<std::ptrdiff_t>(keep));
 }
 
 }  // namespace orbit
