@@ -37,10 +37,40 @@
     return query.length ? url + '?' + query.join('&') : url;
   }
 
+  // Whether the client will open a room at `url` (rather than the lobby): the rule of
+  // parsePageAddress (wasm/page_address.cpp), /room/<id> with nothing after the id.
+  function namesRoom(url) {
+    return /^\/room\/[^/]+\/?$/.test(new URL(url, window.location.href).pathname);
+  }
+
+  // A room's page asks for the camera and microphone as soon as it opens. Asked here, before
+  // the module is even fetched, the second or so a camera takes to start overlaps the
+  // module's download and start and the join; the client takes this capture as its first
+  // request for both default devices (library_orbit_media.js).
+  function startCapture() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return null;
+    var capture = navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    capture.catch(function () {});  // a refusal is the client's to report, once it takes this
+    return capture;
+  }
+
+  // Stops a capture the client did not take, so that no camera stays on for nobody.
+  // `settings` is the module's own object (Emscripten's MODULARIZE builds on it).
+  function releaseCapture(settings) {
+    var capture = settings.orbitCapture;
+    settings.orbitCapture = null;
+    if (capture) {
+      capture.then(function (stream) {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+      }, function () {});
+    }
+  }
+
   function mount(canvas, options) {
     options = options || {};
     var module = null;
     var listeners = {};
+    var url = roomUrl(options);
 
     function emit(name, event) {
       [name, '*'].forEach(function (key) {
@@ -80,14 +110,22 @@
       },
     };
 
-    handle.ready = createOrbitModule({
+    var settings = {
       canvas: canvas,
-      arguments: [roomUrl(options)],
+      arguments: [url],
       onOrbitEvent: function (event) { emit(event.event, event); },
       onOrbitStateChanged: function () { emit('state', { event: 'state' }); },
-    }).then(function (instance) {
+      orbitCapture: namesRoom(url) ? startCapture() : null,
+    };
+    // The client has started by the time this resolves (main has run), so what it has not
+    // taken of the early capture by then it never will.
+    handle.ready = createOrbitModule(settings).then(function (instance) {
       module = instance;
+      releaseCapture(settings);
       return handle;
+    }, function (error) {
+      releaseCapture(settings);
+      throw error;
     });
     return handle;
   }

@@ -113,6 +113,12 @@ mergeInto(LibraryManager.library, {
       video: video ? (videoId ? {deviceId: {exact: videoId}} : true) : false,
     };
     OrbitMedia.finishCapture(backend, op, OrbitMedia.attempt(function() {
+      // web/orbit-embed.js may have asked for both default devices while the module loaded.
+      var early = Module['orbitCapture'];
+      if (early && audio && video && !audioId && !videoId) {
+        Module['orbitCapture'] = null;
+        return early;
+      }
       if (!navigator.mediaDevices) throw new Error('this page has no camera access (not a secure context)');
       return navigator.mediaDevices.getUserMedia(constraints);
     }), false);
