@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git ca-certificates openssl
   libboost-dev libboost-system-dev libboost-program-options-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
   libsqlite3-dev libhiredis-dev libsimdjson-dev redis-server
-  emscripten dpkg-dev
+  emscripten dpkg-dev brotli
   chromium
   nginx coturn curl sqlite3 systemd janus
 )

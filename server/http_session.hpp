@@ -127,20 +127,36 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto file = resolveStaticFile(context_.webRoot, path);
     if (!file) return sendError(http::status::not_found, "not found: " + path.substr(0, 100), request.keep_alive());
 
+    // The copy compressed at build time when the browser takes it; an unchanged file is a
+    // 304 by its ETag, so a repeat visit downloads nothing.
+    const FileVariant variant = chooseVariant(*file, request[http::field::accept_encoding]);
+    const auto describe = [&](auto& res) {
+      decorate(res, file->mimeType, request.keep_alive());
+      res.set(http::field::etag, variant.etag);
+      const std::string vary(res[http::field::vary]);  // CORS may have set Vary: Origin
+      res.set(http::field::vary, vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");
+      if (!variant.encoding.empty()) res.set(http::field::content_encoding, variant.encoding);
+    };
+    if (etagMatches(request[http::field::if_none_match], variant.etag)) {
+      http::response<http::empty_body> res{http::status::not_modified, request.version()};
+      describe(res);
+      res.erase(http::field::content_type);
+      return send(std::move(res));
+    }
     beast::error_code ec;
     http::file_body::value_type body;
-    body.open(file->path.c_str(), beast::file_mode::scan, ec);
+    body.open(variant.path.c_str(), beast::file_mode::scan, ec);
     if (ec) return sendError(http::status::not_found, "not found: " + path.substr(0, 100), request.keep_alive());
     const auto size = body.size();
     if (request.method() == http::verb::head) {
       http::response<http::empty_body> res{http::status::ok, request.version()};
-      decorate(res, file->mimeType, request.keep_alive());
+      describe(res);
       res.content_length(size);
       return send(std::move(res));
     }
     http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                         std::make_tuple(http::status::ok, request.version())};
-    decorate(res, file->mimeType, request.keep_alive());
+    describe(res);
     res.content_length(size);
     send(std::move(res));
   }
@@ -152,7 +168,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     res.set(http::field::server, "orbit-server");
     if (!contentType.empty()) res.set(http::field::content_type, contentType);
     for (const auto& [name, value] : cors_) res.set(name, value);
-    // The client is rebuilt often during development; revalidation is cheap on loopback.
+    // Always revalidated: a file's ETag makes that a 304 while it is unchanged, and a page never
+    // runs with an orbit.js of another build than its orbit.wasm.
     res.set(http::field::cache_control, "no-cache");
     res.set("X-Content-Type-Options", "nosniff");
     res.keep_alive(keepAlive);

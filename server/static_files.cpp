@@ -3,6 +3,9 @@
 #include "slug.hpp"
 #include "url.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
 #include <string>
 #include <system_error>
 
@@ -26,6 +29,55 @@ bool within(const std::filesystem::path& root, const std::filesystem::path& p) {
     if (q == p.end() || *r != *q) return false;
   }
   return true;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool equalsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+// Whether an Accept-Encoding header takes `coding` (RFC 9110, 12.5.3): named, or covered by
+// "*", with a q-value above zero. Unparsable q-values count as acceptance.
+bool accepts(std::string_view header, std::string_view coding) {
+  bool byStar = false;
+  for (std::size_t start = 0; start <= header.size();) {
+    const std::size_t end = std::min(header.find(',', start), header.size());
+    std::string_view item = header.substr(start, end - start);
+    start = end + 1;
+    std::string_view name = trim(item.substr(0, item.find(';')));
+    bool refused = false;
+    for (std::size_t at = item.find(';'); at != std::string_view::npos; at = item.find(';', at + 1)) {
+      std::string_view param = trim(item.substr(at + 1, item.find(';', at + 1) - at - 1));
+      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
+        const std::string_view value = trim(param.substr(2));
+        refused = !value.empty() && value.find_first_not_of("0.") == std::string_view::npos;
+      }
+    }
+    if (equalsIgnoringCase(name, coding)) return !refused;
+    if (name == "*") byStar = !refused;
+  }
+  return byStar;
+}
+
+std::string etagOf(const std::filesystem::path& file, std::string_view suffix) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(file, ec);
+  const auto modified = std::filesystem::last_write_time(file, ec).time_since_epoch().count();
+  char tag[64];
+  std::snprintf(tag, sizeof tag, "\"%jx-%jx%s%.*s\"", static_cast<std::uintmax_t>(size),
+                static_cast<std::uintmax_t>(modified), suffix.empty() ? "" : "-",
+                static_cast<int>(suffix.size()), suffix.data());
+  return tag;
 }
 
 }  // namespace
@@ -71,6 +123,41 @@ std::optional<StaticFile> resolveStaticFile(const std::filesystem::path& webRoot
   const fs::path file = fs::canonical(root / relative, ec);
   if (ec || !within(root, file) || !fs::is_regular_file(file, ec)) return std::nullopt;
   return StaticFile{file, mimeTypeFor(file)};
+}
+
+FileVariant chooseVariant(const StaticFile& file, std::string_view acceptEncoding) {
+  namespace fs = std::filesystem;
+  struct Coding {
+    std::string_view name;
+    std::string_view extension;
+  };
+  std::error_code ec;
+  const auto original = fs::last_write_time(file.path, ec);
+  if (!ec) {
+    for (const Coding coding : {Coding{"br", ".br"}, Coding{"gzip", ".gz"}}) {
+      if (!accepts(acceptEncoding, coding.name)) continue;
+      fs::path copy = file.path;
+      copy += coding.extension;
+      std::error_code copyError;
+      if (!fs::is_regular_file(copy, copyError) || fs::last_write_time(copy, copyError) < original || copyError) {
+        continue;
+      }
+      return FileVariant{copy, coding.name, etagOf(copy, coding.extension.substr(1))};
+    }
+  }
+  return FileVariant{file.path, {}, etagOf(file.path, {})};
+}
+
+bool etagMatches(std::string_view ifNoneMatch, std::string_view etag) {
+  for (std::size_t start = 0; start <= ifNoneMatch.size();) {
+    const std::size_t end = std::min(ifNoneMatch.find(',', start), ifNoneMatch.size());
+    std::string_view tag = trim(ifNoneMatch.substr(start, end - start));
+    start = end + 1;
+    if (tag == "*") return true;
+    if (tag.substr(0, 2) == "W/") tag.remove_prefix(2);  // If-None-Match compares weakly
+    if (!tag.empty() && tag == etag) return true;
+  }
+  return false;
 }
 
 }  // namespace orbit

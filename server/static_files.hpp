@@ -21,4 +21,19 @@ std::optional<StaticFile> resolveStaticFile(const std::filesystem::path& webRoot
 // The Content-Type for a file name, by extension (application/wasm for .wasm).
 std::string_view mimeTypeFor(const std::filesystem::path& file);
 
+// What goes on the wire for a file: the file itself, or a copy compressed at build time beside
+// it (orbit.wasm.br, orbit.wasm.gz) when the request's Accept-Encoding takes that coding.
+struct FileVariant {
+  std::filesystem::path path;
+  std::string_view encoding;  // "br", "gzip", or empty for the file itself
+  std::string etag;           // strong, quoted: differs per file version and per coding
+};
+
+// Brotli before gzip, each only when the client accepts it (a q=0 refuses) and its copy is
+// a regular file no older than the original, so a stale copy never serves old content.
+FileVariant chooseVariant(const StaticFile& file, std::string_view acceptEncoding);
+
+// Whether an If-None-Match header names `etag` (or is "*").
+bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);
+
 }  // namespace orbit

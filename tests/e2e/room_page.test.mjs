@@ -91,6 +91,37 @@ test('the page at / is not in a room and does not connect', async () => {
   }
 });
 
+test('the client downloads compressed, and a reload transfers only headers', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
+  try {
+    const page = await openPage(context, `${shared.server.url}/`);
+    await waitForState(page, 'the client has started', () => true);
+    // The Resource Timing API's own figures: bytes on the wire (transferSize, headers
+    // included), the body as sent (encodedBodySize) and as used (decodedBodySize).
+    const transfers = () => page.evaluate(() => Object.fromEntries(
+      performance.getEntriesByType('resource').concat(performance.getEntriesByType('navigation'))
+        .map((e) => [new URL(e.name).pathname, { transfer: e.transferSize, encoded: e.encodedBodySize,
+                                                decoded: e.decodedBodySize }])));
+    const first = await transfers();
+    for (const file of ['/', '/orbit.js', '/orbit.wasm']) {
+      assert.ok(first[file], `${file} was loaded: ${JSON.stringify(first)}`);
+      assert.ok(first[file].encoded < first[file].decoded * 0.6,
+                `${file} came compressed: ${JSON.stringify(first[file])}`);
+    }
+
+    await page.reload();
+    await waitForState(page, 'the client has started again', () => true);
+    const again = await transfers();
+    for (const file of ['/', '/orbit.js', '/orbit.wasm']) {
+      assert.ok(again[file].transfer < 1000,
+                `${file} was revalidated, not downloaded again: ${JSON.stringify(again[file])}`);
+    }
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the canvas covers the window in device pixels and follows a resize', async () => {
   const context = await shared.browser.newContext({ viewport: { width: 800, height: 450 }, deviceScaleFactor: 2 });
   try {

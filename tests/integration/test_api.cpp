@@ -184,6 +184,70 @@ TEST_CASE("the web client is served with the right types and nothing outside the
   CHECK(httpRequest(server.port(), "DELETE", "/orbit.js").status == 405);
 }
 
+TEST_CASE("the web client goes out compressed to browsers that take it, and a repeat visit downloads nothing",
+          "[integration][static]") {
+  TempWebRoot web;
+  // As the build leaves them: orbit.wasm with orbit.wasm.gz and orbit.wasm.br beside it (the
+  // contents stand in for compressed bytes: the server sends the file, it does not compress).
+  std::ofstream(web.root / "orbit.wasm.gz") << "gzip of orbit.wasm";
+  std::ofstream(web.root / "orbit.wasm.br") << "brotli of orbit.wasm";
+  std::ofstream(web.root / "orbit.js.gz") << "gzip of orbit.js";
+  ServerProcess server({"--web-root", web.root.string()});
+  const auto get = [&](const std::string& target, const HttpHeaders& headers, const char* method = "GET") {
+    return httpRequest(server.port(), method, target, headers);
+  };
+
+  const auto chromium = get("/orbit.wasm", {{"Accept-Encoding", "gzip, deflate, br, zstd"}});
+  CHECK(chromium.status == 200);
+  CHECK(chromium.body == "brotli of orbit.wasm");
+  CHECK(chromium.header("content-encoding") == "br");
+  CHECK(chromium.contentType == "application/wasm");
+  CHECK_THAT(chromium.header("vary"), Catch::Contains("Accept-Encoding"));
+  const auto gzip = get("/orbit.wasm", {{"Accept-Encoding", "gzip"}});
+  CHECK(gzip.body == "gzip of orbit.wasm");
+  CHECK(gzip.header("content-encoding") == "gzip");
+  CHECK(get("/orbit.wasm", {{"Accept-Encoding", "br;q=0, gzip;q=0.5"}}).body == "gzip of orbit.wasm");
+  CHECK(get("/orbit.wasm", {{"Accept-Encoding", "*"}}).body == "brotli of orbit.wasm");
+  CHECK(get("/orbit.wasm", {{"Accept-Encoding", "BR"}}).body == "brotli of orbit.wasm");
+  CHECK(get("/orbit.js", {{"Accept-Encoding", "gzip, br"}}).body == "gzip of orbit.js");  // no .br beside it
+  for (const char* refuses : {"identity", "gzip;q=0, br;q=0.000", "deflate", "*;q=0"}) {
+    INFO(refuses);
+    const auto plain = get("/orbit.wasm", {{"Accept-Encoding", refuses}});
+    CHECK(plain.body.size() == 8);
+    CHECK(plain.header("content-encoding").empty());
+  }
+  const auto none = get("/orbit.wasm", {});
+  CHECK(none.body.size() == 8);
+  CHECK(none.header("content-encoding").empty());
+  const auto head = get("/orbit.wasm", {{"Accept-Encoding", "gzip"}}, "HEAD");
+  CHECK(head.header("content-encoding") == "gzip");
+  CHECK(head.header("content-length") == std::to_string(gzip.body.size()));
+
+  // A repeat visit: the browser names what it has, and gets a 304 with no body.
+  const std::string etag = chromium.header("etag");
+  REQUIRE(etag.size() > 2);
+  CHECK(etag != gzip.header("etag"));
+  CHECK(etag != none.header("etag"));
+  const auto again = get("/orbit.wasm", {{"Accept-Encoding", "gzip, br"}, {"If-None-Match", etag}});
+  CHECK(again.status == 304);
+  CHECK(again.body.empty());
+  CHECK(again.header("etag") == etag);
+  CHECK(get("/orbit.wasm", {{"Accept-Encoding", "gzip, br"}, {"If-None-Match", "\"x\", W/" + etag}}).status == 304);
+  CHECK(get("/orbit.wasm", {{"Accept-Encoding", "gzip"}, {"If-None-Match", etag}}).status == 200);
+  const auto index = get("/", {});
+  CHECK(get("/room/standup", {{"If-None-Match", index.header("etag")}}).status == 304);
+
+  // A new build: a changed file is a 200 with a new ETag, and a compressed copy older than its
+  // file (a file edited in place after the build) is never sent.
+  std::ofstream(web.root / "orbit.wasm") << std::string("\0asm\x01\0\0\0new build", 17);
+  fs::last_write_time(web.root / "orbit.wasm", fs::last_write_time(web.root / "orbit.wasm.br") + std::chrono::hours(1));
+  const auto rebuilt = get("/orbit.wasm", {{"Accept-Encoding", "gzip, br"}, {"If-None-Match", etag}});
+  CHECK(rebuilt.status == 200);
+  CHECK(rebuilt.body.size() == 17);
+  CHECK(rebuilt.header("content-encoding").empty());
+  CHECK(rebuilt.header("etag") != etag);
+}
+
 TEST_CASE("rooms named in any script get readable ids, which reach the API, the page and the WebSocket",
           "[integration][api][slug]") {
   ServerProcess server;

@@ -161,11 +161,11 @@ TEST_CASE("with --allowed-origin only listed pages and the server's own may use 
     const Answer listed = request(port, http::verb::get, "/orbit.wasm", kListed);
     CHECK(listed.status == 200);
     CHECK(listed.header("Access-Control-Allow-Origin") == "http://intranet.test:5173");
-    CHECK(listed.header("Vary") == "Origin");
+    CHECK(listed.header("Vary") == "Origin, Accept-Encoding");
     const Answer foreign = request(port, http::verb::get, "/orbit.wasm", kForeign);
     CHECK(foreign.status == 200);  // the file is public; the browser keeps it from the page
     CHECK_FALSE(foreign.has("Access-Control-Allow-Origin"));
-    CHECK(foreign.header("Vary") == "Origin");
+    CHECK(foreign.header("Vary") == "Origin, Accept-Encoding");
     CHECK(request(port, http::verb::get, "/", {{"Origin", own}}).header("Access-Control-Allow-Origin") == own);
   }
   SECTION("the API refuses a foreign page with 403 and a JSON reason, and does nothing") {

@@ -9,6 +9,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <cctype>
 #include <stdexcept>
 
 namespace orbit::test {
@@ -183,35 +184,58 @@ void WsClient::close() {
   open_ = false;
 }
 
-HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
-                       const std::string& body, std::chrono::milliseconds timeout) {
+namespace {
+
+HttpResult request(unsigned short port, const std::string& method, const std::string& target,
+                   const std::string& body, std::chrono::milliseconds timeout, const HttpHeaders& headers) {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(timeout);
   HttpResult result;
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
   req.set(http::field::host, "127.0.0.1");
+  for (const auto& [name, value] : headers) req.set(name, value);
   if (!body.empty()) {
     req.set(http::field::content_type, "application/json");
     req.body() = body;
   }
   req.prepare_payload();
   beast::flat_buffer buffer;
-  http::response<http::string_body> res;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  parser.skip(req.method() == http::verb::head);  // a HEAD answer has no body, whatever its length
   stream.async_connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
     if (ec) return;
     http::async_write(stream, req, [&](beast::error_code ec2, std::size_t) {
       if (ec2) return;
-      http::async_read(stream, buffer, res, [&](beast::error_code ec3, std::size_t) {
+      http::async_read(stream, buffer, parser, [&](beast::error_code ec3, std::size_t) {
         if (ec3) return;
+        const auto& res = parser.get();
         result.status = res.result_int();
         result.contentType = std::string(res[http::field::content_type]);
         result.body = res.body();
+        for (const auto& field : res) {
+          std::string name(field.name_string());
+          for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          result.headers[name] = std::string(field.value());
+        }
       });
     });
   });
   ioc.run();
   return result;
+}
+
+}  // namespace
+
+HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
+                       const std::string& body, std::chrono::milliseconds timeout) {
+  return request(port, method, target, body, timeout, {});
+}
+
+HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
+                       const HttpHeaders& requestHeaders) {
+  return request(port, method, target, "", 10s, requestHeaders);
 }
 
 }  // namespace orbit::test

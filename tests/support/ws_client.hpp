@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,15 +54,26 @@ class WsClient {
   std::unique_ptr<Impl> impl_;
 };
 
+using HttpHeaders = std::map<std::string, std::string>;
+
 struct HttpResult {
   int status = 0;
   std::string contentType;
   std::string body;
+  HttpHeaders headers;  // by lower-case name
   Json json() const { return Json::parse(body, nullptr, false); }
+  // A header's value, empty when the answer has none.
+  std::string header(const std::string& lowerCaseName) const {
+    auto it = headers.find(lowerCaseName);
+    return it == headers.end() ? std::string() : it->second;
+  }
 };
 
 // One HTTP request to 127.0.0.1:port; status 0 when the connection failed.
 HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
                        const std::string& body = "", std::chrono::milliseconds timeout = 10s);
+// The same with request headers, as a browser would send them.
+HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
+                       const HttpHeaders& requestHeaders);
 
 }  // namespace orbit::test
