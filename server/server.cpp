@@ -12,16 +12,20 @@ namespace orbit {
 namespace {
 
 // Every client is a descriptor: take all the system allows this process (systemd's default
-// soft limit, 1024, would run out near a thousand clients). Returns the limit now in force.
-rlim_t raiseOpenFileLimit() {
+// soft limit, 1024, would run out near a thousand clients). Says what is now in force, for
+// the start-up line.
+std::string raiseOpenFileLimit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return "unknown";
+  const rlim_t before = limit.rlim_cur;
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
-  return limit.rlim_cur;
+  std::string said = std::to_string(limit.rlim_cur);
+  if (limit.rlim_cur != before) said += " (raised from " + std::to_string(before) + ")";
+  return said;
 }
 
 Duration tickPeriod(const ManagerConfig& m) {
@@ -163,6 +167,7 @@ std::string Server::url() const {
 }
 
 int Server::run() {
+  const std::string openFiles = raiseOpenFileLimit();  // before the first accept
   listener_->run();
   scheduleTick();
   signals_.async_wait([this](beast::error_code ec, int signal) {
@@ -173,7 +178,7 @@ int Server::run() {
         " (build it, or pass --web-root); the API and WebSockets work without it");
   }
   log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string(),
-      " open-files=", raiseOpenFileLimit());
+      " open-files=", openFiles);
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;

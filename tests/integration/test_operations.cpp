@@ -1,0 +1,168 @@
+// What an operator meets running orbit-server: the open-file limit, flags refused at start,
+// the version, messages, signals. Each test runs the real program.
+#include "child_process.hpp"
+#include "run_until.hpp"
+#include "server_process.hpp"
+#include "tls_certificate.hpp"
+#include "ws_client.hpp"
+
+#include <utility>  // before Asio: see server/net.hpp
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <catch2/catch.hpp>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace orbit::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+// A TCP connection to 127.0.0.1:port that has sent `request` (its reads give up after 10 s);
+// -1 when it failed.
+int connectAndSend(unsigned short port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const timeval patience{10, 0};  // no read waits longer than this
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+// Waits until one of `fds` can be read, or `deadline` passes: its index, or -1.
+int firstReadable(const std::vector<int>& fds, Clock::time_point deadline) {
+  std::vector<pollfd> polled;
+  for (int fd : fds) polled.push_back({fd, POLLIN, 0});
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  if (::poll(polled.data(), polled.size(), static_cast<int>(std::max<long long>(left, 0))) <= 0) return -1;
+  for (std::size_t i = 0; i < polled.size(); ++i) {
+    if (polled[i].revents != 0) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// The server's CPU time so far (utime + stime), in seconds.
+double cpuSeconds(pid_t pid) {
+  const Ran stat = runToEnd({"cat", "/proc/" + std::to_string(pid) + "/stat"});
+  std::istringstream fields(stat.output.substr(stat.output.rfind(')') + 2));
+  std::string field;
+  long long ticks = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14 || i == 15) ticks += std::stoll(field);
+  }
+  return static_cast<double>(ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// orbit-server under `prlimit --nofile=LIMITS`, and its port once it listens.
+struct LimitedServer {
+  ChildProcess process;
+  unsigned short port = 0;
+  explicit LimitedServer(const std::string& limits)
+      : process({"prlimit", "--nofile=" + limits, ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0",
+                 "--ephemeral", "--log-level", "info"}) {
+    const auto line = process.nextLine(Clock::now() + std::chrono::seconds(20));
+    REQUIRE(line);
+    REQUIRE(line->rfind("listening http://127.0.0.1:", 0) == 0);
+    port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the server raises its soft open-file limit to the hard one and says so at start",
+          "[integration][limits]") {
+  LimitedServer server("40:1000");
+  // Once it answers, the start-up line is written.
+  CHECK(httpRequest(server.port, "GET", "/healthz").status == 200);
+  CHECK_THAT(server.process.errors(), Catch::Contains("open-files=1000 (raised from 40)"));
+  server.process.signal(SIGTERM);
+  CHECK(server.process.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("at the open-file limit clients that come and go do not flood the log, and each waiting request is answered "
+          "as a descriptor frees",
+          "[integration][limits]") {
+  LimitedServer server("48:48");
+  // Twice as many connections as descriptors, each asking for /healthz: the server answers
+  // those it can accept; the others wait in the listen backlog.
+  const std::string ask = "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  std::vector<int> waiting, answered;
+  for (int i = 0; i < 96; ++i) {
+    const int fd = connectAndSend(server.port, ask);
+    REQUIRE(fd >= 0);
+    waiting.push_back(fd);
+  }
+  const double cpuBefore = cpuSeconds(server.process.pid());
+  // Moves the requests answered by `deadline` (at least one) and any answered with them.
+  auto collect = [&](Clock::time_point deadline) {
+    std::size_t n = 0;
+    for (int ready; (ready = firstReadable(waiting, n == 0 ? deadline : Clock::now())) >= 0; ++n) {
+      char reply[512] = {};
+      const ssize_t got = ::recv(waiting[ready], reply, sizeof reply - 1, 0);
+      REQUIRE(got > 0);
+      CHECK_THAT(std::string(reply), Catch::StartsWith("HTTP/1.1 200"));
+      answered.push_back(waiting[ready]);
+      waiting.erase(waiting.begin() + ready);
+    }
+    return n;
+  };
+  REQUIRE(collect(Clock::now() + std::chrono::seconds(10)) > 0);
+  // Every client that leaves frees one descriptor, which lets one waiting request in, after
+  // which the server is at its limit again: a failed accept per departure.
+  std::size_t departures = 0;
+  while (!waiting.empty()) {
+    ::close(answered.front());
+    answered.erase(answered.begin());
+    ++departures;
+    REQUIRE(collect(Clock::now() + std::chrono::seconds(10)) > 0);
+  }
+  CHECK(departures >= 30);
+  const double burnt = cpuSeconds(server.process.pid()) - cpuBefore;
+  CHECK(burnt < 1.0);
+
+  const std::string log = server.process.errors();
+  INFO(log.substr(0, 4000));
+  CHECK(occurrences(log, "accept failed") >= 1);
+  CHECK(occurrences(log, "accept failed") <= 2);     // one per 10 s
+  CHECK(occurrences(log, "accepting again") <= 2);  // one per line above
+  for (int fd : answered) ::close(fd);
+  CHECK(httpRequest(server.port, "GET", "/healthz").status == 200);
+  server.process.signal(SIGTERM);
+  CHECK(server.process.wait(std::chrono::seconds(10)) == 0);
+}
