@@ -103,10 +103,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
+  // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
+  long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
   std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins;
-  unsigned port = 8080;
 
   po::options_description desc(
       "orbit-server: rooms and signaling for Orbit video chat\n\n"
@@ -116,7 +117,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   desc.add_options()
       ("help,h", "print this help and exit")
       ("host", po::value(&c.host)->default_value(c.host), "address to listen on (ORBIT_HOST)")
-      ("port", po::value(&port)->default_value(port), "TCP port; 0 picks a free one (ORBIT_PORT)")
+      ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
       ("stun", po::value(&stun)->composing(), "STUN server URL, e.g. stun:stun.example.org:3478; repeatable (ORBIT_STUN)")
@@ -150,8 +151,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("data-dir", po::value(&dataDir)->default_value(dataDir),
        "folder where rooms made through the API and the token secret outlive a restart, in an SQLite "
        "database (ORBIT_DATA_DIR)")
-      ("history", po::value(&c.manager.historyLines)->default_value(c.manager.historyLines),
-       "room lines replayed to whoever joins, marked as history; 0 keeps none (ORBIT_HISTORY)")
+      ("history", po::value(&history)->default_value(history),
+       "room lines replayed to whoever joins, marked as history, 0 to 1000; 0 keeps none (ORBIT_HISTORY)")
       ("ephemeral", po::bool_switch(&ephemeral),
        "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)")
       ("redis", po::value(&redis),
@@ -171,6 +172,12 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     // No positional arguments: a stray word (a second URL after --stun) is an error, not ignored.
     const po::positional_options_description none;
     po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
+    if (vm.count("help")) {
+      std::ostringstream help;
+      help << desc;
+      out.message = help.str();
+      return out;
+    }
     // Environment twins: stored after the command line, so the command line wins. A
     // repeatable (composing) flag would merge both lists, so skip variables whose flag was given.
     po::parsed_options fromEnv(&desc);
@@ -179,12 +186,6 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       if (const char* v = getenv(f.env); v && *v) fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
     }
     po::store(fromEnv, vm);
-    if (vm.count("help")) {
-      std::ostringstream help;
-      help << desc;
-      out.message = help.str();
-      return out;
-    }
     po::notify(vm);
     dataDirGiven = vm.count("data-dir") && !vm["data-dir"].defaulted();
   } catch (const po::error& e) {
@@ -198,8 +199,6 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     out.exitCode = 2;
     return out;
   };
-  if (port > 65535) return bad("--port must be 0 to 65535");
-  c.port = static_cast<std::uint16_t>(port);
   if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
   // Every number within a stated range, so that no conversion (to a clock's ticks, to a size)
   // can overflow: a huge timeout must not wrap round to "now".
@@ -209,7 +208,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     const char* unit;
   };
   constexpr double kYear = 365 * 24 * 3600;
-  for (const Bounded& b : {Bounded{"ping-interval", pingInterval, 0.05, 3600, "seconds"},
+  for (const Bounded& b : {Bounded{"port", static_cast<double>(port), 0, 65535, "(0: any free port)"},
+                           Bounded{"history", static_cast<double>(history), 0, 1000, "lines"},
+                           Bounded{"ping-interval", pingInterval, 0.05, 3600, "seconds"},
                            Bounded{"reap-timeout", reapTimeout, 0.1, 86400, "seconds"},
                            Bounded{"room-idle-timeout", roomIdle, 0, kYear, "seconds"},
                            Bounded{"token-ttl", tokenTtl, 1, kYear, "seconds"},
@@ -224,8 +225,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     }
   }
   if (reapTimeout <= pingInterval) return bad("--reap-timeout must be longer than --ping-interval");
+  c.port = static_cast<std::uint16_t>(port);
+  c.manager.historyLines = static_cast<std::size_t>(history);
   c.manager.maxRoomSize = static_cast<std::size_t>(maxRoomSize);
-  if (c.manager.historyLines > 1000) return bad("--history must be 0 to 1000 lines");
   if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
   c.manager.stunUrls = splitCommas(stun);
   c.manager.turnUrls = splitCommas(turn);

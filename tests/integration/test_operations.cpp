@@ -166,3 +166,29 @@ TEST_CASE("at the open-file limit clients that come and go do not flood the log,
   server.process.signal(SIGTERM);
   CHECK(server.process.wait(std::chrono::seconds(10)) == 0);
 }
+
+TEST_CASE("a number outside its range stops start-up naming the flag and its variable, never wrapping round",
+          "[integration][cli]") {
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--reap-timeout", "1e10"}, "--reap-timeout (ORBIT_REAP_TIMEOUT) must be 0.1 to 86400 seconds"},
+      {{"--room-idle-timeout", "inf"}, "--room-idle-timeout (ORBIT_ROOM_IDLE_TIMEOUT) must be 0 to 31536000"},
+      {{"--token-ttl", "1e300"}, "--token-ttl (ORBIT_TOKEN_TTL) must be 1 to 31536000"},
+      {{"--max-room-size", "-1"}, "--max-room-size (ORBIT_MAX_ROOM_SIZE) must be 1 to 10000"},
+      {{"--rate-limit", "inf"}, "--rate-limit (ORBIT_RATE_LIMIT) must be 1 to 1000000"},
+      {{"--ping-interval", "nan"}, "--ping-interval (ORBIT_PING_INTERVAL) must be 0.05 to 3600"},
+      {{"--port", "-4294967295"}, "--port (ORBIT_PORT) must be 0 to 65535"},
+      {{"--history", "-18446744073709551615"}, "for option '--history' is invalid"},
+      {{"--history", "-4294967295"}, "--history (ORBIT_HISTORY) must be 0 to 1000"},
+  };
+  for (const auto& [flags, message] : cases) {
+    std::vector<std::string> args{ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--ephemeral"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const Ran ran = runToEnd(args, std::chrono::seconds(10));
+    INFO(flags[0] << ' ' << flags[1] << ": " << ran.output << ran.errors);
+    CHECK(ran.code == 2);
+    CHECK_THAT(ran.errors, Catch::Contains(message));
+  }
+  const Ran fromEnv = runToEnd({"env", "ORBIT_REAP_TIMEOUT=1e10", ORBIT_SERVER_BIN, "--ephemeral"}, std::chrono::seconds(10));
+  CHECK(fromEnv.code == 2);
+  CHECK_THAT(fromEnv.errors, Catch::Contains("--reap-timeout (ORBIT_REAP_TIMEOUT)"));
+}

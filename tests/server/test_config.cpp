@@ -252,6 +252,19 @@ TEST_CASE("bad flags and values exit 2 with a message saying what is wrong", "[c
   }
 }
 
+TEST_CASE("a negative number for a port or a count is refused, never wrapped round to a small one", "[config][errors]") {
+  // Boost's conversion to an unsigned type reads "-4294967295" as 1: the port would have been 1.
+  CHECK_THAT(refused({"--port", "-4294967295"}), Contains("--port (ORBIT_PORT) must be 0 to 65535"));
+  // Too wide for the signed reading: refused as no number at all.
+  CHECK_THAT(refused({"--history", "-18446744073709551615"}), Contains("--history"));
+  CHECK_THAT(refused({"--history", "-4294967295"}), Contains("--history (ORBIT_HISTORY) must be 0 to 1000"));
+  CHECK_THAT(refused({"--history", "-1"}), Contains("--history (ORBIT_HISTORY)"));
+  CHECK_THAT(refused({"--history", "1001"}), Contains("--history (ORBIT_HISTORY)"));
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "-65535"}}), Contains("--port (ORBIT_PORT)"));
+  CHECK(accepted({"--port", "0", "--history", "0"}).manager.historyLines == 0);
+  CHECK(accepted({"--port", "65535", "--history", "1000"}).port == 65535);
+}
+
 TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env]") {
   CHECK_THAT(refused({}, {{"ORBIT_PORT", "70000"}}), Contains("--port"));
   CHECK_THAT(refused({}, {{"ORBIT_PORT", "eighty"}}), Contains("port"));
