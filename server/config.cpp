@@ -4,10 +4,13 @@
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 namespace orbit {
@@ -26,6 +29,56 @@ std::optional<std::uint16_t> parsePort(std::string_view text) {
 
 // A host as --redis and --janus take it: a name or an IPv4 address, no user, query or brackets.
 bool plainHost(std::string_view host) { return !host.empty() && host.find_first_of("@?#[]") == std::string_view::npos; }
+
+// Why `url` is not a STUN URL (RFC 7064: stun:HOST[:PORT], stuns:...) or, with `turn`, not a
+// TURN one (RFC 7065: turn:HOST[:PORT][?transport=udp|tcp], turns:...); nothing when it is.
+// Browsers drop an ICE server they cannot parse without a word, and the calls then fail.
+std::optional<std::string> iceUrlProblem(std::string_view url, bool turn) {
+  const std::string_view kind = turn ? "turn" : "stun";
+  const std::string example = turn ? "turn:turn.example.org:3478?transport=udp" : "stun:stun.example.org:3478";
+  const auto colon = url.find(':');
+  const std::string_view scheme = url.substr(0, colon == std::string_view::npos ? 0 : colon);
+  if (scheme != kind && scheme != std::string(kind) + "s") {
+    return "it must start with " + std::string(kind) + ": or " + std::string(kind) + "s:, e.g. " + example;
+  }
+  std::string_view rest = url.substr(colon + 1);
+  if (rest.substr(0, 2) == "//") return "no // after " + std::string(scheme) + ": (e.g. " + example + ")";
+  std::string_view query;
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    if (!turn) return "a STUN URL takes no ?query";
+    if (query != "transport=udp" && query != "transport=tcp") {
+      return "the only query a TURN URL takes is ?transport=udp or ?transport=tcp";
+    }
+  }
+  std::string_view host = rest;
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {
+    // An IPv6 literal: [ADDRESS][:PORT].
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return "an IPv6 address goes in brackets, e.g. " + std::string(scheme) + ":[2001:db8::1]:3478";
+    host = rest.substr(1, close - 1);
+    in6_addr address{};
+    if (inet_pton(AF_INET6, std::string(host).c_str(), &address) != 1) return "\"" + std::string(host) + "\" is no IPv6 address";
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return "only :PORT may follow the host";
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    if (const auto c = rest.rfind(':'); c != std::string_view::npos) {
+      host = rest.substr(0, c);
+      port = rest.substr(c + 1);
+    }
+    const bool nameChars = std::all_of(host.begin(), host.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    });
+    if (host.empty() || !nameChars) return "the host must be a name or an IP address (an IPv6 one in brackets), e.g. " + example;
+  }
+  if (!port.empty() || rest.find(':') != std::string_view::npos) {
+    if (!parsePort(port)) return "the port must be 1 to 65535";
+  }
+  return std::nullopt;
+}
 
 constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
@@ -120,9 +173,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
-      ("stun", po::value(&stun)->composing(), "STUN server URL, e.g. stun:stun.example.org:3478; repeatable (ORBIT_STUN)")
-      ("turn", po::value(&turn)->composing(), "TURN server URL, e.g. turn:turn.example.org:3478?transport=udp; "
-                                              "repeatable; needs --turn-secret (ORBIT_TURN)")
+      ("stun", po::value(&stun)->composing(), "STUN server URL, stun:HOST[:PORT] or stuns:HOST[:PORT] (RFC 7064), "
+                                              "e.g. stun:stun.example.org:3478; repeatable; checked at start (ORBIT_STUN)")
+      ("turn", po::value(&turn)->composing(), "TURN server URL, turn:HOST[:PORT][?transport=udp|tcp] or turns:... "
+                                              "(RFC 7065), e.g. turn:turn.example.org:3478?transport=udp; "
+                                              "repeatable; checked at start; needs --turn-secret (ORBIT_TURN)")
       ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
                                                         "static-auth-secret (ORBIT_TURN_SECRET)")
       ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid, 1 to 31536000 (ORBIT_TURN_TTL)")
@@ -231,6 +286,13 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
   c.manager.stunUrls = splitCommas(stun);
   c.manager.turnUrls = splitCommas(turn);
+  for (const bool isTurn : {false, true}) {
+    for (const auto& url : isTurn ? c.manager.turnUrls : c.manager.stunUrls) {
+      if (auto problem = iceUrlProblem(url, isTurn)) {
+        return bad(std::string(isTurn ? "--turn (ORBIT_TURN) " : "--stun (ORBIT_STUN) ") + url.substr(0, 200) + ": " + *problem);
+      }
+    }
+  }
   if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
     return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
   }

@@ -192,3 +192,16 @@ TEST_CASE("a number outside its range stops start-up naming the flag and its var
   CHECK(fromEnv.code == 2);
   CHECK_THAT(fromEnv.errors, Catch::Contains("--reap-timeout (ORBIT_REAP_TIMEOUT)"));
 }
+
+TEST_CASE("a mistyped STUN or TURN URL stops start-up naming the flag, instead of failing every call later",
+          "[integration][cli]") {
+  Ran ran = runToEnd({ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0", "--ephemeral", "--stun", "stun.example.org:3478"},
+                     std::chrono::seconds(10));
+  CHECK(ran.code == 2);
+  CHECK_THAT(ran.errors, Catch::Contains("--stun (ORBIT_STUN) stun.example.org:3478: it must start with stun: or stuns:"));
+  ran = runToEnd({"env", "ORBIT_TURN=turn:turn.example.org:3478?transport=sctp", "ORBIT_TURN_SECRET=s", ORBIT_SERVER_BIN,
+                  "--host", "127.0.0.1", "--port", "0", "--ephemeral"},
+                 std::chrono::seconds(10));
+  CHECK(ran.code == 2);
+  CHECK_THAT(ran.errors, Catch::Contains("--turn (ORBIT_TURN) turn:turn.example.org:3478?transport=sctp"));
+}

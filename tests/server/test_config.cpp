@@ -293,6 +293,30 @@ TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, 
   }
 }
 
+TEST_CASE("STUN and TURN URLs are checked at start against RFC 7064 and 7065, and a bad one is refused naming its flag",
+          "[config][ice]") {
+  const auto good = accepted({"--stun", "stun:stun.example.org:3478,stuns:stun.example.org,stun:192.0.2.1,stun:[2001:db8::1]:3478",
+                              "--turn", "turn:turn.example.org:3478?transport=udp,turn:turn.example.org?transport=tcp,"
+                                        "turns:turn.example.org:5349,turn:[2001:db8::2]",
+                              "--turn-secret", "s"});
+  CHECK(good.manager.stunUrls.size() == 4);
+  CHECK(good.manager.turnUrls.size() == 4);
+  for (const char* bad : {"stun.example.org:3478", "stun://stun.example.org", "stun:", "stun::3478", "stun:host:0",
+                          "stun:host:99999", "stun:host:34a8", "stun:host:", "stun:host?transport=udp", "turn:turn.example.org",
+                          "stun:exa mple.org", "stun:user@host", "stun:[2001:db8::1", "stun:[not-v6]:3478", "STUN:host",
+                          "http://stun.example.org"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--stun", bad}), Contains("--stun (ORBIT_STUN) ") && Contains(bad));
+  }
+  for (const char* bad : {"turn.example.org:3478", "turn:turn.example.org:3478?transport=sctp", "turn:host?foo=bar",
+                          "turns://turn.example.org", "stun:turn.example.org", "turn:host:70000?transport=udp"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--turn", bad, "--turn-secret", "s"}), Contains("--turn (ORBIT_TURN) ") && Contains(bad));
+  }
+  CHECK_THAT(refused({"--stun", "stun.example.org:3478"}), Contains("must start with stun: or stuns:"));
+  CHECK_THAT(refused({}, {{"ORBIT_STUN", "stun:ok.example.org,stun.example.org"}}), Contains("--stun (ORBIT_STUN) stun.example.org"));
+}
+
 TEST_CASE("the --janus flag names Janus's WebSocket API and --sfu-from the room size that uses it", "[config][sfu]") {
   const auto none = accepted({});
   CHECK_FALSE(none.janus);  // a mesh everywhere unless asked
