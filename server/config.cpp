@@ -1,6 +1,7 @@
 #include "config.hpp"
 
 #include "origin_policy.hpp"
+#include "version.hpp"
 
 #include <boost/program_options.hpp>
 
@@ -169,6 +170,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       "(--web-root: ORBIT_WEB_ROOT; lists: comma-separated). The command line wins.\n\nOptions");
   desc.add_options()
       ("help,h", "print this help and exit")
+      ("version", "print the version and the commit it was built from, and exit")
       ("host", po::value(&c.host)->default_value(c.host), "address to listen on (ORBIT_HOST)")
       ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
@@ -231,6 +233,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       std::ostringstream help;
       help << desc;
       out.message = help.str();
+      return out;
+    }
+    if (vm.count("version")) {
+      out.message = "orbit-server " + std::string(buildVersion()) + " (commit " + std::string(buildCommit()) + ")";
       return out;
     }
     // Environment twins: stored after the command line, so the command line wins. A

@@ -2,6 +2,7 @@
 
 #include "auth.hpp"
 #include "logger.hpp"
+#include "version.hpp"
 
 #include <sys/resource.h>
 
@@ -177,7 +178,7 @@ int Server::run() {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
   }
-  log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string(),
+  log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
       " open-files=", openFiles);
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");

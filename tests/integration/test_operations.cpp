@@ -205,3 +205,62 @@ TEST_CASE("a mistyped STUN or TURN URL stops start-up naming the flag, instead o
   CHECK(ran.code == 2);
   CHECK_THAT(ran.errors, Catch::Contains("--turn (ORBIT_TURN) turn:turn.example.org:3478?transport=sctp"));
 }
+
+namespace {
+
+// What promtool's lint checks of the text format that a reader would trip over: every sample
+// is NAME[{LABEL="VALUE",...}] NUMBER, comes after its family's TYPE line, and counters end
+// in _total.
+void checkPrometheusText(const std::string& text) {
+  static const std::regex help(R"(# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) \S.*)");
+  static const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+  static const std::regex sample(
+      R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*"(,[a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*")*\})? (-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?|NaN|[-+]Inf))");
+  std::map<std::string, std::string> types;
+  std::istringstream lines(text);
+  std::string line;
+  REQUIRE_FALSE(text.empty());
+  CHECK(text.back() == '\n');
+  while (std::getline(lines, line)) {
+    INFO(line);
+    std::smatch m;
+    if (std::regex_match(line, m, help)) continue;
+    if (std::regex_match(line, m, type)) {
+      CHECK(types.emplace(m[1], m[2]).second);  // one TYPE per family
+      if (m[2] == "counter") CHECK_THAT(std::string(m[1]), Catch::EndsWith("_total"));
+      continue;
+    }
+    REQUIRE(std::regex_match(line, m, sample));
+    CHECK(types.count(m[1]) == 1);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("the version shows in --version, the start-up line, the Server header and orbit_build_info",
+          "[integration][version]") {
+  const Ran asked = runToEnd({ORBIT_SERVER_BIN, "--version"}, std::chrono::seconds(10));
+  CHECK(asked.code == 0);
+  std::smatch said;
+  const std::string line = asked.output.substr(0, asked.output.find('\n'));
+  REQUIRE(std::regex_match(line, said, std::regex(R"(orbit-server ([0-9]+\.[0-9]+\.[0-9]+) \(commit ([0-9a-zA-Z._-]+)\))")));
+  const std::string version = said[1], commit = said[2];
+
+  ServerProcess server;
+  const HttpResult metrics = httpRequest(server.port(), "GET", "/metrics");
+  REQUIRE(metrics.status == 200);
+  CHECK_THAT(metrics.body, Catch::Contains("# TYPE orbit_build_info gauge\norbit_build_info{version=\"" + version +
+                                           "\",commit=\"" + commit + "\"} 1\n"));
+  checkPrometheusText(metrics.body);
+
+  const int fd = connectAndSend(server.port(), "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  REQUIRE(fd >= 0);
+  std::string reply;
+  char chunk[1024];
+  for (ssize_t got; (got = ::recv(fd, chunk, sizeof chunk, 0)) > 0;) reply.append(chunk, static_cast<std::size_t>(got));
+  ::close(fd);
+  CHECK_THAT(reply, Catch::Contains("\r\nServer: orbit-server/" + version + "\r\n"));
+
+  // Answered, so the start-up line is written.
+  CHECK_THAT(server.log(), Catch::Contains("orbit-server " + version + " (" + commit + ") http://127.0.0.1:"));
+}
