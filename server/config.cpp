@@ -20,6 +20,9 @@ namespace {
 
 using Flag = ConfigFlag;
 
+// A token secret this long cannot be guessed: as many bytes as the HMAC-SHA256 that signs with it.
+constexpr std::size_t kMinTokenSecretBytes = 32;
+
 // A URL's port: 1 to 65535, digits only.
 std::optional<std::uint16_t> parsePort(std::string_view text) {
   unsigned value = 0;
@@ -171,7 +174,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   desc.add_options()
       ("help,h", "print this help and exit")
       ("version", "print the version and the commit it was built from, and exit")
-      ("host", po::value(&c.host)->default_value(c.host), "address to listen on (ORBIT_HOST)")
+      ("host", po::value(&c.host)->default_value(c.host), "IP address or host name to listen on; a name is resolved at start, "
+                                                         "IPv4 first: localhost is 127.0.0.1 (ORBIT_HOST)")
       ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
@@ -199,7 +203,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("rate-limit", po::value(&rateLimit)->default_value(rateLimit),
        "messages per second one client may send, 1 to 1000000 (benchmarks lift it); bursts of twice that pass (ORBIT_RATE_LIMIT)")
       ("token-secret", po::value(&c.manager.tokenSecret),
-       "secret that signs join tokens; default: random at start-up (ORBIT_TOKEN_SECRET)")
+       "secret that signs join tokens, 32 bytes or more (a shorter one is used, with a warning); "
+       "default: random, kept in --data-dir or Redis (ORBIT_TOKEN_SECRET)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
        "seconds a join token for a password-protected room stays valid, 1 to 31536000 (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
@@ -241,12 +246,21 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     }
     // Environment twins: stored after the command line, so the command line wins. A
     // repeatable (composing) flag would merge both lists, so skip variables whose flag was given.
-    po::parsed_options fromEnv(&desc);
+    // One at a time, so that a value that does not convert is reported under its variable's
+    // name: the operator wrote ORBIT_PORT=abc, not --port abc.
     for (const Flag& f : kFlags) {
       if (vm.count(f.name) && !vm[f.name].defaulted()) continue;
-      if (const char* v = getenv(f.env); v && *v) fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
+      const char* v = getenv(f.env);
+      if (!v || !*v) continue;
+      po::parsed_options fromEnv(&desc);
+      fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
+      try {
+        po::store(fromEnv, vm);
+      } catch (const po::error& e) {
+        throw po::error(std::string(f.env) + "=" + std::string(v).substr(0, 100) + " (the variable of --" + f.name +
+                        "): " + e.what());
+      }
     }
-    po::store(fromEnv, vm);
     po::notify(vm);
     dataDirGiven = vm.count("data-dir") && !vm["data-dir"].defaulted();
   } catch (const po::error& e) {
@@ -330,6 +344,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     if (!address) return bad(address.error().message);
     if (c.redis) return bad("--janus does not work with --redis yet: one instance forwards a room's media");
     c.janus = std::move(*address);
+  }
+  if (!c.manager.tokenSecret.empty() && c.manager.tokenSecret.size() < kMinTokenSecretBytes) {
+    out.warnings.push_back("--token-secret (ORBIT_TOKEN_SECRET) is only " + std::to_string(c.manager.tokenSecret.size()) +
+                           " bytes: whoever guesses it can forge join tokens for every password-protected room; "
+                           "use " + std::to_string(kMinTokenSecretBytes) + " or more random bytes (openssl rand -hex 32)");
   }
   out.config = std::move(c);
   return out;

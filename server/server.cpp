@@ -4,9 +4,16 @@
 #include "logger.hpp"
 #include "version.hpp"
 
+#include <fcntl.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace orbit {
@@ -27,6 +34,59 @@ std::string raiseOpenFileLimit() {
   std::string said = std::to_string(limit.rlim_cur);
   if (limit.rlim_cur != before) said += " (raised from " + std::to_string(before) + ")";
   return said;
+}
+
+// Why `path` cannot be read ("No such file or directory", "Permission denied"), or nothing.
+std::optional<std::string> unreadable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  ::close(fd);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return "it is a folder";
+  return std::nullopt;
+}
+
+// OpenSSL's reason for `ec` ("no start line": not PEM); Asio's message when it gives none.
+std::string opensslReason(const beast::error_code& ec) {
+  const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+  return reason ? reason : ec.message();
+}
+
+// Loads the certificate chain and key into `tls`; what is wrong, naming the file, when it
+// cannot. OpenSSL alone says "asio.ssl error" for a file that is not there.
+std::optional<std::string> loadCertificate(ssl::context& tls, const std::string& cert, const std::string& key) {
+  if (auto why = unreadable(cert)) return "cannot read --tls-cert (ORBIT_TLS_CERT) " + cert + ": " + *why;
+  if (auto why = unreadable(key)) return "cannot read --tls-key (ORBIT_TLS_KEY) " + key + ": " + *why;
+  beast::error_code ec;
+  tls.use_certificate_chain_file(cert, ec);
+  if (ec) return "--tls-cert (ORBIT_TLS_CERT) " + cert + " holds no PEM certificate chain: " + opensslReason(ec);
+  tls.use_private_key_file(key, ssl::context::pem, ec);
+  if (ec) {
+    return "--tls-key (ORBIT_TLS_KEY) " + key + " holds no PEM private key that matches --tls-cert " + cert + ": " +
+           opensslReason(ec);
+  }
+  if (SSL_CTX_check_private_key(tls.native_handle()) != 1) {
+    return "--tls-key (ORBIT_TLS_KEY) " + key + " is not the key of --tls-cert " + cert;
+  }
+  return std::nullopt;
+}
+
+// --host as an IP address, or the address its name resolves to (IPv4 first: "localhost" is
+// 127.0.0.1, as in the URLs people type); throws naming the flag when it is neither.
+net::ip::address listenAddress(net::io_context& ioc, const std::string& host) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (!ec) return address;
+  tcp::resolver resolver(ioc);
+  const auto found = resolver.resolve(host, "", ec);
+  if (ec || found.empty()) {
+    throw std::runtime_error("--host (ORBIT_HOST) " + host + " is neither an IP address nor a name this machine resolves" +
+                             (ec ? ": " + ec.message() : std::string()));
+  }
+  for (const auto& entry : found) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint().address();
+  }
+  return found.begin()->endpoint().address();
 }
 
 Duration tickPeriod(const ManagerConfig& m) {
@@ -69,15 +129,9 @@ Server::Server(ServerConfig config)
     tls_.emplace(ssl::context::tls_server);
     tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    beast::error_code ec;
-    tls_->use_certificate_chain_file(config_.tlsCert, ec);
-    if (ec) throw std::runtime_error("cannot read --tls-cert " + config_.tlsCert + ": " + ec.message());
-    tls_->use_private_key_file(config_.tlsKey, ssl::context::pem, ec);
-    if (ec) throw std::runtime_error("cannot read --tls-key " + config_.tlsKey + ": " + ec.message());
+    if (auto problem = loadCertificate(*tls_, config_.tlsCert, config_.tlsKey)) throw std::runtime_error(*problem);
   }
-  beast::error_code ec;
-  const auto address = net::ip::make_address(config_.host, ec);
-  if (ec) throw std::runtime_error("--host " + config_.host + " is not an IP address");
+  const net::ip::address address = listenAddress(ioc_, config_.host);
   try {
     listener_ = std::make_shared<Listener>(ioc_, tls_ ? &*tls_ : nullptr, tcp::endpoint(address, config_.port), context_);
   } catch (const boost::system::system_error& e) {

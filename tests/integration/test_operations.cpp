@@ -264,3 +264,59 @@ TEST_CASE("the version shows in --version, the start-up line, the Server header 
   // Answered, so the start-up line is written.
   CHECK_THAT(server.log(), Catch::Contains("orbit-server " + version + " (" + commit + ") http://127.0.0.1:"));
 }
+
+TEST_CASE("a certificate or key that cannot be used stops start-up naming the file and the reason",
+          "[integration][cli][tls]") {
+  const TlsCertificate certificate, other;
+  auto start = [](const std::string& cert, const std::string& key) {
+    return runToEnd({ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0", "--ephemeral", "--tls-cert", cert,
+                     "--tls-key", key},
+                    std::chrono::seconds(10));
+  };
+  Ran ran = start("/nonexistent/fullchain.pem", certificate.keyPath());
+  CHECK(ran.code == 1);
+  CHECK_THAT(ran.errors, Catch::Contains("cannot read --tls-cert (ORBIT_TLS_CERT) /nonexistent/fullchain.pem: "
+                                         "No such file or directory"));
+  ran = start(certificate.certPath(), "/nonexistent/privkey.pem");
+  CHECK(ran.code == 1);
+  CHECK_THAT(ran.errors, Catch::Contains("cannot read --tls-key (ORBIT_TLS_KEY) /nonexistent/privkey.pem: "
+                                         "No such file or directory"));
+  // A key file given as the certificate: readable, but no certificate in it.
+  ran = start(certificate.keyPath(), certificate.keyPath());
+  CHECK(ran.code == 1);
+  CHECK_THAT(ran.errors, Catch::Contains("--tls-cert (ORBIT_TLS_CERT) " + certificate.keyPath() +
+                                         " holds no PEM certificate chain"));
+  ran = start(certificate.certPath(), other.keyPath());
+  CHECK(ran.code == 1);
+  CHECK_THAT(ran.errors, Catch::Contains("--tls-key (ORBIT_TLS_KEY) " + other.keyPath()));
+  CHECK_THAT(ran.errors, !Catch::Contains("asio.ssl error"));
+}
+
+TEST_CASE("an environment value that does not convert is reported under the variable's name", "[integration][cli]") {
+  const Ran ran = runToEnd({"env", "ORBIT_PORT=abc", ORBIT_SERVER_BIN, "--ephemeral"}, std::chrono::seconds(10));
+  CHECK(ran.code == 2);
+  CHECK_THAT(ran.errors, Catch::Contains("ORBIT_PORT=abc") && Catch::Contains("--port"));
+}
+
+TEST_CASE("a host name such as localhost is accepted for --host and resolved, IPv4 first", "[integration][cli]") {
+  ChildProcess server({ORBIT_SERVER_BIN, "--host", "localhost", "--port", "0", "--ephemeral"});
+  const auto line = server.nextLine(Clock::now() + std::chrono::seconds(20));
+  INFO(server.errors());
+  REQUIRE(line);
+  REQUIRE(line->rfind("listening http://127.0.0.1:", 0) == 0);
+  const auto port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+  CHECK(httpRequest(port, "GET", "/healthz").status == 200);
+  server.signal(SIGTERM);
+  CHECK(server.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("a short --token-secret is used with a warning in the log", "[integration][cli]") {
+  {
+    ServerProcess server({"--token-secret", "hunter2"});
+    CHECK(httpRequest(server.port(), "GET", "/healthz").status == 200);
+    CHECK_THAT(server.log(), Catch::Contains("warn") && Catch::Contains("--token-secret (ORBIT_TOKEN_SECRET) is only 7 bytes"));
+  }
+  ServerProcess server({"--token-secret", std::string(64, 'f')});
+  CHECK(httpRequest(server.port(), "GET", "/healthz").status == 200);
+  CHECK_THAT(server.log(), !Catch::Contains("--token-secret"));
+}

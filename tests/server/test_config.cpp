@@ -274,6 +274,25 @@ TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env
   CHECK_THAT(refused({"--ping-interval", "60"}, {{"ORBIT_REAP_TIMEOUT", "30"}}), Contains("--reap-timeout"));
 }
 
+TEST_CASE("an ORBIT_* value that does not convert is reported under the variable's name and its flag's",
+          "[config][errors][env]") {
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "abc"}}), Contains("ORBIT_PORT=abc") && Contains("--port"));
+  CHECK_THAT(refused({}, {{"ORBIT_RATE_LIMIT", "lots"}}), Contains("ORBIT_RATE_LIMIT=lots") && Contains("rate-limit"));
+  // On the command line it is the flag alone.
+  CHECK_THAT(refused({"--port", "abc"}), Contains("--port") && !Contains("ORBIT_PORT"));
+}
+
+TEST_CASE("a --token-secret shorter than 32 bytes is used, with a warning", "[config][auth]") {
+  const ConfigOutcome shortOne = parse({"--token-secret", "hunter2"});
+  REQUIRE(shortOne.config);
+  CHECK(shortOne.config->manager.tokenSecret == "hunter2");
+  REQUIRE(shortOne.warnings.size() == 1);
+  CHECK_THAT(shortOne.warnings[0], Contains("--token-secret (ORBIT_TOKEN_SECRET) is only 7 bytes"));
+  CHECK(parse({}, {{"ORBIT_TOKEN_SECRET", "short"}}).warnings.size() == 1);
+  CHECK(parse({"--token-secret", std::string(32, 'k')}).warnings.empty());
+  CHECK(parse({}).warnings.empty());  // no secret given: a random one of full length
+}
+
 TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, and refuses what is not an origin",
           "[config][origins]") {
   CHECK(accepted({"--allowed-origin", "https://Intranet.Example", "--allowed-origin",
