@@ -5,7 +5,9 @@
 #include "version.hpp"
 
 #include <fcntl.h>
+#include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/x509.h>
 #include <openssl/ssl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -71,6 +73,22 @@ std::optional<std::string> loadCertificate(ssl::context& tls, const std::string&
   return std::nullopt;
 }
 
+// When the certificate in `tls` expires, as OpenSSL prints it ("Dec  1 10:00:00 2027 GMT").
+std::string notAfter(ssl::context& tls) {
+  const X509* cert = SSL_CTX_get0_certificate(tls.native_handle());
+  if (!cert) return "?";
+  BIO* out = BIO_new(BIO_s_mem());
+  if (!out) return "?";
+  std::string text = "?";
+  if (ASN1_TIME_print(out, X509_get0_notAfter(cert)) == 1) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(out, &data);
+    text.assign(data, static_cast<std::size_t>(size));
+  }
+  BIO_free(out);
+  return text;
+}
+
 // --host as an IP address, or the address its name resolves to (IPv4 first: "localhost" is
 // 127.0.0.1, as in the URLs people type); throws naming the flag when it is neither.
 net::ip::address listenAddress(net::io_context& ioc, const std::string& host) {
@@ -118,7 +136,8 @@ Server::Server(ServerConfig config)
                }},
       heartbeat_(ioc_),
       deadline_(ioc_),
-      signals_(ioc_, SIGINT, SIGTERM) {
+      signals_(ioc_, SIGINT, SIGTERM),
+      reloadSignal_(ioc_, SIGHUP) {
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -228,6 +247,7 @@ int Server::run() {
   signals_.async_wait([this](beast::error_code ec, int signal) {
     if (!ec) beginShutdown(signal);
   });
+  awaitReload();
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
@@ -246,6 +266,33 @@ void Server::scheduleTick() {
     manager_.tick(Clock::now());
     scheduleTick();
   });
+}
+
+void Server::awaitReload() {
+  reloadSignal_.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    reload();
+    awaitReload();
+  });
+}
+
+void Server::reload() {
+  if (!tls_) {
+    log(LogLevel::Info, "SIGHUP: nothing to reload (no --tls-cert; the log goes to stderr, which is never reopened)");
+    return;
+  }
+  // Tried on a scratch context first: a half-loaded pair would fail every new handshake.
+  ssl::context scratch(ssl::context::tls_server);
+  if (auto problem = loadCertificate(scratch, config_.tlsCert, config_.tlsKey)) {
+    log(LogLevel::Error, "SIGHUP: kept the certificate in use: ", *problem);
+    return;
+  }
+  if (auto problem = loadCertificate(*tls_, config_.tlsCert, config_.tlsKey)) {
+    log(LogLevel::Error, "SIGHUP: ", *problem);  // changed between the two reads
+    return;
+  }
+  log(LogLevel::Info, "SIGHUP: reloaded --tls-cert ", config_.tlsCert, " and --tls-key ", config_.tlsKey,
+      "; the certificate is valid until ", notAfter(*tls_));
 }
 
 void Server::beginShutdown(int signal) {
@@ -278,6 +325,7 @@ void Server::beginShutdown(int signal) {
 
 void Server::finishShutdown() {
   signals_.cancel();
+  reloadSignal_.cancel();
   if (cluster_ && !leftCluster_ && !std::exchange(finishing_, true)) {
     // Redis has not confirmed the leaving yet: wait for it, but not more than a second.
     deadline_.expires_after(std::chrono::seconds(1));

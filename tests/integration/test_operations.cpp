@@ -320,3 +320,88 @@ TEST_CASE("a short --token-secret is used with a warning in the log", "[integrat
   CHECK(httpRequest(server.port(), "GET", "/healthz").status == 200);
   CHECK_THAT(server.log(), !Catch::Contains("--token-secret"));
 }
+
+namespace {
+
+// Whether the server on 127.0.0.1:port presents the certificate in the PEM file `certPath`.
+bool presents(unsigned short port, const std::string& certPath) {
+  namespace net = boost::asio;
+  namespace ssl = boost::asio::ssl;
+  net::io_context ioc;
+  ssl::context tls(ssl::context::tls_client);
+  tls.set_verify_mode(ssl::verify_none);  // self-signed: which certificate, not whether trusted
+  boost::beast::ssl_stream<boost::beast::tcp_stream> stream(ioc, tls);
+  boost::beast::get_lowest_layer(stream).connect(net::ip::tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
+  stream.handshake(ssl::stream_base::client);
+  X509* presented = SSL_get1_peer_certificate(stream.native_handle());
+  BIO* file = BIO_new_file(certPath.c_str(), "r");
+  X509* expected = file ? PEM_read_bio_X509(file, nullptr, nullptr, nullptr) : nullptr;
+  const bool same = presented && expected && X509_cmp(presented, expected) == 0;
+  X509_free(expected);
+  if (file) BIO_free(file);
+  X509_free(presented);
+  return same;
+}
+
+// A WebSocket over TLS to 127.0.0.1:port, opened at once.
+class TlsWebSocket {
+ public:
+  TlsWebSocket(unsigned short port, const std::string& target) : ws_(ioc_, tls_) {
+    tls_.set_verify_mode(boost::asio::ssl::verify_none);
+    auto& tcp = boost::beast::get_lowest_layer(ws_);
+    tcp.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
+    ws_.next_layer().handshake(boost::asio::ssl::stream_base::client);
+    ws_.handshake("localhost:" + std::to_string(port), target);
+  }
+  // Whether the server answers a ping carrying `text` with its pong.
+  bool echoes(const std::string& text) {
+    ws_.write(boost::asio::buffer(Json{{"type", "ping"}, {"receiver", "ground control"}, {"data", text}}.dump()));
+    for (int frames = 0; frames < 20; ++frames) {
+      boost::beast::flat_buffer buffer;
+      ws_.read(buffer);
+      const Json m = Json::parse(boost::beast::buffers_to_string(buffer.data()), nullptr, false);
+      if (m.is_object() && m.value("type", "") == "pong" && m.value("data", Json()) == text) return true;
+    }
+    return false;
+  }
+
+ private:
+  boost::asio::io_context ioc_;
+  boost::asio::ssl::context tls_{boost::asio::ssl::context::tls_client};
+  boost::beast::websocket::stream<boost::beast::ssl_stream<boost::beast::tcp_stream>> ws_;
+};
+
+}  // namespace
+
+TEST_CASE("SIGHUP reloads the TLS certificate for new connections, keeps open ones, and never stops the server",
+          "[integration][tls][signals]") {
+  namespace fs = std::filesystem;
+  const TlsCertificate inUse, renewed;
+  ServerProcess server(inUse.serverArgs());
+  CHECK(presents(server.port(), inUse.certPath()));
+  const std::string original = inUse.certPath() + ".original";
+  fs::copy_file(inUse.certPath(), original);
+  TlsWebSocket early(server.port(), "/room/renewal/ws");
+
+  // A certificate that does not load is refused, and the one in use stays.
+  fs::copy_file(renewed.keyPath(), inUse.certPath(), fs::copy_options::overwrite_existing);
+  server.signal(SIGHUP);
+  CHECK(pollUntil(10s, [&] { return server.log().find("SIGHUP: kept the certificate in use") != std::string::npos; }));
+  CHECK(presents(server.port(), original));
+
+  // The renewal, as certbot leaves it: both files replaced, then the signal.
+  fs::copy_file(renewed.certPath(), inUse.certPath(), fs::copy_options::overwrite_existing);
+  fs::copy_file(renewed.keyPath(), inUse.keyPath(), fs::copy_options::overwrite_existing);
+  server.signal(SIGHUP);
+  CHECK(pollUntil(10s, [&] { return server.log().find("SIGHUP: reloaded --tls-cert") != std::string::npos; }));
+  CHECK(presents(server.port(), renewed.certPath()));
+  CHECK(early.echoes("still here"));  // the connection from before the renewal carries on
+
+  // A server without TLS says there was nothing to do, and carries on too.
+  ServerProcess plain;
+  plain.signal(SIGHUP);
+  CHECK(pollUntil(10s, [&] { return plain.log().find("SIGHUP: nothing to reload") != std::string::npos; }));
+  CHECK(httpRequest(plain.port(), "GET", "/healthz").status == 200);
+  CHECK(plain.stop(SIGTERM) == 0);
+  CHECK(server.stop(SIGTERM) == 0);
+}
