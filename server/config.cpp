@@ -1,13 +1,17 @@
 #include "config.hpp"
 
 #include "origin_policy.hpp"
+#include "version.hpp"
 
 #include <boost/program_options.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <iomanip>
 #include <sstream>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 namespace orbit {
@@ -15,6 +19,9 @@ namespace po = boost::program_options;
 namespace {
 
 using Flag = ConfigFlag;
+
+// A token secret this long cannot be guessed: as many bytes as the HMAC-SHA256 that signs with it.
+constexpr std::size_t kMinTokenSecretBytes = 32;
 
 // A URL's port: 1 to 65535, digits only.
 std::optional<std::uint16_t> parsePort(std::string_view text) {
@@ -26,6 +33,56 @@ std::optional<std::uint16_t> parsePort(std::string_view text) {
 
 // A host as --redis and --janus take it: a name or an IPv4 address, no user, query or brackets.
 bool plainHost(std::string_view host) { return !host.empty() && host.find_first_of("@?#[]") == std::string_view::npos; }
+
+// Why `url` is not a STUN URL (RFC 7064: stun:HOST[:PORT], stuns:...) or, with `turn`, not a
+// TURN one (RFC 7065: turn:HOST[:PORT][?transport=udp|tcp], turns:...); nothing when it is.
+// Browsers drop an ICE server they cannot parse without a word, and the calls then fail.
+std::optional<std::string> iceUrlProblem(std::string_view url, bool turn) {
+  const std::string_view kind = turn ? "turn" : "stun";
+  const std::string example = turn ? "turn:turn.example.org:3478?transport=udp" : "stun:stun.example.org:3478";
+  const auto colon = url.find(':');
+  const std::string_view scheme = url.substr(0, colon == std::string_view::npos ? 0 : colon);
+  if (scheme != kind && scheme != std::string(kind) + "s") {
+    return "it must start with " + std::string(kind) + ": or " + std::string(kind) + "s:, e.g. " + example;
+  }
+  std::string_view rest = url.substr(colon + 1);
+  if (rest.substr(0, 2) == "//") return "no // after " + std::string(scheme) + ": (e.g. " + example + ")";
+  std::string_view query;
+  if (const auto q = rest.find('?'); q != std::string_view::npos) {
+    query = rest.substr(q + 1);
+    rest = rest.substr(0, q);
+    if (!turn) return "a STUN URL takes no ?query";
+    if (query != "transport=udp" && query != "transport=tcp") {
+      return "the only query a TURN URL takes is ?transport=udp or ?transport=tcp";
+    }
+  }
+  std::string_view host = rest;
+  std::string_view port;
+  if (!rest.empty() && rest.front() == '[') {
+    // An IPv6 literal: [ADDRESS][:PORT].
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return "an IPv6 address goes in brackets, e.g. " + std::string(scheme) + ":[2001:db8::1]:3478";
+    host = rest.substr(1, close - 1);
+    in6_addr address{};
+    if (inet_pton(AF_INET6, std::string(host).c_str(), &address) != 1) return "\"" + std::string(host) + "\" is no IPv6 address";
+    rest = rest.substr(close + 1);
+    if (!rest.empty() && rest.front() != ':') return "only :PORT may follow the host";
+    if (!rest.empty()) port = rest.substr(1);
+  } else {
+    if (const auto c = rest.rfind(':'); c != std::string_view::npos) {
+      host = rest.substr(0, c);
+      port = rest.substr(c + 1);
+    }
+    const bool nameChars = std::all_of(host.begin(), host.end(), [](char ch) {
+      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    });
+    if (host.empty() || !nameChars) return "the host must be a name or an IP address (an IPv6 one in brackets), e.g. " + example;
+  }
+  if (!port.empty() || rest.find(':') != std::string_view::npos) {
+    if (!parsePort(port)) return "the port must be 1 to 65535";
+  }
+  return std::nullopt;
+}
 
 constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
@@ -103,10 +160,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
+  // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
+  long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
   std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins;
-  unsigned port = 8080;
 
   po::options_description desc(
       "orbit-server: rooms and signaling for Orbit video chat\n\n"
@@ -115,13 +173,17 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       "(--web-root: ORBIT_WEB_ROOT; lists: comma-separated). The command line wins.\n\nOptions");
   desc.add_options()
       ("help,h", "print this help and exit")
-      ("host", po::value(&c.host)->default_value(c.host), "address to listen on (ORBIT_HOST)")
-      ("port", po::value(&port)->default_value(port), "TCP port; 0 picks a free one (ORBIT_PORT)")
+      ("version", "print the version and the commit it was built from, and exit")
+      ("host", po::value(&c.host)->default_value(c.host), "IP address or host name to listen on; a name is resolved at start, "
+                                                         "IPv4 first: localhost is 127.0.0.1 (ORBIT_HOST)")
+      ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
-      ("stun", po::value(&stun)->composing(), "STUN server URL, e.g. stun:stun.example.org:3478; repeatable (ORBIT_STUN)")
-      ("turn", po::value(&turn)->composing(), "TURN server URL, e.g. turn:turn.example.org:3478?transport=udp; "
-                                              "repeatable; needs --turn-secret (ORBIT_TURN)")
+      ("stun", po::value(&stun)->composing(), "STUN server URL, stun:HOST[:PORT] or stuns:HOST[:PORT] (RFC 7064), "
+                                              "e.g. stun:stun.example.org:3478; repeatable; checked at start (ORBIT_STUN)")
+      ("turn", po::value(&turn)->composing(), "TURN server URL, turn:HOST[:PORT][?transport=udp|tcp] or turns:... "
+                                              "(RFC 7065), e.g. turn:turn.example.org:3478?transport=udp; "
+                                              "repeatable; checked at start; needs --turn-secret (ORBIT_TURN)")
       ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
                                                         "static-auth-secret (ORBIT_TURN_SECRET)")
       ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid, 1 to 31536000 (ORBIT_TURN_TTL)")
@@ -141,7 +203,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("rate-limit", po::value(&rateLimit)->default_value(rateLimit),
        "messages per second one client may send, 1 to 1000000 (benchmarks lift it); bursts of twice that pass (ORBIT_RATE_LIMIT)")
       ("token-secret", po::value(&c.manager.tokenSecret),
-       "secret that signs join tokens; default: random at start-up (ORBIT_TOKEN_SECRET)")
+       "secret that signs join tokens, 32 bytes or more (a shorter one is used, with a warning); "
+       "default: random, kept in --data-dir or Redis (ORBIT_TOKEN_SECRET)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
        "seconds a join token for a password-protected room stays valid, 1 to 31536000 (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
@@ -150,8 +213,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("data-dir", po::value(&dataDir)->default_value(dataDir),
        "folder where rooms made through the API and the token secret outlive a restart, in an SQLite "
        "database (ORBIT_DATA_DIR)")
-      ("history", po::value(&c.manager.historyLines)->default_value(c.manager.historyLines),
-       "room lines replayed to whoever joins, marked as history; 0 keeps none (ORBIT_HISTORY)")
+      ("history", po::value(&history)->default_value(history),
+       "room lines replayed to whoever joins, marked as history, 0 to 1000; 0 keeps none (ORBIT_HISTORY)")
       ("ephemeral", po::bool_switch(&ephemeral),
        "keep everything in memory only: rooms and tokens die with the process (ORBIT_EPHEMERAL=1)")
       ("redis", po::value(&redis),
@@ -171,19 +234,32 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     // No positional arguments: a stray word (a second URL after --stun) is an error, not ignored.
     const po::positional_options_description none;
     po::store(po::command_line_parser(argc, argv).options(desc).positional(none).run(), vm);
-    // Environment twins: stored after the command line, so the command line wins. A
-    // repeatable (composing) flag would merge both lists, so skip variables whose flag was given.
-    po::parsed_options fromEnv(&desc);
-    for (const Flag& f : kFlags) {
-      if (vm.count(f.name) && !vm[f.name].defaulted()) continue;
-      if (const char* v = getenv(f.env); v && *v) fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
-    }
-    po::store(fromEnv, vm);
     if (vm.count("help")) {
       std::ostringstream help;
       help << desc;
       out.message = help.str();
       return out;
+    }
+    if (vm.count("version")) {
+      out.message = "orbit-server " + std::string(buildVersion()) + " (commit " + std::string(buildCommit()) + ")";
+      return out;
+    }
+    // Environment twins: stored after the command line, so the command line wins. A
+    // repeatable (composing) flag would merge both lists, so skip variables whose flag was given.
+    // One at a time, so that a value that does not convert is reported under its variable's
+    // name: the operator wrote ORBIT_PORT=abc, not --port abc.
+    for (const Flag& f : kFlags) {
+      if (vm.count(f.name) && !vm[f.name].defaulted()) continue;
+      const char* v = getenv(f.env);
+      if (!v || !*v) continue;
+      po::parsed_options fromEnv(&desc);
+      fromEnv.options.emplace_back(f.name, std::vector<std::string>{v});
+      try {
+        po::store(fromEnv, vm);
+      } catch (const po::error& e) {
+        throw po::error(std::string(f.env) + "=" + std::string(v).substr(0, 100) + " (the variable of --" + f.name +
+                        "): " + e.what());
+      }
     }
     po::notify(vm);
     dataDirGiven = vm.count("data-dir") && !vm["data-dir"].defaulted();
@@ -198,8 +274,6 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     out.exitCode = 2;
     return out;
   };
-  if (port > 65535) return bad("--port must be 0 to 65535");
-  c.port = static_cast<std::uint16_t>(port);
   if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
   // Every number within a stated range, so that no conversion (to a clock's ticks, to a size)
   // can overflow: a huge timeout must not wrap round to "now".
@@ -209,7 +283,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     const char* unit;
   };
   constexpr double kYear = 365 * 24 * 3600;
-  for (const Bounded& b : {Bounded{"ping-interval", pingInterval, 0.05, 3600, "seconds"},
+  for (const Bounded& b : {Bounded{"port", static_cast<double>(port), 0, 65535, "(0: any free port)"},
+                           Bounded{"history", static_cast<double>(history), 0, 1000, "lines"},
+                           Bounded{"ping-interval", pingInterval, 0.05, 3600, "seconds"},
                            Bounded{"reap-timeout", reapTimeout, 0.1, 86400, "seconds"},
                            Bounded{"room-idle-timeout", roomIdle, 0, kYear, "seconds"},
                            Bounded{"token-ttl", tokenTtl, 1, kYear, "seconds"},
@@ -224,11 +300,19 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     }
   }
   if (reapTimeout <= pingInterval) return bad("--reap-timeout must be longer than --ping-interval");
+  c.port = static_cast<std::uint16_t>(port);
+  c.manager.historyLines = static_cast<std::size_t>(history);
   c.manager.maxRoomSize = static_cast<std::size_t>(maxRoomSize);
-  if (c.manager.historyLines > 1000) return bad("--history must be 0 to 1000 lines");
   if (c.tlsCert.empty() != c.tlsKey.empty()) return bad("--tls-cert and --tls-key go together");
   c.manager.stunUrls = splitCommas(stun);
   c.manager.turnUrls = splitCommas(turn);
+  for (const bool isTurn : {false, true}) {
+    for (const auto& url : isTurn ? c.manager.turnUrls : c.manager.stunUrls) {
+      if (auto problem = iceUrlProblem(url, isTurn)) {
+        return bad(std::string(isTurn ? "--turn (ORBIT_TURN) " : "--stun (ORBIT_STUN) ") + url.substr(0, 200) + ": " + *problem);
+      }
+    }
+  }
   if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
     return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
   }
@@ -260,6 +344,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     if (!address) return bad(address.error().message);
     if (c.redis) return bad("--janus does not work with --redis yet: one instance forwards a room's media");
     c.janus = std::move(*address);
+  }
+  if (!c.manager.tokenSecret.empty() && c.manager.tokenSecret.size() < kMinTokenSecretBytes) {
+    out.warnings.push_back("--token-secret (ORBIT_TOKEN_SECRET) is only " + std::to_string(c.manager.tokenSecret.size()) +
+                           " bytes: whoever guesses it can forge join tokens for every password-protected room; "
+                           "use " + std::to_string(kMinTokenSecretBytes) + " or more random bytes (openssl rand -hex 32)");
   }
   out.config = std::move(c);
   return out;

@@ -56,6 +56,7 @@ struct ConfigOutcome {
   std::optional<ServerConfig> config;  // set: run with it
   std::string message;                 // --help text, or what is wrong
   int exitCode = 0;                    // when there is no config: 0 after --help, 2 on a bad flag
+  std::vector<std::string> warnings;   // with a config: said once logging is set up
 };
 
 // Reads the command line, then ORBIT_* environment variables for flags not given there

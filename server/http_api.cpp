@@ -5,6 +5,7 @@
 #include "logger.hpp"
 #include "slug.hpp"
 #include "url.hpp"
+#include "version.hpp"
 
 #include <memory>
 #include <optional>
@@ -27,6 +28,25 @@ HttpResponse wrongMethod(const char* allowed) {
   HttpResponse r = failure(405, std::string("use ") + allowed);
   r.headers.emplace_back("Allow", allowed);
   return r;
+}
+
+// Prometheus's idiom for a build: a gauge of 1 whose labels say which.
+std::string buildInfoMetric() {
+  auto label = [](std::string_view value) {
+    std::string out;
+    for (char c : value) {
+      if (c == '\\' || c == '"') out += '\\';
+      if (c == '\n') {
+        out += "\\n";
+        continue;
+      }
+      out += c;
+    }
+    return out;
+  };
+  return "# HELP orbit_build_info The version of this orbit-server and the commit it was built from.\n"
+         "# TYPE orbit_build_info gauge\n"
+         "orbit_build_info{version=\"" + label(buildVersion()) + "\",commit=\"" + label(buildCommit()) + "\"} 1\n";
 }
 
 // A room id outside ASCII comes percent-encoded; one that does not decode is no id ("").
@@ -67,7 +87,7 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
   }
   if (path == "/metrics") {
     if (!get) return reply(wrongMethod("GET"));
-    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", manager_.metricsText(), {}});
+    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", buildInfoMetric() + manager_.metricsText(), {}});
   }
   if (path == "/api/rooms") {
     if (request.method == "POST") return createRoom(request.body, std::move(reply));

@@ -8,6 +8,7 @@
 #include "slug.hpp"
 #include "static_files.hpp"
 #include "url.hpp"
+#include "version.hpp"
 #include "websocket_session.hpp"
 
 #include <chrono>
@@ -165,7 +166,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   // another origin that may embed Orbit can load its files and read its answers.
   template <class Response>
   void decorate(Response& res, std::string_view contentType, bool keepAlive) {
-    res.set(http::field::server, "orbit-server");
+    static const std::string server = "orbit-server/" + std::string(buildVersion());
+    res.set(http::field::server, server);
     if (!contentType.empty()) res.set(http::field::content_type, contentType);
     for (const auto& [name, value] : cors_) res.set(name, value);
     // Always revalidated: a file's ETag makes that a 304 while it is unchanged, and a page never

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     return outcome.exitCode;
   }
   orbit::setLogLevel(outcome.config->logLevel);
+  for (const auto& warning : outcome.warnings) orbit::log(orbit::LogLevel::Warn, warning);
   try {
     orbit::Server server(std::move(*outcome.config));
     // Tests and scripts wait for this line to learn the port (--port 0 picks a free one).

@@ -2,26 +2,109 @@
 
 #include "auth.hpp"
 #include "logger.hpp"
+#include "version.hpp"
 
+#include <fcntl.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+#include <openssl/ssl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
 #include <stdexcept>
 
 namespace orbit {
 namespace {
 
 // Every client is a descriptor: take all the system allows this process (systemd's default
-// soft limit, 1024, would run out near a thousand clients). Returns the limit now in force.
-rlim_t raiseOpenFileLimit() {
+// soft limit, 1024, would run out near a thousand clients). Says what is now in force, for
+// the start-up line.
+std::string raiseOpenFileLimit() {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return "unknown";
+  const rlim_t before = limit.rlim_cur;
   if (limit.rlim_cur < limit.rlim_max) {
     rlimit raised = limit;
     raised.rlim_cur = limit.rlim_max;
     if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
   }
-  return limit.rlim_cur;
+  std::string said = std::to_string(limit.rlim_cur);
+  if (limit.rlim_cur != before) said += " (raised from " + std::to_string(before) + ")";
+  return said;
+}
+
+// Why `path` cannot be read ("No such file or directory", "Permission denied"), or nothing.
+std::optional<std::string> unreadable(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::strerror(errno);
+  ::close(fd);
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return "it is a folder";
+  return std::nullopt;
+}
+
+// OpenSSL's reason for `ec` ("no start line": not PEM); Asio's message when it gives none.
+std::string opensslReason(const beast::error_code& ec) {
+  const char* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+  return reason ? reason : ec.message();
+}
+
+// Loads the certificate chain and key into `tls`; what is wrong, naming the file, when it
+// cannot. OpenSSL alone says "asio.ssl error" for a file that is not there.
+std::optional<std::string> loadCertificate(ssl::context& tls, const std::string& cert, const std::string& key) {
+  if (auto why = unreadable(cert)) return "cannot read --tls-cert (ORBIT_TLS_CERT) " + cert + ": " + *why;
+  if (auto why = unreadable(key)) return "cannot read --tls-key (ORBIT_TLS_KEY) " + key + ": " + *why;
+  beast::error_code ec;
+  tls.use_certificate_chain_file(cert, ec);
+  if (ec) return "--tls-cert (ORBIT_TLS_CERT) " + cert + " holds no PEM certificate chain: " + opensslReason(ec);
+  tls.use_private_key_file(key, ssl::context::pem, ec);
+  if (ec) {
+    return "--tls-key (ORBIT_TLS_KEY) " + key + " holds no PEM private key that matches --tls-cert " + cert + ": " +
+           opensslReason(ec);
+  }
+  if (SSL_CTX_check_private_key(tls.native_handle()) != 1) {
+    return "--tls-key (ORBIT_TLS_KEY) " + key + " is not the key of --tls-cert " + cert;
+  }
+  return std::nullopt;
+}
+
+// When the certificate in `tls` expires, as OpenSSL prints it ("Dec  1 10:00:00 2027 GMT").
+std::string notAfter(ssl::context& tls) {
+  const X509* cert = SSL_CTX_get0_certificate(tls.native_handle());
+  if (!cert) return "?";
+  BIO* out = BIO_new(BIO_s_mem());
+  if (!out) return "?";
+  std::string text = "?";
+  if (ASN1_TIME_print(out, X509_get0_notAfter(cert)) == 1) {
+    char* data = nullptr;
+    const long size = BIO_get_mem_data(out, &data);
+    text.assign(data, static_cast<std::size_t>(size));
+  }
+  BIO_free(out);
+  return text;
+}
+
+// --host as an IP address, or the address its name resolves to (IPv4 first: "localhost" is
+// 127.0.0.1, as in the URLs people type); throws naming the flag when it is neither.
+net::ip::address listenAddress(net::io_context& ioc, const std::string& host) {
+  beast::error_code ec;
+  const auto address = net::ip::make_address(host, ec);
+  if (!ec) return address;
+  tcp::resolver resolver(ioc);
+  const auto found = resolver.resolve(host, "", ec);
+  if (ec || found.empty()) {
+    throw std::runtime_error("--host (ORBIT_HOST) " + host + " is neither an IP address nor a name this machine resolves" +
+                             (ec ? ": " + ec.message() : std::string()));
+  }
+  for (const auto& entry : found) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint().address();
+  }
+  return found.begin()->endpoint().address();
 }
 
 Duration tickPeriod(const ManagerConfig& m) {
@@ -53,7 +136,8 @@ Server::Server(ServerConfig config)
                }},
       heartbeat_(ioc_),
       deadline_(ioc_),
-      signals_(ioc_, SIGINT, SIGTERM) {
+      signals_(ioc_, SIGINT, SIGTERM),
+      reloadSignal_(ioc_, SIGHUP) {
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -64,15 +148,9 @@ Server::Server(ServerConfig config)
     tls_.emplace(ssl::context::tls_server);
     tls_->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-    beast::error_code ec;
-    tls_->use_certificate_chain_file(config_.tlsCert, ec);
-    if (ec) throw std::runtime_error("cannot read --tls-cert " + config_.tlsCert + ": " + ec.message());
-    tls_->use_private_key_file(config_.tlsKey, ssl::context::pem, ec);
-    if (ec) throw std::runtime_error("cannot read --tls-key " + config_.tlsKey + ": " + ec.message());
+    if (auto problem = loadCertificate(*tls_, config_.tlsCert, config_.tlsKey)) throw std::runtime_error(*problem);
   }
-  beast::error_code ec;
-  const auto address = net::ip::make_address(config_.host, ec);
-  if (ec) throw std::runtime_error("--host " + config_.host + " is not an IP address");
+  const net::ip::address address = listenAddress(ioc_, config_.host);
   try {
     listener_ = std::make_shared<Listener>(ioc_, tls_ ? &*tls_ : nullptr, tcp::endpoint(address, config_.port), context_);
   } catch (const boost::system::system_error& e) {
@@ -163,17 +241,19 @@ std::string Server::url() const {
 }
 
 int Server::run() {
+  const std::string openFiles = raiseOpenFileLimit();  // before the first accept
   listener_->run();
   scheduleTick();
   signals_.async_wait([this](beast::error_code ec, int signal) {
     if (!ec) beginShutdown(signal);
   });
+  awaitReload();
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
   }
-  log(LogLevel::Info, "orbit-server ", url(), " web-root=", config_.webRoot.string(),
-      " open-files=", raiseOpenFileLimit());
+  log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
+      " open-files=", openFiles);
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;
@@ -186,6 +266,33 @@ void Server::scheduleTick() {
     manager_.tick(Clock::now());
     scheduleTick();
   });
+}
+
+void Server::awaitReload() {
+  reloadSignal_.async_wait([this](beast::error_code ec, int) {
+    if (ec) return;
+    reload();
+    awaitReload();
+  });
+}
+
+void Server::reload() {
+  if (!tls_) {
+    log(LogLevel::Info, "SIGHUP: nothing to reload (no --tls-cert; the log goes to stderr, which is never reopened)");
+    return;
+  }
+  // Tried on a scratch context first: a half-loaded pair would fail every new handshake.
+  ssl::context scratch(ssl::context::tls_server);
+  if (auto problem = loadCertificate(scratch, config_.tlsCert, config_.tlsKey)) {
+    log(LogLevel::Error, "SIGHUP: kept the certificate in use: ", *problem);
+    return;
+  }
+  if (auto problem = loadCertificate(*tls_, config_.tlsCert, config_.tlsKey)) {
+    log(LogLevel::Error, "SIGHUP: ", *problem);  // changed between the two reads
+    return;
+  }
+  log(LogLevel::Info, "SIGHUP: reloaded --tls-cert ", config_.tlsCert, " and --tls-key ", config_.tlsKey,
+      "; the certificate is valid until ", notAfter(*tls_));
 }
 
 void Server::beginShutdown(int signal) {
@@ -218,6 +325,7 @@ void Server::beginShutdown(int signal) {
 
 void Server::finishShutdown() {
   signals_.cancel();
+  reloadSignal_.cancel();
   if (cluster_ && !leftCluster_ && !std::exchange(finishing_, true)) {
     // Redis has not confirmed the leaving yet: wait for it, but not more than a second.
     deadline_.expires_after(std::chrono::seconds(1));

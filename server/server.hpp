@@ -26,7 +26,8 @@ class Server {
   ~Server();
 
   std::string url() const;  // http(s)://host:port as bound
-  // Runs until SIGINT or SIGTERM has been handled; returns the exit code.
+  // Runs until SIGINT or SIGTERM has been handled; returns the exit code. SIGHUP reloads
+  // the TLS certificate and key (reload()).
   int run();
 
  private:
@@ -41,6 +42,11 @@ class Server {
   // what fails; nothing waits for it.
   void inBackground(std::function<std::optional<Error>()> work);
   void scheduleTick();
+  // SIGHUP: the certificate and key are read again (a renewal takes effect without a
+  // restart: new connections get the new one, open ones keep theirs). A file that does not
+  // load leaves the one in use in place. Logs what it did; the process carries on.
+  void reload();
+  void awaitReload();
   void beginShutdown(int signal);
   void finishShutdown();
 
@@ -61,6 +67,7 @@ class Server {
   net::steady_timer heartbeat_;
   net::steady_timer deadline_;
   net::signal_set signals_;
+  net::signal_set reloadSignal_;  // apart from signals_, which shutdown re-arms for a second signal
   bool stopping_ = false;
   bool leftCluster_ = false;  // Redis confirmed this instance's leaving
   bool finishing_ = false;    // waiting for that confirmation to stop

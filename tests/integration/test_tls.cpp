@@ -47,6 +47,9 @@ TEST_CASE("with a certificate the server speaks https and wss", "[integration][t
   CHECK(reply["receiver"].get<std::string>().size() == 32);
   ws.close(websocket::close_code::normal);
 
-  // A plain-HTTP request to the TLS port is not served.
-  CHECK(httpRequest(server.port(), "GET", "/healthz").status == 0);
+  // A plain-HTTP request to the TLS port is not served, and is told why instead of getting
+  // an empty reply.
+  const HttpResult plain = httpRequest(server.port(), "GET", "/healthz");
+  CHECK(plain.status == 400);
+  CHECK_THAT(plain.body, Catch::Contains("This port speaks HTTPS"));
 }

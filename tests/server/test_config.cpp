@@ -252,6 +252,19 @@ TEST_CASE("bad flags and values exit 2 with a message saying what is wrong", "[c
   }
 }
 
+TEST_CASE("a negative number for a port or a count is refused, never wrapped round to a small one", "[config][errors]") {
+  // Boost's conversion to an unsigned type reads "-4294967295" as 1: the port would have been 1.
+  CHECK_THAT(refused({"--port", "-4294967295"}), Contains("--port (ORBIT_PORT) must be 0 to 65535"));
+  // Too wide for the signed reading: refused as no number at all.
+  CHECK_THAT(refused({"--history", "-18446744073709551615"}), Contains("--history"));
+  CHECK_THAT(refused({"--history", "-4294967295"}), Contains("--history (ORBIT_HISTORY) must be 0 to 1000"));
+  CHECK_THAT(refused({"--history", "-1"}), Contains("--history (ORBIT_HISTORY)"));
+  CHECK_THAT(refused({"--history", "1001"}), Contains("--history (ORBIT_HISTORY)"));
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "-65535"}}), Contains("--port (ORBIT_PORT)"));
+  CHECK(accepted({"--port", "0", "--history", "0"}).manager.historyLines == 0);
+  CHECK(accepted({"--port", "65535", "--history", "1000"}).port == 65535);
+}
+
 TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env]") {
   CHECK_THAT(refused({}, {{"ORBIT_PORT", "70000"}}), Contains("--port"));
   CHECK_THAT(refused({}, {{"ORBIT_PORT", "eighty"}}), Contains("port"));
@@ -259,6 +272,25 @@ TEST_CASE("bad ORBIT_* values are refused like bad flags", "[config][errors][env
   CHECK_THAT(refused({}, {{"ORBIT_TURN", "turn:t.example.org"}}), Contains("--turn-secret"));
   CHECK_THAT(refused({}, {{"ORBIT_TLS_CERT", "c.pem"}}), Contains("--tls-key"));
   CHECK_THAT(refused({"--ping-interval", "60"}, {{"ORBIT_REAP_TIMEOUT", "30"}}), Contains("--reap-timeout"));
+}
+
+TEST_CASE("an ORBIT_* value that does not convert is reported under the variable's name and its flag's",
+          "[config][errors][env]") {
+  CHECK_THAT(refused({}, {{"ORBIT_PORT", "abc"}}), Contains("ORBIT_PORT=abc") && Contains("--port"));
+  CHECK_THAT(refused({}, {{"ORBIT_RATE_LIMIT", "lots"}}), Contains("ORBIT_RATE_LIMIT=lots") && Contains("rate-limit"));
+  // On the command line it is the flag alone.
+  CHECK_THAT(refused({"--port", "abc"}), Contains("--port") && !Contains("ORBIT_PORT"));
+}
+
+TEST_CASE("a --token-secret shorter than 32 bytes is used, with a warning", "[config][auth]") {
+  const ConfigOutcome shortOne = parse({"--token-secret", "hunter2"});
+  REQUIRE(shortOne.config);
+  CHECK(shortOne.config->manager.tokenSecret == "hunter2");
+  REQUIRE(shortOne.warnings.size() == 1);
+  CHECK_THAT(shortOne.warnings[0], Contains("--token-secret (ORBIT_TOKEN_SECRET) is only 7 bytes"));
+  CHECK(parse({}, {{"ORBIT_TOKEN_SECRET", "short"}}).warnings.size() == 1);
+  CHECK(parse({"--token-secret", std::string(32, 'k')}).warnings.empty());
+  CHECK(parse({}).warnings.empty());  // no secret given: a random one of full length
 }
 
 TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, and refuses what is not an origin",
@@ -278,6 +310,30 @@ TEST_CASE("the --allowed-origin flag repeats and takes comma lists, normalised, 
     CHECK_THAT(refused({}, {{"ORBIT_ALLOWED_ORIGIN", std::string("https://ok.example,") + bad}}),
                Contains("--allowed-origin") && Contains(bad));
   }
+}
+
+TEST_CASE("STUN and TURN URLs are checked at start against RFC 7064 and 7065, and a bad one is refused naming its flag",
+          "[config][ice]") {
+  const auto good = accepted({"--stun", "stun:stun.example.org:3478,stuns:stun.example.org,stun:192.0.2.1,stun:[2001:db8::1]:3478",
+                              "--turn", "turn:turn.example.org:3478?transport=udp,turn:turn.example.org?transport=tcp,"
+                                        "turns:turn.example.org:5349,turn:[2001:db8::2]",
+                              "--turn-secret", "s"});
+  CHECK(good.manager.stunUrls.size() == 4);
+  CHECK(good.manager.turnUrls.size() == 4);
+  for (const char* bad : {"stun.example.org:3478", "stun://stun.example.org", "stun:", "stun::3478", "stun:host:0",
+                          "stun:host:99999", "stun:host:34a8", "stun:host:", "stun:host?transport=udp", "turn:turn.example.org",
+                          "stun:exa mple.org", "stun:user@host", "stun:[2001:db8::1", "stun:[not-v6]:3478", "STUN:host",
+                          "http://stun.example.org"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--stun", bad}), Contains("--stun (ORBIT_STUN) ") && Contains(bad));
+  }
+  for (const char* bad : {"turn.example.org:3478", "turn:turn.example.org:3478?transport=sctp", "turn:host?foo=bar",
+                          "turns://turn.example.org", "stun:turn.example.org", "turn:host:70000?transport=udp"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--turn", bad, "--turn-secret", "s"}), Contains("--turn (ORBIT_TURN) ") && Contains(bad));
+  }
+  CHECK_THAT(refused({"--stun", "stun.example.org:3478"}), Contains("must start with stun: or stuns:"));
+  CHECK_THAT(refused({}, {{"ORBIT_STUN", "stun:ok.example.org,stun.example.org"}}), Contains("--stun (ORBIT_STUN) stun.example.org"));
 }
 
 TEST_CASE("the --janus flag names Janus's WebSocket API and --sfu-from the room size that uses it", "[config][sfu]") {
