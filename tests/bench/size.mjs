@@ -48,7 +48,7 @@ try {
   const total = (entries, key) => entries.reduce((sum, e) => sum + e[key], 0);
   console.log(`a visit to the page (${first.map((e) => e.file).join(', ')}), in Chromium:`);
   console.log(`  first visit: ${kb(total(first, 'transfer'))} transferred for ${kb(total(first, 'decoded'))} of files`);
-  console.log(`  reload:      ${kb(total(again, 'transfer'))} transferred (each file revalidated by its ETag)`);
+  console.log(`  reload:      ${kb(total(again, 'transfer'))} transferred`);
   await context.close();
 } finally {
   await browser.close();
