@@ -47,7 +47,10 @@ void AppController::start() {
   lobby_.setOnEnterRoom([this](RoomId room, std::string token, std::string password) {
     goToRoom(std::move(room), std::move(token), std::move(password));
   });
-  preJoin_.setOnChange([this] { changed(); });
+  preJoin_.setOnChange([this] {
+    publishPreJoinError();
+    changed();
+  });
   preJoin_.setOnAdmit([this](std::string token, std::string name) { admit(std::move(token), std::move(name)); });
   if (address_.room.empty()) {
     screen_ = Screen::Lobby;
@@ -112,6 +115,9 @@ std::optional<Error> AppController::command(std::string_view text) {
     if (!json.contains(key) || !json[key].is_boolean()) return std::nullopt;
     return json[key].get<bool>();
   };
+  if (screen_ == Screen::Left && (name == "sendText" || name == "setMuted" || name == "setCamera")) {
+    return Error{"cannot " + name + ": you have left the room (rejoin() goes back in)"};
+  }
   if (name == "sendText") {
     if (!json.contains("text") || !json["text"].is_string()) return Error{"sendText needs a \"text\" string"};
     std::string to;
@@ -148,7 +154,18 @@ void AppController::leave() {
   if (screen_ != Screen::Room) return;
   screen_ = Screen::Left;  // first: hanging up is no lost connection
   hangUp();
+  publishLeft("leave");
   changed();
+}
+
+void AppController::shutdown() {
+  const bool inCall = screen_ == Screen::Room;
+  screen_ = Screen::Left;  // first: hanging up is no lost connection
+  // Also when not in a call: the pre-join screen's self-view holds the camera too.
+  hangUp();
+  preJoin_.stopWaiting();
+  lobby_.hide();
+  if (inCall) publishLeft("destroy");
 }
 
 void AppController::hangUp() {
@@ -167,7 +184,10 @@ void AppController::rejoin() {
 void AppController::backToLobby() {
   const bool inCall = screen_ == Screen::Room;
   screen_ = Screen::Lobby;
-  if (inCall) hangUp();
+  if (inCall) {
+    hangUp();
+    publishLeft("lobby");
+  }
   preJoin_.stopWaiting();
   address_.room = RoomId();
   address_.token.clear();
@@ -187,13 +207,78 @@ void AppController::handleEvent(const ManagerEvent& event) {
     case Kind::MediaError: notify("media-error", event.text); break;
     default: break;
   }
-  // Every event also goes to whoever embeds the client.
-  Json out = {{"event", toString(event.kind)}};
+  // Every event also goes to whoever embeds the client, in the shape README.md documents:
+  // whoever was there when we came is a peer-joined too, marked "present".
+  const bool present = event.kind == Kind::PeerPresent;
+  Json out = {{"event", present ? std::string_view("peer-joined") : toString(event.kind)}};
   if (!event.peer.empty()) out["peer"] = event.peer;
   if (!event.name.empty()) out["name"] = event.name;
   if (!event.text.empty()) out["text"] = event.text;
-  if (event.kind == Kind::PeerState) out["state"] = toString(event.state);
-  platform_.publishEvent(dumpJson(out));
+  switch (event.kind) {
+    case Kind::Joined:
+      out["room"] = address_.room.str();
+      break;
+    case Kind::PeerPresent:
+    case Kind::PeerJoined:
+    case Kind::PeerMedia: {
+      const auto flag = [](const std::optional<bool>& value) { return value ? Json(*value) : Json(nullptr); };
+      if (event.kind != Kind::PeerMedia) out["present"] = present;
+      out["muted"] = flag(event.indicators.muted);
+      out["cameraOff"] = flag(event.indicators.cameraOff);
+      out["sharingScreen"] = flag(event.indicators.sharingScreen);
+      break;
+    }
+    case Kind::PeerState:
+      out["state"] = toString(event.state);
+      break;
+    case Kind::Text:
+      out["to"] = event.to.empty() ? Json(nullptr) : Json(event.to);
+      out["private"] = !event.to.empty();
+      break;
+    case Kind::MediaError:
+      out["code"] = event.code;
+      break;
+    default:
+      break;
+  }
+  publish(out);
+}
+
+void AppController::publish(const Json& event) { platform_.publishEvent(dumpJson(event)); }
+
+void AppController::publishLeft(std::string_view reason) {
+  publish({{"event", "left"}, {"room", address_.room.str()}, {"reason", reason}});
+}
+
+void AppController::publishPreJoinError() {
+  std::string code = preJoin_.errorCode();
+  std::string message = preJoin_.error();
+  // A password room asks in its pre-join screen: the embedder learns it without an error shown.
+  if (code.empty() && screen_ == Screen::PreJoin && preJoin_.needsPassword() && !preJoin_.busy()) {
+    code = "password-required";
+    message = "This room needs a password.";
+  }
+  if (code == preJoinErrorTold_) return;
+  preJoinErrorTold_ = code;
+  if (!code.empty()) publish({{"event", "error"}, {"code", code}, {"message", message}});
+}
+
+Json AppController::mediaJson() const {
+  // As the others get it, and as the UI shows it: no microphone is muted, no camera is off.
+  return {{"muted", manager_.muted() || !manager_.microphone()},
+          {"cameraOff", !manager_.cameraEnabled() || !manager_.camera()},
+          {"sharingScreen", manager_.screen().has_value()},
+          {"microphone", manager_.microphone().has_value()},
+          {"camera", manager_.camera().has_value()}};
+}
+
+void AppController::publishMedia() {
+  Json media = mediaJson();
+  if (media == mediaTold_) return;
+  mediaTold_ = media;
+  Json event = media;
+  event["event"] = "media";
+  publish(event);
 }
 
 void AppController::handleConnectionChange() {
@@ -202,7 +287,10 @@ void AppController::handleConnectionChange() {
   const ConnectionState previous = std::exchange(lastConnection_, state);
   if (screen_ != Screen::Room) return;  // hung up: nothing was lost
   if (state == ConnectionState::Open) {
-    if (inRoom_) notify("connection", "Reconnected to the server");
+    if (inRoom_) {
+      notify("connection", "Reconnected to the server");
+      publish({{"event", "reconnected"}});
+    }
     inRoom_ = true;
     unreachableTold_ = false;
     return;
@@ -233,10 +321,18 @@ void AppController::connectionLost(ConnectionState previous) {
   if (previous == ConnectionState::Open) {
     notify("connection", signaler.reconnectPending() ? "Lost the server; reconnecting. Calls in progress go on."
                                                      : "Lost the server: " + signaler.reason());
+    publish({{"event", "disconnected"},
+             {"code", "connection-lost"},
+             {"message", signaler.reason()},
+             {"reconnecting", signaler.reconnectPending()}});
   } else if (!unreachableTold_) {
     // Once, not at every failed retry.
     unreachableTold_ = true;
     notify("connection", "Cannot reach the server: " + signaler.reason());
+    publish({{"event", "error"},
+             {"code", "unreachable"},
+             {"message", "Cannot reach the server: " + signaler.reason()},
+             {"reconnecting", signaler.reconnectPending()}});
   }
 }
 
@@ -260,6 +356,9 @@ void AppController::notify(std::string kind, std::string text) {
 
 Json AppController::snapshot() {
   Json out = manager_.snapshot();
+  // What the UI shows: no microphone is muted, no camera is off.
+  out["media"]["muted"] = mediaJson()["muted"];
+  out["media"]["cameraEnabled"] = !mediaJson()["cameraOff"].get<bool>();
   out["screen"] = toString(screen_);
   out["lobby"] = lobby_.snapshot();
   out["prejoin"] = preJoin_.snapshot();
@@ -284,6 +383,7 @@ Json AppController::snapshot() {
 
 void AppController::changed() {
   redraw();
+  publishMedia();
   platform_.stateChanged();
 }
 

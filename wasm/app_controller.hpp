@@ -77,6 +77,9 @@ class AppController {
   void rejoin();
   // From any screen, to the lobby (hanging up first when in a room).
   void backToLobby();
+  // Ends everything for good (the embed API's destroy()): the call, the camera and
+  // microphone, and what the lobby and the pre-join screen were waiting for.
+  void shutdown();
 
   Screen screen() const { return screen_; }
   // What window.orbit.state() returns: the Manager's snapshot plus the screen, the lobby, the
@@ -115,6 +118,14 @@ class AppController {
   void renewToken();
   void notify(std::string kind, std::string text);
   void redraw();
+  // Events for the embed API beyond the Manager's (see handleEvent): {"event": ...}.
+  void publish(const Json& event);
+  void publishLeft(std::string_view reason);
+  // An `error` event when the pre-join screen meets a new error (or a password room).
+  void publishPreJoinError();
+  // A `media` event when our own microphone or camera changed, as others get it.
+  void publishMedia();
+  Json mediaJson() const;
 
   Liveness alive_;
   Platform& platform_;
@@ -135,6 +146,8 @@ class AppController {
   enum class RefusalCheck { NotAsked, Asking, Answered };
   RefusalCheck refusalCheck_ = RefusalCheck::NotAsked;
   bool unreachableTold_ = false;  // since the connection was last open
+  std::string preJoinErrorTold_;   // the code of the pre-join screen's error last published
+  Json mediaTold_;                 // the last `media` event's payload
 };
 
 std::string_view toString(AppController::Screen screen);

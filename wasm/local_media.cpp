@@ -56,7 +56,9 @@ void LocalMedia::request(const MediaConstraints& constraints, bool splitOnFailur
     const char* what = constraints.audio
                            ? (constraints.video ? "the camera and microphone" : "the microphone")
                            : "the camera";
-    fail(std::string("could not use ") + what + ": " + tracks.error().message);
+    const char* device = constraints.audio ? (constraints.video ? "camera-microphone" : "microphone") : "camera";
+    fail(mediaErrorCode(device, tracks.error().message),
+         std::string("could not use ") + what + ": " + tracks.error().message);
   }));
 }
 
@@ -125,7 +127,10 @@ void LocalMedia::switchDevice(TrackKind kind, std::string deviceId) {
 void LocalMedia::startScreenShare() {
   if (screen_) return;
   backend_.getDisplayMedia(alive_.guard([this](Result<std::vector<LocalTrack>> tracks) {
-    if (!tracks) return fail("could not share the screen: " + tracks.error().message);
+    if (!tracks) {
+      return fail(mediaErrorCode("screen", tracks.error().message),
+                  "could not share the screen: " + tracks.error().message);
+    }
     std::optional<LocalTrack> screen;
     for (const LocalTrack& track : *tracks) {
       // Tab audio is not shared: the microphone stays the one audio track.
@@ -135,7 +140,7 @@ void LocalMedia::startScreenShare() {
         backend_.stop(track);
       }
     }
-    if (!screen) return fail("the screen share had no video");
+    if (!screen) return fail("screen-failed", "the screen share had no video");
     if (released_ || screen_) return backend_.stop(*screen);
     screen_ = screen;
     if (camera_) {
@@ -180,7 +185,8 @@ void LocalMedia::handleEnded(const LocalTrack& track) {
       if (slot == &microphone_ || !screen_) call(hooks_.remove, track);
       slot->reset();
       call(hooks_.indicatorsChanged);
-      fail(std::string(slot == &microphone_ ? "the microphone" : "the camera") + " stopped (" +
+      fail(std::string(slot == &microphone_ ? "microphone" : "camera") + "-stopped",
+           std::string(slot == &microphone_ ? "the microphone" : "the camera") + " stopped (" +
            track.label + ")");
     }
   }
@@ -191,9 +197,24 @@ void LocalMedia::stopTrack(std::optional<LocalTrack>& track) {
   track.reset();
 }
 
-void LocalMedia::fail(std::string what) {
+std::string mediaErrorCode(std::string_view device, std::string_view error) {
+  const auto named = [error](std::string_view name) {
+    return error.substr(0, name.size()) == name && (error.size() == name.size() || error[name.size()] == ':');
+  };
+  std::string_view what = "-failed";
+  if (named("NotAllowedError") || named("SecurityError")) {
+    what = "-denied";
+  } else if (named("NotFoundError") || named("OverconstrainedError")) {
+    what = "-missing";
+  } else if (named("NotReadableError") || named("AbortError")) {
+    what = "-busy";
+  }
+  return std::string(device) + std::string(what);
+}
+
+void LocalMedia::fail(std::string code, std::string what) {
   error_ = what;
-  call(hooks_.failed, error_);
+  call(hooks_.failed, code, error_);
   changed();
 }
 

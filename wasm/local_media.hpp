@@ -16,6 +16,13 @@ namespace orbit {
 // devices, sharing the screen, the device list and why the last capture failed. It knows no
 // peer: it tells its owner which track to add to, swap on or take off every connection, and
 // when what the others should see of us changed.
+// A stable code for a media failure: the device ("camera", "microphone", "camera-microphone"
+// or "screen") and what happened, from the browser's DOMException name at the start of
+// `error`: "-denied" (NotAllowedError, SecurityError), "-missing" (NotFoundError,
+// OverconstrainedError), "-busy" (NotReadableError, AbortError), "-stopped" (a track ended),
+// else "-failed". E.g. "camera-denied".
+std::string mediaErrorCode(std::string_view device, std::string_view error);
+
 class LocalMedia {
  public:
   struct Hooks {
@@ -24,8 +31,9 @@ class LocalMedia {
     std::function<void(const LocalTrack& track)> remove;
     // indicators() may have changed.
     std::function<void()> indicatorsChanged;
-    // A capture failed or a track went away: `what` says which and why.
-    std::function<void(const std::string& what)> failed;
+    // A capture failed or a track went away: `what` says which and why, and `code` the same
+    // for a program (see mediaErrorCode).
+    std::function<void(const std::string& code, const std::string& what)> failed;
     // Anything else that went wrong (the device list could not be had).
     std::function<void(std::string_view problem)> problem;
     // Anything shown changed.
@@ -74,7 +82,7 @@ class LocalMedia {
   void take(std::vector<LocalTrack> tracks);
   void handleEnded(const LocalTrack& track);
   void stopTrack(std::optional<LocalTrack>& track);
-  void fail(std::string what);
+  void fail(std::string code, std::string what);
   void changed();
 
   Liveness alive_;

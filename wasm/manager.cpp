@@ -27,9 +27,11 @@ std::string_view toString(UnsentLine::State state) {
 std::string_view toString(ManagerEvent::Kind kind) {
   switch (kind) {
     case ManagerEvent::Kind::Joined: return "joined";
+    case ManagerEvent::Kind::PeerPresent: return "peer-present";
     case ManagerEvent::Kind::PeerJoined: return "peer-joined";
     case ManagerEvent::Kind::PeerLeft: return "peer-left";
     case ManagerEvent::Kind::PeerState: return "peer-state";
+    case ManagerEvent::Kind::PeerMedia: return "peer-media";
     case ManagerEvent::Kind::Text: return "text";
     case ManagerEvent::Kind::MediaError: return "media-error";
     case ManagerEvent::Kind::Problem: return "problem";
@@ -52,8 +54,10 @@ Manager::Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, Pee
                                         const LocalTrack& replacement) { replaceOnPeers(current, replacement); },
                       .remove = [this](const LocalTrack& track) { removeFromPeers(track); },
                       .indicatorsChanged = [this] { sendProfile(); },
-                      .failed = [this](const std::string& what) {
-                        emit({ManagerEvent::Kind::MediaError, {}, {}, what, {}});
+                      .failed = [this](const std::string& code, const std::string& what) {
+                        ManagerEvent event{ManagerEvent::Kind::MediaError, {}, {}, what, {}};
+                        event.code = code;
+                        emit(std::move(event));
                       },
                       .problem = [this](std::string_view problem) { report(problem); },
                       // Through the server, what we publish follows every change (the add,
@@ -107,6 +111,7 @@ void Manager::leave() {
   session_.hungUp.clear();
   session_.early.clear();
   session_.heldEvents.clear();
+  told_.clear();
   if (open) sendToServer(MessageType::Bye);
   awaited_.clear();
   failWaiting("you left the room");
@@ -283,6 +288,7 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   // Until we have announced our own arrival (which waits for the pong as well), the room as
   // it is was there when we came, and is not news.
   const bool quiet = !session_.joinAnnounced;
+  const std::optional<RoomInfoData> before = std::move(session_.roomInfo);
   session_.roomInfo = std::move(info);
   session_.roomInfoJson = std::move(json);
   session_.rosterSeen = true;
@@ -290,15 +296,18 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
   for (const auto& client : session_.roomInfo->clients) {
     present.insert(client.id);
     if (auto it = peers_.find(client.id); it != peers_.end()) it->second.name = client.username;
+    const bool other = client.id != selfId().str();
     if (auto it = session_.announced.find(client.id); it != session_.announced.end()) {
       // A member already in the room when we came may name itself later: its profile can trail its join.
       if (!client.username.empty()) it->second = client.username;
+      if (!quiet && other) tell(ManagerEvent::Kind::PeerPresent, client);
     } else if (quiet) {
+      // Told by announceJoin(), after our own arrival.
       session_.announced[client.id] = client.username;
-    } else if (!client.username.empty() && client.id != selfId().str()) {
+    } else if (!client.username.empty() && other) {
       // A newcomer is announced once it has a name: the profile follows the join.
       session_.announced[client.id] = client.username;
-      emit({ManagerEvent::Kind::PeerJoined, client.id, client.username, {}, {}});
+      tell(ManagerEvent::Kind::PeerJoined, client);
     }
   }
   for (auto it = session_.announced.begin(); it != session_.announced.end();) {
@@ -306,9 +315,10 @@ void Manager::handleRoomInfo(RoomInfoData info, Json json) {
       ++it;
       continue;
     }
-    if (!quiet && it->first != selfId().str()) emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
+    if (told_.erase(it->first)) emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
     it = session_.announced.erase(it);
   }
+  tellMediaChanges(before);
   announceJoin();
   becomeReady();
   changed();
@@ -320,7 +330,43 @@ void Manager::announceJoin() {
   session_.joinAnnounced = true;
   session_.self = selfId().str();
   emit({ManagerEvent::Kind::Joined, selfId().str(), selfName(), {}, {}});
+  // Back after a reconnect, everyone has a new id: the old ones are gone.
+  for (auto it = told_.begin(); it != told_.end();) {
+    if (isMember(it->first)) {
+      ++it;
+      continue;
+    }
+    emit({ManagerEvent::Kind::PeerLeft, it->first, it->second, {}, {}});
+    it = told_.erase(it);
+  }
+  if (session_.roomInfo) {
+    for (const auto& client : session_.roomInfo->clients) {
+      if (client.id != selfId().str()) tell(ManagerEvent::Kind::PeerPresent, client);
+    }
+  }
   for (ManagerEvent& event : std::exchange(session_.heldEvents, {})) emit(std::move(event));
+}
+
+void Manager::tell(ManagerEvent::Kind kind, const RoomClient& client) {
+  // Once it has a name (its profile can trail its join), and once per id.
+  if (client.username.empty() || told_.count(client.id)) return;
+  told_[client.id] = client.username;
+  ManagerEvent event{kind, client.id, client.username, {}, {}};
+  event.indicators = client.indicators;
+  emit(std::move(event));
+}
+
+void Manager::tellMediaChanges(const std::optional<RoomInfoData>& before) {
+  if (!before) return;
+  for (const auto& client : session_.roomInfo->clients) {
+    if (!told_.count(client.id)) continue;
+    const auto was = std::find_if(before->clients.begin(), before->clients.end(),
+                                  [&client](const RoomClient& c) { return c.id == client.id; });
+    if (was == before->clients.end() || was->indicators == client.indicators) continue;
+    ManagerEvent event{ManagerEvent::Kind::PeerMedia, client.id, client.username, {}, {}};
+    event.indicators = client.indicators;
+    emit(std::move(event));
+  }
 }
 
 // --- peers ---
@@ -764,7 +810,11 @@ void Manager::handleText(const Message& message) {
     if (!known) addChat(std::move(entry));
     return;
   }
-  if (!self) emit({ManagerEvent::Kind::Text, entry.fromId, entry.fromName, entry.text, {}});
+  if (!self) {
+    ManagerEvent event{ManagerEvent::Kind::Text, entry.fromId, entry.fromName, entry.text, {}};
+    event.to = entry.toId;
+    emit(std::move(event));
+  }
   addChat(std::move(entry));
 }
 
@@ -784,8 +834,9 @@ void Manager::report(std::string_view problem) {
 
 void Manager::emit(ManagerEvent event) {
   using Kind = ManagerEvent::Kind;
-  const bool inRoom = event.kind == Kind::PeerJoined || event.kind == Kind::PeerLeft ||
-                      event.kind == Kind::PeerState || event.kind == Kind::Text;
+  const bool inRoom = event.kind == Kind::PeerPresent || event.kind == Kind::PeerJoined ||
+                      event.kind == Kind::PeerLeft || event.kind == Kind::PeerState ||
+                      event.kind == Kind::PeerMedia || event.kind == Kind::Text;
   if (inRoom && !session_.joinAnnounced) {
     // What happens in the room is told after our own arrival: a chat line can overtake the pong.
     if (session_.heldEvents.size() < kMaxEarlyMessages) session_.heldEvents.push_back(std::move(event));

@@ -22,6 +22,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace orbit {
@@ -57,19 +58,30 @@ std::string_view toString(UnsentLine::State state);
 // state; events say what changed.
 struct ManagerEvent {
   enum class Kind {
-    Joined,      // the room was joined (again, after a reconnect): `peer` is our new id
-    PeerJoined,  // someone came in: `peer`, `name`
-    PeerLeft,    // someone left: `peer`, `name`
-    PeerState,   // a peer connection changed state: `peer`, `name`, `state`
-    Text,        // a chat line arrived from someone else: `peer`, `name`, `text`
-    MediaError,  // a camera, microphone or screen could not be had or went away: `text`
-    Problem,     // anything else that went wrong and did not stop the client: `text`
+    Joined,       // the room was joined (again, after a reconnect): `peer` is our new id
+    PeerPresent,  // someone was in the room when we joined it: `peer`, `name`, `indicators`
+    PeerJoined,   // someone came in: `peer`, `name`, `indicators`
+    PeerLeft,     // someone left: `peer`, `name`; after a reconnect, every id from before
+    PeerState,    // a peer connection changed state: `peer`, `name`, `state`
+    PeerMedia,    // someone muted, unmuted, or turned the camera or a screen share on or off:
+                  // `peer`, `name`, `indicators`
+    Text,         // a chat line arrived from someone else: `peer`, `name`, `text`, and `to`
+                  // (our id) when it was for us alone
+    MediaError,   // a camera, microphone or screen could not be had or went away: `code`, `text`
+    Problem,      // anything else that went wrong and did not stop the client: `text`
   };
-  Kind kind = Kind::Problem;
+  ManagerEvent(Kind kind = Kind::Problem, std::string peer = {}, std::string name = {}, std::string text = {},
+               PeerConnectionState state = PeerConnectionState::New)
+      : kind(kind), peer(std::move(peer)), name(std::move(name)), text(std::move(text)), state(state) {}
+
+  Kind kind;
   std::string peer;
   std::string name;
   std::string text;
-  PeerConnectionState state = PeerConnectionState::New;
+  PeerConnectionState state;
+  std::string to;
+  std::string code;  // MediaError's, from mediaErrorCode()
+  MediaIndicators indicators;
 };
 
 std::string_view toString(ManagerEvent::Kind kind);
@@ -267,6 +279,10 @@ class Manager {
   void rejoin();
   void handleMessage(const Message& message);
   void handleRoomInfo(RoomInfoData info, Json json);
+  // PeerPresent or PeerJoined for `client`, once it has a name, and once.
+  void tell(ManagerEvent::Kind kind, const RoomClient& client);
+  // PeerMedia for each member told about whose indicators differ from `before`'s.
+  void tellMediaChanges(const std::optional<RoomInfoData>& before);
   void handleRoomMode(const Message& message);
   // PeerState events for members in a forwarding room, from the subscribe connection.
   void sfuChanged();
@@ -334,6 +350,9 @@ class Manager {
   // The others' names when the connection was lost: the room is whole again once all are
   // back (names, since ids change with a reconnect).
   std::multiset<std::string> awaited_;
+  // The members a PeerPresent or PeerJoined was told about and no PeerLeft yet, by id, with
+  // their names: ids change with a reconnect, and the old ones are told gone then.
+  std::map<std::string, std::string> told_;
   unsigned wholeWaitFor_ = 0;  // the session whose kRoomWholeWait timer is running
   // Declared last so it is destroyed first: its handlers point into this object.
   Signaler signaler_;

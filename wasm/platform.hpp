@@ -24,8 +24,10 @@ class Platform {
   virtual float pixelRatio() const = 0;
 
   // Makes the drawing surface as many pixels as it covers on screen. Called before every
-  // frame; a change reaches the app as a window-size event.
-  virtual void fitSurface() = 0;
+  // frame; a change reaches the app as a window-size event. False while the surface is not
+  // shown at all (hidden, or no size): nothing is drawn then, and the loop sleeps until a
+  // resize says it is back.
+  virtual bool fitSurface() = 0;
 
   // The app's state as JSON text, computed when the host asks for it.
   virtual void setStateSource(StateSource source) = 0;
@@ -54,8 +56,10 @@ class Platform {
   virtual void setOnComposedText(std::function<void(std::string_view text)> onText) = 0;
 
   // The wheel or trackpad over the client, in lines of text with the browser's sign
-  // (positive scrolls down or right). A host without one never calls it.
-  using OnWheel = std::function<void(double linesX, double linesY)>;
+  // (positive scrolls down or right). Returns whether the client takes it: something under
+  // the pointer can still scroll that way. Otherwise the host may scroll its own page. A host
+  // without a wheel never calls it.
+  using OnWheel = std::function<bool(double linesX, double linesY)>;
   virtual void setOnWheel(OnWheel /*onWheel*/) {}
 
   // The network came back, or the user turned to the page again: a good moment to retry a

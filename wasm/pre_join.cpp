@@ -42,7 +42,7 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
   knownToken_ = std::move(token);
   password_ = std::move(password);
   renewing_ = false;
-  error_.clear();
+  clearError();
   busy_ = false;
   if (!knownToken_.empty()) {
     access_ = Access::Open;
@@ -72,6 +72,7 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   }
   // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
+  if (!reply) setError("unreachable", "Cannot reach the server: " + reply.error().message);
   changed();
 }
 
@@ -84,8 +85,8 @@ bool PreJoin::takeStatus(const Result<HttpReply>& reply) {
 }
 
 void PreJoin::sayFull() {
-  error_ = "This room is full (" + std::to_string(status_.clients) + " of " + std::to_string(status_.capacity) +
-           " people). Wait for a place, or try again later.";
+  setError("room-full", "This room is full (" + std::to_string(status_.clients) + " of " +
+                           std::to_string(status_.capacity) + " people). Wait for a place, or try again later.");
 }
 
 void PreJoin::join(std::string name, std::string password) {
@@ -102,12 +103,12 @@ void PreJoin::join(std::string name, std::string password) {
   if (access_ == Access::Open) return admit({}, std::move(name));
   const bool withPassword = access_ == Access::Password;
   if (withPassword && password.empty()) {
-    error_ = "This room needs a password.";
+    setError("password-required", "This room needs a password.");
     return changed();
   }
   if (!withPassword) password.clear();  // typed for a room that wants none
   busy_ = true;
-  error_.clear();
+  clearError();
   changed();
   // The body first: the lambda below takes the password, and arguments have no order.
   std::string body = dumpJson(toJson(JoinRequest{password}));
@@ -121,7 +122,7 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
   busy_ = false;
   const bool withPassword = !password.empty();
   if (!reply) {
-    error_ = "Cannot reach the server: " + reply.error().message;
+    setError("unreachable", "Cannot reach the server: " + reply.error().message);
     return changed();
   }
   switch (reply->status) {
@@ -130,18 +131,18 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
       return admit(tokenIn(*reply), name);
     case 401:
       if (withPassword) {
-        error_ = "Wrong password: try again.";
+        setError("wrong-password", "Wrong password: try again.");
       } else {
         // It was given a password since the check.
         access_ = Access::Password;
-        error_ = "This room needs a password.";
+        setError("password-required", "This room needs a password.");
       }
       return changed();
     case 404:
       return admit({}, name);
     default:
       if (access_ == Access::Unknown) return admit({}, name);
-      error_ = "Cannot join: " + apiErrorText(*reply);
+      setError("refused", "Cannot join: " + apiErrorText(*reply));
       return changed();
   }
 }
@@ -151,7 +152,7 @@ std::optional<std::string> PreJoin::usableName(std::string_view name) {
   auto usable = normalizeUsername(name, "Your name");
   nameRefused_ = !usable;
   if (!usable) {
-    error_ = usable.error().message + ".";
+    setError("bad-name", usable.error().message + ".");
     return std::nullopt;
   }
   return std::move(*usable);
@@ -160,7 +161,7 @@ std::optional<std::string> PreJoin::usableName(std::string_view name) {
 void PreJoin::nameChanged(std::string_view name) {
   if (!nameRefused_ || !normalizeUsername(name, "Your name")) return;
   nameRefused_ = false;
-  error_.clear();
+  clearError();
   changed();
 }
 
@@ -227,15 +228,25 @@ bool PreJoin::renewToken(std::function<void(std::string token)> done) {
 }
 
 void PreJoin::admit(std::string token, std::string name) {
-  error_.clear();
+  clearError();
   changed();
   if (onAdmit_) onAdmit_(std::move(token), std::move(name));
 }
 
 Json PreJoin::snapshot() const {
   return {{"room", room_.str()},         {"name", roomName()},          {"access", toString(access_)},
-          {"busy", busy_},               {"error", error_},             {"full", full()},
+          {"busy", busy_},               {"error", error_}, {"errorCode", errorCode_},             {"full", full()},
           {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity}};
+}
+
+void PreJoin::setError(std::string code, std::string text) {
+  errorCode_ = std::move(code);
+  error_ = std::move(text);
+}
+
+void PreJoin::clearError() {
+  errorCode_.clear();
+  error_.clear();
 }
 
 void PreJoin::changed() {

@@ -92,8 +92,12 @@ class PreJoin {
   // A request is in flight: the view disables Join.
   bool busy() const { return busy_; }
   const std::string& error() const { return error_; }
+  // What error() is about, for a program: "room-full", "password-required", "wrong-password",
+  // "bad-name", "unreachable" or "refused" (the server would not let us in for another
+  // reason); "" without an error.
+  const std::string& errorCode() const { return errorCode_; }
 
-  // {"room","name","access","busy","error","full","waiting","clients","capacity"}
+  // {"room","name","access","busy","error","errorCode","full","waiting","clients","capacity"}
   Json snapshot() const;
 
  private:
@@ -103,6 +107,8 @@ class PreJoin {
   bool takeStatus(const Result<HttpReply>& reply);
   void poll();
   void sayFull();
+  void setError(std::string code, std::string text);
+  void clearError();
   // `name` as the server would keep it; nothing, and error() says why, when it would refuse it.
   std::optional<std::string> usableName(std::string_view name);
   void admit(std::string token, std::string name);
@@ -133,6 +139,7 @@ class PreJoin {
   Access access_ = Access::Checking;
   bool busy_ = false;
   std::string error_;
+  std::string errorCode_;
   bool nameRefused_ = false;  // error_ is about the name
   RoomStatus status_;
   bool waiting_ = false;

@@ -8,6 +8,7 @@
 #include "browser_scheduler.hpp"
 #include "browser_transport.hpp"
 #include "ui/client_app.hpp"
+#include "codec.hpp"
 #include "page_address.hpp"
 
 #include <cstdio>
@@ -26,8 +27,15 @@ int main(int argc, char** argv) {
   static orbit::BrowserHttpClient http;
   static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, peers, media, sink,
                               http, address);
+  // The embed API's destroy(): nothing of the client calls back after it.
+  platform.setOnDestroy([] {
+    app.shutdown();
+    scheduler.stop();
+  });
   if (auto error = app.start()) {
     std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
+    // The embed API's ready rejects with it.
+    platform.publishEvent(orbit::dumpJson({{"event", "error"}, {"code", "unsupported"}, {"message", error->message}}));
     return 1;
   }
   platform.runMainLoop([] { app.frame(); });

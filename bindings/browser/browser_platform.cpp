@@ -9,7 +9,9 @@
 
 // From library_orbit_platform.js.
 extern "C" {
-void orbit_platform_fit_canvas();
+void orbit_platform_init();
+void orbit_platform_release();
+int orbit_platform_fit_canvas();
 void orbit_platform_publish_state(const char* json);
 void orbit_platform_publish_event(const char* json);
 void orbit_platform_state_changed();
@@ -31,7 +33,11 @@ orbit::BrowserPlatform* embedded = nullptr;
 
 namespace orbit {
 
-BrowserPlatform::BrowserPlatform() { embedded = this; }
+BrowserPlatform::BrowserPlatform() {
+  embedded = this;
+  // Before the UI opens its window: GLFW's listeners are added then.
+  orbit_platform_init();
+}
 
 BrowserPlatform::~BrowserPlatform() {
   if (embedded == this) embedded = nullptr;
@@ -41,7 +47,10 @@ float BrowserPlatform::pixelRatio() const {
   return static_cast<float>(emscripten_get_device_pixel_ratio());
 }
 
-void BrowserPlatform::fitSurface() { orbit_platform_fit_canvas(); }
+bool BrowserPlatform::fitSurface() {
+  hidden_ = orbit_platform_fit_canvas() == 0;
+  return !hidden_;
+}
 
 void BrowserPlatform::setStateSource(StateSource source) { stateSource_ = std::move(source); }
 
@@ -79,10 +88,10 @@ void BrowserPlatform::setOnWheel(OnWheel onWheel) {
   orbit_platform_listen_wheel();
 }
 
-void BrowserPlatform::wheel(double deltaX, double deltaY, int deltaMode) {
-  if (!onWheel_ || deltaMode < 0 || deltaMode > 2) return;
+bool BrowserPlatform::wheel(double deltaX, double deltaY, int deltaMode) {
+  if (!onWheel_ || deltaMode < 0 || deltaMode > 2) return false;
   const auto unit = static_cast<WheelUnit>(deltaMode);
-  onWheel_(wheelLines(deltaX, unit), wheelLines(deltaY, unit));
+  return onWheel_(wheelLines(deltaX, unit), wheelLines(deltaY, unit));
 }
 
 void BrowserPlatform::setOnResume(std::function<void()> onResume) {
@@ -101,7 +110,8 @@ void BrowserPlatform::sleep() {
 }
 
 void BrowserPlatform::wake() {
-  if (!asleep_) return;
+  // Hidden, nothing would be drawn: a resize wakes the loop once the canvas is shown.
+  if (!asleep_ || hidden_ || destroyed_) return;
   asleep_ = false;
   emscripten_resume_main_loop();
 }
@@ -112,7 +122,18 @@ void BrowserPlatform::setOnResize(std::function<void()> onResize) {
 }
 
 void BrowserPlatform::resized() {
+  if (destroyed_) return;
+  hidden_ = false;  // the next frame measures again
   if (onResize_) onResize_();
+}
+
+void BrowserPlatform::destroy() {
+  if (std::exchange(destroyed_, true)) return;
+  if (onDestroy_) onDestroy_();
+  stateSource_ = nullptr;
+  commandSink_ = nullptr;
+  emscripten_cancel_main_loop();
+  orbit_platform_release();
 }
 
 void BrowserPlatform::publishState(std::string_view json) {
@@ -160,9 +181,9 @@ EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
 }
 
 // A wheel event over the canvas, from library_orbit_platform.js: WheelEvent's deltaX, deltaY
-// and deltaMode as the browser gave them.
-EMSCRIPTEN_KEEPALIVE void orbit_platform_wheel(double deltaX, double deltaY, int deltaMode) {
-  if (embedded) embedded->wheel(deltaX, deltaY, deltaMode);
+// and deltaMode as the browser gave them. 1: the client took it; 0: it is the page's.
+EMSCRIPTEN_KEEPALIVE int orbit_platform_wheel(double deltaX, double deltaY, int deltaMode) {
+  return embedded && embedded->wheel(deltaX, deltaY, deltaMode) ? 1 : 0;
 }
 
 // The network is back, or the page is in view again, from library_orbit_platform.js.
@@ -173,6 +194,11 @@ EMSCRIPTEN_KEEPALIVE void orbit_platform_resume() {
 // The canvas changed size, or the page its pixel density, from library_orbit_platform.js.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_resized() {
   if (embedded) embedded->resized();
+}
+
+// The embed API's destroy(): the call ends, and the client lets go of the page.
+EMSCRIPTEN_KEEPALIVE void orbit_embed_destroy() {
+  if (embedded) embedded->destroy();
 }
 
 // Runs a command; returns why it was refused, or null.

@@ -19,7 +19,7 @@ class BrowserPlatform final : public Platform {
   BrowserPlatform& operator=(const BrowserPlatform&) = delete;
 
   float pixelRatio() const override;
-  void fitSurface() override;
+  bool fitSurface() override;
   void setStateSource(StateSource source) override;
   void setCommandSink(CommandSink sink) override;
   void publishEvent(std::string_view json) override;
@@ -31,13 +31,18 @@ class BrowserPlatform final : public Platform {
   void setOnComposedText(std::function<void(std::string_view text)> onText) override;
   void composed(const char* text);
   void setOnWheel(OnWheel onWheel) override;
-  void wheel(double deltaX, double deltaY, int deltaMode);
+  bool wheel(double deltaX, double deltaY, int deltaMode);
   void setOnResume(std::function<void()> onResume) override;
   void resume();
   void sleep() override;
   void wake() override;
   void setOnResize(std::function<void()> onResize) override;
   void resized();
+
+  // What the embed API's destroy() runs (the composition root's teardown), after which the
+  // platform undoes what it did to the page and the frame loop ends for good.
+  void setOnDestroy(std::function<void()> onDestroy) { onDestroy_ = std::move(onDestroy); }
+  void destroy();
 
   // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
   // results rather than serve state on demand.
@@ -61,7 +66,10 @@ class BrowserPlatform final : public Platform {
   OnWheel onWheel_;
   std::function<void()> onResume_;
   std::function<void()> onResize_;
+  std::function<void()> onDestroy_;
   bool asleep_ = false;
+  bool hidden_ = false;     // the canvas is not shown: wake() waits for a resize
+  bool destroyed_ = false;
   std::string state_;   // the last state handed to JS, kept alive until the next call
   std::string refusal_;  // the last command's error, likewise
 };

@@ -8,9 +8,13 @@
 
 namespace orbit {
 
-BrowserScheduler::~BrowserScheduler() {
+BrowserScheduler::~BrowserScheduler() { stop(); }
+
+void BrowserScheduler::stop() {
+  stopped_ = true;
   // Every Timer the browser could still call back is cleared before it is freed.
   for (auto& [id, timer] : timers_) emscripten_clear_timeout(timer->handle);
+  timers_.clear();
 }
 
 Scheduler::Millis BrowserScheduler::now() const {
@@ -19,6 +23,7 @@ Scheduler::Millis BrowserScheduler::now() const {
 
 Scheduler::TimerId BrowserScheduler::after(Millis delay, std::function<void()> callback) {
   const TimerId id = ++lastId_;
+  if (stopped_) return id;
   auto timer = std::make_unique<Timer>(Timer{this, id, 0, std::move(callback)});
   timer->handle = emscripten_set_timeout(&BrowserScheduler::fire,
                                          static_cast<double>(delay.count() < 0 ? 0 : delay.count()), timer.get());

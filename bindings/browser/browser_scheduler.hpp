@@ -13,6 +13,7 @@ namespace orbit {
 //  [x] one-shot timers with cancel
 //  [x] a cancelled timer, or one of a destroyed scheduler, never calls back
 //  [x] now() from performance.now() (monotonic)
+//  [x] stop(): nothing calls back after the client is destroyed
 //  [ ] timers in a background tab run late: browsers throttle setTimeout there
 class BrowserScheduler final : public Scheduler {
  public:
@@ -25,6 +26,8 @@ class BrowserScheduler final : public Scheduler {
   Millis now() const override;
   TimerId after(Millis delay, std::function<void()> callback) override;
   void cancel(TimerId id) override;
+  // Clears every pending timer, and schedules none from now on (the client was destroyed).
+  void stop();
 
  private:
   struct Timer {
@@ -36,6 +39,7 @@ class BrowserScheduler final : public Scheduler {
   static void fire(void* timer);
 
   TimerId lastId_ = 0;
+  bool stopped_ = false;
   std::map<TimerId, std::unique_ptr<Timer>> timers_;
 };
 

@@ -2,15 +2,130 @@
 // cross; the page's side of the embed API is web/orbit-embed.js, which hands the module
 // the onOrbit* callbacks below.
 mergeInto(LibraryManager.library, {
-  orbit_platform_fit_canvas__deps: ['$Browser'],
+  // What the client does to the page it is mounted in, and undoes when it is destroyed: the
+  // listeners it adds (each through listen()), the canvas's size, focus and keyboard.
+  $OrbitPage__deps: ['$Browser', '$GLFW', '$OrbitTextInput'],
+  $OrbitPage: {
+    undo: [],
+    listen: function(target, type, listener, options) {
+      target.addEventListener(type, listener, options);
+      OrbitPage.undo.push(function() { target.removeEventListener(type, listener, options); });
+    },
+
+    // The host sizes the canvas however it likes: a stylesheet, an inline style, its width and
+    // height attributes, or nothing at all. The client sets only the backing store (CSS size
+    // times devicePixelRatio), which must never feed back into the CSS size. Emscripten's
+    // Browser.setCanvasSize removes an inline width and height (library_browser.js,
+    // updateCanvasDimensions), so the client's own copy below leaves the style alone; and a
+    // canvas whose CSS size follows its backing store (no CSS size of its own) is pinned in
+    // CSS pixels at the size it has, before the backing store changes.
+    adopt: function(canvas) {
+      Browser.updateCanvasDimensions = function(target, width, height) {
+        if (width && height) {
+          target.widthNative = width;
+          target.heightNative = height;
+        }
+        if (target.width != target.widthNative) target.width = target.widthNative;
+        if (target.height != target.heightNative) target.height = target.heightNative;
+      };
+      var attributes = { width: canvas.getAttribute('width'), height: canvas.getAttribute('height'),
+                         tabindex: canvas.getAttribute('tabindex') };
+      var style = { width: canvas.style.getPropertyValue('width'), height: canvas.style.getPropertyValue('height'),
+                    widthPriority: canvas.style.getPropertyPriority('width'),
+                    heightPriority: canvas.style.getPropertyPriority('height') };
+      OrbitPage.undo.push(function() {
+        ['width', 'height', 'tabindex'].forEach(function(name) {
+          if (attributes[name] === null) canvas.removeAttribute(name);
+          else canvas.setAttribute(name, attributes[name]);
+        });
+        canvas.style.setProperty('width', style.width, style.widthPriority);
+        canvas.style.setProperty('height', style.height, style.heightPriority);
+      });
+      OrbitPage.pin(canvas);
+      // Focusable, so that the keyboard reaches the call only while it has the focus.
+      if (attributes.tabindex === null) canvas.setAttribute('tabindex', '0');
+    },
+
+    pin: function(canvas) {
+      var width = canvas.clientWidth;
+      var height = canvas.clientHeight;
+      if (!width || !height) return;  // not laid out (display: none): asked again when shown
+      var follows = function(dimension, client) {
+        var before = canvas[dimension];
+        canvas[dimension] = before + 16;
+        var moved = canvas[client] !== (dimension === 'width' ? width : height);
+        canvas[dimension] = before;
+        return moved;
+      };
+      if (follows('width', 'clientWidth')) canvas.style.setProperty('width', width + 'px');
+      if (follows('height', 'clientHeight')) canvas.style.setProperty('height', height + 'px');
+    },
+
+    // The call's keyboard: keys reach it only while its canvas (or the hidden text field of
+    // an input method, OrbitTextInput) has the focus. Emscripten's GLFW listens on the whole
+    // window, and blocks Backspace and Tab there; its handlers are wrapped before glfwInit
+    // adds them, so that its listeners (and glfwTerminate's removal) are the wrapped ones.
+    // A key released elsewhere is still let through if the call saw it go down.
+    ownsFocus: function() {
+      var active = document.activeElement;
+      return active !== null && (active === Module['canvas'] ||
+                                 (OrbitTextInput.area !== null && active === OrbitTextInput.area));
+    },
+    scopeKeyboard: function() {
+      var keydown = GLFW.onKeydown;
+      var keypress = GLFW.onKeyPress;
+      var keyup = GLFW.onKeyup;
+      GLFW.onKeydown = function(event) { if (OrbitPage.ownsFocus()) keydown(event); };
+      GLFW.onKeyPress = function(event) { if (OrbitPage.ownsFocus()) keypress(event); };
+      GLFW.onKeyup = function(event) {
+        if (OrbitPage.ownsFocus() || (GLFW.active && GLFW.active.domKeys[event.keyCode])) keyup(event);
+      };
+      // The focus went to the host page with a key held: the call lets go of it.
+      var releaseKeys = function() {
+        if (!GLFW.active || OrbitPage.ownsFocus()) return;
+        GLFW.active.domKeys.forEach(function(down, keyCode) {
+          if (down) GLFW.onKeyChanged(keyCode, 0);
+        });
+      };
+      OrbitPage.listen(Module['canvas'], 'blur', function() { setTimeout(releaseKeys, 0); });
+      OrbitPage.listen(Module['canvas'], 'focus', function() { OrbitTextInput.take(); });
+      // The wheel goes through orbit_platform_listen_wheel instead.
+      GLFW.onMouseWheel = function() {};
+    },
+  },
+
+  orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard'],
+  orbit_platform_init: function() {
+    OrbitPage.adopt(Module['canvas']);
+    OrbitPage.scopeKeyboard();
+    OrbitClipboard.listen();
+  },
+
+  // Undoes what the client did to the page: its listeners, its hidden text field, the canvas's
+  // attributes and inline size. After glfwTerminate, which removes GLFW's own listeners.
+  orbit_platform_release__deps: ['$OrbitPage', '$OrbitTextInput'],
+  orbit_platform_release: function() {
+    while (OrbitPage.undo.length) OrbitPage.undo.pop()();
+    if (OrbitTextInput.area) OrbitTextInput.area.remove();
+    OrbitTextInput.area = null;
+    OrbitTextInput.wanted = null;
+  },
+
+  // Returns 0 when the canvas is not shown (display: none, or no size): nothing is drawn then.
+  orbit_platform_fit_canvas__deps: ['$Browser', '$OrbitPage'],
   orbit_platform_fit_canvas: function() {
     var canvas = Module['canvas'];
+    if (!canvas.clientWidth || !canvas.clientHeight) return 0;
     var ratio = window.devicePixelRatio || 1;
     var width = Math.max(1, Math.round(canvas.clientWidth * ratio));
     var height = Math.max(1, Math.round(canvas.clientHeight * ratio));
-    // Through Browser rather than canvas.width, so Emscripten's GLFW learns the new size
-    // and reports it to the app as a window resize.
-    if (canvas.width != width || canvas.height != height) Browser.setCanvasSize(width, height);
+    if (canvas.width != width || canvas.height != height) {
+      OrbitPage.pin(canvas);
+      // Through Browser rather than canvas.width, so Emscripten's GLFW learns the new size
+      // and reports it to the app as a window resize.
+      Browser.setCanvasSize(width, height);
+    }
+    return 1;
   },
 
   orbit_platform_publish_state: function(json) {
@@ -26,13 +141,13 @@ mergeInto(LibraryManager.library, {
   // The page's clipboard as far as the client can know it: what the user last pasted into
   // the page, or what the client last copied. Browsers show the clipboard itself only to a
   // paste event, which fires after the Ctrl+V keydown and before the frame that handles it.
-  $OrbitClipboard__postset: 'OrbitClipboard.listen();',
+  $OrbitClipboard__deps: ['$OrbitPage'],
   $OrbitClipboard: {
     text: '',
     listen: function() {
-      window.addEventListener('paste', function(event) {
+      OrbitPage.listen(window, 'paste', function(event) {
         var data = event.clipboardData;
-        if (data) OrbitClipboard.text = data.getData('text/plain');
+        if (data && OrbitPage.ownsFocus()) OrbitClipboard.text = data.getData('text/plain');
       }, true);
     },
   },
@@ -60,8 +175,22 @@ mergeInto(LibraryManager.library, {
   // still reaches the client through GLFW's key listeners on the window, and the textarea
   // is emptied so it never grows.
   $OrbitTextInput__deps: ['$stringToNewUTF8', 'free'],
+  //
+  // The hidden field takes the focus only from the canvas (a click into one of the call's text
+  // fields, or the keyboard already in the call), never from the host page: a field made
+  // active while the focus is elsewhere gets it once the canvas is focused.
   $OrbitTextInput: {
     area: null,
+    wanted: null,  // {x, y}: where the active field's cursor is, in CSS pixels of the canvas
+    take: function() {
+      var wanted = OrbitTextInput.wanted;
+      if (!wanted || !OrbitPage.ownsFocus()) return;
+      var area = OrbitTextInput.area || (OrbitTextInput.area = OrbitTextInput.make());
+      var rect = Module['canvas'].getBoundingClientRect();
+      area.style.left = (rect.left + wanted.x) + 'px';
+      area.style.top = (rect.top + wanted.y) + 'px';
+      if (document.activeElement !== area) area.focus({ preventScroll: true });
+    },
     make: function() {
       var area = document.createElement('textarea');
       area.setAttribute('aria-hidden', 'true');
@@ -84,65 +213,70 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  orbit_platform_text_input__deps: ['$OrbitTextInput'],
+  // The hidden field takes the focus only from the canvas (a click into one of the call's text
+  // fields, or the keyboard already in the call), never from the host page.
+  orbit_platform_text_input__deps: ['$OrbitTextInput', '$OrbitPage'],
   orbit_platform_text_input: function(active, x, y) {
     var canvas = Module['canvas'];
     if (!active) {
+      OrbitTextInput.wanted = null;
       var area = OrbitTextInput.area;
-      if (area && document.activeElement === area) canvas.focus();
+      if (area && document.activeElement === area) canvas.focus({ preventScroll: true });
       return;
     }
-    if (!OrbitTextInput.area) OrbitTextInput.area = OrbitTextInput.make();
-    var rect = canvas.getBoundingClientRect();
-    var area = OrbitTextInput.area;
-    area.style.left = (rect.left + x) + 'px';
-    area.style.top = (rect.top + y) + 'px';
-    if (document.activeElement !== area) area.focus({ preventScroll: true });
+    OrbitTextInput.wanted = { x: x, y: y };
+    OrbitTextInput.take();
   },
 
-  // The wheel over the canvas goes to the client with the browser's own units and sign.
-  // Emscripten's GLFW would hand ImGui the raw deltaY instead: pixels taken for steps, with
-  // the sign of a native wheel reversed. Listening on the window in the capture phase runs
-  // before GLFW's listener on the canvas, which then never sees the event.
+  // The wheel over the canvas goes to the client with the browser's own units and sign
+  // (Emscripten's GLFW would hand ImGui the raw deltaY: pixels taken for steps, with the sign
+  // of a native wheel reversed; its listener is a no-op, OrbitPage.scopeKeyboard). The client
+  // takes the event only when what is under the pointer can still scroll that way
+  // (orbit_platform_wheel returns 1); otherwise it is the host page's, to scroll the page.
+  orbit_platform_listen_wheel__deps: ['$OrbitPage'],
   orbit_platform_listen_wheel: function() {
     if (Module['orbitWheelListening']) return;
     Module['orbitWheelListening'] = true;
-    window.addEventListener('wheel', function(event) {
-      if (event.target !== Module['canvas']) return;
-      event.stopPropagation();
-      event.preventDefault();
-      _orbit_platform_wheel(event.deltaX, event.deltaY, event.deltaMode);
-    }, { capture: true, passive: false });
+    OrbitPage.listen(Module['canvas'], 'wheel', function(event) {
+      if (_orbit_platform_wheel(event.deltaX, event.deltaY, event.deltaMode)) event.preventDefault();
+    }, { passive: false });
   },
 
+  orbit_platform_listen_resume__deps: ['$OrbitPage'],
   orbit_platform_listen_resume: function() {
     if (Module['orbitResumeListening']) return;
     Module['orbitResumeListening'] = true;
-    window.addEventListener('online', function() { _orbit_platform_resume(); });
-    window.addEventListener('focus', function() { _orbit_platform_resume(); });
-    document.addEventListener('visibilitychange', function() {
+    OrbitPage.listen(window, 'online', function() { _orbit_platform_resume(); });
+    OrbitPage.listen(window, 'focus', function() { _orbit_platform_resume(); });
+    OrbitPage.listen(document, 'visibilitychange', function() {
       if (document.visibilityState === 'visible') _orbit_platform_resume();
     });
   },
 
   // What can change the canvas's backing store while the frame loop sleeps: its CSS size (a
-  // ResizeObserver sees the page's layout and the window alike) and the pixel density (a
-  // window moved to another screen, or zoomed), which a media query on the current one sees.
+  // ResizeObserver sees the page's layout and the window alike, and the canvas shown again
+  // after display: none) and the pixel density (a window moved to another screen, or zoomed),
+  // which a media query on the current one sees.
+  orbit_platform_listen_resize__deps: ['$OrbitPage'],
   orbit_platform_listen_resize: function() {
     var canvas = Module['canvas'];
     if (!canvas || Module['orbitResizeListening']) return;
     Module['orbitResizeListening'] = true;
     if (typeof ResizeObserver !== 'undefined') {
-      new ResizeObserver(function() { _orbit_platform_resized(); }).observe(canvas);
+      var observer = new ResizeObserver(function() { _orbit_platform_resized(); });
+      observer.observe(canvas);
+      OrbitPage.undo.push(function() { observer.disconnect(); });
     } else {
-      window.addEventListener('resize', function() { _orbit_platform_resized(); });
+      OrbitPage.listen(window, 'resize', function() { _orbit_platform_resized(); });
     }
     var watchDensity = function() {
       var query = window.matchMedia('(resolution: ' + (window.devicePixelRatio || 1) + 'dppx)');
-      query.addEventListener('change', function() {
+      var changed = function() {
         _orbit_platform_resized();
         watchDensity();
-      }, { once: true });
+      };
+      query.addEventListener('change', changed, { once: true });
+      OrbitPage.undo.push(function() { query.removeEventListener('change', changed, { once: true }); });
     };
     if (window.matchMedia) watchDensity();
   },

@@ -64,9 +64,23 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
       case Kind::Joined:
         print({{"event", "joined"}, {"id", event.peer}, {"name", event.name}});
         break;
+      case Kind::PeerPresent:
       case Kind::PeerJoined:
+        // As the embed API has it: whoever was in the room when we came is "present".
+        print({{"event", "peer-joined"},
+               {"peer", event.peer},
+               {"name", event.name},
+               {"present", event.kind == Kind::PeerPresent}});
+        break;
       case Kind::PeerLeft:
         print({{"event", toString(event.kind)}, {"peer", event.peer}, {"name", event.name}});
+        break;
+      case Kind::PeerMedia:
+        print({{"event", "peer-media"},
+               {"peer", event.peer},
+               {"name", event.name},
+               {"muted", event.indicators.muted.value_or(false)},
+               {"cameraOff", event.indicators.cameraOff.value_or(false)}});
         break;
       case Kind::PeerState:
         print({{"event", "peer-state"}, {"peer", event.peer}, {"name", event.name}, {"state", toString(event.state)}});

@@ -12,7 +12,7 @@ namespace orbit::test {
 class FakePlatform final : public Platform {
  public:
   float pixelRatio() const override { return 1.0f; }
-  void fitSurface() override {}
+  bool fitSurface() override { return true; }
   void setStateSource(StateSource source) override { stateSource = std::move(source); }
   void setCommandSink(CommandSink sink) override { commandSink = std::move(sink); }
   void publishEvent(std::string_view json) override { events.emplace_back(json); }

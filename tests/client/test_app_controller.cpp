@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using namespace orbit;
@@ -199,10 +200,19 @@ TEST_CASE("what happens in the call reaches the embedder as JSON events, and the
   rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Bye, nullptr));
   rig.setRoom({{kSelf, "Ann"}});
 
-  CHECK(rig.published({{"event", "media-error"}, {"text", "could not use the camera: NotAllowedError: Permission denied"}}));
-  CHECK(rig.published({{"event", "joined"}, {"peer", kSelf}, {"name", "Ann"}}));
-  CHECK(rig.published({{"event", "peer-joined"}, {"peer", kX}, {"name", "Xena"}}));
-  CHECK(rig.published({{"event", "text"}, {"peer", kX}, {"name", "Xena"}, {"text", "hi"}}));
+  CHECK(rig.published({{"event", "media-error"},
+                       {"code", "camera-denied"},
+                       {"text", "could not use the camera: NotAllowedError: Permission denied"}}));
+  CHECK(rig.published({{"event", "joined"}, {"peer", kSelf}, {"name", "Ann"}, {"room", "standup"}}));
+  CHECK(rig.published({{"event", "peer-joined"},
+                       {"peer", kX},
+                       {"name", "Xena"},
+                       {"present", false},
+                       {"muted", nullptr},
+                       {"cameraOff", nullptr},
+                       {"sharingScreen", nullptr}}));
+  CHECK(rig.published(
+      {{"event", "text"}, {"peer", kX}, {"name", "Xena"}, {"text", "hi"}, {"to", nullptr}, {"private", false}}));
   CHECK(rig.published({{"event", "peer-state"}, {"peer", kX}, {"name", "Xena"}, {"state", "closed"}}));
   CHECK(rig.published({{"event", "peer-left"}, {"peer", kX}, {"name", "Xena"}}));
 
@@ -222,6 +232,111 @@ TEST_CASE("what happens in the call reaches the embedder as JSON events, and the
   CHECK(state["peers"][0]["video"]["frames"] == 0);
   REQUIRE(state["notifications"].size() == 4);
   CHECK(state["notifications"][1] == Json{{"kind", "peer-joined"}, {"text", "Xena joined"}, {"time", kNow}});
+}
+
+// A room-info whose members say whether they are muted and their camera is off.
+std::string roomWithMedia(const std::vector<std::tuple<std::string, std::string, bool, bool>>& members) {
+  Json clients = Json::array();
+  for (const auto& [id, name, muted, cameraOff] : members) {
+    clients.push_back({{"id", id}, {"username", name}, {"muted", muted}, {"camera_off", cameraOff}});
+  }
+  return dumpJson(Json{{"room_id", "r"}, {"clients", std::move(clients)}});
+}
+
+TEST_CASE("the embedder can mirror the call from events alone: who was there, who mutes, private lines, our own media, leaving", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.media.refuse(TrackKind::Video, "NotAllowedError: Permission denied");
+  rig.enterOpenRoom();
+  rig.clock.advance(100ms);
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(fromServer("ice-servers", kSelf, "[]"));
+  // Xena was there before us, muted: no notification, but a peer-joined marked present.
+  rig.probe->injectText(fromServer("room-info", kSelf, roomWithMedia({{kX, "Xena", true, false}, {kSelf, "Ann", false, true}})));
+  CHECK(rig.published({{"event", "peer-joined"},
+                       {"peer", kX},
+                       {"name", "Xena"},
+                       {"present", true},
+                       {"muted", true},
+                       {"cameraOff", false},
+                       {"sharingScreen", nullptr}}));
+  CHECK(rig.notes() == std::vector<std::string>{"media-error: could not use the camera: NotAllowedError: Permission denied"});
+  // She unmutes.
+  rig.probe->injectText(fromServer("room-info", kSelf, roomWithMedia({{kX, "Xena", false, false}, {kSelf, "Ann", false, true}})));
+  CHECK(rig.published({{"event", "peer-media"},
+                       {"peer", kX},
+                       {"name", "Xena"},
+                       {"muted", false},
+                       {"cameraOff", false},
+                       {"sharingScreen", nullptr}}));
+  // A line for us alone says so.
+  rig.probe->injectText(fromPeer(kX, kSelf, MessageType::Text, toJson(TextData{"Xena", kNow, "psst", true})));
+  CHECK(rig.published(
+      {{"event", "text"}, {"peer", kX}, {"name", "Xena"}, {"text", "psst"}, {"to", kSelf}, {"private", true}}));
+
+  // Our own media, as the others see it: the camera was refused, so it is off; and the state
+  // says the same as the UI.
+  CHECK(rig.published({{"event", "media"},
+                       {"muted", false},
+                       {"cameraOff", true},
+                       {"sharingScreen", false},
+                       {"microphone", true},
+                       {"camera", false}}));
+  CHECK(rig.app.snapshot()["media"]["cameraEnabled"] == false);
+  REQUIRE_FALSE(rig.app.command(R"({"command":"setMuted","muted":true})"));
+  CHECK(rig.events().back() == Json{{"event", "media"},
+                                    {"muted", true},
+                                    {"cameraOff", true},
+                                    {"sharingScreen", false},
+                                    {"microphone", true},
+                                    {"camera", false}});
+
+  REQUIRE_FALSE(rig.app.command(R"({"command":"leave"})"));
+  CHECK(rig.published({{"event", "left"}, {"room", "standup"}, {"reason", "leave"}}));
+  const auto refused = rig.app.command(R"({"command":"setMuted","muted":false})");
+  REQUIRE(refused);
+  CHECK_THAT(refused->message, Catch::Contains("you have left the room"));
+}
+
+TEST_CASE("a room we cannot get into is an error event with a code: full, password, unreachable", "[app]") {
+  SECTION("full") {
+    AppRig rig("http://orbit.test/room/standup?name=Ann");
+    rig.app.start();
+    rig.http.reply(200, described("standup", true, false, 5, 5));
+    CHECK(rig.published({{"event", "error"},
+                         {"code", "room-full"},
+                         {"message", "This room is full (5 of 5 people). Wait for a place, or try again later."}}));
+  }
+  SECTION("a password room, then a wrong password") {
+    AppRig rig("http://orbit.test/room/standup?name=Ann");
+    rig.app.start();
+    rig.http.reply(200, described("standup", true, true));
+    CHECK(rig.published({{"event", "error"}, {"code", "password-required"}, {"message", "This room needs a password."}}));
+    rig.app.preJoin().join("Ann", "guess");
+    rig.http.reply(401, R"({"error":"wrong password"})");
+    CHECK(rig.events().back() ==
+          Json{{"event", "error"}, {"code", "wrong-password"}, {"message", "Wrong password: try again."}});
+  }
+  SECTION("the server cannot be reached, told once however often the client retries") {
+    AppRig rig("http://orbit.test/room/standup?name=Ann");
+    rig.enterOpenRoom();
+    const auto told = [&rig] {
+      const auto all = rig.events();
+      return std::count_if(all.begin(), all.end(), [](const Json& e) { return e.value("code", "") == "unreachable"; });
+    };
+    rig.probe->injectError("connection refused");
+    rig.probe->injectClose(1006);
+    // The client asks whether the room is full (a browser is not told why a WebSocket failed).
+    REQUIRE(rig.http.requests.size() == 1);
+    rig.http.reply(200, described("standup", true, false));
+    CHECK(told() == 1);
+    for (int i = 0; i < 3; ++i) {
+      rig.clock.advance(Signaler::Options{}.maxBackoff);
+      rig.probe->injectError("connection refused");
+      rig.probe->injectClose(1006);
+    }
+    CHECK(told() == 1);
+  }
 }
 
 TEST_CASE("notifications tell who came and went and which device failed, and each is redrawn away", "[app]") {

@@ -34,7 +34,8 @@ struct MediaRig {
                 },
             .remove = [this](const LocalTrack& t) { calls.push_back("remove " + name(t)); },
             .indicatorsChanged = [this] { ++indicatorChanges; },
-            .failed = [this](const std::string& what) { calls.push_back("failed " + what); },
+            .failed = [this](const std::string& code,
+                             const std::string& what) { calls.push_back("failed [" + code + "] " + what); },
             .problem =
                 [this](std::string_view what) { calls.push_back("problem " + std::string(what)); },
             .changed = [this] { ++changes; },
@@ -76,7 +77,7 @@ TEST_CASE(
   CHECK(refused.calls ==
         std::vector<std::string>{
             "add Mock microphone",
-            "failed could not use the camera: NotAllowedError: Permission denied"});
+            "failed [camera-denied] could not use the camera: NotAllowedError: Permission denied"});
   CHECK(refused.local->error() == "could not use the camera: NotAllowedError: Permission denied");
   CHECK(refused.local->indicators() == MediaIndicators{false, true, false});
   CHECK(refused.sending() == std::vector<std::string>{"Mock microphone"});
@@ -174,7 +175,7 @@ TEST_CASE("local media: a device that goes away is taken off every connection an
   rig.backend.end(*rig.local->microphone());
   rig.clock.advance(10ms);
   CHECK(rig.calls == std::vector<std::string>{"remove Mock microphone",
-                                              "failed the microphone stopped (Mock microphone)"});
+                                              "failed [microphone-stopped] the microphone stopped (Mock microphone)"});
   CHECK_FALSE(rig.local->microphone().has_value());
   CHECK(rig.local->indicators() == MediaIndicators{true, false, false});
   CHECK(rig.sending() == std::vector<std::string>{"Mock camera"});

@@ -238,7 +238,8 @@ TEST_CASE("room-info that comes before the pong is not news: our own arrival is 
   rig.probe->injectText(fromPeer(kY, "room", MessageType::Text, toJson(TextData{"Yuri", 1700000001000, "hi"})));
   CHECK(rig.events.empty());
   rig.probe->injectText(fromServer("pong", kSelf));
-  CHECK(rig.events == std::vector<std::string>{"joined Me", "text Yuri hi"});
+  // Yuri was in the room when we came: told after our arrival, as present.
+  CHECK(rig.events == std::vector<std::string>{"joined Me", "peer-present Yuri", "text Yuri hi"});
   rig.setRoom(kSelf, {kSelf, kZ});
   CHECK(rig.sawEvent("peer-left Yuri"));
   CHECK(rig.sawEvent("peer-joined Zoe"));
@@ -382,6 +383,9 @@ TEST_CASE("after a reconnect the mesh is rebuilt on the new ids", "[manager]") {
   }
   CHECK(rig.manager.joins() == 2);
   CHECK(rig.sawEvent("joined Me"));
+  // Xena kept her id and never left; Zoe was there when we came back.
+  CHECK_FALSE(rig.sawEvent("peer-left Xena"));
+  CHECK(rig.sawEvent("peer-present Zoe"));
 }
 
 TEST_CASE("the chat log keeps room and direct lines with time and sender name", "[manager]") {
@@ -732,6 +736,16 @@ TEST_CASE("a line typed while no server can be reached is marked not sent after 
   REQUIRE_FALSE(rig.manager.sendText("bye all"));
   rig.manager.leave();
   CHECK(rig.manager.unsentLines().back().why == "you left the room");
+}
+
+TEST_CASE("after a server restart every old id is told gone before the same people are told present again", "[manager]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX});
+  rig.events.clear();
+  rig.probe->injectClose(1006);
+  reconnectAs(rig, kW, {{kZ, "Xena"}, {kW, "Me"}});
+  CHECK(rig.events ==
+        std::vector<std::string>{"joined Me", "peer-left Xena", "peer-present Xena", "peer-state Xena closed"});
 }
 
 TEST_CASE("lines from before we came are kept as history, not news, and a reconnect does not repeat them",

@@ -43,6 +43,12 @@ std::optional<Error> ClientApp::start() {
   return std::nullopt;
 }
 
+void ClientApp::shutdown() {
+  controller_.shutdown();
+  sink_.present({}, {});
+  shell_.close();
+}
+
 void ClientApp::draw() {
   switch (controller_.screen()) {
     case AppController::Screen::Lobby:

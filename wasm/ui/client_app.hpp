@@ -32,6 +32,8 @@ class ClientApp {
   ClientApp& operator=(const ClientApp&) = delete;
 
   std::optional<Error> start();
+  // Ends the call and lets go of the window for good (the embed API's destroy()).
+  void shutdown();
   void frame() { shell_.frame(); }
 
  private:

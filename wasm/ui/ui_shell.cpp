@@ -5,6 +5,7 @@
 #define GLFW_INCLUDE_ES3
 #include <GLFW/glfw3.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
@@ -32,13 +33,15 @@ UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWind
 UiShell::UiShell(Platform& platform, std::function<void()> draw)
     : platform_(platform), draw_(std::move(draw)) {}
 
-UiShell::~UiShell() {
+UiShell::~UiShell() { close(); }
+
+void UiShell::close() {
   if (imeShell == this) imeShell = nullptr;
   if (!window_) return;
   ImGui_ImplOpenGL3_Shutdown();
   ImGui_ImplGlfw_Shutdown();
   ImGui::DestroyContext();
-  glfwDestroyWindow(window_);
+  glfwDestroyWindow(std::exchange(window_, nullptr));
   glfwTerminate();
 }
 
@@ -86,8 +89,10 @@ std::optional<Error> UiShell::open(const char* title) {
     invalidate();
   });
   platform_.setOnWheel([this](double linesX, double linesY) {
+    if (!canScroll(linesX, linesY)) return false;
     scroll(linesX, linesY);
     invalidate();
+    return true;
   });
   platform_.setOnResize([this] { invalidate(); });
   // A blinking caret would need a frame twice a second for as long as a field has focus.
@@ -106,6 +111,31 @@ void UiShell::installInputHooks() {
   glfwSetCharCallback(window_, [](GLFWwindow* w, unsigned int) { shellOf(w).invalidate(); });
   glfwSetWindowFocusCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
   glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) { shellOf(w).invalidate(); });
+}
+
+bool UiShell::canScroll(double linesX, double linesY) const {
+  const ImGuiContext* context = ImGui::GetCurrentContext();
+  if (!context || !context->HoveredWindow) return false;
+  // ImGui 1.86's UpdateMouseWheel: a child window that cannot scroll (or takes no wheel) hands
+  // it to its parent; the window it ends at scrolls, unless it takes no wheel either.
+  const auto target = [context](float ImVec2::*axis) -> const ImGuiWindow* {
+    const ImGuiWindow* window = context->HoveredWindow;
+    const auto passes = [axis](const ImGuiWindow* w) {
+      return w->ScrollMax.*axis == 0.0f ||
+             ((w->Flags & ImGuiWindowFlags_NoScrollWithMouse) && !(w->Flags & ImGuiWindowFlags_NoMouseInputs));
+    };
+    while ((window->Flags & ImGuiWindowFlags_ChildWindow) && window->ParentWindow && passes(window)) {
+      window = window->ParentWindow;
+    }
+    if (window->Flags & (ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoMouseInputs)) return nullptr;
+    return window;
+  };
+  const auto moves = [&target](float ImVec2::*axis, double lines) {
+    const ImGuiWindow* window = lines == 0 ? nullptr : target(axis);
+    if (!window) return false;
+    return lines > 0 ? window->Scroll.*axis < window->ScrollMax.*axis : window->Scroll.*axis > 0.0f;
+  };
+  return moves(&ImVec2::y, linesY) || moves(&ImVec2::x, linesX);
 }
 
 void UiShell::scroll(double linesX, double linesY) {
@@ -152,8 +182,10 @@ void UiShell::invalidate() {
 }
 
 void UiShell::frame() {
+  if (!window_) return;
   glfwPollEvents();
-  platform_.fitSurface();
+  // Not shown: nothing to draw until a resize brings it back.
+  if (!platform_.fitSurface()) return platform_.sleep();
   if (float ratio = platform_.pixelRatio(); ratio != pixelRatio_) {
     applyPixelRatio(ratio);
     invalidate();

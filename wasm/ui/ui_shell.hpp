@@ -25,6 +25,9 @@ class UiShell {
   UiShell& operator=(const UiShell&) = delete;
 
   std::optional<Error> open(const char* title);
+  // Lets go of ImGui, the GL context and the window (and with them GLFW's listeners); frame()
+  // does nothing after it.
+  void close();
 
   // One turn of the main loop: handles events, then draws if anything changed.
   void frame();
@@ -36,6 +39,9 @@ class UiShell {
 
  private:
   void installInputHooks();
+  // Whether what is under the pointer would scroll by a wheel turn that way (lines of text,
+  // positive: down, right), as ImGui routes the wheel: not at its end yet.
+  bool canScroll(double linesX, double linesY) const;
   // Scrolls what is under the pointer by lines of text (positive: down, right).
   void scroll(double linesX, double linesY);
   void applyPixelRatio(float ratio);
