@@ -651,6 +651,20 @@ std::optional<Error> Manager::sendText(std::string_view text, std::string_view t
   if (utf8Length(text) > kMaxTextChars) {
     return Error{"the message is longer than " + std::to_string(kMaxTextChars) + " characters"};
   }
+  const Signaler::Millis now = scheduler_.now();
+  textTokens_ = std::min(kTextBurst, textTokens_ + kTextPerSecond * static_cast<double>((now - textTokensAt_).count()) / 1000.0);
+  textTokensAt_ = now;
+  if (textTokens_ < 1) {
+    return Error{"cannot send text: over " + std::to_string(static_cast<int>(kTextBurst)) + " lines at once (then " +
+                 std::to_string(static_cast<int>(kTextPerSecond)) + " a second); this one was not sent"};
+  }
+  textTokens_ -= 1;
+  auto refusal = sendOrHold(text, to);
+  if (refusal) textTokens_ += 1;  // refused for another reason: it costs nothing
+  return refusal;
+}
+
+std::optional<Error> Manager::sendOrHold(std::string_view text, std::string_view to) {
   const bool waitingLines = std::any_of(unsent_.begin(), unsent_.end(), [](const UnsentLine& line) {
     return line.state == UnsentLine::State::Waiting;
   });

@@ -108,6 +108,11 @@ class Manager {
   // After a reconnect, how long the others get to come back before waiting lines are
   // marked not sent (rather than reaching only those back first).
   static constexpr Signaler::Millis kRoomWholeWait{10000};
+  // Chat lines a program may send at once, and then per second: sendText refuses the rest,
+  // rather than the server dropping them unseen (its --rate-limit, 100 messages a second in
+  // bursts of 200 by default, also counts the call's own signaling).
+  static constexpr double kTextBurst = 100;
+  static constexpr double kTextPerSecond = 50;
 
   struct Options {
     Signaler::Options signaler;
@@ -164,7 +169,8 @@ class Manager {
   // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
   // direct line says so in its data ("direct": true): `receiver` alone cannot tell.
   // While the connection is lost, or back but not everyone who was in the room is back yet,
-  // a line waits in unsentLines() instead (see UnsentLine).
+  // a line waits in unsentLines() instead (see UnsentLine). Over kTextBurst lines at once
+  // (then kTextPerSecond) are refused.
   std::optional<Error> sendText(std::string_view text, std::string_view to = {});
   // Lines that wait to go out or were not sent, oldest first.
   const std::deque<UnsentLine>& unsentLines() const { return unsent_; }
@@ -308,6 +314,8 @@ class Manager {
   // Through the server: the microphone, camera and screen we publish, as LocalMedia has them.
   void publishToServer();
   void addChat(ChatEntry entry);
+  // sendText() past its checks: sends the line, or holds it in unsent_.
+  std::optional<Error> sendOrHold(std::string_view text, std::string_view to);
   // Sends a line now; the error when the Signaler would not take it.
   std::optional<Error> transmitText(const std::string& text, const std::string& to);
   // The names of the last room-info's members but `self`, those without a name left out.
@@ -347,6 +355,8 @@ class Manager {
   std::deque<ChatEntry> chat_;
   std::deque<UnsentLine> unsent_;
   std::uint64_t lastLineId_ = 0;
+  double textTokens_ = kTextBurst;  // lines sendText may still take now
+  Signaler::Millis textTokensAt_{0};
   // The others' names when the connection was lost: the room is whole again once all are
   // back (names, since ids change with a reconnect).
   std::multiset<std::string> awaited_;

@@ -1,40 +1,99 @@
-// The embed API: puts an Orbit client in a canvas of any page.
+// The embed API: puts an Orbit client in a canvas of any page. README.md ("Embedding") documents
+// it in full, with every event's payload and every error code.
 //
 //   <script src="https://orbit.example/orbit.js"></script>
 //   <script src="https://orbit.example/orbit-embed.js"></script>
 //   const call = Orbit.mount(canvas, {server: 'https://orbit.example', room: 'standup', name: 'Ann'});
 //   call.on('text', (event) => console.log(event.name, event.text));
-//   call.sendText('hello');
+//   call.ready.then(() => call.sendText('hello'), (error) => console.log(error.code));
 //
 // Options: {server, room, name, uplinkKbps} — or {url}, a full room address such as
 // https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
-// room the client shows the lobby. uplinkKbps: what a call may send in all, 100 to 100000
-// kbit/s (2500 by default), shared among the connections of a mesh (?uplink= in a URL).
+// room the client shows the lobby. A room name becomes its id as the server keeps it
+// ("Team Sync" → "team-sync"); `joined` and state() carry that id. uplinkKbps: what a call may
+// send in all, 100 to 100000 kbit/s (2500 by default), shared among the connections of a mesh
+// (?uplink= in a URL). `canvas` is a <canvas> element, or a selector that finds one.
 //
 // The handle:
+//   ready              a Promise: resolves with the handle once the client is in the room (at
+//                      once for the lobby); rejects with an Orbit.OrbitError whose `code` says
+//                      why it could not get there: 'bad-canvas', 'bad-url', 'unreachable',
+//                      'room-full', 'password-required', 'wrong-password', 'bad-name',
+//                      'refused', 'unsupported' (no WebGL2), 'destroyed'. The call's own
+//                      screen still offers what it can (waiting for a place, the password
+//                      field): a later success is a 'joined' event.
 //   state()            plain JSON: {self: {id, name}, room, connection, screen,
-//                      peers: [{id, name, connection, ice, audio, muted, cameraOn,
+//                      peers: [{id, name, connection, ice, audio, muted, cameraOff,
 //                               video: {received, width, height, frames}, stats}],
-//                      messages: [{from, fromId, to, text, time, self}], media, notifications, ...};
-//                      null until the module has started
-//   sendText(text, to) to the room, or to one participant's id; throws an Error saying why not
+//                      messages: [{from, fromId, to, text, time, self}],
+//                      media: {muted, cameraEnabled, ...}, notifications, ...};
+//                      null until the module has started, and after destroy()
+//   sendText(text, to) to the room, or to one participant's id; throws an Orbit.OrbitError
+//                      saying why not
 //   setMuted(bool), setCamera(bool), leave(), rejoin() (after leave(), the same room again)
-//   on(name, fn)       subscribe to an event ('joined', 'peer-joined', 'peer-left',
-//                      'peer-state', 'text', 'media-error', 'problem', 'state' when the
-//                      state changed, or '*' for all); returns a function that unsubscribes
-//   ready              a Promise that resolves with the handle once the client runs
+//   destroy()          ends the call and frees everything: the camera, the socket, the frame
+//                      loop, every listener the client added to the page; 'left' (reason
+//                      'destroy') if it was in a room. The canvas gets its own size back.
+//   on(name, fn)       subscribe to an event, or '*' for all; returns a function that
+//                      unsubscribes. Events: 'joined', 'peer-joined', 'peer-left',
+//                      'peer-state', 'peer-media', 'media', 'text', 'left', 'error',
+//                      'disconnected', 'reconnected', 'media-error', 'problem', and 'state'
+//                      (the state changed).
 (function () {
   'use strict';
 
+  // An error with a stable `code` beside its message.
+  function OrbitError(code, message) {
+    var error = new Error(message);
+    Object.setPrototypeOf(error, OrbitError.prototype);
+    error.name = 'OrbitError';
+    error.code = code;
+    return error;
+  }
+  OrbitError.prototype = Object.create(Error.prototype, {
+    constructor: { value: OrbitError, writable: true, configurable: true },
+  });
+
+  // The room's address, or an OrbitError('bad-url').
   function roomUrl(options) {
-    if (options.url) return String(options.url);
-    var server = String(options.server || window.location.origin).replace(/\/+$/, '');
-    if (!options.room) return server + '/';
-    var url = server + '/room/' + encodeURIComponent(options.room);
-    var query = [];
-    if (options.name) query.push('name=' + encodeURIComponent(options.name));
-    if (options.uplinkKbps) query.push('uplink=' + encodeURIComponent(options.uplinkKbps));
-    return query.length ? url + '?' + query.join('&') : url;
+    var address;
+    try {
+      if (options.url) {
+        address = new URL(String(options.url), window.location.href);
+      } else {
+        var server = new URL(String(options.server || window.location.origin), window.location.href);
+        address = new URL(server.origin + server.pathname.replace(/\/+$/, '') + '/' +
+                          (options.room ? 'room/' + encodeURIComponent(options.room) : ''));
+        if (options.name) address.searchParams.set('name', String(options.name));
+        if (options.uplinkKbps) address.searchParams.set('uplink', String(options.uplinkKbps));
+      }
+    } catch (e) {
+      return OrbitError('bad-url', 'orbit: not a server address: ' + (options.url || options.server));
+    }
+    if (address.protocol !== 'http:' && address.protocol !== 'https:') {
+      return OrbitError('bad-url', 'orbit: the server address must be http: or https:, not ' + address.href);
+    }
+    return address.href;
+  }
+
+  // The <canvas> to draw in, or an OrbitError('bad-canvas').
+  function canvasOf(target) {
+    var element = target;
+    if (typeof target === 'string') {
+      try {
+        element = document.querySelector(target);
+      } catch (e) {
+        element = null;
+      }
+    }
+    if (typeof HTMLCanvasElement === 'undefined' || !(element instanceof HTMLCanvasElement)) {
+      return OrbitError('bad-canvas', 'orbit: mount needs a <canvas> element (or a selector that finds one), not ' +
+                        (typeof target === 'string' ? '"' + target + '"' : String(target)));
+    }
+    if (element.orbitCall) {
+      return OrbitError('bad-canvas', 'orbit: this canvas already carries a call: destroy() it first');
+    }
+    return element;
   }
 
   // Whether the client will open a room at `url` (rather than the lobby): the rule of
@@ -66,11 +125,33 @@
     }
   }
 
-  function mount(canvas, options) {
+  // A handle that only says why it never started.
+  function failedHandle(error) {
+    console.error(error.message);
+    var refuse = function () { throw error; };
+    var ready = Promise.reject(error);
+    ready.catch(function () {});  // the page may not ask; the console has it
+    return {
+      ready: ready,
+      state: function () { return null; },
+      sendText: refuse, setMuted: refuse, setCamera: refuse, leave: refuse, rejoin: refuse,
+      destroy: function () {},
+      on: function () { return function () {}; },
+    };
+  }
+
+  function mount(target, options) {
     options = options || {};
-    var module = null;
-    var listeners = {};
+    var canvas = canvasOf(target);
+    if (canvas instanceof Error) return failedHandle(canvas);
     var url = roomUrl(options);
+    if (url instanceof Error) return failedHandle(url);
+
+    var module = null;
+    var destroyed = false;
+    var listeners = {};
+    var inRoom = namesRoom(url);
+    var settleReady = null;  // (error or null) until ready is settled
 
     function emit(name, event) {
       [name, '*'].forEach(function (key) {
@@ -85,9 +166,10 @@
     }
 
     function command(payload) {
-      if (!module) throw new Error('orbit: the client has not started yet');
+      if (destroyed) throw OrbitError('destroyed', 'orbit: the call was destroyed');
+      if (!module) throw OrbitError('not-started', 'orbit: the client has not started yet');
       var refusal = module.ccall('orbit_embed_command', 'string', ['string'], [JSON.stringify(payload)]);
-      if (refusal) throw new Error(refusal);
+      if (refusal) throw OrbitError('refused', refusal);
     }
 
     var handle = {
@@ -102,6 +184,19 @@
       setCamera: function (on) { command({ command: 'setCamera', on: !!on }); },
       leave: function () { command({ command: 'leave' }); },
       rejoin: function () { command({ command: 'rejoin' }); },
+      destroy: function () {
+        if (destroyed) return;
+        destroyed = true;
+        releaseCapture(settings);
+        if (settleReady) settleReady(OrbitError('destroyed', 'orbit: the call was destroyed before it joined'));
+        if (module) {
+          // The client's own teardown ends the call ('left') and lets go of the page.
+          module.ccall('orbit_embed_destroy', null, [], []);
+          module = null;
+        }
+        listeners = {};
+        delete canvas.orbitCall;
+      },
       on: function (name, listener) {
         (listeners[name] = listeners[name] || []).push(listener);
         return function () {
@@ -110,25 +205,49 @@
       },
     };
 
+    handle.ready = new Promise(function (resolve, reject) {
+      settleReady = function (error) {
+        settleReady = null;
+        if (error) reject(error);
+        else resolve(handle);
+      };
+    });
+    // A page that never asks for ready should not see an unhandled rejection: `error` events
+    // and the console say the same.
+    handle.ready.catch(function () {});
+
     var settings = {
       canvas: canvas,
       arguments: [url],
-      onOrbitEvent: function (event) { emit(event.event, event); },
+      onOrbitEvent: function (event) {
+        if (settleReady && event.event === 'joined') settleReady(null);
+        if (settleReady && event.event === 'error') settleReady(OrbitError(event.code, event.message));
+        emit(event.event, event);
+      },
       onOrbitStateChanged: function () { emit('state', { event: 'state' }); },
-      orbitCapture: namesRoom(url) ? startCapture() : null,
+      orbitCapture: inRoom ? startCapture() : null,
     };
+    canvas.orbitCall = handle;
     // The client has started by the time this resolves (main has run), so what it has not
     // taken of the early capture by then it never will.
-    handle.ready = createOrbitModule(settings).then(function (instance) {
-      module = instance;
+    createOrbitModule(settings).then(function (instance) {
       releaseCapture(settings);
-      return handle;
+      if (destroyed) {
+        instance.ccall('orbit_embed_destroy', null, [], []);
+        return;
+      }
+      module = instance;
+      if (settleReady && !inRoom) settleReady(null);
+      var state = handle.state();
+      if (options.room && state && state.prejoin && state.prejoin.room !== String(options.room)) {
+        console.info('orbit: the room "' + options.room + '" goes by the id "' + state.prejoin.room + '"');
+      }
     }, function (error) {
       releaseCapture(settings);
-      throw error;
+      if (settleReady) settleReady(OrbitError('unsupported', 'orbit: the client did not start: ' + error));
     });
     return handle;
   }
 
-  window.Orbit = { mount: mount };
+  window.Orbit = { mount: mount, OrbitError: OrbitError };
 })();

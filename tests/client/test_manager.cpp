@@ -738,6 +738,29 @@ TEST_CASE("a line typed while no server can be reached is marked not sent after 
   CHECK(rig.manager.unsentLines().back().why == "you left the room");
 }
 
+TEST_CASE("a burst of lines past what the server takes is refused line by line, not dropped unseen", "[manager]") {
+  Rig rig;
+  rig.join(kSelf, {kSelf, kX});
+  const std::size_t before = rig.probe->sent.size();
+  int accepted = 0;
+  std::optional<Error> refusal;
+  for (int i = 0; i < 600; ++i) {
+    auto error = rig.manager.sendText("line " + std::to_string(i));
+    if (!error) ++accepted;
+    if (error && !refusal) refusal = error;
+  }
+  CHECK(accepted == static_cast<int>(Manager::kTextBurst));
+  REQUIRE(refusal);
+  CHECK_THAT(refusal->message, Catch::Contains("was not sent"));
+  CHECK(rig.probe->sent.size() - before == static_cast<std::size_t>(accepted));  // each accepted line went out
+  // A line refused for another reason costs nothing; a second later there is room again.
+  rig.clock.advance(1000ms);
+  CHECK(rig.manager.sendText("to nobody", "no-such-id"));
+  accepted = 0;
+  for (int i = 0; i < 100; ++i) accepted += rig.manager.sendText("more") ? 0 : 1;
+  CHECK(accepted == static_cast<int>(Manager::kTextPerSecond));
+}
+
 TEST_CASE("after a server restart every old id is told gone before the same people are told present again", "[manager]") {
   Rig rig;
   rig.join(kSelf, {kSelf, kX});

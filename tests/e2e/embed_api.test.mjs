@@ -1,0 +1,417 @@
+// The embed API as a web developer meets it, on a stranger's page: a tiny Node server on
+// another origin serves host pages that load orbit.js and orbit-embed.js from a real
+// orbit-server and mount the call the README's way. Sizing at devicePixelRatio 1 and 2, the
+// host's keyboard and wheel, `ready` and its typed rejections, destroy() and mounting again,
+// hiding the canvas, and the events a host mirrors the call from.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { once } from 'node:events';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+
+import {
+  animationFrames, countAnimationFrames, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf,
+  waitForState,
+} from './harness.mjs';
+
+// A host page: `body` is its markup, `script` what it runs once orbit.js and orbit-embed.js
+// are loaded (ORBIT is the orbit-server's address).
+function hostPage(orbitUrl, { body, script }) {
+  return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A stranger's page</title><link rel="icon" href="data:,">
+<style>body { margin: 20px; font: 16px sans-serif; } .tall { height: 3000px; }</style></head>
+<body>
+${body}
+<script src="${orbitUrl}/orbit.js"></script>
+<script src="${orbitUrl}/orbit-embed.js"></script>
+<script>
+  const ORBIT = '${orbitUrl}';
+  window.events = [];
+  window.record = (call) => { call.on('*', (event) => window.events.push(event)); return call; };
+  ${script}
+</script>
+</body>
+</html>
+`;
+}
+
+let browser = null;
+let orbit = null;
+let host = null;
+const pages = new Map();  // path → {body, script}
+
+before(async () => {
+  orbit = await startServer();
+  const server = http.createServer((request, response) => {
+    const page = pages.get(new URL(request.url, 'http://x').pathname);
+    if (!page) return response.writeHead(404).end();
+    response.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    response.end(hostPage(orbit.url, page));
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  host = { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((r) => server.close(r)) };
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await host?.close();
+  await orbit?.stop();
+});
+
+let pageCount = 0;
+// Serves `page` at a path of its own and opens it in a fresh context (its own person).
+async function openHostPage(page, { deviceScaleFactor = 1, viewport = { width: 1280, height: 720 }, init = null } = {}) {
+  const path = `/page-${++pageCount}`;
+  pages.set(path, page);
+  const context = await browser.newContext({ viewport, deviceScaleFactor });
+  if (init) await context.addInitScript(init);
+  const tab = await openPage(context, host.url + path);
+  tab.context_ = context;
+  return tab;
+}
+
+function canvasBox(page, selector = '#call') {
+  return page.evaluate((selector) => {
+    const canvas = document.querySelector(selector);
+    const rect = canvas.getBoundingClientRect();
+    return { cssWidth: rect.width, cssHeight: rect.height, width: canvas.width, height: canvas.height };
+  }, selector);
+}
+
+function inRoom(state) {
+  return state.screen === 'room' && state.connection === 'open';
+}
+
+// What `ready` came to: {ok: true} or {code, message, name}.
+function readyOutcome(page, expression = 'window.orbit.ready') {
+  return page.evaluate((expression) => eval(expression).then(
+    () => ({ ok: true }),
+    (error) => ({ code: error.code, message: error.message, name: error.name, isError: error instanceof Error })),
+  expression);
+}
+
+async function freePort() {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+for (const deviceScaleFactor of [1, 2]) {
+  test(`the host's size holds at devicePixelRatio ${deviceScaleFactor}: inline style, size attributes, no size at all`, async () => {
+    const page = await openHostPage({
+      body: `<canvas id="call" style="width: 800px; height: 450px"></canvas>
+             <canvas id="attributes" width="640" height="360"></canvas>
+             <canvas id="bare"></canvas>`,
+      script: `
+        window.orbit = Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'sizes-${deviceScaleFactor}', name: 'Ann'});
+        window.second = Orbit.mount('#attributes', {server: ORBIT});
+        window.third = Orbit.mount('#bare', {server: ORBIT});`,
+    }, { deviceScaleFactor });
+    try {
+      await waitForState(page, 'Ann is in the room', inRoom);
+      await page.evaluate(() => Promise.all([window.second.ready, window.third.ready]));
+      // Long enough for a feedback loop to show: it doubled every 0.6 s.
+      await animationFrames(page, 90);
+      const expected = { '#call': [800, 450], '#attributes': [640, 360], '#bare': [300, 150] };
+      for (const [selector, [width, height]] of Object.entries(expected)) {
+        const box = await canvasBox(page, selector);
+        assert.deepEqual(box, { cssWidth: width, cssHeight: height, width: width * deviceScaleFactor,
+                                height: height * deviceScaleFactor }, selector);
+      }
+      assert.equal(await page.evaluate(() => document.getElementById('call').style.width), '800px');
+      await screenshot(page, `embed-sizes-dpr${deviceScaleFactor}`);
+      assert.deepEqual(errorsOf(page), []);
+    } finally {
+      await page.context_.close();
+    }
+  });
+}
+
+test('the call takes keys only while it has the focus, and leaves the wheel to the page when it has nothing to scroll', async () => {
+  const page = await openHostPage({
+    body: `<input id="search" value="orbit">
+           <canvas id="call" style="width: 800px; height: 450px"></canvas>
+           <input id="after"><div class="tall"></div>`,
+    script: `window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'keys', name: 'Ann'}));`,
+  });
+  try {
+    await page.evaluate(() => window.orbit.ready);
+    // Never touched: Backspace and Tab work in the host's field as on any page.
+    await page.click('#search');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Backspace');
+    assert.equal(await page.inputValue('#search'), 'orbi');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'call', 'Tab goes on to the canvas');
+
+    // Into the call's chat field, a line typed and sent there.
+    const [x, y, width, height] = (await stateOf(page)).ui['Chat input'];
+    const box = await page.evaluate(() => document.getElementById('call').getBoundingClientRect().toJSON());
+    await page.mouse.click(box.x + x + width / 2, box.y + y + height / 2);
+    await animationFrames(page, 3);
+    await page.keyboard.type('in the call');
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'the line was sent from the call', (s) => s.messages.some((m) => m.text === 'in the call'));
+
+    // Back to the host's field: what is typed there stays there, Enter sends nothing.
+    await page.click('#search');
+    await page.keyboard.type('xyz');
+    await page.keyboard.press('Enter');
+    await animationFrames(page, 5);
+    assert.equal(await page.inputValue('#search'), 'orbixyz');
+    const texts = (await stateOf(page)).messages.map((m) => m.text);
+    assert.deepEqual(texts, ['in the call']);
+
+    // The wheel over the pre-join-free room's video area: nothing there scrolls, so the page does.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.mouse.move(box.x + 200, box.y + 100);
+    await page.mouse.wheel(0, 300);
+    await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5000 });
+    await screenshot(page, 'embed-keys-and-wheel');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await page.context_.close();
+  }
+});
+
+test('ready resolves once the client is in the room, so the README\'s sendText right after it works', async () => {
+  const page = await openHostPage({
+    body: '<canvas id="call" style="width: 800px; height: 450px"></canvas>',
+    script: `
+      window.orbit = Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'Ready Room', name: 'Ann'});
+      window.sent = window.orbit.ready.then((call) => { call.sendText('hello'); return call.state(); });`,
+  });
+  try {
+    const state = await page.evaluate(() => window.sent);
+    assert.equal(state.connection, 'open');
+    assert.equal(state.room, 'ready-room');  // the name's id, as `joined` and state() say
+    await waitForState(page, 'the line went out', (s) => s.messages.some((m) => m.text === 'hello' && m.self));
+
+    // A burst past what the server takes: each line either arrives or sendText says it was not sent.
+    const { sent, refusals } = await page.evaluate(() => {
+      let sent = 0;
+      const refusals = new Set();
+      for (let i = 0; i < 600; i += 1) {
+        try {
+          window.orbit.sendText(`burst ${i}`);
+          sent += 1;
+        } catch (error) {
+          refusals.add(error.message);
+        }
+      }
+      return { sent, refusals: [...refusals] };
+    });
+    assert.ok(sent >= 50 && sent < 600, `${sent} of 600 taken`);
+    assert.equal(refusals.length, 1);
+    assert.match(refusals[0], /was not sent/);
+    await waitForState(page, 'every line taken arrives', (s, n) => s.messages.filter((m) => m.text.startsWith('burst ')).length === n,
+                       sent);
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await page.context_.close();
+  }
+});
+
+test('ready rejects with a typed error for a bad canvas, a bad address, an unreachable server, a full room and a password room', async () => {
+  const closedPort = await freePort();
+  const small = await startServer({ args: ['--max-room-size', '1'] });
+  const created = await fetch(`${orbit.url}/api/rooms`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'Vault', password: 'open sesame' }),
+  });
+  assert.equal(created.status, 201);
+  const vault = (await created.json()).room_id;
+  const occupant = await openHostPage({
+    body: '<canvas id="call" style="width: 400px; height: 300px"></canvas>',
+    script: `window.orbit = Orbit.mount(document.getElementById('call'), {server: '${small.url}', room: 'tiny', name: 'First'});`,
+  });
+  try {
+    await waitForState(occupant, 'the first person fills the room', inRoom);
+    const page = await openHostPage({
+      body: '<canvas id="call" style="width: 400px; height: 300px"></canvas><div id="box"></div>',
+      script: `
+        const canvas = document.getElementById('call');
+        window.outcomes = {
+          nothing: Orbit.mount(null, {server: ORBIT}),
+          div: Orbit.mount(document.getElementById('box'), {server: ORBIT}),
+          selector: Orbit.mount('#no-such-canvas', {server: ORBIT}),
+          scheme: Orbit.mount(canvas, {server: 'ftp://127.0.0.1/', room: 'x'}),
+          garbage: Orbit.mount(canvas, {url: 'http://[nonsense'}),
+        };`,
+    });
+    try {
+      const expected = { nothing: 'bad-canvas', div: 'bad-canvas', selector: 'bad-canvas', scheme: 'bad-url',
+                         garbage: 'bad-url' };
+      for (const [name, code] of Object.entries(expected)) {
+        const outcome = await readyOutcome(page, `window.outcomes.${name}.ready`);
+        assert.equal(outcome.code, code, name);
+        assert.equal(outcome.name, 'OrbitError', name);
+        assert.ok(outcome.isError, name);
+        assert.ok(outcome.message.length > 10, name);
+        // Commands say so too.
+        const thrown = await page.evaluate((name) => {
+          try { window.outcomes[name].sendText('hi'); } catch (error) { return error.code; }
+          return null;
+        }, name);
+        assert.equal(thrown, code, name);
+      }
+
+      const cases = [
+        ['unreachable', `{server: 'http://127.0.0.1:${closedPort}', room: 'anyone', name: 'Ann'}`],
+        ['room-full', `{server: '${small.url}', room: 'tiny', name: 'Second'}`],
+        ['password-required', `{server: ORBIT, room: '${vault}', name: 'Ann'}`],
+      ];
+      for (const [code, options] of cases) {
+        await page.evaluate((options) => {
+          window.attempt?.destroy();
+          window.attempt = record(Orbit.mount(document.getElementById('call'), eval(`(${options})`)));
+        }, options);
+        const outcome = await readyOutcome(page, 'window.attempt.ready');
+        assert.equal(outcome.code, code, options);
+        assert.ok(await page.evaluate((code) => window.events.some((e) => e.event === 'error' && e.code === code), code),
+                  `an error event with the code ${code}`);
+      }
+      await page.evaluate(() => window.attempt.destroy());
+    } finally {
+      await page.context_.close();
+    }
+  } finally {
+    await occupant.context_.close();
+    await small.stop();
+  }
+});
+
+test('destroy() frees the frame loop, the page\'s listeners and the camera, five times over, and a new mount works', async () => {
+  // Counts the page's animation frames and the key listeners on the window.
+  const init = () => {
+    window.orbitTestAnimationFrames = 0;
+    const request = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => { window.orbitTestAnimationFrames += 1; return request(callback); };
+    window.keyListeners = 0;
+    const add = window.addEventListener.bind(window);
+    const remove = window.removeEventListener.bind(window);
+    window.addEventListener = (type, ...rest) => { if (type === 'keydown') window.keyListeners += 1; return add(type, ...rest); };
+    window.removeEventListener = (type, ...rest) => { if (type === 'keydown') window.keyListeners -= 1; return remove(type, ...rest); };
+    window.liveTracks = [];
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = async (constraints) => {
+      const stream = await getUserMedia(constraints);
+      window.liveTracks.push(...stream.getTracks());
+      return stream;
+    };
+  };
+  const page = await openHostPage({
+    body: '<input id="search"><canvas id="call" style="width: 640px; height: 360px"></canvas>',
+    script: `window.mountCall = (room) => { window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room, name: 'Ann'})); };`,
+  }, { init });
+  try {
+    for (let round = 1; round <= 5; round += 1) {
+      await page.evaluate((room) => window.mountCall(room), `cycle-${round}`);
+      await waitForState(page, `round ${round}: in the room`, inRoom);
+      await waitForState(page, `round ${round}: the camera is on`, (s) => s.media.camera !== null);
+      await page.evaluate(() => { window.events = []; window.orbit.destroy(); });
+      assert.deepEqual(await page.evaluate(() => window.events.filter((e) => e.event === 'left').map((e) => e.reason)),
+                       ['destroy']);
+      assert.equal(await page.evaluate(() => window.orbit.state()), null);
+      const thrown = await page.evaluate(() => { try { window.orbit.sendText('hi'); } catch (e) { return e.code; } return null; });
+      assert.equal(thrown, 'destroyed');
+    }
+    // Nothing of the five calls runs: no animation frame in a second, no key listener left,
+    // no camera or microphone on.
+    const before = await page.evaluate(() => window.orbitTestAnimationFrames);
+    await page.waitForTimeout(1000);
+    assert.equal(await page.evaluate(() => window.orbitTestAnimationFrames), before, 'animation frames after destroy');
+    assert.equal(await page.evaluate(() => window.keyListeners), 0);
+    assert.deepEqual(await page.evaluate(() => window.liveTracks.filter((t) => t.readyState === 'live').length), 0);
+    await page.click('#search');
+    await page.keyboard.type('ab');
+    await page.keyboard.press('Backspace');
+    assert.equal(await page.inputValue('#search'), 'a');
+    // The canvas is the host's again, at its own size; a sixth mount draws as the first did.
+    assert.deepEqual(await canvasBox(page), { cssWidth: 640, cssHeight: 360, width: 300, height: 150 });
+    await page.evaluate(() => window.mountCall('cycle-6'));
+    await waitForState(page, 'the sixth call is in the room', inRoom);
+    assert.deepEqual(await canvasBox(page), { cssWidth: 640, cssHeight: 360, width: 640, height: 360 });
+    const [, , width] = (await stateOf(page)).ui['Leave'];
+    assert.ok(width > 20 && width < 200, `the Leave button is ${width} px wide, not zoomed`);
+    await screenshot(page, 'embed-sixth-mount');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await page.context_.close();
+  }
+});
+
+test('events let a host page mirror the call: who is there, mute and camera, private lines, leaving; a hidden call draws nothing', async () => {
+  const init = () => {
+    window.orbitTestAnimationFrames = 0;
+    const request = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => { window.orbitTestAnimationFrames += 1; return request(callback); };
+  };
+  const page = (name) => openHostPage({
+    body: '<canvas id="call" style="width: 640px; height: 360px"></canvas>',
+    script: `window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'mirror', name: '${name}'}));`,
+  }, { init });
+  const ann = await page('Ann');
+  try {
+    await waitForState(ann, 'Ann is in the room', inRoom);
+    const ben = await page('Ben');
+    try {
+      await waitForState(ben, 'Ben is in the room', inRoom);
+      const annId = (await stateOf(ann)).self.id;
+      const benId = (await stateOf(ben)).self.id;
+      const eventsOf = (tab) => tab.evaluate(() => window.events);
+      const waitForEvent = (tab, what, predicate, arg) => tab.waitForFunction(
+        `window.events.some((e) => (${predicate.toString()})(e, ${JSON.stringify(arg)}))`, null, { timeout: 20000 })
+        .catch(async (error) => { throw new Error(`${what}: ${error.message}\n${JSON.stringify(await eventsOf(tab))}`); });
+
+      await waitForEvent(ben, 'Ben is told Ann was there', (e, id) => e.event === 'peer-joined' && e.peer === id &&
+                         e.present === true && e.name === 'Ann', annId);
+      await waitForEvent(ann, 'Ann is told Ben came', (e, id) => e.event === 'peer-joined' && e.peer === id &&
+                         e.present === false && e.name === 'Ben', benId);
+      await waitForState(ann, 'the video flows', (s) => s.peers[0]?.video.frames > 5);
+
+      await ben.evaluate(() => window.orbit.setMuted(true));
+      await waitForEvent(ben, 'Ben hears of his own mute', (e) => e.event === 'media' && e.muted === true);
+      await waitForEvent(ann, 'Ann sees Ben mute', (e, id) => e.event === 'peer-media' && e.peer === id &&
+                         e.muted === true, benId);
+      await ben.evaluate(() => window.orbit.setCamera(false));
+      await waitForEvent(ann, 'Ann sees Ben\'s camera go off', (e, id) => e.event === 'peer-media' && e.peer === id &&
+                         e.cameraOff === true, benId);
+      await ben.evaluate(() => window.orbit.setCamera(true));
+
+      await ben.evaluate((id) => window.orbit.sendText('for Ann only', id), annId);
+      await ben.evaluate(() => window.orbit.sendText('for everyone'));
+      await waitForEvent(ann, 'the private line says so', (e, id) => e.event === 'text' && e.text === 'for Ann only' &&
+                         e.private === true && e.to === id && e.peer !== undefined, annId);
+      await waitForEvent(ann, 'the room line says so', (e) => e.event === 'text' && e.text === 'for everyone' &&
+                         e.private === false && e.to === null);
+
+      // Hidden, Ann's call asks for no animation frame while Ben's video keeps coming.
+      await ann.evaluate(() => { document.getElementById('call').style.display = 'none'; });
+      await animationFrames(ann, 3);
+      const hiddenFrom = await ann.evaluate(() => window.orbitTestAnimationFrames);
+      await ann.waitForTimeout(1000);
+      const hiddenFrames = (await ann.evaluate(() => window.orbitTestAnimationFrames)) - hiddenFrom;
+      assert.ok(hiddenFrames <= 2, `${hiddenFrames} animation frames in a hidden second`);
+      await ann.evaluate(() => { document.getElementById('call').style.display = ''; });
+      const drawn = (await stateOf(ann)).framesDrawn;
+      await waitForState(ann, 'shown again, it draws', (s, n) => s.framesDrawn > n, drawn);
+
+      await ben.evaluate(() => window.orbit.leave());
+      await waitForEvent(ben, 'Ben is told he left', (e) => e.event === 'left' && e.reason === 'leave');
+      await waitForEvent(ann, 'Ann sees Ben leave', (e, id) => e.event === 'peer-left' && e.peer === id, benId);
+      const refusal = await ben.evaluate(() => { try { window.orbit.sendText('still here?'); } catch (e) { return e.message; } return null; });
+      assert.match(refusal, /left the room/);
+      for (const tab of [ann, ben]) assert.deepEqual(errorsOf(tab), []);
+    } finally {
+      await ben.context_.close();
+    }
+  } finally {
+    await ann.context_.close();
+  }
+});
