@@ -16,7 +16,21 @@ import {
 
 // A host page: `body` is its markup, `script` what it runs once orbit.js and orbit-embed.js
 // are loaded (ORBIT is the orbit-server's address).
-function hostPage(orbitUrl, { body, script }) {
+function hostPage(orbitUrl, { body, script, module = null }) {
+  if (module) {
+    return `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>A stranger's page</title><link rel="icon" href="data:,"></head>
+<body>
+${body}
+<script type="module">
+  const ORBIT = '${orbitUrl}';
+  ${module}
+</script>
+</body>
+</html>
+`;
+  }
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>A stranger's page</title><link rel="icon" href="data:,">
@@ -413,5 +427,35 @@ test('events let a host page mirror the call: who is there, mute and camera, pri
     }
   } finally {
     await ann.context_.close();
+  }
+});
+
+test('the ES module entry point mounts a call with no script tags of its own, and adds no globals beyond the two', async () => {
+  const page = await openHostPage({
+    body: '<canvas id="call" style="width: 640px; height: 360px"></canvas>',
+    module: `
+      const before = new Set(Object.keys(window));
+      const { mount, OrbitError, default: Orbit } = await import(ORBIT + '/orbit-embed.mjs');
+      const again = await import(ORBIT + '/orbit-embed.mjs');
+      window.orbit = mount(document.getElementById('call'), {server: ORBIT, room: 'modules', name: 'Ann'});
+      window.outcome = window.orbit.ready.then(() => ({
+        added: Object.keys(window).filter((key) => !before.has(key) && key !== 'orbit' && key !== 'outcome').sort(),
+        sameModule: again.mount === mount && Orbit.mount === mount,
+        typed: typeof OrbitError === 'function',
+        scripts: document.scripts.length,
+      }));`,
+  });
+  try {
+    await page.waitForFunction(() => window.outcome !== undefined, null, { timeout: 20000 })
+      .catch((error) => { throw new Error(`${error.message}\n${page.logs.join('\n')}`); });
+    const outcome = await page.evaluate(() => window.outcome);
+    assert.deepEqual(outcome.added, ['Orbit', 'createOrbitModule']);
+    assert.equal(outcome.sameModule, true);
+    assert.equal(outcome.typed, true);
+    assert.equal(outcome.scripts, 3, 'the page\'s module, orbit.js and orbit-embed.js, each once');
+    assert.equal((await stateOf(page)).connection, 'open');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await page.context_.close();
   }
 });
