@@ -98,15 +98,36 @@ export interface OrbitCall {
   on(name: '*', listener: (event: OrbitEvent) => void): () => void;
 }
 
+/** A call in an iframe of Orbit's room page, reached through its postMessage bridge. */
+export interface OrbitFramedCall {
+  readonly ready: Promise<OrbitFramedCall>;
+  state(): Promise<OrbitState | null>;
+  sendText(text: string, to?: string): Promise<void>;
+  setMuted(muted: boolean): Promise<void>;
+  setCamera(on: boolean): Promise<void>;
+  leave(): Promise<void>;
+  rejoin(): Promise<void>;
+  destroy(): Promise<void>;
+  on: OrbitCall['on'];
+}
+
 export declare function mount(canvas: HTMLCanvasElement | string, options?: MountOptions): OrbitCall;
+export declare function frame(iframe: HTMLIFrameElement, options?: { origin?: string }): OrbitFramedCall;
+export declare function bridge(call: OrbitCall, parentOrigin: string): void;
 export declare const OrbitError: OrbitErrorConstructor;
 
-declare const Orbit: { mount: typeof mount; OrbitError: OrbitErrorConstructor };
+export interface OrbitApi {
+  mount: typeof mount;
+  frame: typeof frame;
+  bridge: typeof bridge;
+  OrbitError: OrbitErrorConstructor;
+}
+declare const Orbit: OrbitApi;
 export default Orbit;
 
 declare global {
   interface Window {
-    Orbit: { mount: typeof mount; OrbitError: OrbitErrorConstructor };
+    Orbit: OrbitApi;
   }
-  const Orbit: { mount: typeof mount; OrbitError: OrbitErrorConstructor };
+  const Orbit: OrbitApi;
 }

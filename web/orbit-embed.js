@@ -34,6 +34,10 @@
 //   destroy()          ends the call and frees everything: the camera, the socket, the frame
 //                      loop, every listener the client added to the page; 'left' (reason
 //                      'destroy') if it was in a room. The canvas gets its own size back.
+//
+// Orbit.frame(iframe) is the same handle (each method returning a Promise) for a call in an
+// iframe of Orbit's room page opened with ?parent=<this page's origin>: see bridge() below.
+//
 //   on(name, fn)       subscribe to an event, or '*' for all; returns a function that
 //                      unsubscribes. Events: 'joined', 'peer-joined', 'peer-left',
 //                      'peer-state', 'peer-media', 'media', 'text', 'left', 'error',
@@ -249,5 +253,146 @@
     return handle;
   }
 
-  window.Orbit = { mount: mount, OrbitError: OrbitError };
+  // The iframe bridge. A page that frames Orbit's own room page from another origin reaches
+  // the call through postMessage, with the same commands and events. The frame's address names
+  // the one origin it talks to (?parent=https://intranet.example): it takes commands only from
+  // its parent window at that origin, and posts events only to that origin. Messages are
+  // {orbit: 1, type, ...}: the host sends 'call' (a handle method and its arguments) with an
+  // id, and the frame answers 'result' with that id; the frame sends 'event' for each event.
+  var handleMethods = ['state', 'sendText', 'setMuted', 'setCamera', 'leave', 'rejoin', 'destroy', 'ready'];
+
+  function errorJson(error) {
+    return { code: error && error.code ? error.code : 'refused', message: String(error && error.message || error) };
+  }
+
+  // The frame's side: serves `handle` to the parent window at `origin`.
+  function bridge(handle, origin) {
+    try {
+      origin = new URL(origin).origin;
+    } catch (e) {
+      console.error('orbit: no bridge: "' + origin + '" is not an origin');
+      return;
+    }
+    if (window.parent === window || origin === 'null') return;
+    var target = window.parent;
+    var post = function (message) {
+      message.orbit = 1;
+      target.postMessage(message, origin);
+    };
+    handle.on('*', function (event) { post({ type: 'event', event: event }); });
+    window.addEventListener('message', function (message) {
+      var data = message.data;
+      if (message.source !== target || message.origin !== origin) return;
+      if (data && data.orbit === 1 && data.type === 'hello') return post({ type: 'event', event: { event: 'bridge' } });
+      if (!data || data.orbit !== 1 || data.type !== 'call') return;
+      var answer = function (result, error) {
+        post({ type: 'result', id: data.id, result: result === undefined ? null : result,
+               error: error ? errorJson(error) : null });
+      };
+      if (handleMethods.indexOf(data.method) < 0) return answer(null, OrbitError('refused', 'no method ' + data.method));
+      if (data.method === 'ready') {
+        return handle.ready.then(function () { answer(null); }, function (error) { answer(null, error); });
+      }
+      try {
+        answer(handle[data.method].apply(handle, Array.isArray(data.args) ? data.args : []));
+      } catch (error) {
+        answer(null, error);
+      }
+    });
+    post({ type: 'event', event: { event: 'bridge' } });
+  }
+
+  // The host's side: a handle on the call in `iframe`, whose page is served from `origin`
+  // (by default, the origin of the iframe's src). Methods return Promises; on() as mount's.
+  function frame(iframe, options) {
+    options = options || {};
+    var origin = options.origin || new URL(iframe.src, window.location.href).origin;
+    var listeners = {};
+    var pending = {};
+    var queued = [];  // calls made before the frame's bridge answered
+    var bridged = false;
+    var lastId = 0;
+    var closed = false;
+
+    function emit(event) {
+      [event.event, '*'].forEach(function (key) {
+        (listeners[key] || []).slice().forEach(function (listener) {
+          try {
+            listener(event);
+          } catch (error) {
+            console.error('orbit: an event listener threw', error);
+          }
+        });
+      });
+    }
+
+    function post(message) {
+      message.orbit = 1;
+      if (iframe.contentWindow) iframe.contentWindow.postMessage(message, origin);
+    }
+
+    function receive(message) {
+      var data = message.data;
+      if (message.source !== iframe.contentWindow || message.origin !== origin) return;
+      if (!data || data.orbit !== 1) return;
+      if (data.type === 'event' && data.event && data.event.event === 'bridge') {
+        bridged = true;
+        queued.splice(0).forEach(post);
+      } else if (data.type === 'event' && data.event) {
+        emit(data.event);
+      } else if (data.type === 'result' && pending[data.id]) {
+        var settle = pending[data.id];
+        delete pending[data.id];
+        if (data.error) settle.reject(OrbitError(data.error.code, data.error.message));
+        else settle.resolve(data.result);
+      }
+    }
+    window.addEventListener('message', receive);
+    // The frame says hello once its page runs; a host that comes later asks (a message to a
+    // page not loaded yet is dropped, so both ways are needed).
+    var hello = function () { post({ type: 'hello' }); };
+    iframe.addEventListener('load', hello);
+    hello();
+
+    function call(method, args) {
+      if (closed) return Promise.reject(OrbitError('destroyed', 'orbit: the call was destroyed'));
+      return new Promise(function (resolve, reject) {
+        var id = ++lastId;
+        pending[id] = { resolve: resolve, reject: reject };
+        var message = { type: 'call', id: id, method: method, args: args };
+        if (bridged) post(message);
+        else queued.push(message);
+      });
+    }
+
+    var handle = {
+      state: function () { return call('state', []); },
+      sendText: function (text, to) { return call('sendText', to ? [String(text), String(to)] : [String(text)]); },
+      setMuted: function (muted) { return call('setMuted', [!!muted]); },
+      setCamera: function (on) { return call('setCamera', [!!on]); },
+      leave: function () { return call('leave', []); },
+      rejoin: function () { return call('rejoin', []); },
+      destroy: function () {
+        var done = call('destroy', []);
+        closed = true;
+        var stop = function () {
+          window.removeEventListener('message', receive);
+          iframe.removeEventListener('load', hello);
+        };
+        done.then(stop, stop);
+        return done;
+      },
+      on: function (name, listener) {
+        (listeners[name] = listeners[name] || []).push(listener);
+        return function () {
+          listeners[name] = (listeners[name] || []).filter(function (l) { return l !== listener; });
+        };
+      },
+    };
+    handle.ready = call('ready', []).then(function () { return handle; });
+    handle.ready.catch(function () {});
+    return handle;
+  }
+
+  window.Orbit = { mount: mount, OrbitError: OrbitError, bridge: bridge, frame: frame };
 })();

@@ -25,5 +25,5 @@ function load(name) {
 if (typeof window.createOrbitModule !== 'function') await load('orbit.js');
 if (!window.Orbit) await load('orbit-embed.js');
 
-export const { mount, OrbitError } = window.Orbit;
+export const { mount, frame, bridge, OrbitError } = window.Orbit;
 export default window.Orbit;

@@ -77,12 +77,14 @@ after(async () => {
 
 let pageCount = 0;
 // Serves `page` at a path of its own and opens it in a fresh context (its own person).
-async function openHostPage(page, { deviceScaleFactor = 1, viewport = { width: 1280, height: 720 }, init = null } = {}) {
+// `origin`: another origin for the same host server (http://localhost:PORT).
+async function openHostPage(page, { deviceScaleFactor = 1, viewport = { width: 1280, height: 720 }, init = null,
+                                   origin = host.url } = {}) {
   const path = `/page-${++pageCount}`;
   pages.set(path, page);
   const context = await browser.newContext({ viewport, deviceScaleFactor });
   if (init) await context.addInitScript(init);
-  const tab = await openPage(context, host.url + path);
+  const tab = await openPage(context, origin + path);
   tab.context_ = context;
   return tab;
 }
@@ -457,5 +459,67 @@ test('the ES module entry point mounts a call with no script tags of its own, an
     assert.deepEqual(errorsOf(page), []);
   } finally {
     await page.context_.close();
+  }
+});
+
+test('a page of another origin drives a call in an iframe through the postMessage bridge, and a third origin cannot', async () => {
+  const framePage = (parentOrigin, room) => ({
+    body: `<iframe id="frame" allow="camera; microphone" style="width: 800px; height: 450px; border: 0"
+                   src="${orbit.url}/room/${room}?name=Ann&parent=${encodeURIComponent(parentOrigin)}"></iframe>
+           <script src="${orbit.url}/orbit-embed.js"></script>`,
+    script: `window.call = record(Orbit.frame(document.getElementById('frame')));`,
+  });
+  const hostPageTab = await openHostPage(framePage(host.url, 'framed'));
+  const benContext = await browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    await hostPageTab.evaluate(() => window.call.ready);
+    const ben = await openPage(benContext, `${orbit.url}/room/framed?name=Ben`);
+    await waitForState(ben, 'Ben is in the room', inRoom);
+    await hostPageTab.waitForFunction(() => window.events.some((e) => e.event === 'peer-joined' && e.name === 'Ben'),
+                                      null, { timeout: 20000 });
+    assert.ok(await hostPageTab.evaluate(() => window.events.some((e) => e.event === 'joined' && e.name === 'Ann')));
+
+    await hostPageTab.evaluate(() => window.call.sendText('hello through the frame'));
+    await waitForState(ben, 'Ben gets the line', (s) => s.messages.some((m) => m.text === 'hello through the frame' &&
+                                                                               m.from === 'Ann'));
+    const state = await hostPageTab.evaluate(() => window.call.state());
+    assert.equal(state.connection, 'open');
+    assert.equal(state.peers[0].name, 'Ben');
+    const refusal = await hostPageTab.evaluate(() => window.call.sendText('').then(() => null,
+                                                                            (e) => ({ name: e.name, code: e.code })));
+    assert.deepEqual(refusal, { name: 'OrbitError', code: 'refused' });
+    await ben.evaluate(() => window.orbit.sendText('hello back'));
+    await hostPageTab.waitForFunction(() => window.events.some((e) => e.event === 'text' && e.text === 'hello back'),
+                                      null, { timeout: 20000 });
+
+    // A page of a third origin frames the same call page, naming the first page's origin as
+    // its parent: the frame neither obeys it nor tells it anything.
+    const intruder = await openHostPage(framePage(host.url, 'framed'),
+                                        { origin: host.url.replace('127.0.0.1', 'localhost') });
+    try {
+      // Its handle never hears from the frame; raw calls, posted again and again while the
+      // frame's call starts and joins, are never obeyed.
+      await intruder.evaluate(() => {
+        const frame = document.getElementById('frame');
+        window.pokes = setInterval(() => frame.contentWindow.postMessage(
+          { orbit: 1, type: 'call', id: 1, method: 'sendText', args: ['intruder line'] }, '*'), 100);
+      });
+      const answered = await intruder.evaluate(() => Promise.race([
+        window.call.state().then(() => true),
+        new Promise((resolve) => setTimeout(() => resolve(false), 4000)),
+      ]));
+      assert.equal(answered, false, 'the frame answered a page of another origin');
+      await waitForState(ben, 'the second Ann is in the room', (s) => s.peers.length === 2);
+      await assert.rejects(waitForState(ben, 'the intruder\'s line', (s) => s.messages.some((m) => m.text === 'intruder line'),
+                                        null, { timeoutMs: 3000 }));
+      assert.deepEqual(await intruder.evaluate(() => window.events), []);
+    } finally {
+      await intruder.context_.close();
+    }
+    await screenshot(hostPageTab, 'embed-iframe-bridge');
+    assert.deepEqual(errorsOf(hostPageTab), []);
+  } finally {
+    await benContext.close();
+    await hostPageTab.context_.close();
   }
 });

@@ -6,4 +6,9 @@ globalCall.on('media-error', (event) => console.log(event.code.endsWith('-denied
 window.Orbit.mount(canvas).leave();
 // @ts-expect-error: url and server do not go together
 Orbit.mount(canvas, { url: 'https://orbit.example/', room: 'x', server: 'y' });
+const framed = Orbit.frame(document.createElement('iframe'));
+framed.sendText('hi').then(() => framed.state()).then((state) => console.log(state?.connection));
+// @ts-expect-error: a framed call's commands are Promises, not values
+const direct: OrbitCallLike = framed.sendText('hi');
+type OrbitCallLike = undefined;
 export {};
