@@ -56,8 +56,9 @@ void AppController::start() {
     screen_ = Screen::Lobby;
     lobby_.show();
   } else {
-    // Even with ?name= the server is asked first: a password room still needs the prompt.
-    openPreJoin({});
+    // Even with ?name= the server is asked first: a password room still needs the prompt, or
+    // the password the embedder gave.
+    openPreJoin({}, address_.password);
   }
   changed();
 }
@@ -254,7 +255,7 @@ void AppController::publishPreJoinError() {
   std::string code = preJoin_.errorCode();
   std::string message = preJoin_.error();
   // A password room asks in its pre-join screen: the embedder learns it without an error shown.
-  if (code.empty() && screen_ == Screen::PreJoin && preJoin_.needsPassword() && !preJoin_.busy()) {
+  if (code.empty() && screen_ == Screen::PreJoin && preJoin_.asksPassword()) {
     code = "password-required";
     message = "This room needs a password.";
   }

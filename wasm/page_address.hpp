@@ -20,6 +20,9 @@ struct PageAddress {
   // A join token from POST /api/rooms/<id>/join, for a password room; never read from the
   // page's URL, so an invite link cannot carry one by accident.
   std::string token;
+  // The room's password, when the embedder gave one (the embed API's `password`); never read
+  // from the URL either. With a name, a password room is then joined without its prompt.
+  std::string password;
 };
 
 // Reads http(s)://host/room/<id>?name=<name>. Anything it does not recognise leaves the

@@ -40,7 +40,10 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
   status_ = RoomStatus{room_};
   waiting_ = false;
   knownToken_ = std::move(token);
-  password_ = std::move(password);
+  password_.clear();
+  offered_.clear();
+  admitted_ = false;
+  (knownToken_.empty() ? offered_ : password_) = std::move(password);
   renewing_ = false;
   clearError();
   busy_ = false;
@@ -72,6 +75,7 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
   }
   // Unknown still joins: the WebSocket may be taken, and says so if not.
   if (!joinAs.empty() && access_ != Access::Password) return admit({}, joinAs);
+  if (!joinAs.empty() && !offered_.empty()) return join(joinAs, std::exchange(offered_, {}));
   if (!reply) setError("unreachable", "Cannot reach the server: " + reply.error().message);
   changed();
 }
@@ -228,6 +232,7 @@ bool PreJoin::renewToken(std::function<void(std::string token)> done) {
 }
 
 void PreJoin::admit(std::string token, std::string name) {
+  admitted_ = true;
   clearError();
   changed();
   if (onAdmit_) onAdmit_(std::move(token), std::move(name));

@@ -51,8 +51,9 @@ class PreJoin {
 
   // Starts on `room`. `token`, when the lobby already has one (the creator of a password
   // room), spares the check, and `password`, the one that creator chose, is kept for
-  // renewToken(). With `joinAs` set (?name= in the URL) the room is joined at once unless it
-  // wants a password.
+  // renewToken(), or, without a token, is tried if the room turns out to want one. With
+  // `joinAs` set (?name= in the URL) the room is joined at once unless it wants a password
+  // that was not given.
   void open(RoomId room, std::string token = {}, std::string joinAs = {}, std::string password = {});
 
   // Asks for a token, with `password` when the room wants one, and admits on success. A name
@@ -83,6 +84,9 @@ class PreJoin {
   const std::string& password() const { return password_; }
   Access access() const { return access_; }
   bool needsPassword() const { return access_ == Access::Password; }
+  // The screen waits for someone to type the room's password: it wants one, none is on its
+  // way, and nobody was let in.
+  bool asksPassword() const { return needsPassword() && knownToken_.empty() && !busy_ && !admitted_; }
   // As the server last told: full, and how many are in it out of how many it takes.
   bool full() const { return status_.full(); }
   const RoomStatus& status() const { return status_; }
@@ -135,6 +139,8 @@ class PreJoin {
   unsigned opened_ = 0;  // bumped by open(): answers about an earlier room are ignored
   std::string knownToken_;
   std::string password_;  // the one that got us in
+  std::string offered_;   // given before we knew whether the room wants one
+  bool admitted_ = false;  // since open()
   bool renewing_ = false;
   Access access_ = Access::Checking;
   bool busy_ = false;

@@ -17,8 +17,8 @@ export interface OrbitErrorConstructor {
 }
 
 export type MountOptions =
-  | { server?: string; room?: string; name?: string; uplinkKbps?: number; url?: undefined }
-  | { url: string };
+  | { server?: string; room?: string; name?: string; uplinkKbps?: number; password?: string; url?: undefined }
+  | { url: string; password?: string };
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 

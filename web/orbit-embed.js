@@ -7,12 +7,13 @@
 //   call.on('text', (event) => console.log(event.name, event.text));
 //   call.ready.then(() => call.sendText('hello'), (error) => console.log(error.code));
 //
-// Options: {server, room, name, uplinkKbps} — or {url}, a full room address such as
+// Options: {server, room, name, uplinkKbps, password} — or {url, password}, a full room address such as
 // https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
 // room the client shows the lobby. A room name becomes its id as the server keeps it
 // ("Team Sync" → "team-sync"); `joined` and state() carry that id. uplinkKbps: what a call may
 // send in all, 100 to 100000 kbit/s (2500 by default), shared among the connections of a mesh
-// (?uplink= in a URL). `canvas` is a <canvas> element, or a selector that finds one.
+// (?uplink= in a URL). password: a password room's, to join it without its prompt (never
+// put in a URL). `canvas` is a <canvas> element, or a selector that finds one.
 //
 // The handle:
 //   ready              a Promise: resolves with the handle once the client is in the room (at
@@ -230,6 +231,7 @@
       },
       onOrbitStateChanged: function () { emit('state', { event: 'state' }); },
       orbitCapture: inRoom ? startCapture() : null,
+      orbitPassword: options.password ? String(options.password) : null,
     };
     canvas.orbitCall = handle;
     // The client has started by the time this resolves (main has run), so what it has not

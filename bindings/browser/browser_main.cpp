@@ -15,11 +15,12 @@
 #include <memory>
 
 int main(int argc, char** argv) {
-  // web/orbit-embed.js passes the room's address (or the page's) as the one argument.
-  const orbit::PageAddress address = orbit::parsePageAddress(argc > 1 ? argv[1] : "");
-
   // main returns while the page keeps running frames, so these live as long as the page.
   static orbit::BrowserPlatform platform;
+  // web/orbit-embed.js passes the room's address (or the page's) as the one argument, and a
+  // password beside it.
+  orbit::PageAddress address = orbit::parsePageAddress(argc > 1 ? argv[1] : "");
+  address.password = platform.takePassword();
   static orbit::BrowserScheduler scheduler;
   static orbit::BrowserPeerBackend peers;
   static orbit::BrowserMediaBackend media;

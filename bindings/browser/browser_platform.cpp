@@ -12,6 +12,7 @@ extern "C" {
 void orbit_platform_init();
 void orbit_platform_release();
 int orbit_platform_fit_canvas();
+char* orbit_platform_take_password();
 void orbit_platform_publish_state(const char* json);
 void orbit_platform_publish_event(const char* json);
 void orbit_platform_state_changed();
@@ -138,6 +139,13 @@ void BrowserPlatform::destroy() {
 
 void BrowserPlatform::publishState(std::string_view json) {
   orbit_platform_publish_state(std::string(json).c_str());
+}
+
+std::string BrowserPlatform::takePassword() {
+  char* password = orbit_platform_take_password();
+  std::string out = password ? password : "";
+  std::free(password);
+  return out;
 }
 
 const std::string& BrowserPlatform::state() {

@@ -44,6 +44,9 @@ class BrowserPlatform final : public Platform {
   void setOnDestroy(std::function<void()> onDestroy) { onDestroy_ = std::move(onDestroy); }
   void destroy();
 
+  // The room password the embedder gave, once; "" without one.
+  std::string takePassword();
+
   // Pushes JSON to the page's Module.onOrbitState at once: for test programs that report
   // results rather than serve state on demand.
   void publishState(std::string_view json);

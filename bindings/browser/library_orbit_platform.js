@@ -128,6 +128,14 @@ mergeInto(LibraryManager.library, {
     return 1;
   },
 
+  // The password the embedder gave (mount's `password`), handed over once and forgotten here.
+  orbit_platform_take_password__deps: ['$stringToNewUTF8'],
+  orbit_platform_take_password: function() {
+    var password = Module['orbitPassword'];
+    Module['orbitPassword'] = null;
+    return stringToNewUTF8(password ? String(password) : '');
+  },
+
   orbit_platform_publish_state: function(json) {
     var onState = Module['onOrbitState'];
     if (onState) onState(UTF8ToString(json));

@@ -36,9 +36,16 @@ std::string described(const std::string& room, bool exists, bool hasPassword, in
                        {"name", "Stand-up"},    {"clients", clients},    {"capacity", capacity}});
 }
 
+PageAddress withPassword(const std::string& url, std::string password) {
+  PageAddress address = parsePageAddress(url);
+  address.password = std::move(password);
+  return address;
+}
+
 struct AppRig {
-  explicit AppRig(const std::string& url)
-      : app(platform, std::make_unique<FakeTransport>(probe), clock, peers, media, sink, http, parsePageAddress(url),
+  explicit AppRig(const std::string& url, std::string password = {})
+      : app(platform, std::make_unique<FakeTransport>(probe), clock, peers, media, sink, http,
+            withPassword(url, std::move(password)),
             AppController::Options{{{.random = [] { return 0.5; }}, {}, [] { return kNow; }, {}}, [] { return kNow; }}) {
     app.setHooks({.redraw = [this] { ++redraws; },
                   .statsChanged = [] {},
@@ -296,6 +303,28 @@ TEST_CASE("the embedder can mirror the call from events alone: who was there, wh
   const auto refused = rig.app.command(R"({"command":"setMuted","muted":false})");
   REQUIRE(refused);
   CHECK_THAT(refused->message, Catch::Contains("you have left the room"));
+}
+
+TEST_CASE("the embedder's password takes a name straight into a password room, and a wrong one is an error event", "[app]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann", "open sesame");
+  rig.app.start();
+  rig.http.reply(200, described("standup", true, true));
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/standup/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "open sesame"}});
+  rig.http.reply(200, R"({"token":"t0ken"})");
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  REQUIRE(rig.probe->opened.size() == 1);
+  CHECK(rig.probe->opened[0] == "ws://orbit.test/room/standup/ws?token=t0ken");
+  const auto all = rig.events();
+  CHECK(std::none_of(all.begin(), all.end(), [](const Json& e) { return e["event"] == "error"; }));
+
+  AppRig wrong("http://orbit.test/room/standup?name=Ann", "guess");
+  wrong.app.start();
+  wrong.http.reply(200, described("standup", true, true));
+  wrong.http.reply(401, R"({"error":"wrong password"})");
+  CHECK(wrong.app.screen() == AppController::Screen::PreJoin);
+  CHECK(wrong.events().back() == Json{{"event", "error"}, {"code", "wrong-password"}, {"message", "Wrong password: try again."}});
 }
 
 TEST_CASE("a room we cannot get into is an error event with a code: full, password, unreachable", "[app]") {

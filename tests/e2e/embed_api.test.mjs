@@ -281,6 +281,7 @@ test('ready rejects with a typed error for a bad canvas, a bad address, an unrea
         ['unreachable', `{server: 'http://127.0.0.1:${closedPort}', room: 'anyone', name: 'Ann'}`],
         ['room-full', `{server: '${small.url}', room: 'tiny', name: 'Second'}`],
         ['password-required', `{server: ORBIT, room: '${vault}', name: 'Ann'}`],
+        ['wrong-password', `{server: ORBIT, room: '${vault}', name: 'Ann', password: 'nope'}`],
       ];
       for (const [code, options] of cases) {
         await page.evaluate((options) => {
@@ -292,7 +293,17 @@ test('ready rejects with a typed error for a bad canvas, a bad address, an unrea
         assert.ok(await page.evaluate((code) => window.events.some((e) => e.event === 'error' && e.code === code), code),
                   `an error event with the code ${code}`);
       }
-      await page.evaluate(() => window.attempt.destroy());
+      // The right password takes Ann straight in, and stays out of every address.
+      await page.evaluate((vault) => {
+        window.attempt.destroy();
+        window.orbit = Orbit.mount(document.getElementById('call'), {server: ORBIT, room: vault, name: 'Ann',
+                                                                    password: 'open sesame'});
+      }, vault);
+      assert.deepEqual(await readyOutcome(page, 'window.orbit.ready'), { ok: true });
+      assert.equal((await stateOf(page)).connection, 'open');
+      const addresses = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+      assert.ok(addresses.every((address) => !address.includes('sesame')), addresses.join('\n'));
+      await page.evaluate(() => window.orbit.destroy());
     } finally {
       await page.context_.close();
     }
