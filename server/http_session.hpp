@@ -133,6 +133,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const FileVariant variant = chooseVariant(*file, request[http::field::accept_encoding]);
     const auto describe = [&](auto& res) {
       decorate(res, file->mimeType, request.keep_alive());
+      res.set(http::field::cache_control, cacheControlFor(file->path));
       res.set(http::field::etag, variant.etag);
       const std::string vary(res[http::field::vary]);  // CORS may have set Vary: Origin
       res.set(http::field::vary, vary.empty() ? "Accept-Encoding" : vary + ", Accept-Encoding");

@@ -82,6 +82,16 @@ std::string etagOf(const std::filesystem::path& file, std::string_view suffix) {
 
 }  // namespace
 
+std::string_view cacheControlFor(const std::filesystem::path& file) {
+  // NAME.<hash>.EXT, the hash 16 lowercase hex digits.
+  const std::string stem = file.stem().string();
+  const auto dot = stem.rfind('.');
+  const std::string_view hash = dot == std::string::npos ? std::string_view() : std::string_view(stem).substr(dot + 1);
+  const bool hashed = dot > 0 && hash.size() == 16 &&
+                      std::all_of(hash.begin(), hash.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return hashed ? "public, max-age=31536000, immutable" : "no-cache";
+}
+
 std::string_view mimeTypeFor(const std::filesystem::path& file) {
   const std::string ext = file.extension().string();
   if (ext == ".html" || ext == ".htm") return "text/html; charset=utf-8";

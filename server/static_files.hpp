@@ -21,6 +21,12 @@ std::optional<StaticFile> resolveStaticFile(const std::filesystem::path& webRoot
 // The Content-Type for a file name, by extension (application/wasm for .wasm).
 std::string_view mimeTypeFor(const std::filesystem::path& file);
 
+// How long a browser may keep a file without asking again. A name that carries its content's
+// hash (the build's orbit.<16 hex digits>.wasm: a new build is a new name) is kept for a year
+// and never revalidated ("immutable"); anything else is revalidated every time ("no-cache"),
+// which its ETag makes a 304 while it is unchanged.
+std::string_view cacheControlFor(const std::filesystem::path& file);
+
 // What goes on the wire for a file: the file itself, or a copy compressed at build time beside
 // it (orbit.wasm.br, orbit.wasm.gz) when the request's Accept-Encoding takes that coding.
 struct FileVariant {

@@ -184,6 +184,30 @@ TEST_CASE("the web client is served with the right types and nothing outside the
   CHECK(httpRequest(server.port(), "DELETE", "/orbit.js").status == 405);
 }
 
+TEST_CASE("a file named after its content is kept by browsers for good, and every other file is revalidated",
+          "[integration][static]") {
+  TempWebRoot web;
+  std::ofstream(web.root / "orbit.0123456789abcdef.wasm") << std::string("\0asm\x01\0\0\0", 8);
+  std::ofstream(web.root / "orbit.0123456789abcdef.wasm.gz") << "gzip of it";
+  std::ofstream(web.root / "orbit.0123456789ABCDEF.wasm") << "not a hash: upper case";
+  std::ofstream(web.root / "orbit.0123456789abcde.wasm") << "not a hash: 15 digits";
+  ServerProcess server({"--web-root", web.root.string()});
+  const auto cacheOf = [&](const std::string& target, const HttpHeaders& headers = {}) {
+    const auto reply = httpRequest(server.port(), "GET", target, headers);
+    CHECK(reply.status == 200);
+    return reply.header("cache-control");
+  };
+  const std::string forGood = "public, max-age=31536000, immutable";
+  CHECK(cacheOf("/orbit.0123456789abcdef.wasm") == forGood);
+  CHECK(cacheOf("/orbit.0123456789abcdef.wasm", {{"Accept-Encoding", "gzip"}}) == forGood);
+  for (const char* target : {"/", "/room/standup", "/orbit.js", "/orbit.wasm", "/orbit.0123456789ABCDEF.wasm",
+                             "/orbit.0123456789abcde.wasm"}) {
+    INFO(target);
+    CHECK(cacheOf(target) == "no-cache");
+  }
+  CHECK(httpRequest(server.port(), "GET", "/api/rooms").header("cache-control") == "no-cache");
+}
+
 TEST_CASE("the web client goes out compressed to browsers that take it, and a repeat visit downloads nothing",
           "[integration][static]") {
   TempWebRoot web;
