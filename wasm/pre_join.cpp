@@ -53,7 +53,9 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
     http_.request("GET", roomApi(), std::nullopt, guarded([this](Result<HttpReply> reply) {
                     if (takeStatus(reply)) changed();
                   }));
-    if (!joinAs.empty()) return admit(knownToken_, std::move(joinAs));
+    if (!joinAs.empty()) {
+      if (auto usable = usableName(joinAs)) return admit(knownToken_, std::move(*usable));
+    }
     return changed();
   }
   access_ = Access::Checking;
@@ -65,8 +67,13 @@ void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::stri
                 }));
 }
 
-void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& joinAs) {
+void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& askedAs) {
   busy_ = false;
+  // A name from the address the server would refuse stops here, with the reason, as a typed one would.
+  std::string joinAs;
+  if (!askedAs.empty()) {
+    if (auto usable = usableName(askedAs)) joinAs = std::move(*usable);
+  }
   access_ = Access::Unknown;
   if (takeStatus(reply)) access_ = status_.hasPassword ? Access::Password : Access::Open;
   if (full()) {

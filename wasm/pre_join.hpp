@@ -105,7 +105,7 @@ class PreJoin {
   Json snapshot() const;
 
  private:
-  void handleCheck(Result<HttpReply> reply, const std::string& joinAs);
+  void handleCheck(Result<HttpReply> reply, const std::string& askedAs);
   void handleJoin(Result<HttpReply> reply, const std::string& name, const std::string& password);
   // Keeps what a GET /api/rooms/<id> answer says; false when it said nothing usable.
   bool takeStatus(const Result<HttpReply>& reply);

@@ -346,6 +346,16 @@ TEST_CASE("a room we cannot get into is an error event with a code: full, passwo
     CHECK(rig.events().back() ==
           Json{{"event", "error"}, {"code", "wrong-password"}, {"message", "Wrong password: try again."}});
   }
+  SECTION("a name in the address that the server would refuse") {
+    AppRig rig("http://orbit.test/room/standup?name=" + std::string(65, 'x'));
+    rig.app.start();
+    rig.http.reply(200, described("standup", true, false));
+    CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+    CHECK(rig.probe->opened.empty());
+    REQUIRE_FALSE(rig.events().empty());
+    CHECK(rig.events().back()["code"] == "bad-name");
+    CHECK_THAT(rig.events().back()["message"].get<std::string>(), Catch::Contains("64"));
+  }
   SECTION("the server cannot be reached, told once however often the client retries") {
     AppRig rig("http://orbit.test/room/standup?name=Ann");
     rig.enterOpenRoom();

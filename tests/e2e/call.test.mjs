@@ -129,6 +129,9 @@ test('a camera the browser refuses gives a notification, and the call goes on re
                                    (s) => s.notifications.some((n) => n.kind === 'media-error'));
     assert.match(vic.notifications.find((n) => n.kind === 'media-error').text, /NotAllowedError/);
     assert.equal(vic.media.camera, null);
+    // The state says what the UI shows: nothing goes out, so muted and camera off.
+    assert.equal(vic.media.muted, true);
+    assert.equal(vic.media.cameraEnabled, false);
     await waitForState(viewer.pages.Vic, 'Vic receives Sam', meshed, 1);
     await videoAdvances(viewer.pages.Vic, 'Sam\'s video moves for Vic', await frames(viewer.pages.Vic));
     const sam = await waitForState(sender.pages.Sam, 'Sam is connected to Vic',

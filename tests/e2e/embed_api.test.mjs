@@ -282,6 +282,7 @@ test('ready rejects with a typed error for a bad canvas, a bad address, an unrea
         ['room-full', `{server: '${small.url}', room: 'tiny', name: 'Second'}`],
         ['password-required', `{server: ORBIT, room: '${vault}', name: 'Ann'}`],
         ['wrong-password', `{server: ORBIT, room: '${vault}', name: 'Ann', password: 'nope'}`],
+        ['bad-name', `{server: ORBIT, room: 'anyone', name: '${'x'.repeat(65)}'}`],
       ];
       for (const [code, options] of cases) {
         await page.evaluate((options) => {
