@@ -59,6 +59,32 @@
     constructor: { value: OrbitError, writable: true, configurable: true },
   });
 
+  // A handle's subscribers: on(name, fn) adds one and returns what removes it; emit(name,
+  // event) calls those of `name` and of '*', a throwing listener not stopping the others.
+  function subscribers() {
+    var listeners = {};
+    return {
+      on: function (name, listener) {
+        (listeners[name] = listeners[name] || []).push(listener);
+        return function () {
+          listeners[name] = (listeners[name] || []).filter(function (l) { return l !== listener; });
+        };
+      },
+      emit: function (name, event) {
+        [name, '*'].forEach(function (key) {
+          (listeners[key] || []).slice().forEach(function (listener) {
+            try {
+              listener(event);
+            } catch (error) {
+              console.error('orbit: an event listener threw', error);
+            }
+          });
+        });
+      },
+      clear: function () { listeners = {}; },
+    };
+  }
+
   // The room's address, or an OrbitError('bad-url').
   function roomUrl(options) {
     var address;
@@ -154,21 +180,9 @@
 
     var module = null;
     var destroyed = false;
-    var listeners = {};
+    var events = subscribers();
     var inRoom = namesRoom(url);
     var settleReady = null;  // (error or null) until ready is settled
-
-    function emit(name, event) {
-      [name, '*'].forEach(function (key) {
-        (listeners[key] || []).slice().forEach(function (listener) {
-          try {
-            listener(event);
-          } catch (error) {
-            console.error('orbit: an event listener threw', error);
-          }
-        });
-      });
-    }
 
     function command(payload) {
       if (destroyed) throw OrbitError('destroyed', 'orbit: the call was destroyed');
@@ -199,15 +213,10 @@
           module.ccall('orbit_embed_destroy', null, [], []);
           module = null;
         }
-        listeners = {};
+        events.clear();
         delete canvas.orbitCall;
       },
-      on: function (name, listener) {
-        (listeners[name] = listeners[name] || []).push(listener);
-        return function () {
-          listeners[name] = (listeners[name] || []).filter(function (l) { return l !== listener; });
-        };
-      },
+      on: events.on,
     };
 
     handle.ready = new Promise(function (resolve, reject) {
@@ -227,9 +236,9 @@
       onOrbitEvent: function (event) {
         if (settleReady && event.event === 'joined') settleReady(null);
         if (settleReady && event.event === 'error') settleReady(OrbitError(event.code, event.message));
-        emit(event.event, event);
+        events.emit(event.event, event);
       },
-      onOrbitStateChanged: function () { emit('state', { event: 'state' }); },
+      onOrbitStateChanged: function () { events.emit('state', { event: 'state' }); },
       orbitCapture: inRoom ? startCapture() : null,
       orbitPassword: options.password ? String(options.password) : null,
     };
@@ -309,24 +318,12 @@
   function frame(iframe, options) {
     options = options || {};
     var origin = options.origin || new URL(iframe.src, window.location.href).origin;
-    var listeners = {};
+    var events = subscribers();
     var pending = {};
     var queued = [];  // calls made before the frame's bridge answered
     var bridged = false;
     var lastId = 0;
     var closed = false;
-
-    function emit(event) {
-      [event.event, '*'].forEach(function (key) {
-        (listeners[key] || []).slice().forEach(function (listener) {
-          try {
-            listener(event);
-          } catch (error) {
-            console.error('orbit: an event listener threw', error);
-          }
-        });
-      });
-    }
 
     function post(message) {
       message.orbit = 1;
@@ -341,7 +338,7 @@
         bridged = true;
         queued.splice(0).forEach(post);
       } else if (data.type === 'event' && data.event) {
-        emit(data.event);
+        events.emit(data.event.event, data.event);
       } else if (data.type === 'result' && pending[data.id]) {
         var settle = pending[data.id];
         delete pending[data.id];
@@ -384,12 +381,7 @@
         done.then(stop, stop);
         return done;
       },
-      on: function (name, listener) {
-        (listeners[name] = listeners[name] || []).push(listener);
-        return function () {
-          listeners[name] = (listeners[name] || []).filter(function (l) { return l !== listener; });
-        };
-      },
+      on: events.on,
     };
     handle.ready = call('ready', []).then(function () { return handle; });
     handle.ready.catch(function () {});
