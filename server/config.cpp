@@ -95,6 +95,8 @@ constexpr Flag kFlags[] = {
     {"tls-cert", "ORBIT_TLS_CERT"},
     {"tls-key", "ORBIT_TLS_KEY"},
     {"log-level", "ORBIT_LOG_LEVEL"},
+    {"log-format", "ORBIT_LOG_FORMAT"},
+    {"trusted-proxy", "ORBIT_TRUSTED_PROXY"},
     {"ping-interval", "ORBIT_PING_INTERVAL"},
     {"reap-timeout", "ORBIT_REAP_TIMEOUT"},
     {"room-idle-timeout", "ORBIT_ROOM_IDLE_TIMEOUT"},
@@ -162,9 +164,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
-  std::vector<std::string> stun, turn, origins;
+  std::vector<std::string> stun, turn, origins, proxies;
 
   po::options_description desc(
       "orbit-server: rooms and signaling for Orbit video chat\n\n"
@@ -190,6 +192,13 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("tls-cert", po::value(&c.tlsCert), "PEM certificate chain: serve https and wss (ORBIT_TLS_CERT)")
       ("tls-key", po::value(&c.tlsKey), "PEM private key for --tls-cert (ORBIT_TLS_KEY)")
       ("log-level", po::value(&logLevel)->default_value(logLevel), "debug, info, warn, error or off (ORBIT_LOG_LEVEL)")
+      ("log-format", po::value(&logFormat)->default_value(logFormat),
+       "text (TIME LEVEL message key=value..., a value that needs it in quotes with \\-escapes) or json "
+       "(one object per line: time, level, msg and the fields) (ORBIT_LOG_FORMAT)")
+      ("trusted-proxy", po::value(&proxies)->composing(),
+       "address (or network, e.g. 10.0.0.0/8) of a reverse proxy whose X-Forwarded-For or Forwarded header names "
+       "the client: the log and per-address counts use the rightmost address in the chain that is not a "
+       "trusted proxy; a header from any other peer is ignored; repeatable (ORBIT_TRUSTED_PROXY)")
       ("ping-interval", po::value(&pingInterval)->default_value(pingInterval),
        "seconds of silence before the server pings a client, 0.05 to 3600 (ORBIT_PING_INTERVAL)")
       ("reap-timeout", po::value(&reapTimeout)->default_value(reapTimeout),
@@ -275,6 +284,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     return out;
   };
   if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
+  if (!parseLogFormat(logFormat, c.logFormat)) return bad("--log-format (ORBIT_LOG_FORMAT) must be text or json");
+  auto trusted = TrustedProxies::parse(splitCommas(proxies));
+  if (!trusted) return bad(trusted.error().message);
+  c.trustedProxies = std::move(*trusted);
   // Every number within a stated range, so that no conversion (to a clock's ticks, to a size)
   // can overflow: a huge timeout must not wrap round to "now".
   struct Bounded {

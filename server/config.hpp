@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "client_address.hpp"
 #include "logger.hpp"
 #include "result.hpp"
 
@@ -40,6 +41,9 @@ struct ServerConfig {
   // Origins whose pages may embed Orbit (normalised); empty: every origin.
   std::vector<std::string> allowedOrigins;
   LogLevel logLevel = LogLevel::Info;
+  LogFormat logFormat = LogFormat::Text;
+  // Whose X-Forwarded-For and Forwarded headers name the client (--trusted-proxy).
+  TrustedProxies trustedProxies;
   // Where the rooms made through the API and the token secret are kept (SQLite); empty:
   // --ephemeral, in memory only.
   std::filesystem::path dataDir = "orbit-data";

@@ -16,6 +16,7 @@ struct HttpRequest {
   std::string body;
   std::string origin;  // the Origin header; empty when there was none
   std::string host;    // the Host header
+  std::string clientAddress;  // TrustedProxies::clientAddress's answer
 };
 
 struct HttpResponse {
@@ -57,7 +58,7 @@ class HttpApi {
   void route(const HttpRequest& request, Reply reply);
   void createRoom(const std::string& body, Reply reply);
   void describeRoom(const std::string& roomId, Reply reply);
-  void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
+  void joinRoom(const std::string& roomId, const HttpRequest& request, Reply reply);
 
   ChatManager& manager_;
   Offload offload_;

@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
     return outcome.exitCode;
   }
   orbit::setLogLevel(outcome.config->logLevel);
+  orbit::setLogFormat(outcome.config->logFormat);
   for (const auto& warning : outcome.warnings) orbit::log(orbit::LogLevel::Warn, warning);
   try {
     orbit::Server server(std::move(*outcome.config));

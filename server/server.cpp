@@ -131,9 +131,11 @@ Server::Server(ServerConfig config)
              });
            },
            OriginPolicy(config_.allowedOrigins), keepRoom()),
-      context_{manager_, api_, config_.webRoot, cluster_.get(), [this] {
+      context_{manager_, api_, config_.webRoot, cluster_.get(),
+               [this] {
                  if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
-               }},
+               },
+               config_.trustedProxies},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM),

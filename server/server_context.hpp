@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "client_address.hpp"
 #include "http_api.hpp"
 
 #include <filesystem>
@@ -19,6 +20,8 @@ struct ServerContext {
   RedisCluster* cluster = nullptr;
   // Called after a WebSocket client has left, so shutdown can finish once the last one goes.
   std::function<void()> afterLeave;
+  // Who may say, in X-Forwarded-For or Forwarded, which client a request comes from.
+  const TrustedProxies& proxies;
 };
 
 }  // namespace orbit

@@ -86,11 +86,13 @@ template <class Stream>
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Stream>>,
                          public Connection {
  public:
-  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat)
+  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat,
+                   std::string address)
       : ws_(WebSocketLayer<Stream>::take(std::move(stream))),
         context_(context),
         roomId_(std::move(roomId)),
-        seat_(std::move(seat)) {}
+        seat_(std::move(seat)),
+        address_(std::move(address)) {}
 
   void run(http::request<http::string_body> request) {
     // The logic's heartbeat decides liveness; Beast only bounds the handshake and close.
@@ -111,6 +113,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   void wake() override {
     if (!writing_ && !closing_) doWriteOrClose();
   }
+
+  std::string_view address() const override { return address_; }
 
   void close(CloseCode code, std::string reason, bool flush) override {
     if (closing_ || closeRequested_) return;
@@ -218,6 +222,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   ServerContext& context_;
   std::string roomId_;
   std::optional<Seat> seat_;
+  std::string address_;
   std::shared_ptr<ChatClient> client_;
   bool writing_ = false;
   bool closeRequested_ = false;

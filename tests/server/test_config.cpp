@@ -197,7 +197,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK_FALSE(out.config);
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
-                           "tls-key", "log-level", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "tls-key", "log-level", "log-format", "trusted-proxy", "ping-interval", "reap-timeout", "room-idle-timeout",
                            "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -360,4 +360,29 @@ TEST_CASE("the --janus flag names Janus's WebSocket API and --sfu-from the room 
   CHECK_THAT(refused({"--sfu-from", "-1"}), Catch::Matchers::Contains("--sfu-from (ORBIT_SFU_FROM) must be 0 to 10000"));
   CHECK_THAT(refused({"--janus", "ws://127.0.0.1:8188", "--redis", "redis://127.0.0.1:6379"}),
              Catch::Matchers::Contains("--janus does not work with --redis yet"));
+}
+
+TEST_CASE("the --log-format flag takes text or json, and its variable too", "[config][log]") {
+  CHECK(accepted({}).logFormat == orbit::LogFormat::Text);
+  CHECK(accepted({"--log-format", "json"}).logFormat == orbit::LogFormat::Json);
+  CHECK(accepted({}, {{"ORBIT_LOG_FORMAT", "json"}}).logFormat == orbit::LogFormat::Json);
+  CHECK_THAT(refused({"--log-format", "xml"}), Contains("--log-format (ORBIT_LOG_FORMAT) must be text or json"));
+}
+
+TEST_CASE("the --trusted-proxy flag repeats and takes comma lists of addresses and networks, and refuses anything else",
+          "[config][proxy]") {
+  using orbit::IpAddress;
+  const auto config = accepted({"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8,::1"});
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("127.0.0.1")));
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("10.200.3.4")));
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("::1")));
+  CHECK_FALSE(config.trustedProxies.trusts(*IpAddress::parse("11.0.0.1")));
+  const auto fromEnv = accepted({}, {{"ORBIT_TRUSTED_PROXY", "192.0.2.0/24, 2001:db8::/32"}});
+  CHECK(fromEnv.trustedProxies.trusts(*IpAddress::parse("192.0.2.77")));
+  CHECK(fromEnv.trustedProxies.trusts(*IpAddress::parse("2001:db8:1::5")));
+  CHECK(accepted({}).trustedProxies.empty());
+  for (const char* bad : {"nginx.local", "10.0.0.0/33", "10.0.0.0/", "::1/129", "1.2.3.4/x"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--trusted-proxy", bad}), Contains("--trusted-proxy (ORBIT_TRUSTED_PROXY) " + std::string(bad)));
+  }
 }
