@@ -111,6 +111,7 @@ constexpr Flag kFlags[] = {
     {"redis", "ORBIT_REDIS"},
     {"janus", "ORBIT_JANUS"},
     {"sfu-from", "ORBIT_SFU_FROM"},
+    {"shutdown-delay", "ORBIT_SHUTDOWN_DELAY"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -158,7 +159,7 @@ std::filesystem::path defaultWebRoot() {
 ConfigOutcome parseConfig(int argc, const char* const* argv,
                           const std::function<const char*(const char*)>& getenv) {
   ServerConfig c;
-  double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
+  double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400, shutdownDelay = 0;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
@@ -235,7 +236,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
        "--sfu-from people or more; without it every room is a mesh (ORBIT_JANUS)")
       ("sfu-from", po::value(&sfuFrom)->default_value(sfuFrom),
        "with --janus: the room size from which media goes through Janus, 0 to 10000; 0: every room. "
-       "A room goes back to a mesh below one less (ORBIT_SFU_FROM)");
+       "A room goes back to a mesh below one less (ORBIT_SFU_FROM)")
+      ("shutdown-delay", po::value(&shutdownDelay)->default_value(shutdownDelay),
+       "seconds between SIGTERM and the server's stop, 0 to 300: meanwhile /readyz answers 503 while the server "
+       "still listens and serves, so a load balancer moves new clients away first; a second signal ends the "
+       "wait (ORBIT_SHUTDOWN_DELAY)");
 
   ConfigOutcome out;
   try {
@@ -305,7 +310,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                            Bounded{"turn-ttl", turnTtl, 1, kYear, "seconds"},
                            Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
                            Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"},
-                           Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"}}) {
+                           Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"},
+                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"}}) {
     if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
       std::ostringstream range;
       range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
@@ -342,6 +348,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.messagesPerSecond = rateLimit;
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
+  c.webRootGiven = !webRoot.empty();
+  c.shutdownDelay = secondsToDuration(shutdownDelay);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
   if (!redis.empty()) {

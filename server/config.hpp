@@ -36,6 +36,7 @@ struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::filesystem::path webRoot;
+  bool webRootGiven = false;  // --web-root was set: /readyz needs its index.html
   std::string tlsCert;
   std::string tlsKey;
   // Origins whose pages may embed Orbit (normalised); empty: every origin.
@@ -53,6 +54,8 @@ struct ServerConfig {
   // Media forwarding: Janus, and the room size from which rooms use it (0: every room).
   std::optional<JanusAddress> janus;
   std::size_t sfuFrom = 5;
+  // After SIGTERM: how long /readyz says 503 while the server still listens and serves.
+  Duration shutdownDelay{};
   ManagerConfig manager;
 };
 

@@ -58,7 +58,7 @@ HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins, Ke
     : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)), keep_(std::move(keep)) {}
 
 bool HttpApi::handles(const std::string& path) {
-  return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
 }
 
 void HttpApi::handle(const HttpRequest& request, Reply reply) {
@@ -84,6 +84,12 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
     return reply(json(200, {{"status", manager_.shuttingDown() ? "stopping" : "ok"},
                             {"clients", manager_.clientCount()},
                             {"rooms", manager_.roomCount()}}));
+  }
+  if (path == "/readyz") {
+    if (!get) return reply(wrongMethod("GET"));
+    const std::vector<std::string> problems = readiness_ ? readiness_() : std::vector<std::string>{};
+    if (problems.empty()) return reply(json(200, {{"status", "ready"}}));
+    return reply(json(503, {{"status", "not ready"}, {"problems", problems}}));
   }
   if (path == "/metrics") {
     if (!get) return reply(wrongMethod("GET"));

@@ -53,6 +53,9 @@ class HttpApi {
   // A request from a page whose origin may not use this server gets 403.
   void handle(const HttpRequest& request, Reply reply);
   const OriginPolicy& origins() const { return origins_; }
+  // What keeps the server from serving now (GET /readyz: 503 naming them; none: 200).
+  using Readiness = std::function<std::vector<std::string>()>;
+  void setReadiness(Readiness readiness) { readiness_ = std::move(readiness); }
 
  private:
   void route(const HttpRequest& request, Reply reply);
@@ -64,6 +67,7 @@ class HttpApi {
   Offload offload_;
   OriginPolicy origins_;
   KeepRoom keep_;
+  Readiness readiness_;
 };
 
 }  // namespace orbit

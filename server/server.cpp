@@ -140,6 +140,7 @@ Server::Server(ServerConfig config)
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM),
       reloadSignal_(ioc_, SIGHUP) {
+  api_.setReadiness([this] { return readinessProblems(); });
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -246,9 +247,7 @@ int Server::run() {
   const std::string openFiles = raiseOpenFileLimit();  // before the first accept
   listener_->run();
   scheduleTick();
-  signals_.async_wait([this](beast::error_code ec, int signal) {
-    if (!ec) beginShutdown(signal);
-  });
+  awaitSignal();
   awaitReload();
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
@@ -297,8 +296,48 @@ void Server::reload() {
       "; the certificate is valid until ", notAfter(*tls_));
 }
 
+std::vector<std::string> Server::readinessProblems() const {
+  std::vector<std::string> problems;
+  if (draining_) problems.push_back("the server is shutting down");
+  if (config_.webRootGiven) {
+    if (auto why = unreadable((config_.webRoot / "index.html").string())) {
+      problems.push_back("--web-root " + config_.webRoot.string() + ": cannot read index.html: " + *why);
+    }
+  }
+  if (cluster_ && !cluster_->reachable()) problems.push_back("Redis at " + config_.redis->text() + " cannot be reached");
+  if (sfu_ && !sfu_->ready()) problems.push_back("Janus at " + config_.janus->text() + " cannot be reached");
+  return problems;
+}
+
+void Server::awaitSignal() {
+  signals_.async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;  // finishShutdown() cancelled it
+    onSignal(signal);
+    awaitSignal();
+  });
+}
+
+void Server::onSignal(int signal) {
+  if (!draining_) return beginShutdown(signal);
+  // A second signal: clients that never finish their close handshake, or an operator who
+  // will not wait for the delay, end it at once.
+  if (!stopping_) return stopServing(signal);
+  finishShutdown();
+}
+
 void Server::beginShutdown(int signal) {
-  stopping_ = true;
+  draining_ = true;
+  if (config_.shutdownDelay <= Duration::zero()) return stopServing(signal);
+  log(LogLevel::Info, "signal ", signal, ": /readyz says 503 from now; the server stops in ",
+      std::chrono::duration<double>(config_.shutdownDelay).count(), " s (--shutdown-delay), or at another signal");
+  deadline_.expires_after(config_.shutdownDelay);
+  deadline_.async_wait([this, signal](beast::error_code ec) {
+    if (!ec) stopServing(signal);
+  });
+}
+
+void Server::stopServing(int signal) {
+  if (std::exchange(stopping_, true)) return;
   log(LogLevel::Info, "signal ", signal, ": shutting down");
   listener_->stop();
   heartbeat_.cancel();
@@ -311,10 +350,7 @@ void Server::beginShutdown(int signal) {
       if (finishing_) ioc_.stop();
     });
   }
-  // A second signal, or clients that never finish their close handshake, end it at once.
-  signals_.async_wait([this](beast::error_code ec, int) {
-    if (!ec) finishShutdown();
-  });
+  // Clients that never finish their close handshake end it after 5 s (a signal, at once).
   deadline_.expires_after(std::chrono::seconds(5));
   deadline_.async_wait([this](beast::error_code ec) {
     if (!ec) {

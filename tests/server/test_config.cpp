@@ -197,7 +197,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK_FALSE(out.config);
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
-                           "tls-key", "log-level", "log-format", "trusted-proxy", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "ping-interval", "reap-timeout", "room-idle-timeout",
                            "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -385,4 +385,16 @@ TEST_CASE("the --trusted-proxy flag repeats and takes comma lists of addresses a
     INFO(bad);
     CHECK_THAT(refused({"--trusted-proxy", bad}), Contains("--trusted-proxy (ORBIT_TRUSTED_PROXY) " + std::string(bad)));
   }
+}
+
+TEST_CASE("the --shutdown-delay flag takes 0 to 300 seconds, and --web-root given is told apart from the default",
+          "[config][health]") {
+  CHECK(accepted({}).shutdownDelay == orbit::Duration::zero());
+  CHECK(accepted({"--shutdown-delay", "15"}).shutdownDelay == std::chrono::seconds(15));
+  CHECK(accepted({}, {{"ORBIT_SHUTDOWN_DELAY", "2.5"}}).shutdownDelay == std::chrono::milliseconds(2500));
+  CHECK_THAT(refused({"--shutdown-delay", "301"}), Contains("--shutdown-delay (ORBIT_SHUTDOWN_DELAY) must be 0 to 300"));
+  CHECK_THAT(refused({"--shutdown-delay", "-1"}), Contains("--shutdown-delay (ORBIT_SHUTDOWN_DELAY) must be 0 to 300"));
+  CHECK_FALSE(accepted({}).webRootGiven);
+  CHECK(accepted({"--web-root", "/srv/orbit"}).webRootGiven);
+  CHECK(accepted({}, {{"ORBIT_WEB_ROOT", "/srv/orbit"}}).webRootGiven);
 }
