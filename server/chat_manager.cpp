@@ -55,6 +55,20 @@ std::string_view toString(UpgradeRefusal refusal) {
   return "other";
 }
 
+std::string_view toString(LeaveReason reason) {
+  switch (reason) {
+    case LeaveReason::Bye: return "bye";
+    case LeaveReason::Closed: return "closed";
+    case LeaveReason::TimedOut: return "timed_out";
+    case LeaveReason::Slow: return "slow";
+    case LeaveReason::TooBig: return "too_big";
+    case LeaveReason::Error: return "error";
+    case LeaveReason::Shutdown: return "shutdown";
+    case LeaveReason::Count: break;
+  }
+  return "other";
+}
+
 std::string_view toString(AuthFailure failure) {
   switch (failure) {
     case AuthFailure::MissingPassword: return "missing_password";
@@ -144,7 +158,7 @@ Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, C
   return client;
 }
 
-void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now) {
+void ChatManager::leave(ChatClient& client, LeaveReason reason, std::string_view why, TimePoint now) {
   now_ = now;
   if (!client.connection()) return;  // already gone
   const std::string address(client.connection()->address());
@@ -154,6 +168,7 @@ void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now)
   const auto removed = r ? r->remove(client.id(), now) : nullptr;
   if (!removed) return;
   --clientCount_;
+  ++metrics_.leaves[static_cast<std::size_t>(shuttingDown_ ? LeaveReason::Shutdown : reason)];
   log(LogLevel::Info, "leave", field("room", r->id().str()), field("client", client.id().str()), field("ip", address),
       field("name", client.name()), field("reason", why), field("clients", r->size()));
   if (config_.cluster) config_.cluster->left(r->id(), client.id());
@@ -380,7 +395,7 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       return;
     case MessageType::Bye:
       if (auto* conn = client.connection()) conn->close(CloseCode::Normal, "bye", true);
-      leave(client, "said bye", now);
+      leave(client, LeaveReason::Bye, "said bye", now);
       return;
     default:
       return;  // pong: being heard was the point
@@ -505,14 +520,14 @@ void ChatManager::dropSlow(ChatClient& client) {
   ++metrics_.clientsDroppedSlow;
   log(LogLevel::Warn, "slow client dropped", field("room", client.roomId().str()), field("client", client.id().str()),
       field("unsent_bytes", client.queuedBytes()));
-  disconnect(client, CloseCode::TryAgainLater, "too far behind", "too slow to keep up");
+  disconnect(client, CloseCode::TryAgainLater, "too far behind", LeaveReason::Slow, "too slow to keep up");
 }
 
-void ChatManager::disconnect(ChatClient& client, CloseCode code, std::string reason,
+void ChatManager::disconnect(ChatClient& client, CloseCode code, std::string reason, LeaveReason leaving,
                              std::string_view why) {
   const bool flush = code != CloseCode::TryAgainLater;
   if (auto* conn = client.connection()) conn->close(code, std::move(reason), flush);
-  leave(client, why, now_);
+  leave(client, leaving, why, now_);
 }
 
 std::vector<IceServer> ChatManager::iceServersFor(const ClientId& client) const {
@@ -534,7 +549,7 @@ void ChatManager::tick(TimePoint now) {
       ++metrics_.clientsReaped;
       sendTo(*c, fromServer(*c, MessageType::Bye,
                             Json("no sign of life for " + secondsText(silence))));
-      disconnect(*c, CloseCode::GoingAway, "timed out", "silent for " + secondsText(silence));
+      disconnect(*c, CloseCode::GoingAway, "timed out", LeaveReason::TimedOut, "silent for " + secondsText(silence));
     } else if (silence >= config_.pingAfter && !c->pingOutstanding()) {
       c->markPinged();
       sendTo(*c, fromServer(*c, MessageType::Ping));
@@ -748,6 +763,19 @@ std::string ChatManager::metricsText() const {
          metrics_.clientsDroppedSlow);
   metric("orbit_messages_throttled_total", "counter", "Messages dropped by the rate limit.",
          metrics_.messagesThrottled);
+  // Every label value from the start, at 0: a rate() over a series that appears late misses
+  // its first increase.
+  auto labelled = [&](const char* name, const char* help, const char* label, auto kinds, const auto& counts) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n";
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      out << name << '{' << label << "=\"" << toString(static_cast<decltype(kinds)>(i)) << "\"} " << counts[i] << '\n';
+    }
+  };
+  labelled("orbit_websocket_refused_total", "WebSocket upgrades refused, by reason.", "reason", UpgradeRefusal{},
+           metrics_.upgradesRefused);
+  labelled("orbit_auth_failures_total", "Wrong or missing room passwords and join tokens, by reason.", "reason",
+           AuthFailure{}, metrics_.authFailures);
+  labelled("orbit_clients_left_total", "Clients that left a room, by reason.", "reason", LeaveReason{}, metrics_.leaves);
   if (config_.sfu) {
     metric("orbit_sfu_rooms", "gauge", "Rooms forwarding media through Janus now.", config_.sfu->forwardingRooms());
   }

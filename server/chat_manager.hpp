@@ -69,6 +69,10 @@ struct Refusal {
 // Why a WebSocket upgrade was refused: the label of orbit_websocket_refused_total, so a fixed set.
 enum class UpgradeRefusal { NotFound, Origin, InvalidRoom, PasswordRequired, BadToken, RoomFull, ShuttingDown, Count };
 std::string_view toString(UpgradeRefusal refusal);
+// Why a client left: the label of orbit_clients_left_total, so a fixed set. Whatever the
+// cause, a client that goes while the server shuts down counts as Shutdown.
+enum class LeaveReason { Bye, Closed, TimedOut, Slow, TooBig, Error, Shutdown, Count };
+std::string_view toString(LeaveReason reason);
 // A wrong or missing password (POST /api/rooms/<id>/join) or join token (the upgrade).
 enum class AuthFailure { MissingPassword, WrongPassword, MissingToken, BadToken, Count };
 std::string_view toString(AuthFailure failure);
@@ -83,6 +87,7 @@ struct Metrics {
   std::uint64_t messagesThrottled = 0;
   std::array<std::uint64_t, static_cast<std::size_t>(UpgradeRefusal::Count)> upgradesRefused{};
   std::array<std::uint64_t, static_cast<std::size_t>(AuthFailure::Count)> authFailures{};
+  std::array<std::uint64_t, static_cast<std::size_t>(LeaveReason::Count)> leaves{};
 };
 
 // Rooms and routing: admits connections, relays messages between the clients of a room,
@@ -102,7 +107,9 @@ class ChatManager {
   Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
                                            TimePoint now, std::optional<Seat> seat = std::nullopt);
   // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
-  void leave(ChatClient& client, std::string_view why, TimePoint now);
+  // `why` is for the log, `reason` for /metrics.
+  void leave(ChatClient& client, LeaveReason reason, std::string_view why, TimePoint now);
+  void leave(ChatClient& client, std::string_view why, TimePoint now) { leave(client, LeaveReason::Closed, why, now); }
   void onText(ChatClient& client, std::string_view frame, TimePoint now);
   void onBinary(ChatClient& client, TimePoint now);
   // A WebSocket upgrade from `address` refused with `refusal` (admit()'s, or the cluster's):
@@ -187,7 +194,7 @@ class ChatManager {
   void sendError(ChatClient& client, std::string text);
   void broadcastRoomInfo(ChatRoom& room);
   void dropSlow(ChatClient& client);
-  void disconnect(ChatClient& client, CloseCode code, std::string reason, std::string_view why);
+  void disconnect(ChatClient& client, CloseCode code, std::string reason, LeaveReason leaving, std::string_view why);
   std::vector<IceServer> iceServersFor(const ClientId& client) const;
   ChatRoom* findRoom(std::string_view roomId);
   // The room, made as an implicit one (named by its id) when there is none yet.

@@ -112,6 +112,7 @@ constexpr Flag kFlags[] = {
     {"janus", "ORBIT_JANUS"},
     {"sfu-from", "ORBIT_SFU_FROM"},
     {"shutdown-delay", "ORBIT_SHUTDOWN_DELAY"},
+    {"metrics-listen", "ORBIT_METRICS_LISTEN"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -165,7 +166,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", logFormat = "text", webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", metricsListen, webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins, proxies;
 
@@ -237,6 +238,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("sfu-from", po::value(&sfuFrom)->default_value(sfuFrom),
        "with --janus: the room size from which media goes through Janus, 0 to 10000; 0: every room. "
        "A room goes back to a mesh below one less (ORBIT_SFU_FROM)")
+      ("metrics-listen", po::value(&metricsListen),
+       "serve /metrics (with /healthz and /readyz) on this HOST:PORT, e.g. 127.0.0.1:9464, and no longer on "
+       "the app's port; port 0 picks a free one, named on stdout (ORBIT_METRICS_LISTEN)")
       ("shutdown-delay", po::value(&shutdownDelay)->default_value(shutdownDelay),
        "seconds between SIGTERM and the server's stop, 0 to 300: meanwhile /readyz answers 503 while the server "
        "still listens and serves, so a load balancer moves new clients away first; a second signal ends the "
@@ -349,6 +353,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
   c.webRootGiven = !webRoot.empty();
+  if (!metricsListen.empty()) {
+    auto address = parseListenAddress(metricsListen);
+    if (!address) return bad(address.error().message);
+    c.metricsListen = std::move(*address);
+  }
   c.shutdownDelay = secondsToDuration(shutdownDelay);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
@@ -402,6 +411,29 @@ Result<RedisAddress> parseRedisAddress(std::string_view url) {
   if (!plainHost(hostPort)) return bad;
   out.host = std::string(hostPort);
   return out;
+}
+
+std::string ListenAddress::text() const {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> parseListenAddress(std::string_view text) {
+  const Error bad{"--metrics-listen (ORBIT_METRICS_LISTEN) " + std::string(text.substr(0, 100)) +
+                  ": give HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464 (port 0 to 65535)"};
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return bad;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad;  // an IPv6 address goes in brackets
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (host.empty() || port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) return bad;
+  if (!plainHost(host)) return bad;
+  return ListenAddress{std::string(host), static_cast<std::uint16_t>(value)};
 }
 
 Result<JanusAddress> parseJanusAddress(std::string_view url) {

@@ -32,6 +32,14 @@ struct JanusAddress {
 };
 Result<JanusAddress> parseJanusAddress(std::string_view url);
 
+// --metrics-listen HOST:PORT ([IPv6]:PORT).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string text() const;
+};
+Result<ListenAddress> parseListenAddress(std::string_view text);
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
@@ -54,6 +62,8 @@ struct ServerConfig {
   // Media forwarding: Janus, and the room size from which rooms use it (0: every room).
   std::optional<JanusAddress> janus;
   std::size_t sfuFrom = 5;
+  // Where /metrics is served instead of the app's port (--metrics-listen).
+  std::optional<ListenAddress> metricsListen;
   // After SIGTERM: how long /readyz says 503 while the server still listens and serves.
   Duration shutdownDelay{};
   ManagerConfig manager;

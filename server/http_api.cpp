@@ -93,7 +93,9 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
   }
   if (path == "/metrics") {
     if (!get) return reply(wrongMethod("GET"));
-    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", buildInfoMetric() + manager_.metricsText(), {}});
+    std::string text = buildInfoMetric() + manager_.metricsText();
+    if (extraMetrics_) text += extraMetrics_();
+    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}});
   }
   if (path == "/api/rooms") {
     if (request.method == "POST") return createRoom(request.body, std::move(reply));

@@ -56,6 +56,8 @@ class HttpApi {
   // What keeps the server from serving now (GET /readyz: 503 naming them; none: 200).
   using Readiness = std::function<std::vector<std::string>()>;
   void setReadiness(Readiness readiness) { readiness_ = std::move(readiness); }
+  // More of /metrics: the process's figures and the sockets' traffic, which the logic does not see.
+  void setExtraMetrics(std::function<std::string()> extra) { extraMetrics_ = std::move(extra); }
 
  private:
   void route(const HttpRequest& request, Reply reply);
@@ -68,6 +70,7 @@ class HttpApi {
   OriginPolicy origins_;
   KeepRoom keep_;
   Readiness readiness_;
+  std::function<std::string()> extraMetrics_;
 };
 
 }  // namespace orbit

@@ -63,7 +63,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                      beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
   }
 
-  void onRead(beast::error_code ec, std::size_t) {
+  void onRead(beast::error_code ec, std::size_t bytes) {
+    context_.traffic.received(TrafficMetrics::Protocol::Http, bytes);
+    route_ = "static";  // until the request says otherwise
     if (ec == http::error::end_of_stream) return doShutdown();
     if (ec) {
       if (ec == http::error::body_limit) return sendError(http::status::payload_too_large, "request body too large", false);
@@ -79,9 +81,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     std::string host(request[http::field::host]);
     client_ = context_.proxies.clientAddress(peer_, headerLines(request, "Forwarded"),
                                              headerLines(request, "X-Forwarded-For"));
+    const bool upgrading = websocket::is_upgrade(request);
+    route_ = TrafficMetrics::routeOf(path, upgrading);
+    if (context_.serves == Serves::MetricsOnly && route_ != "/metrics" && route_ != "/healthz" && route_ != "/readyz") {
+      return sendError(http::status::not_found, "this port (--metrics-listen) serves /metrics, /healthz and /readyz only",
+                       request.keep_alive());
+    }
+    if (context_.serves == Serves::AllButMetrics && route_ == "/metrics") {
+      return sendError(http::status::not_found, "/metrics is served on the --metrics-listen address", request.keep_alive());
+    }
     cors_ = context_.api.origins().corsHeaders(origin, host);
 
-    if (websocket::is_upgrade(request)) return upgrade(std::move(request), path, query, origin, host);
+    if (upgrading) return upgrade(std::move(request), path, query, origin, host);
 
     if (HttpApi::handles(path)) {
       HttpRequest apiRequest{std::string(request.method_string()), path, std::move(request.body()),
@@ -132,6 +143,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat) {
+    context_.traffic.request(route_, 101);
     beast::get_lowest_layer(stream_).expires_never();
     std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_))
         ->run(std::move(request));
@@ -212,9 +224,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   template <class Body>
   void send(http::response<Body>&& res) {
     auto owned = std::make_shared<http::response<Body>>(std::move(res));
+    context_.traffic.request(route_, owned->result_int());
     const bool close = owned->need_eof();
     http::async_write(stream_, *owned,
-                      [self = this->shared_from_this(), owned, close](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), owned, close](beast::error_code ec, std::size_t bytes) {
+                        self->context_.traffic.sent(TrafficMetrics::Protocol::Http, bytes);
                         self->onWrite(close, ec);
                       });
   }
@@ -251,6 +265,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   Stream stream_;
   std::string peer_;    // the TCP peer's address
   std::string client_;  // the client's, for the request being answered (TrustedProxies)
+  std::string_view route_ = "static";  // TrafficMetrics::routeOf the request being answered
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HeaderList cors_;  // for the request being answered

@@ -26,6 +26,8 @@ class Server {
   ~Server();
 
   std::string url() const;  // http(s)://host:port as bound
+  // http://host:port/metrics as bound with --metrics-listen; empty without.
+  std::string metricsUrl() const;
   // Runs until SIGINT or SIGTERM has been handled; returns the exit code. SIGHUP reloads
   // the TLS certificate and key (reload()).
   int run();
@@ -71,8 +73,11 @@ class Server {
   std::optional<ssl::context> tls_;
   ChatManager manager_;
   HttpApi api_;
+  TrafficMetrics traffic_;
   ServerContext context_;
+  ServerContext metricsContext_;  // --metrics-listen's port
   std::shared_ptr<Listener> listener_;
+  std::shared_ptr<Listener> metricsListener_;  // --metrics-listen only
   net::steady_timer heartbeat_;
   net::steady_timer deadline_;
   net::signal_set signals_;

@@ -3,6 +3,7 @@
 #include "chat_manager.hpp"
 #include "client_address.hpp"
 #include "http_api.hpp"
+#include "traffic_metrics.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -10,6 +11,10 @@
 namespace orbit {
 
 class RedisCluster;
+
+// What one listener's port serves: everything, or with --metrics-listen, the app without
+// /metrics on the app port and /metrics (with /healthz and /readyz) alone on the other.
+enum class Serves { Everything, AllButMetrics, MetricsOnly };
 
 // What every session shares; owned by the Server, which outlives all sessions.
 struct ServerContext {
@@ -22,6 +27,8 @@ struct ServerContext {
   std::function<void()> afterLeave;
   // Who may say, in X-Forwarded-For or Forwarded, which client a request comes from.
   const TrustedProxies& proxies;
+  TrafficMetrics& traffic;
+  Serves serves = Serves::Everything;
 };
 
 }  // namespace orbit

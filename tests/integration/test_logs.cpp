@@ -87,15 +87,6 @@ void forgeAndLeave(ServerProcess& server) {
   REQUIRE(pollUntil(std::chrono::seconds(5), [&] { return server.log().find("leave") != std::string::npos; }));
 }
 
-// A WebSocket upgrade of room `room` with `extra` headers; its HTTP status.
-int upgrade(unsigned short port, const std::string& target, HttpHeaders extra = {}) {
-  extra.insert({{"Connection", "Upgrade"},
-                {"Upgrade", "websocket"},
-                {"Sec-WebSocket-Version", "13"},
-                {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
-  return httpRequest(port, "GET", target, extra).status;
-}
-
 }  // namespace
 
 TEST_CASE("a display name or message type made to forge log fields or lines comes out escaped, and join and leave "
@@ -156,9 +147,9 @@ TEST_CASE("failed passwords and join tokens are logged once per address per 10 s
           "[integration][log][proxy]") {
   ServerProcess server({"--trusted-proxy", "127.0.0.1"});
   REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"vault","password":"open sesame"})").status == 201);
-  for (int i = 0; i < 200; ++i) REQUIRE(upgrade(server.port(), "/room/vault/ws?token=forged") == 401);
+  for (int i = 0; i < 200; ++i) REQUIRE(upgradeStatus(server.port(), "/room/vault/ws?token=forged") == 401);
   REQUIRE(httpRequest(server.port(), "POST", "/api/rooms/vault/join", R"({"password":"guess"})").status == 401);
-  REQUIRE(upgrade(server.port(), "/room/vault/ws", {{"X-Forwarded-For", "6.6.6.6, 198.51.100.7"}}) == 401);
+  REQUIRE(upgradeStatus(server.port(), "/room/vault/ws", {{"X-Forwarded-For", "6.6.6.6, 198.51.100.7"}}) == 401);
   std::string log = server.log();
   INFO(log);
   const auto first = fieldsOf(log, "authentication failed");
@@ -175,7 +166,7 @@ TEST_CASE("failed passwords and join tokens are logged once per address per 10 s
   // A peer that is no trusted proxy cannot pick the address it is logged under.
   ServerProcess direct;
   REQUIRE(httpRequest(direct.port(), "POST", "/api/rooms", R"({"name":"vault","password":"open sesame"})").status == 201);
-  REQUIRE(upgrade(direct.port(), "/room/vault/ws", {{"X-Forwarded-For", "198.51.100.7"}}) == 401);
+  REQUIRE(upgradeStatus(direct.port(), "/room/vault/ws", {{"X-Forwarded-For", "198.51.100.7"}}) == 401);
   log = direct.log();
   CHECK(count(log, "authentication failed ip=127.0.0.1 room=vault reason=missing_token") == 1);
   CHECK(count(log, "198.51.100.7") == 0);

@@ -197,7 +197,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK_FALSE(out.config);
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
-                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "metrics-listen", "ping-interval", "reap-timeout", "room-idle-timeout",
                            "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -397,4 +397,24 @@ TEST_CASE("the --shutdown-delay flag takes 0 to 300 seconds, and --web-root give
   CHECK_FALSE(accepted({}).webRootGiven);
   CHECK(accepted({"--web-root", "/srv/orbit"}).webRootGiven);
   CHECK(accepted({}, {{"ORBIT_WEB_ROOT", "/srv/orbit"}}).webRootGiven);
+}
+
+TEST_CASE("the --metrics-listen flag takes HOST:PORT or [IPv6]:PORT, and refuses anything else naming itself",
+          "[config][metrics]") {
+  CHECK_FALSE(accepted({}).metricsListen);
+  const auto v4 = accepted({"--metrics-listen", "127.0.0.1:9464"}).metricsListen;
+  REQUIRE(v4);
+  CHECK(v4->host == "127.0.0.1");
+  CHECK(v4->port == 9464);
+  const auto v6 = accepted({}, {{"ORBIT_METRICS_LISTEN", "[::1]:0"}}).metricsListen;
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 0);
+  CHECK(v6->text() == "[::1]:0");
+  CHECK(accepted({"--metrics-listen", "localhost:9464"}).metricsListen->host == "localhost");
+  for (const char* bad : {"9464", "127.0.0.1", "127.0.0.1:", ":9464", "127.0.0.1:65536", "127.0.0.1:-1", "::1:9464",
+                          "[::1]9464", "user@host:1"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--metrics-listen", bad}), Contains("--metrics-listen (ORBIT_METRICS_LISTEN) " + std::string(bad)));
+  }
 }
