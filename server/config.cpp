@@ -8,7 +8,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <tuple>
 #include <iomanip>
 #include <sstream>
 #include <arpa/inet.h>
@@ -91,6 +96,7 @@ constexpr Flag kFlags[] = {
     {"stun", "ORBIT_STUN"},
     {"turn", "ORBIT_TURN"},
     {"turn-secret", "ORBIT_TURN_SECRET"},
+    {"turn-secret-file", "ORBIT_TURN_SECRET_FILE"},
     {"turn-ttl", "ORBIT_TURN_TTL"},
     {"tls-cert", "ORBIT_TLS_CERT"},
     {"tls-key", "ORBIT_TLS_KEY"},
@@ -103,6 +109,7 @@ constexpr Flag kFlags[] = {
     {"max-room-size", "ORBIT_MAX_ROOM_SIZE"},
     {"rate-limit", "ORBIT_RATE_LIMIT"},
     {"token-secret", "ORBIT_TOKEN_SECRET"},
+    {"token-secret-file", "ORBIT_TOKEN_SECRET_FILE"},
     {"token-ttl", "ORBIT_TOKEN_TTL"},
     {"allowed-origin", "ORBIT_ALLOWED_ORIGIN"},
     {"data-dir", "ORBIT_DATA_DIR"},
@@ -132,6 +139,21 @@ const char* envOf(std::string_view flag) {
     if (f.name == flag) return f.env;
   }
   return "";
+}
+
+// A secret kept in a file (a systemd credential, a Kubernetes secret): its content without
+// the line break editors and `echo` add at the end. What is wrong, naming the flag, if unusable.
+Result<std::string> readSecretFile(const std::string& path, const char* flag) {
+  const std::string name = std::string("--") + flag + " (" + envOf(flag) + ") " + path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{"cannot read " + name + ": it is a folder"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + name + ": " + std::strerror(errno)};
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (secret.size() > 4096) return Error{name + " holds more than 4096 bytes: not a secret"};
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Error{name + " is empty"};
+  return secret;
 }
 
 Duration secondsToDuration(double s) {
@@ -166,7 +188,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", logFormat = "text", metricsListen, webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", metricsListen, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins, proxies;
 
@@ -190,6 +212,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                                               "repeatable; checked at start; needs --turn-secret (ORBIT_TURN)")
       ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
                                                         "static-auth-secret (ORBIT_TURN_SECRET)")
+      ("turn-secret-file", po::value(&turnSecretFile),
+       "file holding --turn-secret (one trailing line break ignored), e.g. a systemd credential; "
+       "not with --turn-secret (ORBIT_TURN_SECRET_FILE)")
       ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid, 1 to 31536000 (ORBIT_TURN_TTL)")
       ("tls-cert", po::value(&c.tlsCert), "PEM certificate chain: serve https and wss (ORBIT_TLS_CERT)")
       ("tls-key", po::value(&c.tlsKey), "PEM private key for --tls-cert (ORBIT_TLS_KEY)")
@@ -216,6 +241,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("token-secret", po::value(&c.manager.tokenSecret),
        "secret that signs join tokens, 32 bytes or more (a shorter one is used, with a warning); "
        "default: random, kept in --data-dir or Redis (ORBIT_TOKEN_SECRET)")
+      ("token-secret-file", po::value(&tokenSecretFile),
+       "file holding --token-secret (one trailing line break ignored); not with --token-secret "
+       "(ORBIT_TOKEN_SECRET_FILE)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
        "seconds a join token for a password-protected room stays valid, 1 to 31536000 (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
@@ -336,8 +364,18 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       }
     }
   }
+  // Kept out of the command line and the environment, where ps and /proc show them.
+  for (auto [file, flag, secret] : {std::tuple{&turnSecretFile, "turn-secret", &c.manager.turnSecret},
+                                    std::tuple{&tokenSecretFile, "token-secret", &c.manager.tokenSecret}}) {
+    if (file->empty()) continue;
+    const std::string fileFlag = std::string(flag) + "-file";
+    if (!secret->empty()) return bad("--" + fileFlag + " and --" + flag + " both give the secret: keep one");
+    auto read = readSecretFile(*file, fileFlag.c_str());
+    if (!read) return bad(read.error().message);
+    *secret = std::move(*read);
+  }
   if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
-    return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
+    return bad("--turn needs --turn-secret or --turn-secret-file (TURN REST credentials, coturn's use-auth-secret)");
   }
   for (const auto& origin : splitCommas(origins)) {
     auto normal = OriginPolicy::normalizeOrigin(origin);

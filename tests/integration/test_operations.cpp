@@ -29,6 +29,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <regex>
@@ -538,4 +539,42 @@ TEST_CASE("with --metrics-listen /metrics is served on that address alone, and n
   CHECK(httpRequest(app, "GET", "/api/rooms").status == 200);
   server.signal(SIGTERM);
   CHECK(server.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("cmake --install --strip puts a stripped orbit-server in bin/ that finds the web client in share/orbit/web "
+          "without --web-root",
+          "[integration][install]") {
+  namespace fs = std::filesystem;
+  std::string pattern = (fs::temp_directory_path() / "orbit-install-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  const fs::path prefix = pattern;
+  const Ran installed = runToEnd({ORBIT_CMAKE_COMMAND, "--install", ORBIT_BUILD_DIR, "--prefix", prefix.string(), "--strip"},
+                                 std::chrono::seconds(120));
+  INFO(installed.output << installed.errors);
+  REQUIRE(installed.code == 0);
+  const fs::path binary = prefix / "bin" / "orbit-server";
+  REQUIRE(fs::is_regular_file(binary));
+  // Stripped: the RelWithDebInfo build is well over 100 MB, its code a few.
+  CHECK(fs::file_size(binary) < 20u * 1024 * 1024);
+  CHECK(runToEnd({binary.string(), "--version"}).code == 0);
+  const fs::path web = prefix / "share" / "orbit" / "web";
+  if (!fs::is_regular_file(web / "index.html")) {
+    // No browser build in this tree (scripts/build.sh web): stand in for its install.
+    WARN("no build-web/web to install: an index.html stands in for the web client");
+    fs::create_directories(web);
+    std::ofstream(web / "index.html") << "<!doctype html><title>Orbit</title>\n";
+  }
+  {
+    ChildProcess server({binary.string(), "--host", "127.0.0.1", "--port", "0", "--ephemeral"});
+    const auto line = server.nextLine(Clock::now() + std::chrono::seconds(20));
+    REQUIRE(line);
+    const auto port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+    const HttpResult page = httpRequest(port, "GET", "/");
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<title>Orbit"));
+    CHECK_THAT(server.errors(), Catch::Contains("web-root=" + fs::weakly_canonical(web).string()));
+    server.signal(SIGTERM);
+    CHECK(server.wait(std::chrono::seconds(10)) == 0);
+  }
+  fs::remove_all(prefix);
 }

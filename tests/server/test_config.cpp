@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -197,7 +200,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK_FALSE(out.config);
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
-                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "metrics-listen", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "metrics-listen", "turn-secret-file", "token-secret-file", "ping-interval", "reap-timeout", "room-idle-timeout",
                            "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -417,4 +420,47 @@ TEST_CASE("the --metrics-listen flag takes HOST:PORT or [IPv6]:PORT, and refuses
     INFO(bad);
     CHECK_THAT(refused({"--metrics-listen", bad}), Contains("--metrics-listen (ORBIT_METRICS_LISTEN) " + std::string(bad)));
   }
+}
+
+namespace {
+
+// A file in the system's temporary folder holding `content`, removed with this object.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& content) {
+    char name[] = "/tmp/orbit-secret-XXXXXX";
+    const int fd = ::mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+    ::close(fd);
+    path = name;
+  }
+  ~TempFile() { ::unlink(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("the --turn-secret-file and --token-secret-file flags read the secret from a file, without its trailing line break",
+          "[config][secrets]") {
+  const TempFile turn("coturn-shared-secret\n"), token(std::string(40, 'k') + "\r\n");
+  const auto config = accepted({"--turn", "turn:turn.example.org:3478", "--turn-secret-file", turn.path,
+                                "--token-secret-file", token.path});
+  CHECK(config.manager.turnSecret == "coturn-shared-secret");
+  CHECK(config.manager.tokenSecret == std::string(40, 'k'));
+  const auto fromEnv = accepted({}, {{"ORBIT_TOKEN_SECRET_FILE", token.path}});
+  CHECK(fromEnv.manager.tokenSecret == std::string(40, 'k'));
+
+  CHECK_THAT(refused({"--token-secret-file", "/nonexistent/secret"}),
+             Contains("cannot read --token-secret-file (ORBIT_TOKEN_SECRET_FILE) /nonexistent/secret: No such file"));
+  CHECK_THAT(refused({"--turn-secret-file", "/tmp"}), Contains("--turn-secret-file (ORBIT_TURN_SECRET_FILE) /tmp: it is a folder"));
+  const TempFile empty("\n");
+  CHECK_THAT(refused({"--token-secret-file", empty.path}), Contains(empty.path + " is empty"));
+  CHECK_THAT(refused({"--token-secret-file", token.path, "--token-secret", "x"}),
+             Contains("--token-secret-file and --token-secret both give the secret"));
+  // A short secret from a file warns like one on the command line.
+  const TempFile shortSecret("hunter2\n");
+  const ConfigOutcome warned = parse({"--token-secret-file", shortSecret.path});
+  REQUIRE(warned.config);
+  REQUIRE(warned.warnings.size() == 1);
+  CHECK_THAT(warned.warnings[0], Contains("is only 7 bytes"));
 }
