@@ -41,6 +41,45 @@ std::vector<std::shared_ptr<ChatClient>> everyClient(
 
 }  // namespace
 
+std::string_view toString(UpgradeRefusal refusal) {
+  switch (refusal) {
+    case UpgradeRefusal::NotFound: return "not_found";
+    case UpgradeRefusal::Origin: return "origin";
+    case UpgradeRefusal::InvalidRoom: return "invalid_room";
+    case UpgradeRefusal::PasswordRequired: return "password_required";
+    case UpgradeRefusal::BadToken: return "bad_token";
+    case UpgradeRefusal::RoomFull: return "room_full";
+    case UpgradeRefusal::ShuttingDown: return "shutting_down";
+    case UpgradeRefusal::Count: break;
+  }
+  return "other";
+}
+
+std::string_view toString(LeaveReason reason) {
+  switch (reason) {
+    case LeaveReason::Bye: return "bye";
+    case LeaveReason::Closed: return "closed";
+    case LeaveReason::TimedOut: return "timed_out";
+    case LeaveReason::Slow: return "slow";
+    case LeaveReason::TooBig: return "too_big";
+    case LeaveReason::Error: return "error";
+    case LeaveReason::Shutdown: return "shutdown";
+    case LeaveReason::Count: break;
+  }
+  return "other";
+}
+
+std::string_view toString(AuthFailure failure) {
+  switch (failure) {
+    case AuthFailure::MissingPassword: return "missing_password";
+    case AuthFailure::WrongPassword: return "wrong_password";
+    case AuthFailure::MissingToken: return "missing_token";
+    case AuthFailure::BadToken: return "bad_token";
+    case AuthFailure::Count: break;
+  }
+  return "other";
+}
+
 ChatManager::ChatManager(ManagerConfig config)
     : config_(std::move(config)),
       tokens_(config_.tokenSecret.empty() ? randomSecret(32) : config_.tokenSecret, config_.tokenTtl) {
@@ -109,8 +148,8 @@ Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, C
   r->add(client);
   ++clientCount_;
   ++metrics_.clientsJoined;
-  log(LogLevel::Info, "join room=", r->id().str(), " client=", client->id().str(),
-      " clients=", r->size());
+  log(LogLevel::Info, "join", field("room", r->id().str()), field("client", client->id().str()),
+      field("ip", connection.address()), field("clients", r->size()));
   // Announced now, not with the seat: other instances' clients send offers to whomever they
   // see, and until now there was nobody here to take them.
   if (config_.cluster) config_.cluster->updated(r->id(), *client);
@@ -119,17 +158,19 @@ Result<std::shared_ptr<ChatClient>> ChatManager::join(std::string_view roomId, C
   return client;
 }
 
-void ChatManager::leave(ChatClient& client, std::string_view why, TimePoint now) {
+void ChatManager::leave(ChatClient& client, LeaveReason reason, std::string_view why, TimePoint now) {
   now_ = now;
   if (!client.connection()) return;  // already gone
+  const std::string address(client.connection()->address());
   client.detach();
   ChatRoom* r = findRoom(client.roomId().str());
   // Keeps `client` alive to the end of this function, whatever the room held.
   const auto removed = r ? r->remove(client.id(), now) : nullptr;
   if (!removed) return;
   --clientCount_;
-  log(LogLevel::Info, "leave room=", r->id().str(), " client=", client.id().str(), " name=\"",
-      client.name(), "\" reason=\"", why, "\" clients=", r->size());
+  ++metrics_.leaves[static_cast<std::size_t>(shuttingDown_ ? LeaveReason::Shutdown : reason)];
+  log(LogLevel::Info, "leave", field("room", r->id().str()), field("client", client.id().str()), field("ip", address),
+      field("name", client.name()), field("reason", why), field("clients", r->size()));
   if (config_.cluster) config_.cluster->left(r->id(), client.id());
   if (config_.sfu) {
     config_.sfu->left(r->id(), client.id());
@@ -145,13 +186,41 @@ void ChatManager::membersChanged(ChatRoom& room, TimePoint now) {
     return;
   }
   if (!room.settings().explicitlyCreated) {
-    log(LogLevel::Debug, "room ", room.id().str(), " closed: empty");
+    log(LogLevel::Debug, "room closed: empty", field("room", room.id().str()));
     rooms_.erase(room.id().str());
     return;
   }
   const std::int64_t unixTime = config_.unixNow();
   if (config_.roomEmptied) config_.roomEmptied(room.id(), unixTime);
   if (config_.cluster) config_.cluster->emptied(room.id(), unixTime);
+}
+
+UpgradeRefusal ChatManager::classify(const Refusal& refusal, bool hadToken) {
+  switch (refusal.status) {
+    case 400: return UpgradeRefusal::InvalidRoom;
+    case 401: return hadToken ? UpgradeRefusal::BadToken : UpgradeRefusal::PasswordRequired;
+    case 503: return UpgradeRefusal::ShuttingDown;
+    default: return UpgradeRefusal::RoomFull;  // 403: admit()'s and the cluster's only other refusal
+  }
+}
+
+void ChatManager::upgradeRefused(std::string_view address, std::string_view roomId, UpgradeRefusal kind,
+                                 std::string_view reason, TimePoint now) {
+  ++metrics_.upgradesRefused[static_cast<std::size_t>(kind)];
+  if (kind == UpgradeRefusal::PasswordRequired) return authFailed(address, roomId, AuthFailure::MissingToken, now);
+  if (kind == UpgradeRefusal::BadToken) return authFailed(address, roomId, AuthFailure::BadToken, now);
+  const auto heldBack = refusalLog_.admit(address, now);
+  if (!heldBack) return;
+  log(LogLevel::Info, "refused websocket", field("ip", address), field("room", roomId), field("why", toString(kind)),
+      field("reason", reason), field("held_back", *heldBack));
+}
+
+void ChatManager::authFailed(std::string_view address, std::string_view roomId, AuthFailure failure, TimePoint now) {
+  ++metrics_.authFailures[static_cast<std::size_t>(failure)];
+  const auto heldBack = authLog_.admit(address, now);
+  if (!heldBack) return;
+  log(LogLevel::Warn, "authentication failed", field("ip", address), field("room", roomId),
+      field("reason", toString(failure)), field("held_back", *heldBack));
 }
 
 void ChatManager::onBinary(ChatClient& client, TimePoint now) {
@@ -307,8 +376,8 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       };
       if (profile->username == client.name() && indicators == client.indicators()) return tellSfu();
       if (profile->username != client.name()) {
-        log(LogLevel::Info, "profile room=", client.roomId().str(), " client=", client.id().str(),
-            " name=\"", profile->username, "\"");
+        log(LogLevel::Info, "profile", field("room", client.roomId().str()), field("client", client.id().str()),
+            field("name", profile->username));
       }
       client.setName(std::move(profile->username));
       client.setIndicators(indicators);
@@ -321,12 +390,12 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
       sendTo(client, fromServer(client, MessageType::IceServers, toJson(iceServersFor(client.id()))));
       return;
     case MessageType::Greeting:
-      log(LogLevel::Debug, "greeting room=", client.roomId().str(), " client=", client.id().str(),
-          " says \"", shorten(msg.data->get<std::string>(), 200), "\"");
+      log(LogLevel::Debug, "greeting", field("room", client.roomId().str()), field("client", client.id().str()),
+          field("says", shorten(msg.data->get<std::string>(), 200)));
       return;
     case MessageType::Bye:
       if (auto* conn = client.connection()) conn->close(CloseCode::Normal, "bye", true);
-      leave(client, "said bye", now);
+      leave(client, LeaveReason::Bye, "said bye", now);
       return;
     default:
       return;  // pong: being heard was the point
@@ -425,9 +494,11 @@ void ChatManager::sendFrame(ChatClient& client, SharedFrame frame) {
 void ChatManager::sendError(ChatClient& client, std::string text) {
   ++metrics_.errorsSent;
   const auto n = client.countError();
+  // A client's mistakes are its own business, and one that repeats them must not fill the
+  // log: debug only, and the first few per client.
   if (n <= kErrorsLoggedPerClient) {
-    log(LogLevel::Info, "error room=", client.roomId().str(), " client=", client.id().str(), ": ",
-        text, n == kErrorsLoggedPerClient ? " (further errors to this client are not logged)" : "");
+    log(LogLevel::Debug, "error to client", n == kErrorsLoggedPerClient ? " (its further errors are not logged)" : "",
+        field("room", client.roomId().str()), field("client", client.id().str()), field("error", text));
   }
   sendTo(client, fromServer(client, MessageType::Error, Json(std::move(text))));
 }
@@ -447,16 +518,16 @@ void ChatManager::broadcastRoomInfo(ChatRoom& room) {
 
 void ChatManager::dropSlow(ChatClient& client) {
   ++metrics_.clientsDroppedSlow;
-  log(LogLevel::Warn, "slow client room=", client.roomId().str(), " client=", client.id().str(),
-      " has ", client.queuedBytes(), " bytes unsent: dropped");
-  disconnect(client, CloseCode::TryAgainLater, "too far behind", "too slow to keep up");
+  log(LogLevel::Warn, "slow client dropped", field("room", client.roomId().str()), field("client", client.id().str()),
+      field("unsent_bytes", client.queuedBytes()));
+  disconnect(client, CloseCode::TryAgainLater, "too far behind", LeaveReason::Slow, "too slow to keep up");
 }
 
-void ChatManager::disconnect(ChatClient& client, CloseCode code, std::string reason,
+void ChatManager::disconnect(ChatClient& client, CloseCode code, std::string reason, LeaveReason leaving,
                              std::string_view why) {
   const bool flush = code != CloseCode::TryAgainLater;
   if (auto* conn = client.connection()) conn->close(code, std::move(reason), flush);
-  leave(client, why, now_);
+  leave(client, leaving, why, now_);
 }
 
 std::vector<IceServer> ChatManager::iceServersFor(const ClientId& client) const {
@@ -478,7 +549,7 @@ void ChatManager::tick(TimePoint now) {
       ++metrics_.clientsReaped;
       sendTo(*c, fromServer(*c, MessageType::Bye,
                             Json("no sign of life for " + secondsText(silence))));
-      disconnect(*c, CloseCode::GoingAway, "timed out", "silent for " + secondsText(silence));
+      disconnect(*c, CloseCode::GoingAway, "timed out", LeaveReason::TimedOut, "silent for " + secondsText(silence));
     } else if (silence >= config_.pingAfter && !c->pingOutstanding()) {
       c->markPinged();
       sendTo(*c, fromServer(*c, MessageType::Ping));
@@ -493,7 +564,7 @@ void ChatManager::tick(TimePoint now) {
       r.stillIdle(now);
       ++it;
     } else if (r.empty() && now - r.emptySince() >= config_.roomIdleTimeout) {
-      log(LogLevel::Info, "room ", r.id().str(), " closed: empty for ", secondsText(now - r.emptySince()));
+      log(LogLevel::Info, "room closed: empty for ", secondsText(now - r.emptySince()), field("room", r.id().str()));
       if (config_.roomClosed && r.settings().explicitlyCreated) config_.roomClosed(r.id());
       it = rooms_.erase(it);
     } else {
@@ -533,8 +604,8 @@ std::variant<std::string, Refusal> ChatManager::createRoom(const CreateRoomReque
   settings.isPublic = request.isPublic;
   settings.guestLimit = request.guestLimit;
   settings.explicitlyCreated = true;
-  log(LogLevel::Info, "room ", id, " created: public=", request.isPublic,
-      " password=", settings.passwordHash.has_value(), " guest_limit=", request.guestLimit);
+  log(LogLevel::Info, "room created", field("room", id), field("public", request.isPublic),
+      field("password", settings.passwordHash.has_value()), field("guest_limit", request.guestLimit));
   rooms_.emplace(id, std::make_unique<ChatRoom>(RoomId(id), std::move(settings), now));
   return id;
 }
@@ -663,7 +734,7 @@ void ChatManager::remoteRoom(RoomId id, RoomSettings settings, TimePoint emptySi
 void ChatManager::remoteRoomClosed(std::string_view roomId) {
   ChatRoom* r = findRoom(roomId);
   if (!r) return;
-  log(LogLevel::Info, "room ", r->id().str(), " closed by the cluster");
+  log(LogLevel::Info, "room closed by the cluster", field("room", r->id().str()));
   if (r->empty()) {
     rooms_.erase(std::string(roomId));
     return;
@@ -692,6 +763,19 @@ std::string ChatManager::metricsText() const {
          metrics_.clientsDroppedSlow);
   metric("orbit_messages_throttled_total", "counter", "Messages dropped by the rate limit.",
          metrics_.messagesThrottled);
+  // Every label value from the start, at 0: a rate() over a series that appears late misses
+  // its first increase.
+  auto labelled = [&](const char* name, const char* help, const char* label, auto kinds, const auto& counts) {
+    out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << " counter\n";
+    for (std::size_t i = 0; i < counts.size(); ++i) {
+      out << name << '{' << label << "=\"" << toString(static_cast<decltype(kinds)>(i)) << "\"} " << counts[i] << '\n';
+    }
+  };
+  labelled("orbit_websocket_refused_total", "WebSocket upgrades refused, by reason.", "reason", UpgradeRefusal{},
+           metrics_.upgradesRefused);
+  labelled("orbit_auth_failures_total", "Wrong or missing room passwords and join tokens, by reason.", "reason",
+           AuthFailure{}, metrics_.authFailures);
+  labelled("orbit_clients_left_total", "Clients that left a room, by reason.", "reason", LeaveReason{}, metrics_.leaves);
   if (config_.sfu) {
     metric("orbit_sfu_rooms", "gauge", "Rooms forwarding media through Janus now.", config_.sfu->forwardingRooms());
   }

@@ -7,9 +7,11 @@
 #include "clock.hpp"
 #include "cluster_link.hpp"
 #include "frame_decoder.hpp"
+#include "log_throttle.hpp"
 #include "message.hpp"
 #include "sfu_link.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -64,6 +66,17 @@ struct Refusal {
   std::string reason;   // shown to the user
 };
 
+// Why a WebSocket upgrade was refused: the label of orbit_websocket_refused_total, so a fixed set.
+enum class UpgradeRefusal { NotFound, Origin, InvalidRoom, PasswordRequired, BadToken, RoomFull, ShuttingDown, Count };
+std::string_view toString(UpgradeRefusal refusal);
+// Why a client left: the label of orbit_clients_left_total, so a fixed set. Whatever the
+// cause, a client that goes while the server shuts down counts as Shutdown.
+enum class LeaveReason { Bye, Closed, TimedOut, Slow, TooBig, Error, Shutdown, Count };
+std::string_view toString(LeaveReason reason);
+// A wrong or missing password (POST /api/rooms/<id>/join) or join token (the upgrade).
+enum class AuthFailure { MissingPassword, WrongPassword, MissingToken, BadToken, Count };
+std::string_view toString(AuthFailure failure);
+
 struct Metrics {
   std::uint64_t framesReceived = 0;
   std::uint64_t messagesRelayed = 0;   // deliveries of a client's message to another client
@@ -72,6 +85,9 @@ struct Metrics {
   std::uint64_t clientsReaped = 0;
   std::uint64_t clientsDroppedSlow = 0;
   std::uint64_t messagesThrottled = 0;
+  std::array<std::uint64_t, static_cast<std::size_t>(UpgradeRefusal::Count)> upgradesRefused{};
+  std::array<std::uint64_t, static_cast<std::size_t>(AuthFailure::Count)> authFailures{};
+  std::array<std::uint64_t, static_cast<std::size_t>(LeaveReason::Count)> leaves{};
 };
 
 // Rooms and routing: admits connections, relays messages between the clients of a room,
@@ -91,9 +107,21 @@ class ChatManager {
   Result<std::shared_ptr<ChatClient>> join(std::string_view roomId, Connection& connection,
                                            TimePoint now, std::optional<Seat> seat = std::nullopt);
   // Removes the client (idempotent): the room gets room-info; an implicit room left empty goes.
-  void leave(ChatClient& client, std::string_view why, TimePoint now);
+  // `why` is for the log, `reason` for /metrics.
+  void leave(ChatClient& client, LeaveReason reason, std::string_view why, TimePoint now);
+  void leave(ChatClient& client, std::string_view why, TimePoint now) { leave(client, LeaveReason::Closed, why, now); }
   void onText(ChatClient& client, std::string_view frame, TimePoint now);
   void onBinary(ChatClient& client, TimePoint now);
+  // A WebSocket upgrade from `address` refused with `refusal` (admit()'s, or the cluster's):
+  // counted, and logged at most once per address per 10 s. `hadToken`: the request carried a
+  // join token, so a 401 means a bad one rather than none.
+  void upgradeRefused(std::string_view address, std::string_view roomId, UpgradeRefusal kind, std::string_view reason,
+                      TimePoint now);
+  static UpgradeRefusal classify(const Refusal& refusal, bool hadToken);
+  // A password or token that did not open a room: counted, and logged at most once per
+  // address per 10 s with the number held back since, so that guessing leaves a trace
+  // without flooding the log.
+  void authFailed(std::string_view address, std::string_view roomId, AuthFailure failure, TimePoint now);
 
   // Pings the silent, reaps the dead, retires idle explicit rooms. Call about once a second.
   void tick(TimePoint now);
@@ -166,7 +194,7 @@ class ChatManager {
   void sendError(ChatClient& client, std::string text);
   void broadcastRoomInfo(ChatRoom& room);
   void dropSlow(ChatClient& client);
-  void disconnect(ChatClient& client, CloseCode code, std::string reason, std::string_view why);
+  void disconnect(ChatClient& client, CloseCode code, std::string reason, LeaveReason leaving, std::string_view why);
   std::vector<IceServer> iceServersFor(const ClientId& client) const;
   ChatRoom* findRoom(std::string_view roomId);
   // The room, made as an implicit one (named by its id) when there is none yet.
@@ -177,6 +205,8 @@ class ChatManager {
   std::map<std::string, std::unique_ptr<ChatRoom>, std::less<>> rooms_;
   std::size_t clientCount_ = 0;
   Metrics metrics_;
+  LogThrottle authLog_{std::chrono::seconds(10)};
+  LogThrottle refusalLog_{std::chrono::seconds(10)};
   FrameDecoder decoder_;
   bool shuttingDown_ = false;
   TimePoint now_{};  // the latest time an entry point was given

@@ -8,7 +8,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <tuple>
 #include <iomanip>
 #include <sstream>
 #include <arpa/inet.h>
@@ -91,16 +96,20 @@ constexpr Flag kFlags[] = {
     {"stun", "ORBIT_STUN"},
     {"turn", "ORBIT_TURN"},
     {"turn-secret", "ORBIT_TURN_SECRET"},
+    {"turn-secret-file", "ORBIT_TURN_SECRET_FILE"},
     {"turn-ttl", "ORBIT_TURN_TTL"},
     {"tls-cert", "ORBIT_TLS_CERT"},
     {"tls-key", "ORBIT_TLS_KEY"},
     {"log-level", "ORBIT_LOG_LEVEL"},
+    {"log-format", "ORBIT_LOG_FORMAT"},
+    {"trusted-proxy", "ORBIT_TRUSTED_PROXY"},
     {"ping-interval", "ORBIT_PING_INTERVAL"},
     {"reap-timeout", "ORBIT_REAP_TIMEOUT"},
     {"room-idle-timeout", "ORBIT_ROOM_IDLE_TIMEOUT"},
     {"max-room-size", "ORBIT_MAX_ROOM_SIZE"},
     {"rate-limit", "ORBIT_RATE_LIMIT"},
     {"token-secret", "ORBIT_TOKEN_SECRET"},
+    {"token-secret-file", "ORBIT_TOKEN_SECRET_FILE"},
     {"token-ttl", "ORBIT_TOKEN_TTL"},
     {"allowed-origin", "ORBIT_ALLOWED_ORIGIN"},
     {"data-dir", "ORBIT_DATA_DIR"},
@@ -109,6 +118,8 @@ constexpr Flag kFlags[] = {
     {"redis", "ORBIT_REDIS"},
     {"janus", "ORBIT_JANUS"},
     {"sfu-from", "ORBIT_SFU_FROM"},
+    {"shutdown-delay", "ORBIT_SHUTDOWN_DELAY"},
+    {"metrics-listen", "ORBIT_METRICS_LISTEN"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -128,6 +139,21 @@ const char* envOf(std::string_view flag) {
     if (f.name == flag) return f.env;
   }
   return "";
+}
+
+// A secret kept in a file (a systemd credential, a Kubernetes secret): its content without
+// the line break editors and `echo` add at the end. What is wrong, naming the flag, if unusable.
+Result<std::string> readSecretFile(const std::string& path, const char* flag) {
+  const std::string name = std::string("--") + flag + " (" + envOf(flag) + ") " + path;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) return Error{"cannot read " + name + ": it is a folder"};
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot read " + name + ": " + std::strerror(errno)};
+  std::string secret((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (secret.size() > 4096) return Error{name + " holds more than 4096 bytes: not a secret"};
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  if (secret.empty()) return Error{name + " is empty"};
+  return secret;
 }
 
 Duration secondsToDuration(double s) {
@@ -156,15 +182,15 @@ std::filesystem::path defaultWebRoot() {
 ConfigOutcome parseConfig(int argc, const char* const* argv,
                           const std::function<const char*(const char*)>& getenv) {
   ServerConfig c;
-  double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400;
+  double pingInterval = 10, reapTimeout = 30, roomIdle = 24 * 3600, tokenTtl = 600, turnTtl = 86400, shutdownDelay = 0;
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", metricsListen, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
-  std::vector<std::string> stun, turn, origins;
+  std::vector<std::string> stun, turn, origins, proxies;
 
   po::options_description desc(
       "orbit-server: rooms and signaling for Orbit video chat\n\n"
@@ -186,10 +212,20 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                                               "repeatable; checked at start; needs --turn-secret (ORBIT_TURN)")
       ("turn-secret", po::value(&c.manager.turnSecret), "shared secret for TURN REST credentials, as coturn's "
                                                         "static-auth-secret (ORBIT_TURN_SECRET)")
+      ("turn-secret-file", po::value(&turnSecretFile),
+       "file holding --turn-secret (one trailing line break ignored), e.g. a systemd credential; "
+       "not with --turn-secret (ORBIT_TURN_SECRET_FILE)")
       ("turn-ttl", po::value(&turnTtl)->default_value(turnTtl), "seconds a TURN credential stays valid, 1 to 31536000 (ORBIT_TURN_TTL)")
       ("tls-cert", po::value(&c.tlsCert), "PEM certificate chain: serve https and wss (ORBIT_TLS_CERT)")
       ("tls-key", po::value(&c.tlsKey), "PEM private key for --tls-cert (ORBIT_TLS_KEY)")
       ("log-level", po::value(&logLevel)->default_value(logLevel), "debug, info, warn, error or off (ORBIT_LOG_LEVEL)")
+      ("log-format", po::value(&logFormat)->default_value(logFormat),
+       "text (TIME LEVEL message key=value..., a value that needs it in quotes with \\-escapes) or json "
+       "(one object per line: time, level, msg and the fields) (ORBIT_LOG_FORMAT)")
+      ("trusted-proxy", po::value(&proxies)->composing(),
+       "address (or network, e.g. 10.0.0.0/8) of a reverse proxy whose X-Forwarded-For or Forwarded header names "
+       "the client: the log and per-address counts use the rightmost address in the chain that is not a "
+       "trusted proxy; a header from any other peer is ignored; repeatable (ORBIT_TRUSTED_PROXY)")
       ("ping-interval", po::value(&pingInterval)->default_value(pingInterval),
        "seconds of silence before the server pings a client, 0.05 to 3600 (ORBIT_PING_INTERVAL)")
       ("reap-timeout", po::value(&reapTimeout)->default_value(reapTimeout),
@@ -205,6 +241,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("token-secret", po::value(&c.manager.tokenSecret),
        "secret that signs join tokens, 32 bytes or more (a shorter one is used, with a warning); "
        "default: random, kept in --data-dir or Redis (ORBIT_TOKEN_SECRET)")
+      ("token-secret-file", po::value(&tokenSecretFile),
+       "file holding --token-secret (one trailing line break ignored); not with --token-secret "
+       "(ORBIT_TOKEN_SECRET_FILE)")
       ("token-ttl", po::value(&tokenTtl)->default_value(tokenTtl),
        "seconds a join token for a password-protected room stays valid, 1 to 31536000 (ORBIT_TOKEN_TTL)")
       ("allowed-origin", po::value(&origins)->composing(),
@@ -226,7 +265,14 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
        "--sfu-from people or more; without it every room is a mesh (ORBIT_JANUS)")
       ("sfu-from", po::value(&sfuFrom)->default_value(sfuFrom),
        "with --janus: the room size from which media goes through Janus, 0 to 10000; 0: every room. "
-       "A room goes back to a mesh below one less (ORBIT_SFU_FROM)");
+       "A room goes back to a mesh below one less (ORBIT_SFU_FROM)")
+      ("metrics-listen", po::value(&metricsListen),
+       "serve /metrics (with /healthz and /readyz) on this HOST:PORT, e.g. 127.0.0.1:9464, and no longer on "
+       "the app's port; port 0 picks a free one, named on stdout (ORBIT_METRICS_LISTEN)")
+      ("shutdown-delay", po::value(&shutdownDelay)->default_value(shutdownDelay),
+       "seconds between SIGTERM and the server's stop, 0 to 300: meanwhile /readyz answers 503 while the server "
+       "still listens and serves, so a load balancer moves new clients away first; a second signal ends the "
+       "wait (ORBIT_SHUTDOWN_DELAY)");
 
   ConfigOutcome out;
   try {
@@ -275,6 +321,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     return out;
   };
   if (!parseLogLevel(logLevel, c.logLevel)) return bad("--log-level must be debug, info, warn, error or off");
+  if (!parseLogFormat(logFormat, c.logFormat)) return bad("--log-format (ORBIT_LOG_FORMAT) must be text or json");
+  auto trusted = TrustedProxies::parse(splitCommas(proxies));
+  if (!trusted) return bad(trusted.error().message);
+  c.trustedProxies = std::move(*trusted);
   // Every number within a stated range, so that no conversion (to a clock's ticks, to a size)
   // can overflow: a huge timeout must not wrap round to "now".
   struct Bounded {
@@ -292,7 +342,8 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                            Bounded{"turn-ttl", turnTtl, 1, kYear, "seconds"},
                            Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
                            Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"},
-                           Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"}}) {
+                           Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"},
+                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"}}) {
     if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
       std::ostringstream range;
       range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
@@ -313,8 +364,18 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       }
     }
   }
+  // Kept out of the command line and the environment, where ps and /proc show them.
+  for (auto [file, flag, secret] : {std::tuple{&turnSecretFile, "turn-secret", &c.manager.turnSecret},
+                                    std::tuple{&tokenSecretFile, "token-secret", &c.manager.tokenSecret}}) {
+    if (file->empty()) continue;
+    const std::string fileFlag = std::string(flag) + "-file";
+    if (!secret->empty()) return bad("--" + fileFlag + " and --" + flag + " both give the secret: keep one");
+    auto read = readSecretFile(*file, fileFlag.c_str());
+    if (!read) return bad(read.error().message);
+    *secret = std::move(*read);
+  }
   if (!c.manager.turnUrls.empty() && c.manager.turnSecret.empty()) {
-    return bad("--turn needs --turn-secret (TURN REST credentials, coturn's use-auth-secret)");
+    return bad("--turn needs --turn-secret or --turn-secret-file (TURN REST credentials, coturn's use-auth-secret)");
   }
   for (const auto& origin : splitCommas(origins)) {
     auto normal = OriginPolicy::normalizeOrigin(origin);
@@ -329,6 +390,13 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.messagesPerSecond = rateLimit;
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
+  c.webRootGiven = !webRoot.empty();
+  if (!metricsListen.empty()) {
+    auto address = parseListenAddress(metricsListen);
+    if (!address) return bad(address.error().message);
+    c.metricsListen = std::move(*address);
+  }
+  c.shutdownDelay = secondsToDuration(shutdownDelay);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
   if (!redis.empty()) {
@@ -381,6 +449,29 @@ Result<RedisAddress> parseRedisAddress(std::string_view url) {
   if (!plainHost(hostPort)) return bad;
   out.host = std::string(hostPort);
   return out;
+}
+
+std::string ListenAddress::text() const {
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+Result<ListenAddress> parseListenAddress(std::string_view text) {
+  const Error bad{"--metrics-listen (ORBIT_METRICS_LISTEN) " + std::string(text.substr(0, 100)) +
+                  ": give HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464 (port 0 to 65535)"};
+  const auto colon = text.rfind(':');
+  if (colon == std::string_view::npos) return bad;
+  std::string_view host = text.substr(0, colon);
+  const std::string_view port = text.substr(colon + 1);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  } else if (host.find(':') != std::string_view::npos) {
+    return bad;  // an IPv6 address goes in brackets
+  }
+  unsigned value = 0;
+  auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (host.empty() || port.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) return bad;
+  if (!plainHost(host)) return bad;
+  return ListenAddress{std::string(host), static_cast<std::uint16_t>(value)};
 }
 
 Result<JanusAddress> parseJanusAddress(std::string_view url) {

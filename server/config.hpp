@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "client_address.hpp"
 #include "logger.hpp"
 #include "result.hpp"
 
@@ -31,15 +32,27 @@ struct JanusAddress {
 };
 Result<JanusAddress> parseJanusAddress(std::string_view url);
 
+// --metrics-listen HOST:PORT ([IPv6]:PORT).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string text() const;
+};
+Result<ListenAddress> parseListenAddress(std::string_view text);
+
 struct ServerConfig {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
   std::filesystem::path webRoot;
+  bool webRootGiven = false;  // --web-root was set: /readyz needs its index.html
   std::string tlsCert;
   std::string tlsKey;
   // Origins whose pages may embed Orbit (normalised); empty: every origin.
   std::vector<std::string> allowedOrigins;
   LogLevel logLevel = LogLevel::Info;
+  LogFormat logFormat = LogFormat::Text;
+  // Whose X-Forwarded-For and Forwarded headers name the client (--trusted-proxy).
+  TrustedProxies trustedProxies;
   // Where the rooms made through the API and the token secret are kept (SQLite); empty:
   // --ephemeral, in memory only.
   std::filesystem::path dataDir = "orbit-data";
@@ -49,6 +62,10 @@ struct ServerConfig {
   // Media forwarding: Janus, and the room size from which rooms use it (0: every room).
   std::optional<JanusAddress> janus;
   std::size_t sfuFrom = 5;
+  // Where /metrics is served instead of the app's port (--metrics-listen).
+  std::optional<ListenAddress> metricsListen;
+  // After SIGTERM: how long /readyz says 503 while the server still listens and serves.
+  Duration shutdownDelay{};
   ManagerConfig manager;
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace orbit {
 
@@ -23,6 +24,8 @@ class Connection {
   virtual void wake() = 0;
   // Close the socket once the queued frames are written (or at once when `flush` is false).
   virtual void close(CloseCode code, std::string reason, bool flush) = 0;
+  // The client's address, as TrustedProxies::clientAddress resolved it (for the log).
+  virtual std::string_view address() const { return {}; }
 };
 
 }  // namespace orbit

@@ -58,7 +58,7 @@ HttpApi::HttpApi(ChatManager& manager, Offload offload, OriginPolicy origins, Ke
     : manager_(manager), offload_(std::move(offload)), origins_(std::move(origins)), keep_(std::move(keep)) {}
 
 bool HttpApi::handles(const std::string& path) {
-  return path == "/healthz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
+  return path == "/healthz" || path == "/readyz" || path == "/metrics" || path == "/api" || path.rfind("/api/", 0) == 0;
 }
 
 void HttpApi::handle(const HttpRequest& request, Reply reply) {
@@ -85,9 +85,17 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
                             {"clients", manager_.clientCount()},
                             {"rooms", manager_.roomCount()}}));
   }
+  if (path == "/readyz") {
+    if (!get) return reply(wrongMethod("GET"));
+    const std::vector<std::string> problems = readiness_ ? readiness_() : std::vector<std::string>{};
+    if (problems.empty()) return reply(json(200, {{"status", "ready"}}));
+    return reply(json(503, {{"status", "not ready"}, {"problems", problems}}));
+  }
   if (path == "/metrics") {
     if (!get) return reply(wrongMethod("GET"));
-    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", buildInfoMetric() + manager_.metricsText(), {}});
+    std::string text = buildInfoMetric() + manager_.metricsText();
+    if (extraMetrics_) text += extraMetrics_();
+    return reply(HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", std::move(text), {}});
   }
   if (path == "/api/rooms") {
     if (request.method == "POST") return createRoom(request.body, std::move(reply));
@@ -98,7 +106,7 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
       path.compare(path.size() - 5, 5, "/join") == 0) {
     const std::string roomId = roomInPath(path.substr(kRoomsPrefix.size(), path.size() - kRoomsPrefix.size() - 5));
     if (request.method != "POST") return reply(wrongMethod("POST"));
-    return joinRoom(roomId, request.body, std::move(reply));
+    return joinRoom(roomId, request, std::move(reply));
   }
   if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() &&
       path.find('/', kRoomsPrefix.size()) == std::string::npos) {
@@ -147,9 +155,9 @@ void HttpApi::describeRoom(const std::string& roomId, Reply reply) {
   reply(json(200, toJson(manager_.describe(roomId))));
 }
 
-void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply reply) {
+void HttpApi::joinRoom(const std::string& roomId, const HttpRequest& request, Reply reply) {
   if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
-  auto parsed = parseJoinRequest(body);
+  auto parsed = parseJoinRequest(request.body);
   if (!parsed) return reply(failure(400, parsed.error().message));
   const std::string password = std::move(parsed->password);
   auto hash = manager_.passwordHashOf(roomId);
@@ -157,12 +165,15 @@ void HttpApi::joinRoom(const std::string& roomId, const std::string& body, Reply
   auto ok = [this, roomId, reply] { reply(json(200, toJson(TokenReply{manager_.issueToken(roomId)}))); };
   if (hash->empty()) return ok();
   if (password.empty() || password.size() > kMaxPasswordBytes) {
+    manager_.authFailed(request.clientAddress, roomId,
+                        password.empty() ? AuthFailure::MissingPassword : AuthFailure::WrongPassword, Clock::now());
     return reply(failure(401, "wrong password"));
   }
   auto verified = std::make_shared<bool>(false);
   offload_([verified, stored = *hash, password] { *verified = verifyPassword(stored, password); },
-           [verified, ok, reply] {
+           [this, verified, ok, reply, roomId, address = request.clientAddress] {
              if (*verified) return ok();
+             manager_.authFailed(address, roomId, AuthFailure::WrongPassword, Clock::now());
              reply(failure(401, "wrong password"));
            });
 }

@@ -16,6 +16,7 @@ struct HttpRequest {
   std::string body;
   std::string origin;  // the Origin header; empty when there was none
   std::string host;    // the Host header
+  std::string clientAddress;  // TrustedProxies::clientAddress's answer
 };
 
 struct HttpResponse {
@@ -52,17 +53,24 @@ class HttpApi {
   // A request from a page whose origin may not use this server gets 403.
   void handle(const HttpRequest& request, Reply reply);
   const OriginPolicy& origins() const { return origins_; }
+  // What keeps the server from serving now (GET /readyz: 503 naming them; none: 200).
+  using Readiness = std::function<std::vector<std::string>()>;
+  void setReadiness(Readiness readiness) { readiness_ = std::move(readiness); }
+  // More of /metrics: the process's figures and the sockets' traffic, which the logic does not see.
+  void setExtraMetrics(std::function<std::string()> extra) { extraMetrics_ = std::move(extra); }
 
  private:
   void route(const HttpRequest& request, Reply reply);
   void createRoom(const std::string& body, Reply reply);
   void describeRoom(const std::string& roomId, Reply reply);
-  void joinRoom(const std::string& roomId, const std::string& body, Reply reply);
+  void joinRoom(const std::string& roomId, const HttpRequest& request, Reply reply);
 
   ChatManager& manager_;
   Offload offload_;
   OriginPolicy origins_;
   KeepRoom keep_;
+  Readiness readiness_;
+  std::function<std::string()> extraMetrics_;
 };
 
 }  // namespace orbit

@@ -29,6 +29,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   HttpSession(Stream&& stream, ServerContext& context) : stream_(std::move(stream)), context_(context) {}
 
   void run() {
+    beast::error_code ec;
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().is_v6() && peer.address().to_v6().is_v4_mapped()
+                         ? peer.address().to_v6().to_v4().to_string()
+                         : peer.address().to_string();
     if constexpr (kIsTls<Stream>) {
       beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(15));
       stream_.async_handshake(ssl::stream_base::server,
@@ -58,7 +63,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                      beast::bind_front_handler(&HttpSession::onRead, this->shared_from_this()));
   }
 
-  void onRead(beast::error_code ec, std::size_t) {
+  void onRead(beast::error_code ec, std::size_t bytes) {
+    context_.traffic.received(TrafficMetrics::Protocol::Http, bytes);
+    route_ = "static";  // until the request says otherwise
     if (ec == http::error::end_of_stream) return doShutdown();
     if (ec) {
       if (ec == http::error::body_limit) return sendError(http::status::payload_too_large, "request body too large", false);
@@ -72,13 +79,24 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
     std::string origin(request[http::field::origin]);
     std::string host(request[http::field::host]);
+    client_ = context_.proxies.clientAddress(peer_, headerLines(request, "Forwarded"),
+                                             headerLines(request, "X-Forwarded-For"));
+    const bool upgrading = websocket::is_upgrade(request);
+    route_ = TrafficMetrics::routeOf(path, upgrading);
+    if (context_.serves == Serves::MetricsOnly && route_ != "/metrics" && route_ != "/healthz" && route_ != "/readyz") {
+      return sendError(http::status::not_found, "this port (--metrics-listen) serves /metrics, /healthz and /readyz only",
+                       request.keep_alive());
+    }
+    if (context_.serves == Serves::AllButMetrics && route_ == "/metrics") {
+      return sendError(http::status::not_found, "/metrics is served on the --metrics-listen address", request.keep_alive());
+    }
     cors_ = context_.api.origins().corsHeaders(origin, host);
 
-    if (websocket::is_upgrade(request)) return upgrade(std::move(request), path, query, origin, host);
+    if (upgrading) return upgrade(std::move(request), path, query, origin, host);
 
     if (HttpApi::handles(path)) {
       HttpRequest apiRequest{std::string(request.method_string()), path, std::move(request.body()),
-                             std::move(origin), std::move(host)};
+                             std::move(origin), std::move(host), client_};
       const bool keepAlive = request.keep_alive();
       const bool head = request.method() == http::verb::head;
       context_.api.handle(apiRequest, [self = this->shared_from_this(), keepAlive, head](HttpResponse r) {
@@ -92,13 +110,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   void upgrade(http::request<http::string_body> request, const std::string& path, const std::string& query,
                const std::string& origin, const std::string& host) {
     auto room = webSocketRoom(path);
-    if (!room) return sendError(http::status::not_found, "WebSockets open at /room/<room id>/ws", request.keep_alive());
+    if (!room) {
+      context_.manager.upgradeRefused(client_, path.substr(0, 100), UpgradeRefusal::NotFound, "no such WebSocket path",
+                                      Clock::now());
+      return sendError(http::status::not_found, "WebSockets open at /room/<room id>/ws", request.keep_alive());
+    }
     if (!context_.api.origins().admits(origin, host)) {
-      log(LogLevel::Info, "refused websocket room=", *room, ": origin ", origin.substr(0, 100), " is not allowed");
+      context_.manager.upgradeRefused(client_, *room, UpgradeRefusal::Origin,
+                                      "origin " + origin.substr(0, 100) + " is not allowed", Clock::now());
       return sendError(http::status::forbidden, OriginPolicy::refusal(origin), false);
     }
-    if (auto refusal = context_.manager.admit(*room, queryParam(query, "token").value_or(""))) {
-      log(LogLevel::Info, "refused websocket room=", *room, ": ", refusal->reason);
+    const std::string token = queryParam(query, "token").value_or("");
+    if (auto refusal = context_.manager.admit(*room, token)) {
+      context_.manager.upgradeRefused(client_, *room, ChatManager::classify(*refusal, !token.empty()), refusal->reason,
+                                      Clock::now());
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
     }
     if (!context_.cluster) return openWebSocket(std::move(request), std::move(*room), std::nullopt);
@@ -108,7 +133,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                            [self = this->shared_from_this(), request = std::move(request), room = *room](
                                RedisCluster::SeatOutcome outcome) mutable {
                              if (outcome.refusal) {
-                               log(LogLevel::Info, "refused websocket room=", room, ": ", outcome.refusal->reason);
+                               self->context_.manager.upgradeRefused(self->client_, room, UpgradeRefusal::RoomFull,
+                                                                     outcome.refusal->reason, Clock::now());
                                return self->sendError(static_cast<http::status>(outcome.refusal->status),
                                                       outcome.refusal->reason, false);
                              }
@@ -117,8 +143,10 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   }
 
   void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat) {
+    context_.traffic.request(route_, 101);
     beast::get_lowest_layer(stream_).expires_never();
-    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat)->run(std::move(request));
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_))
+        ->run(std::move(request));
   }
 
   void serveFile(const http::request<http::string_body>& request, const std::string& path) {
@@ -197,9 +225,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   template <class Body>
   void send(http::response<Body>&& res) {
     auto owned = std::make_shared<http::response<Body>>(std::move(res));
+    context_.traffic.request(route_, owned->result_int());
     const bool close = owned->need_eof();
     http::async_write(stream_, *owned,
-                      [self = this->shared_from_this(), owned, close](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), owned, close](beast::error_code ec, std::size_t bytes) {
+                        self->context_.traffic.sent(TrafficMetrics::Protocol::Http, bytes);
                         self->onWrite(close, ec);
                       });
   }
@@ -223,7 +253,20 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
   }
 
+  // Every line of header `name`, joined with commas (a proxy may add a line of its own).
+  static std::string headerLines(const http::request<http::string_body>& request, std::string_view name) {
+    std::string out;
+    for (auto [it, end] = request.equal_range(name); it != end; ++it) {
+      if (!out.empty()) out += ", ";
+      out += std::string(it->value());
+    }
+    return out;
+  }
+
   Stream stream_;
+  std::string peer_;    // the TCP peer's address
+  std::string client_;  // the client's, for the request being answered (TrustedProxies)
+  std::string_view route_ = "static";  // TrafficMetrics::routeOf the request being answered
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   HeaderList cors_;  // for the request being answered

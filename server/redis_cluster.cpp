@@ -392,6 +392,8 @@ void RedisCluster::eval(Script& script, std::vector<std::string> keys, std::vect
   });
 }
 
+bool RedisCluster::reachable() const { return !outage_ && commands_->up(); }
+
 void RedisCluster::maybeResync() {
   if (!manager_ || !commands_->up() || subscribed_ < 2 || !resyncPending_) return;
   resyncPending_ = false;

@@ -50,6 +50,8 @@ class RedisCluster : public ClusterLink {
               std::function<void(std::optional<Refusal>)> done);
   // Leaves the cluster at a clean stop: this instance's members go at once, everywhere.
   void leaveCluster(std::function<void()> done);
+  // Redis answers: no outage since the last resync, and the command connection is up.
+  bool reachable() const;
 
   // ClusterLink
   const std::string& instance() const override { return instance_; }

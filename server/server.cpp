@@ -2,6 +2,7 @@
 
 #include "auth.hpp"
 #include "logger.hpp"
+#include "process_metrics.hpp"
 #include "version.hpp"
 
 #include <fcntl.h>
@@ -91,14 +92,14 @@ std::string notAfter(ssl::context& tls) {
 
 // --host as an IP address, or the address its name resolves to (IPv4 first: "localhost" is
 // 127.0.0.1, as in the URLs people type); throws naming the flag when it is neither.
-net::ip::address listenAddress(net::io_context& ioc, const std::string& host) {
+net::ip::address listenAddress(net::io_context& ioc, const std::string& host, const char* flag) {
   beast::error_code ec;
   const auto address = net::ip::make_address(host, ec);
   if (!ec) return address;
   tcp::resolver resolver(ioc);
   const auto found = resolver.resolve(host, "", ec);
   if (ec || found.empty()) {
-    throw std::runtime_error("--host (ORBIT_HOST) " + host + " is neither an IP address nor a name this machine resolves" +
+    throw std::runtime_error(std::string(flag) + " " + host + " is neither an IP address nor a name this machine resolves" +
                              (ec ? ": " + ec.message() : std::string()));
   }
   for (const auto& entry : found) {
@@ -131,13 +132,23 @@ Server::Server(ServerConfig config)
              });
            },
            OriginPolicy(config_.allowedOrigins), keepRoom()),
-      context_{manager_, api_, config_.webRoot, cluster_.get(), [this] {
+      context_{manager_,
+               api_,
+               config_.webRoot,
+               cluster_.get(),
+               [this] {
                  if (manager_.shuttingDown() && manager_.clientCount() == 0) finishShutdown();
-               }},
+               },
+               config_.trustedProxies,
+               traffic_,
+               config_.metricsListen ? Serves::AllButMetrics : Serves::Everything},
+      metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM),
       reloadSignal_(ioc_, SIGHUP) {
+  api_.setReadiness([this] { return readinessProblems(); });
+  api_.setExtraMetrics([this] { return processMetricsText() + traffic_.text(); });
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -150,12 +161,23 @@ Server::Server(ServerConfig config)
                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     if (auto problem = loadCertificate(*tls_, config_.tlsCert, config_.tlsKey)) throw std::runtime_error(*problem);
   }
-  const net::ip::address address = listenAddress(ioc_, config_.host);
+  const net::ip::address address = listenAddress(ioc_, config_.host, "--host (ORBIT_HOST)");
   try {
     listener_ = std::make_shared<Listener>(ioc_, tls_ ? &*tls_ : nullptr, tcp::endpoint(address, config_.port), context_);
   } catch (const boost::system::system_error& e) {
     throw std::runtime_error("cannot listen on " + config_.host + ":" + std::to_string(config_.port) + ": " +
                              e.code().message());
+  }
+  if (config_.metricsListen) {
+    // Plain http: a scraper on an internal network, never the public TLS port.
+    const auto& m = *config_.metricsListen;
+    const auto metricsAddress = listenAddress(ioc_, m.host, "--metrics-listen (ORBIT_METRICS_LISTEN)");
+    try {
+      metricsListener_ = std::make_shared<Listener>(ioc_, nullptr, tcp::endpoint(metricsAddress, m.port), metricsContext_);
+    } catch (const boost::system::system_error& e) {
+      throw std::runtime_error("cannot listen on --metrics-listen (ORBIT_METRICS_LISTEN) " + m.text() + ": " +
+                               e.code().message());
+    }
   }
 }
 
@@ -234,6 +256,13 @@ void Server::inBackground(std::function<std::optional<Error>()> work) {
   });
 }
 
+std::string Server::metricsUrl() const {
+  if (!metricsListener_) return {};
+  const auto ep = metricsListener_->localEndpoint();
+  const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+  return "http://" + host + ":" + std::to_string(ep.port()) + "/metrics";
+}
+
 std::string Server::url() const {
   const auto ep = listener_->localEndpoint();
   const std::string host = ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
@@ -243,17 +272,16 @@ std::string Server::url() const {
 int Server::run() {
   const std::string openFiles = raiseOpenFileLimit();  // before the first accept
   listener_->run();
+  if (metricsListener_) metricsListener_->run();
   scheduleTick();
-  signals_.async_wait([this](beast::error_code ec, int signal) {
-    if (!ec) beginShutdown(signal);
-  });
+  awaitSignal();
   awaitReload();
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
   }
   log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
-      " open-files=", openFiles);
+      " open-files=", openFiles, metricsListener_ ? " metrics=" + metricsUrl() : std::string());
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;
@@ -295,10 +323,51 @@ void Server::reload() {
       "; the certificate is valid until ", notAfter(*tls_));
 }
 
+std::vector<std::string> Server::readinessProblems() const {
+  std::vector<std::string> problems;
+  if (draining_) problems.push_back("the server is shutting down");
+  if (config_.webRootGiven) {
+    if (auto why = unreadable((config_.webRoot / "index.html").string())) {
+      problems.push_back("--web-root " + config_.webRoot.string() + ": cannot read index.html: " + *why);
+    }
+  }
+  if (cluster_ && !cluster_->reachable()) problems.push_back("Redis at " + config_.redis->text() + " cannot be reached");
+  if (sfu_ && !sfu_->ready()) problems.push_back("Janus at " + config_.janus->text() + " cannot be reached");
+  return problems;
+}
+
+void Server::awaitSignal() {
+  signals_.async_wait([this](beast::error_code ec, int signal) {
+    if (ec) return;  // finishShutdown() cancelled it
+    onSignal(signal);
+    awaitSignal();
+  });
+}
+
+void Server::onSignal(int signal) {
+  if (!draining_) return beginShutdown(signal);
+  // A second signal: clients that never finish their close handshake, or an operator who
+  // will not wait for the delay, end it at once.
+  if (!stopping_) return stopServing(signal);
+  finishShutdown();
+}
+
 void Server::beginShutdown(int signal) {
-  stopping_ = true;
+  draining_ = true;
+  if (config_.shutdownDelay <= Duration::zero()) return stopServing(signal);
+  log(LogLevel::Info, "signal ", signal, ": /readyz says 503 from now; the server stops in ",
+      std::chrono::duration<double>(config_.shutdownDelay).count(), " s (--shutdown-delay), or at another signal");
+  deadline_.expires_after(config_.shutdownDelay);
+  deadline_.async_wait([this, signal](beast::error_code ec) {
+    if (!ec) stopServing(signal);
+  });
+}
+
+void Server::stopServing(int signal) {
+  if (std::exchange(stopping_, true)) return;
   log(LogLevel::Info, "signal ", signal, ": shutting down");
   listener_->stop();
+  if (metricsListener_) metricsListener_->stop();
   heartbeat_.cancel();
   manager_.shutdown();
   // The other instances drop this one's clients now, not once they have closed, nor after its
@@ -309,10 +378,7 @@ void Server::beginShutdown(int signal) {
       if (finishing_) ioc_.stop();
     });
   }
-  // A second signal, or clients that never finish their close handshake, end it at once.
-  signals_.async_wait([this](beast::error_code ec, int) {
-    if (!ec) finishShutdown();
-  });
+  // Clients that never finish their close handshake end it after 5 s (a signal, at once).
   deadline_.expires_after(std::chrono::seconds(5));
   deadline_.async_wait([this](beast::error_code ec) {
     if (!ec) {

@@ -26,6 +26,8 @@ class Server {
   ~Server();
 
   std::string url() const;  // http(s)://host:port as bound
+  // http://host:port/metrics as bound with --metrics-listen; empty without.
+  std::string metricsUrl() const;
   // Runs until SIGINT or SIGTERM has been handled; returns the exit code. SIGHUP reloads
   // the TLS certificate and key (reload()).
   int run();
@@ -47,8 +49,17 @@ class Server {
   // load leaves the one in use in place. Logs what it did; the process carries on.
   void reload();
   void awaitReload();
+  // Signals, in order: the first begins the shutdown, a second during --shutdown-delay ends
+  // the delay, and one after that stops at once.
+  void awaitSignal();
+  void onSignal(int signal);
+  // Not ready from now on (/readyz 503); after --shutdown-delay, stopServing().
   void beginShutdown(int signal);
+  // Stops listening and says bye to every client; the process ends once they have gone.
+  void stopServing(int signal);
   void finishShutdown();
+  // Why the server cannot serve now, for /readyz; none when it can.
+  std::vector<std::string> readinessProblems() const;
 
   ServerConfig config_;
   std::shared_ptr<RoomStore> store_;  // none with --ephemeral
@@ -62,13 +73,17 @@ class Server {
   std::optional<ssl::context> tls_;
   ChatManager manager_;
   HttpApi api_;
+  TrafficMetrics traffic_;
   ServerContext context_;
+  ServerContext metricsContext_;  // --metrics-listen's port
   std::shared_ptr<Listener> listener_;
+  std::shared_ptr<Listener> metricsListener_;  // --metrics-listen only
   net::steady_timer heartbeat_;
   net::steady_timer deadline_;
   net::signal_set signals_;
   net::signal_set reloadSignal_;  // apart from signals_, which shutdown re-arms for a second signal
-  bool stopping_ = false;
+  bool draining_ = false;  // a stop signal came: /readyz says 503
+  bool stopping_ = false;  // the listener is closed and the clients told
   bool leftCluster_ = false;  // Redis confirmed this instance's leaving
   bool finishing_ = false;    // waiting for that confirmation to stop
 };

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "client_address.hpp"
 #include "http_api.hpp"
+#include "traffic_metrics.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -9,6 +11,10 @@
 namespace orbit {
 
 class RedisCluster;
+
+// What one listener's port serves: everything, or with --metrics-listen, the app without
+// /metrics on the app port and /metrics (with /healthz and /readyz) alone on the other.
+enum class Serves { Everything, AllButMetrics, MetricsOnly };
 
 // What every session shares; owned by the Server, which outlives all sessions.
 struct ServerContext {
@@ -19,6 +25,10 @@ struct ServerContext {
   RedisCluster* cluster = nullptr;
   // Called after a WebSocket client has left, so shutdown can finish once the last one goes.
   std::function<void()> afterLeave;
+  // Who may say, in X-Forwarded-For or Forwarded, which client a request comes from.
+  const TrustedProxies& proxies;
+  TrafficMetrics& traffic;
+  Serves serves = Serves::Everything;
 };
 
 }  // namespace orbit

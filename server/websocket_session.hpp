@@ -86,11 +86,13 @@ template <class Stream>
 class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<Stream>>,
                          public Connection {
  public:
-  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat)
+  WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat,
+                   std::string address)
       : ws_(WebSocketLayer<Stream>::take(std::move(stream))),
         context_(context),
         roomId_(std::move(roomId)),
-        seat_(std::move(seat)) {}
+        seat_(std::move(seat)),
+        address_(std::move(address)) {}
 
   void run(http::request<http::string_body> request) {
     // The logic's heartbeat decides liveness; Beast only bounds the handshake and close.
@@ -111,6 +113,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   void wake() override {
     if (!writing_ && !closing_) doWriteOrClose();
   }
+
+  std::string_view address() const override { return address_; }
 
   void close(CloseCode code, std::string reason, bool flush) override {
     if (closing_ || closeRequested_) return;
@@ -146,17 +150,21 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     ws_.async_read(buffer_, beast::bind_front_handler(&WebSocketSession::onRead, this->shared_from_this()));
   }
 
-  void onRead(beast::error_code ec, std::size_t) {
+  void onRead(beast::error_code ec, std::size_t bytes) {
     if (ec) {
       std::string why = "connection closed";
+      LeaveReason reason = LeaveReason::Closed;
       if (ec == websocket::error::message_too_big || ec == websocket::error::buffer_overflow) {
         why = "frame larger than " + std::to_string(kMaxFrameBytes) + " bytes";
+        reason = LeaveReason::TooBig;
       } else if (ec != websocket::error::closed && !isQuietError(ec)) {
         why = ec.message();
+        reason = LeaveReason::Error;
       }
-      finish(why);
+      finish(reason, why);
       return;
     }
+    context_.traffic.received(TrafficMetrics::Protocol::WebSocket, bytes);
     const auto now = Clock::now();
     if (ws_.got_text()) {
       const auto data = buffer_.data();
@@ -184,12 +192,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     }
   }
 
-  void onWrite(beast::error_code ec, std::size_t) {
+  void onWrite(beast::error_code ec, std::size_t bytes) {
     writing_ = false;
+    context_.traffic.sent(TrafficMetrics::Protocol::WebSocket, bytes);
     if (!client_) return;  // the read side has already finished
     if (ec) {
       if (!isQuietError(ec)) log(LogLevel::Debug, "websocket write failed: ", ec.message());
-      finish("write failed");
+      finish(LeaveReason::Error, "write failed");
       return;
     }
     client_->popFront();
@@ -200,9 +209,9 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     // The pending read completes with `closed` next, and that leaves the room.
   }
 
-  void finish(const std::string& why) {
+  void finish(LeaveReason reason, const std::string& why) {
     if (!client_) return;
-    context_.manager.leave(*client_, why, Clock::now());  // a no-op if the logic removed it first
+    context_.manager.leave(*client_, reason, why, Clock::now());  // a no-op if the logic removed it first
     client_.reset();
     context_.afterLeave();
   }
@@ -218,6 +227,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   ServerContext& context_;
   std::string roomId_;
   std::optional<Seat> seat_;
+  std::string address_;
   std::shared_ptr<ChatClient> client_;
   bool writing_ = false;
   bool closeRequested_ = false;

@@ -446,7 +446,8 @@ ok "a WebSocket upgrade reaches it with the same headers, and Upgrade and Connec
 https_port="$(probe tcp-port)"
 http_port="$(probe tcp-port)"
 site="https://localhost:$https_port"
-start_orbit behind-nginx "$server_bin" --host 127.0.0.1 --port 0 --ephemeral --allowed-origin "$site"
+start_orbit behind-nginx "$server_bin" --host 127.0.0.1 --port 0 --ephemeral --allowed-origin "$site" \
+  --trusted-proxy 127.0.0.1
 direct_url="$orbit_url"
 start_nginx nginx "$deploy/nginx-orbit.conf" "${orbit_url##*:}"
 
@@ -464,7 +465,9 @@ body="$(curl -sS --fail --cacert "$cert" "$site/api/rooms/through-the-proxy")"
 ok "POST /api/rooms through nginx creates a room (201), and GET /api/rooms/<id> finds it"
 code="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code}' "$site/metrics")"
 [ "$code" = 403 ] || fail "/metrics through nginx answered $code, not 403"
-curl -sS --fail "$direct_url/metrics" | grep -q '^orbit_connected_clients ' || fail "/metrics on orbit-server's own port"
+# Read whole before grep: grep -q stops at its first match, and curl, cut off, would fail the pipe.
+metrics="$(curl -sS --fail "$direct_url/metrics")" || fail "/metrics on orbit-server's own port"
+grep -q '^orbit_connected_clients ' <<<"$metrics" || fail "/metrics on orbit-server's own port has no orbit_connected_clients"
 ok "/metrics is refused through nginx (403) and served on orbit-server's own port"
 
 status="$(probe upgrade "wss://localhost:$https_port/room/proxied/ws" "$site")"
@@ -476,6 +479,22 @@ code="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code}' -H 'Origin: htt
   -H 'Content-Type: application/json' -d '{"name":"Evil"}' "$site/api/rooms")"
 [ "$code" = 403 ] || fail "POST /api/rooms from https://evil.example through nginx answered $code, not 403"
 ok "an Origin not in --allowed-origin gets 403 through nginx, on the WebSocket and on the API"
+body="$(curl -sS --cacert "$cert" -w ' %{http_code}' -H 'Content-Type: application/json' \
+  -d '{"name":"Vault","password":"open sesame"}' "$site/api/rooms")"
+[[ "$body" == *' 201' ]] || fail "POST /api/rooms for a password room through nginx answered $body"
+# A client that claims an address in X-Forwarded-For: nginx appends the one it saw (127.0.0.1,
+# curl's), and orbit-server, trusting nginx alone, logs the rightmost untrusted hop.
+code="$(curl -sS --http1.1 --cacert "$cert" -o /dev/null -w '%{http_code}' -H "Origin: $site" \
+  -H 'Connection: Upgrade' -H 'Upgrade: websocket' -H 'Sec-WebSocket-Version: 13' \
+  -H 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==' -H 'X-Forwarded-For: 203.0.113.9' \
+  "https://localhost:$https_port/room/vault/ws")"
+[ "$code" = 401 ] || fail "a WebSocket without a join token through nginx answered $code, not 401"
+grep -q ' authentication failed ip=203.0.113.9 room=vault reason=missing_token ' "$tmp/behind-nginx.err" ||
+  fail "the failed join through nginx is not logged under X-Forwarded-For's address" "$tmp/behind-nginx.err"
+ok "behind nginx with --trusted-proxy 127.0.0.1 a failed join is logged under X-Forwarded-For's address"
+body="$(curl -sS --cacert "$cert" -w ' %{http_code}' "$site/readyz")"
+[ "$body" = '{"status":"ready"} 200' ] || fail "/readyz through nginx answered $body"
+ok "/readyz through nginx answers 200 ready"
 SSL_CERT_FILE="$cert" bots_meet nginx "wss://localhost:$https_port/room/proxied/ws"
 ok "two orbit-bots meet over wss:// through nginx and one's line reaches the other"
 grep -q '"GET /room/proxied/ws HTTP/1.1" 101 ' "$tmp/nginx/access.log" ||

@@ -27,8 +27,11 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -404,4 +407,174 @@ TEST_CASE("SIGHUP reloads the TLS certificate for new connections, keeps open on
   CHECK(httpRequest(plain.port(), "GET", "/healthz").status == 200);
   CHECK(plain.stop(SIGTERM) == 0);
   CHECK(server.stop(SIGTERM) == 0);
+}
+
+namespace {
+
+// The value of the sample `series` (NAME or NAME{LABELS}) in Prometheus text; -1 when absent.
+double sample(const std::string& text, const std::string& series) {
+  const auto at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+// `promtool check metrics`, Debian's prometheus package's linter, on `text`: what it says;
+// nothing when it is not installed.
+std::optional<Ran> promtool(const std::string& text) {
+  if (runToEnd({"sh", "-c", "command -v promtool"}).code != 0) return std::nullopt;
+  char path[] = "/tmp/orbit-metrics-XXXXXX";
+  const int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  Ran ran = runToEnd({"sh", "-c", std::string("promtool check metrics < ") + path});
+  ::unlink(path);
+  return ran;
+}
+
+}  // namespace
+
+TEST_CASE("/metrics has the process's figures, refused upgrades, failed authentication, leaves, HTTP requests by route "
+          "and status, and bytes, in bounded series that promtool accepts",
+          "[integration][metrics]") {
+  ServerProcess server;
+  const auto started = std::chrono::duration_cast<std::chrono::seconds>(
+                           std::chrono::system_clock::now().time_since_epoch()).count();
+  REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"vault","password":"open sesame"})").status == 201);
+  CHECK(upgradeStatus(server.port(), "/room/vault/ws") == 401);
+  CHECK(upgradeStatus(server.port(), "/room/vault/ws?token=forged") == 401);
+  CHECK(upgradeStatus(server.port(), "/room/Not%20A%20Slug/ws") == 400);
+  CHECK(upgradeStatus(server.port(), "/elsewhere") == 404);
+  CHECK(httpRequest(server.port(), "POST", "/api/rooms/vault/join", R"({"password":"guess"})").status == 401);
+  // Paths made up by clients all count under one route.
+  for (int i = 0; i < 20; ++i) CHECK(httpRequest(server.port(), "GET", "/made-up-" + std::to_string(i)).status == 404);
+  {
+    WsClient polite(server.port(), "/room/metrics/ws");
+    WsClient abrupt(server.port(), "/room/metrics/ws");
+    polite.learnId();
+    abrupt.learnId();
+    polite.send({{"type", "bye"}, {"receiver", "ground control"}});
+    CHECK(polite.waitClosed());
+    abrupt.close();
+  }
+  std::string text;
+  REQUIRE(pollUntil(std::chrono::seconds(5), [&] {
+    text = httpRequest(server.port(), "GET", "/metrics").body;
+    return sample(text, "orbit_connected_clients") == 0 && sample(text, "orbit_clients_joined_total") == 2;
+  }));
+  INFO(text);
+  checkPrometheusText(text);
+
+  CHECK(sample(text, "process_resident_memory_bytes") > 1e6);
+  CHECK(sample(text, "process_cpu_seconds_total") > 0);
+  CHECK(sample(text, "process_open_fds") >= 4);  // std streams and the listener at least
+  CHECK(sample(text, "process_max_fds") >= sample(text, "process_open_fds"));
+  CHECK(sample(text, "process_start_time_seconds") >= static_cast<double>(started - 60));
+  CHECK(sample(text, "process_start_time_seconds") <= static_cast<double>(started + 1));
+
+  CHECK(sample(text, R"(orbit_websocket_refused_total{reason="password_required"})") == 1);
+  CHECK(sample(text, R"(orbit_websocket_refused_total{reason="bad_token"})") == 1);
+  CHECK(sample(text, R"(orbit_websocket_refused_total{reason="invalid_room"})") == 1);
+  CHECK(sample(text, R"(orbit_websocket_refused_total{reason="not_found"})") == 1);
+  CHECK(sample(text, R"(orbit_websocket_refused_total{reason="room_full"})") == 0);
+  CHECK(sample(text, R"(orbit_auth_failures_total{reason="missing_token"})") == 1);
+  CHECK(sample(text, R"(orbit_auth_failures_total{reason="bad_token"})") == 1);
+  CHECK(sample(text, R"(orbit_auth_failures_total{reason="wrong_password"})") == 1);
+  CHECK(sample(text, R"(orbit_clients_left_total{reason="bye"})") == 1);
+  CHECK(sample(text, R"(orbit_clients_left_total{reason="closed"})") == 1);
+  CHECK(sample(text, R"(orbit_clients_left_total{reason="timed_out"})") == 0);
+
+  CHECK(sample(text, R"(orbit_http_requests_total{route="/api/rooms",code="201"})") == 1);
+  CHECK(sample(text, R"(orbit_http_requests_total{route="/api/rooms/:id/join",code="401"})") == 1);
+  CHECK(sample(text, R"(orbit_http_requests_total{route="/room/:id/ws",code="101"})") == 2);
+  CHECK(sample(text, R"(orbit_http_requests_total{route="/room/:id/ws",code="401"})") == 2);
+  CHECK(sample(text, R"(orbit_http_requests_total{route="static",code="404"})") == 20);
+  CHECK(occurrences(text, "orbit_http_requests_total{route=\"static\"") == 1);
+  CHECK(sample(text, R"(orbit_received_bytes_total{protocol="websocket"})") > 0);
+  CHECK(sample(text, R"(orbit_sent_bytes_total{protocol="websocket"})") > 0);
+  CHECK(sample(text, R"(orbit_received_bytes_total{protocol="http"})") > 100);
+  CHECK(sample(text, R"(orbit_sent_bytes_total{protocol="http"})") > 100);
+
+  if (const auto linted = promtool(text)) {
+    INFO(linted->output << linted->errors);
+    CHECK(linted->code == 0);
+    CHECK(linted->output + linted->errors == "");
+  } else {
+    WARN("promtool is not installed (Debian: apt-get install prometheus): only the format check ran");
+  }
+}
+
+TEST_CASE("with --metrics-listen /metrics is served on that address alone, and no longer on the app's port",
+          "[integration][metrics]") {
+  ChildProcess server({ORBIT_SERVER_BIN, "--host", "127.0.0.1", "--port", "0", "--ephemeral", "--metrics-listen",
+                       "127.0.0.1:0"});
+  const auto listening = server.nextLine(Clock::now() + std::chrono::seconds(20));
+  const auto metricsLine = server.nextLine(Clock::now() + std::chrono::seconds(5));
+  INFO(server.errors());
+  REQUIRE(listening);
+  REQUIRE(metricsLine);
+  const auto portOf = [](const std::string& line, const std::string& prefix, const std::string& suffix) {
+    REQUIRE(line.rfind(prefix, 0) == 0);
+    REQUIRE(line.size() > suffix.size());
+    REQUIRE(line.compare(line.size() - suffix.size(), suffix.size(), suffix) == 0);
+    const std::string hostPort = line.substr(0, line.size() - suffix.size());
+    return static_cast<unsigned short>(std::stoi(hostPort.substr(hostPort.rfind(':') + 1)));
+  };
+  const unsigned short app = portOf(*listening, "listening http://127.0.0.1:", "");
+  const unsigned short metrics = portOf(*metricsLine, "metrics http://127.0.0.1:", "/metrics");
+  CHECK(metrics != app);
+
+  const HttpResult scraped = httpRequest(metrics, "GET", "/metrics");
+  CHECK(scraped.status == 200);
+  CHECK_THAT(scraped.body, Catch::Contains("orbit_build_info{"));
+  CHECK(httpRequest(metrics, "GET", "/healthz").status == 200);
+  CHECK(httpRequest(metrics, "GET", "/readyz").status == 200);
+  CHECK(httpRequest(metrics, "GET", "/api/rooms").status == 404);
+  CHECK(httpRequest(metrics, "GET", "/").status == 404);
+  CHECK(upgradeStatus(metrics, "/room/lobby/ws") == 404);
+
+  const HttpResult public_ = httpRequest(app, "GET", "/metrics");
+  CHECK(public_.status == 404);
+  CHECK_THAT(public_.body, !Catch::Contains("orbit_build_info"));
+  CHECK(httpRequest(app, "GET", "/api/rooms").status == 200);
+  server.signal(SIGTERM);
+  CHECK(server.wait(std::chrono::seconds(10)) == 0);
+}
+
+TEST_CASE("cmake --install --strip puts a stripped orbit-server in bin/ that finds the web client in share/orbit/web "
+          "without --web-root",
+          "[integration][install]") {
+  namespace fs = std::filesystem;
+  std::string pattern = (fs::temp_directory_path() / "orbit-install-XXXXXX").string();
+  REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+  const fs::path prefix = pattern;
+  const Ran installed = runToEnd({ORBIT_CMAKE_COMMAND, "--install", ORBIT_BUILD_DIR, "--prefix", prefix.string(), "--strip"},
+                                 std::chrono::seconds(120));
+  INFO(installed.output << installed.errors);
+  REQUIRE(installed.code == 0);
+  const fs::path binary = prefix / "bin" / "orbit-server";
+  REQUIRE(fs::is_regular_file(binary));
+  // Stripped: the RelWithDebInfo build is well over 100 MB, its code a few.
+  CHECK(fs::file_size(binary) < 20u * 1024 * 1024);
+  CHECK(runToEnd({binary.string(), "--version"}).code == 0);
+  const fs::path web = prefix / "share" / "orbit" / "web";
+  if (!fs::is_regular_file(web / "index.html")) {
+    // No browser build in this tree (scripts/build.sh web): stand in for its install.
+    WARN("no build-web/web to install: an index.html stands in for the web client");
+    fs::create_directories(web);
+    std::ofstream(web / "index.html") << "<!doctype html><title>Orbit</title>\n";
+  }
+  {
+    ChildProcess server({binary.string(), "--host", "127.0.0.1", "--port", "0", "--ephemeral"});
+    const auto line = server.nextLine(Clock::now() + std::chrono::seconds(20));
+    REQUIRE(line);
+    const auto port = static_cast<unsigned short>(std::stoi(line->substr(line->rfind(':') + 1)));
+    const HttpResult page = httpRequest(port, "GET", "/");
+    CHECK(page.status == 200);
+    CHECK_THAT(page.body, Catch::Contains("<title>Orbit"));
+    CHECK_THAT(server.errors(), Catch::Contains("web-root=" + fs::weakly_canonical(web).string()));
+    server.signal(SIGTERM);
+    CHECK(server.wait(std::chrono::seconds(10)) == 0);
+  }
+  fs::remove_all(prefix);
 }

@@ -2,7 +2,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <cctype>
+#include <cstdlib>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -197,7 +200,7 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK_FALSE(out.config);
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
-                           "tls-key", "log-level", "ping-interval", "reap-timeout", "room-idle-timeout",
+                           "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "metrics-listen", "turn-secret-file", "token-secret-file", "ping-interval", "reap-timeout", "room-idle-timeout",
                            "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
@@ -360,4 +363,104 @@ TEST_CASE("the --janus flag names Janus's WebSocket API and --sfu-from the room 
   CHECK_THAT(refused({"--sfu-from", "-1"}), Catch::Matchers::Contains("--sfu-from (ORBIT_SFU_FROM) must be 0 to 10000"));
   CHECK_THAT(refused({"--janus", "ws://127.0.0.1:8188", "--redis", "redis://127.0.0.1:6379"}),
              Catch::Matchers::Contains("--janus does not work with --redis yet"));
+}
+
+TEST_CASE("the --log-format flag takes text or json, and its variable too", "[config][log]") {
+  CHECK(accepted({}).logFormat == orbit::LogFormat::Text);
+  CHECK(accepted({"--log-format", "json"}).logFormat == orbit::LogFormat::Json);
+  CHECK(accepted({}, {{"ORBIT_LOG_FORMAT", "json"}}).logFormat == orbit::LogFormat::Json);
+  CHECK_THAT(refused({"--log-format", "xml"}), Contains("--log-format (ORBIT_LOG_FORMAT) must be text or json"));
+}
+
+TEST_CASE("the --trusted-proxy flag repeats and takes comma lists of addresses and networks, and refuses anything else",
+          "[config][proxy]") {
+  using orbit::IpAddress;
+  const auto config = accepted({"--trusted-proxy", "127.0.0.1", "--trusted-proxy", "10.0.0.0/8,::1"});
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("127.0.0.1")));
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("10.200.3.4")));
+  CHECK(config.trustedProxies.trusts(*IpAddress::parse("::1")));
+  CHECK_FALSE(config.trustedProxies.trusts(*IpAddress::parse("11.0.0.1")));
+  const auto fromEnv = accepted({}, {{"ORBIT_TRUSTED_PROXY", "192.0.2.0/24, 2001:db8::/32"}});
+  CHECK(fromEnv.trustedProxies.trusts(*IpAddress::parse("192.0.2.77")));
+  CHECK(fromEnv.trustedProxies.trusts(*IpAddress::parse("2001:db8:1::5")));
+  CHECK(accepted({}).trustedProxies.empty());
+  for (const char* bad : {"nginx.local", "10.0.0.0/33", "10.0.0.0/", "::1/129", "1.2.3.4/x"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--trusted-proxy", bad}), Contains("--trusted-proxy (ORBIT_TRUSTED_PROXY) " + std::string(bad)));
+  }
+}
+
+TEST_CASE("the --shutdown-delay flag takes 0 to 300 seconds, and --web-root given is told apart from the default",
+          "[config][health]") {
+  CHECK(accepted({}).shutdownDelay == orbit::Duration::zero());
+  CHECK(accepted({"--shutdown-delay", "15"}).shutdownDelay == std::chrono::seconds(15));
+  CHECK(accepted({}, {{"ORBIT_SHUTDOWN_DELAY", "2.5"}}).shutdownDelay == std::chrono::milliseconds(2500));
+  CHECK_THAT(refused({"--shutdown-delay", "301"}), Contains("--shutdown-delay (ORBIT_SHUTDOWN_DELAY) must be 0 to 300"));
+  CHECK_THAT(refused({"--shutdown-delay", "-1"}), Contains("--shutdown-delay (ORBIT_SHUTDOWN_DELAY) must be 0 to 300"));
+  CHECK_FALSE(accepted({}).webRootGiven);
+  CHECK(accepted({"--web-root", "/srv/orbit"}).webRootGiven);
+  CHECK(accepted({}, {{"ORBIT_WEB_ROOT", "/srv/orbit"}}).webRootGiven);
+}
+
+TEST_CASE("the --metrics-listen flag takes HOST:PORT or [IPv6]:PORT, and refuses anything else naming itself",
+          "[config][metrics]") {
+  CHECK_FALSE(accepted({}).metricsListen);
+  const auto v4 = accepted({"--metrics-listen", "127.0.0.1:9464"}).metricsListen;
+  REQUIRE(v4);
+  CHECK(v4->host == "127.0.0.1");
+  CHECK(v4->port == 9464);
+  const auto v6 = accepted({}, {{"ORBIT_METRICS_LISTEN", "[::1]:0"}}).metricsListen;
+  REQUIRE(v6);
+  CHECK(v6->host == "::1");
+  CHECK(v6->port == 0);
+  CHECK(v6->text() == "[::1]:0");
+  CHECK(accepted({"--metrics-listen", "localhost:9464"}).metricsListen->host == "localhost");
+  for (const char* bad : {"9464", "127.0.0.1", "127.0.0.1:", ":9464", "127.0.0.1:65536", "127.0.0.1:-1", "::1:9464",
+                          "[::1]9464", "user@host:1"}) {
+    INFO(bad);
+    CHECK_THAT(refused({"--metrics-listen", bad}), Contains("--metrics-listen (ORBIT_METRICS_LISTEN) " + std::string(bad)));
+  }
+}
+
+namespace {
+
+// A file in the system's temporary folder holding `content`, removed with this object.
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& content) {
+    char name[] = "/tmp/orbit-secret-XXXXXX";
+    const int fd = ::mkstemp(name);
+    REQUIRE(fd >= 0);
+    REQUIRE(::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()));
+    ::close(fd);
+    path = name;
+  }
+  ~TempFile() { ::unlink(path.c_str()); }
+};
+
+}  // namespace
+
+TEST_CASE("the --turn-secret-file and --token-secret-file flags read the secret from a file, without its trailing line break",
+          "[config][secrets]") {
+  const TempFile turn("coturn-shared-secret\n"), token(std::string(40, 'k') + "\r\n");
+  const auto config = accepted({"--turn", "turn:turn.example.org:3478", "--turn-secret-file", turn.path,
+                                "--token-secret-file", token.path});
+  CHECK(config.manager.turnSecret == "coturn-shared-secret");
+  CHECK(config.manager.tokenSecret == std::string(40, 'k'));
+  const auto fromEnv = accepted({}, {{"ORBIT_TOKEN_SECRET_FILE", token.path}});
+  CHECK(fromEnv.manager.tokenSecret == std::string(40, 'k'));
+
+  CHECK_THAT(refused({"--token-secret-file", "/nonexistent/secret"}),
+             Contains("cannot read --token-secret-file (ORBIT_TOKEN_SECRET_FILE) /nonexistent/secret: No such file"));
+  CHECK_THAT(refused({"--turn-secret-file", "/tmp"}), Contains("--turn-secret-file (ORBIT_TURN_SECRET_FILE) /tmp: it is a folder"));
+  const TempFile empty("\n");
+  CHECK_THAT(refused({"--token-secret-file", empty.path}), Contains(empty.path + " is empty"));
+  CHECK_THAT(refused({"--token-secret-file", token.path, "--token-secret", "x"}),
+             Contains("--token-secret-file and --token-secret both give the secret"));
+  // A short secret from a file warns like one on the command line.
+  const TempFile shortSecret("hunter2\n");
+  const ConfigOutcome warned = parse({"--token-secret-file", shortSecret.path});
+  REQUIRE(warned.config);
+  REQUIRE(warned.warnings.size() == 1);
+  CHECK_THAT(warned.warnings[0], Contains("is only 7 bytes"));
 }

@@ -42,7 +42,8 @@ struct Api {
                     std::string host = "orbit.test:8080") {
     int replies = 0;
     HttpResponse out;
-    api.handle(HttpRequest{std::move(method), std::move(path), std::move(body), std::move(origin), std::move(host)},
+    api.handle(HttpRequest{std::move(method), std::move(path), std::move(body), std::move(origin), std::move(host),
+                           "192.0.2.1"},
                [&](HttpResponse r) {
       ++replies;
       out = std::move(r);

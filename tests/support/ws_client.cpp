@@ -238,4 +238,12 @@ HttpResult httpRequest(unsigned short port, const std::string& method, const std
   return request(port, method, target, "", 10s, requestHeaders);
 }
 
+int upgradeStatus(unsigned short port, const std::string& target, HttpHeaders extra) {
+  extra.insert({{"Connection", "Upgrade"},
+                {"Upgrade", "websocket"},
+                {"Sec-WebSocket-Version", "13"},
+                {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+  return httpRequest(port, "GET", target, extra).status;
+}
+
 }  // namespace orbit::test

@@ -75,5 +75,7 @@ HttpResult httpRequest(unsigned short port, const std::string& method, const std
 // The same with request headers, as a browser would send them.
 HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
                        const HttpHeaders& requestHeaders);
+// The HTTP status a WebSocket upgrade of `target` gets (101 when it opens), with `extra` headers.
+int upgradeStatus(unsigned short port, const std::string& target, HttpHeaders extra = {});
 
 }  // namespace orbit::test
