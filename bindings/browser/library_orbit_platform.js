@@ -96,6 +96,9 @@ mergeInto(LibraryManager.library, {
 
   orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard'],
   orbit_platform_init: function() {
+    // A program without a canvas (the binding tests in tests/browser) draws nothing and takes
+    // no keys.
+    if (!Module['canvas']) return;
     OrbitPage.adopt(Module['canvas']);
     OrbitPage.scopeKeyboard();
     OrbitClipboard.listen();
@@ -243,7 +246,7 @@ mergeInto(LibraryManager.library, {
   // (orbit_platform_wheel returns 1); otherwise it is the host page's, to scroll the page.
   orbit_platform_listen_wheel__deps: ['$OrbitPage'],
   orbit_platform_listen_wheel: function() {
-    if (Module['orbitWheelListening']) return;
+    if (!Module['canvas'] || Module['orbitWheelListening']) return;
     Module['orbitWheelListening'] = true;
     OrbitPage.listen(Module['canvas'], 'wheel', function(event) {
       if (_orbit_platform_wheel(event.deltaX, event.deltaY, event.deltaMode)) event.preventDefault();

@@ -153,6 +153,9 @@ test('after the server restarts mid-call the pages reconnect, the video resumes,
   const { context, pages } = await join('restart', ['Ann', 'Ben'], { on: own });
   try {
     for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    // What an embedder hears of it: the events from here on.
+    const benBefore = (await stateOf(pages.Ben)).self.id;
+    await pages.Ann.evaluate(() => { window.heard = []; window.orbit.on('*', (e) => window.heard.push(e)); });
     await own.stop();
     for (const page of Object.values(pages)) {
       await waitForState(page, 'the page sees the server go', (s) => s.connection !== 'open');
@@ -174,6 +177,17 @@ test('after the server restarts mid-call the pages reconnect, the video resumes,
       await videoAdvances(page, `${name}'s video resumes`, await frames(page));
       assert.ok(back.notifications.some((n) => n.text === 'Reconnected to the server'), JSON.stringify(back.notifications));
     }
+    // Ann's embedder was told the server went and came back, that Ben's old id is gone, and
+    // that Ben is there under his new one.
+    const benAfter = (await stateOf(pages.Ben)).self.id;
+    assert.notEqual(benAfter, benBefore);
+    const heard = (await pages.Ann.evaluate(() => window.heard)).filter((e) => e.event !== 'state');
+    const index = (predicate) => heard.findIndex(predicate);
+    const lost = index((e) => e.event === 'disconnected' && e.code === 'connection-lost' && e.reconnecting === true);
+    const back = index((e) => e.event === 'reconnected');
+    const gone = index((e) => e.event === 'peer-left' && e.peer === benBefore && e.name === 'Ben');
+    const again = index((e) => e.event === 'peer-joined' && e.peer === benAfter && e.name === 'Ben' && e.present === true);
+    assert.ok(lost >= 0 && back > lost && gone > lost && again > gone, JSON.stringify(heard));
     await waitForState(pages.Ben, 'the line typed in the outage reaches Ben',
                        (s) => s.messages.some((m) => m.from === 'Ann' && m.text === 'still there?'));
     await waitForState(pages.Ann, 'and is in Ann\'s log, sent', (s) => s.unsent.length === 0 &&
