@@ -330,10 +330,13 @@ void AppController::connectionLost(ConnectionState previous) {
     // Once, not at every failed retry.
     unreachableTold_ = true;
     notify("connection", "Cannot reach the server: " + signaler.reason());
-    publish({{"event", "error"},
-             {"code", "unreachable"},
-             {"message", "Cannot reach the server: " + signaler.reason()},
-             {"reconnecting", signaler.reconnectPending()}});
+    // In the room before, the embedder was told "disconnected": the retries are no new error.
+    if (!inRoom_) {
+      publish({{"event", "error"},
+               {"code", "unreachable"},
+               {"message", "Cannot reach the server: " + signaler.reason()},
+               {"reconnecting", signaler.reconnectPending()}});
+    }
   }
 }
 

@@ -422,6 +422,13 @@ TEST_CASE("a lost server is told once, its return once, and nothing after leavin
   rig.serverJoin({{kSelf, "Ann"}});
   CHECK(rig.notes().back() == "connection: Reconnected to the server");
   CHECK(rig.notes().size() == 3);
+  // The embedder heard: disconnected (once), reconnected; the failed retries are no error.
+  std::vector<std::string> heard;
+  for (const Json& event : rig.events()) {
+    const std::string name = event["event"];
+    if (name == "disconnected" || name == "reconnected" || name == "error") heard.push_back(name);
+  }
+  CHECK(heard == std::vector<std::string>{"disconnected", "reconnected"});
 
   // Lost again after the return: told again.
   rig.probe->injectClose(1006);
