@@ -535,3 +535,29 @@ test('a page of another origin drives a call in an iframe through the postMessag
     await hostPageTab.context_.close();
   }
 });
+
+test('a camera and microphone the browser refuses are media-error events with codes, and the state says muted and camera off', async () => {
+  const refusing = await launchBrowser({ fakeMediaUi: false, extraArgs: ['--deny-permission-prompts'] });
+  const path = `/page-${++pageCount}`;
+  pages.set(path, {
+    body: '<canvas id="call" style="width: 640px; height: 360px"></canvas>',
+    script: `window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'refused', name: 'Vic'}));`,
+  });
+  const context = await refusing.newContext();
+  try {
+    const page = await openPage(context, host.url + path);
+    await page.evaluate(() => window.orbit.ready);
+    await page.waitForFunction(() => ['camera-denied', 'microphone-denied'].every(
+      (code) => window.events.some((e) => e.event === 'media-error' && e.code === code)), null, { timeout: 20000 })
+      .catch(async (error) => { throw new Error(`${error.message}\n${JSON.stringify(await page.evaluate(() => window.events))}`); });
+    const state = await stateOf(page);
+    assert.equal(state.media.muted, true);
+    assert.equal(state.media.cameraEnabled, false);
+    const media = await page.evaluate(() => window.events.filter((e) => e.event === 'media').at(-1));
+    assert.deepEqual(media, { event: 'media', muted: true, cameraOff: true, sharingScreen: false, microphone: false,
+                              camera: false });
+  } finally {
+    await context.close();
+    await refusing.close();
+  }
+});
