@@ -83,7 +83,7 @@ async function openHostPage(page, { deviceScaleFactor = 1, viewport = { width: 1
   const path = `/page-${++pageCount}`;
   pages.set(path, page);
   const context = await browser.newContext({ viewport, deviceScaleFactor });
-  if (init) await context.addInitScript(init);
+  for (const script of [init ?? []].flat()) await context.addInitScript(script);
   const tab = await openPage(context, origin + path);
   tab.context_ = context;
   return tab;
@@ -315,11 +315,9 @@ test('ready rejects with a typed error for a bad canvas, a bad address, an unrea
 });
 
 test('destroy() frees the frame loop, the page\'s listeners and the camera, five times over, and a new mount works', async () => {
-  // Counts the page's animation frames and the key listeners on the window.
-  const init = () => {
-    window.orbitTestAnimationFrames = 0;
-    const request = window.requestAnimationFrame.bind(window);
-    window.requestAnimationFrame = (callback) => { window.orbitTestAnimationFrames += 1; return request(callback); };
+  // Counts the key listeners on the window and the camera and microphone tracks handed out
+  // (and the animation frames: countAnimationFrames).
+  const counters = () => {
     window.keyListeners = 0;
     const add = window.addEventListener.bind(window);
     const remove = window.removeEventListener.bind(window);
@@ -336,7 +334,7 @@ test('destroy() frees the frame loop, the page\'s listeners and the camera, five
   const page = await openHostPage({
     body: '<input id="search"><canvas id="call" style="width: 640px; height: 360px"></canvas>',
     script: `window.mountCall = (room) => { window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room, name: 'Ann'})); };`,
-  }, { init });
+  }, { init: [countAnimationFrames, counters] });
   try {
     for (let round = 1; round <= 5; round += 1) {
       await page.evaluate((room) => window.mountCall(room), `cycle-${round}`);
@@ -375,15 +373,10 @@ test('destroy() frees the frame loop, the page\'s listeners and the camera, five
 });
 
 test('events let a host page mirror the call: who is there, mute and camera, private lines, leaving; a hidden call draws nothing', async () => {
-  const init = () => {
-    window.orbitTestAnimationFrames = 0;
-    const request = window.requestAnimationFrame.bind(window);
-    window.requestAnimationFrame = (callback) => { window.orbitTestAnimationFrames += 1; return request(callback); };
-  };
   const page = (name) => openHostPage({
     body: '<canvas id="call" style="width: 640px; height: 360px"></canvas>',
     script: `window.orbit = record(Orbit.mount(document.getElementById('call'), {server: ORBIT, room: 'mirror', name: '${name}'}));`,
-  }, { init });
+  }, { init: countAnimationFrames });
   const ann = await page('Ann');
   try {
     await waitForState(ann, 'Ann is in the room', inRoom);
