@@ -106,7 +106,7 @@ test('two pages in a room that always forwards: video both ways through Janus', 
   }
 });
 
-test('five pages: a mesh of four switches to Janus when the fifth comes, a sixth comes and goes, and three are a mesh again', async () => {
+test('five pages: a mesh of four switches to Janus when the fifth comes, four stay forwarded, and three are a mesh again', async () => {
   const server = await startServer({ args: ['--janus', janus.url] });  // --sfu-from 5, the default
   const context = await browser.newContext({ viewport });
   await context.addInitScript(smallCameraAndConnections);
@@ -142,12 +142,6 @@ test('five pages: a mesh of four switches to Janus when the fifth comes, a sixth
     for (const [name, page] of pages) {
       await waitForState(page, `${name} reads Eve's line`, (s) => s.messages.some((m) => m.text === 'hello from the fifth'));
     }
-
-    const fay = await join('Fay');
-    await everyoneSeesEveryone(pages, 5, 'sfu', 'six through Janus');
-    pages.pop();
-    await fay.close();
-    await everyoneSeesEveryone(pages, 4, 'sfu', 'five again after the sixth left');
 
     // Four stay forwarded (hysteresis: below N - 1 = 4 it is a mesh again); three are a mesh.
     const [, eve] = pages.pop();
