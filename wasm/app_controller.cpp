@@ -265,10 +265,12 @@ void AppController::publishPreJoinError() {
 }
 
 Json AppController::mediaJson() const {
-  // As the others get it, and as the UI shows it: no microphone is muted, no camera is off.
-  return {{"muted", manager_.muted() || !manager_.microphone()},
-          {"cameraOff", !manager_.cameraEnabled() || !manager_.camera()},
-          {"sharingScreen", manager_.screen().has_value()},
+  // As the others get it (our profile's indicators: no microphone is muted, no picture is a
+  // camera off), and which devices there are.
+  const MediaIndicators shown = manager_.indicators();
+  return {{"muted", shown.muted.value_or(true)},
+          {"cameraOff", shown.cameraOff.value_or(true)},
+          {"sharingScreen", shown.sharingScreen.value_or(false)},
           {"microphone", manager_.microphone().has_value()},
           {"camera", manager_.camera().has_value()}};
 }
@@ -361,8 +363,8 @@ void AppController::notify(std::string kind, std::string text) {
 Json AppController::snapshot() {
   Json out = manager_.snapshot();
   // What the UI shows: no microphone is muted, no camera is off.
-  out["media"]["muted"] = mediaJson()["muted"];
-  out["media"]["cameraEnabled"] = !mediaJson()["cameraOff"].get<bool>();
+  out["media"]["muted"] = manager_.indicators().muted.value_or(true);
+  out["media"]["cameraEnabled"] = manager_.cameraEnabled() && manager_.camera().has_value();
   out["screen"] = toString(screen_);
   out["lobby"] = lobby_.snapshot();
   out["prejoin"] = preJoin_.snapshot();

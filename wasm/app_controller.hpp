@@ -125,7 +125,7 @@ class AppController {
   void publishPreJoinError();
   // A `media` event when our own microphone or camera changed, as others get it.
   void publishMedia();
-  Json mediaJson() const;
+  Json mediaJson() const;  // the `media` event's payload
 
   Liveness alive_;
   Platform& platform_;

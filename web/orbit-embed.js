@@ -365,12 +365,6 @@
     }
 
     var handle = {
-      state: function () { return call('state', []); },
-      sendText: function (text, to) { return call('sendText', to ? [String(text), String(to)] : [String(text)]); },
-      setMuted: function (muted) { return call('setMuted', [!!muted]); },
-      setCamera: function (on) { return call('setCamera', [!!on]); },
-      leave: function () { return call('leave', []); },
-      rejoin: function () { return call('rejoin', []); },
       destroy: function () {
         var done = call('destroy', []);
         closed = true;
@@ -383,6 +377,10 @@
       },
       on: events.on,
     };
+    // Each method of mount's handle, run in the frame (which checks and converts the arguments).
+    ['state', 'sendText', 'setMuted', 'setCamera', 'leave', 'rejoin'].forEach(function (method) {
+      handle[method] = function () { return call(method, Array.prototype.slice.call(arguments)); };
+    });
     handle.ready = call('ready', []).then(function () { return handle; });
     handle.ready.catch(function () {});
     return handle;
