@@ -431,8 +431,8 @@ VideoPeer* Manager::createPeer(const std::string& id) {
                                           std::move(handlers), peerOptions);
   VideoPeer* raw = peer.get();
   peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt};
-  // Adding tracks fires negotiationneeded; with none, the peer's own tracks start it.
-  addTracksTo(*raw);
+  // Adding tracks or receivers fires negotiationneeded; the side that answers waits for the offer.
+  addTracksTo(*raw, peerOptions.offersFirst);
   changed();
   return raw;
 }
@@ -470,6 +470,9 @@ void Manager::peerChanged(const std::string& id) {
     // Capped once connected: a sender's parameters are settled by its first negotiation.
     if (state == PeerConnectionState::Connected) applyUplinkBudget();
     emit({ManagerEvent::Kind::PeerState, id, nameOf(id), {}, state});
+  } else if (state == PeerConnectionState::Connected && !it->second.limits &&
+             it->second.peer->signalingState() == SignalingState::Stable) {
+    applyUplinkBudget();  // a track added since the connection came up, now negotiated
   }
   changed();
 }
@@ -534,16 +537,24 @@ void Manager::handlePeerMessage(const Message& message) {
   it->second.peer->handle(message);
 }
 
-void Manager::addTracksTo(VideoPeer& peer) {
+void Manager::addTracksTo(VideoPeer& peer, bool offers) {
+  bool audio = false;
+  bool video = false;
   for (const LocalTrack& track : localMedia_.sending()) {
+    (track.kind == TrackKind::Audio ? audio : video) = true;
     if (auto error = peer.addTrack(track)) report(error->message);
+  }
+  if (!offers) return;
+  for (const auto& [kind, sent] : {std::pair{TrackKind::Audio, audio}, std::pair{TrackKind::Video, video}}) {
+    if (sent) continue;
+    if (auto error = peer.addReceiver(kind)) report(error->message);
   }
 }
 
 void Manager::addToPeers(const LocalTrack& track) {
   for (auto& [id, entry] : peers_) {
     if (auto error = entry.peer->addTrack(track)) report(error->message);
-    entry.limits.reset();  // a new sender: capped once the renegotiation has connected it
+    entry.limits.reset();  // a new sender: capped once its renegotiation is done (peerChanged)
   }
 }
 

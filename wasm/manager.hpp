@@ -304,7 +304,11 @@ class Manager {
   // (VideoPeer::Options::offersFirst), and it answers.
   bool joinedAfter(const std::string& id) const;
   void peerChanged(const std::string& id);
-  void addTracksTo(VideoPeer& peer);
+  // Our tracks on a new connection. The side that offers first (`offers`) also gets an m-line
+  // to receive each kind it does not send yet, so that its first offer goes at once, even
+  // while the camera is starting: ICE and DTLS connect meanwhile and the other's media flows;
+  // the camera, once it comes, takes that m-line over with one quick renegotiation.
+  void addTracksTo(VideoPeer& peer, bool offers);
   // Shares the upload budget among the connected peers of a mesh (Options::uplinkBudgetKbps).
   void applyUplinkBudget();
   SendLimits meshVideoLimits() const;

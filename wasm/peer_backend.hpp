@@ -174,6 +174,10 @@ class PeerConnection {
   // A send-only transceiver for a video track, in simulcast: one encoding per layer
   // (addTransceiver with sendEncodings).
   virtual std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) = 0;
+  // addTransceiver(kind, {direction: "recvonly"}): an m-line to receive on before there is a
+  // track to send (the camera is still starting). A later addTrack of that kind takes it
+  // over and sends on it, with a renegotiation but no new m-line. Audio or Video.
+  virtual std::optional<Error> addReceiver(TrackKind kind) = 0;
   virtual void replaceTrack(const LocalTrack& current, const LocalTrack& replacement, Done done) = 0;
   virtual std::optional<Error> removeTrack(const LocalTrack& track) = 0;
   // The mid of the transceiver that sends `track`, once a description has given it one.

@@ -190,6 +190,11 @@ std::optional<Error> VideoPeer::addTrack(const LocalTrack& track) {
   return pc_->addTrack(track);
 }
 
+std::optional<Error> VideoPeer::addReceiver(TrackKind kind) {
+  if (closed_) return Error{"the connection to " + peer_.value + " is closed"};
+  return pc_->addReceiver(kind);
+}
+
 void VideoPeer::replaceTrack(const LocalTrack& current, const LocalTrack& replacement) {
   if (closed_) return;
   pc_->replaceTrack(current, replacement, guarded([this](std::optional<Error> error) {

@@ -68,6 +68,8 @@ class VideoPeer {
   void handle(const Message& message);
 
   std::optional<Error> addTrack(const LocalTrack& track);
+  // An m-line to receive `kind` (Audio or Video) on before we send any: PeerConnection::addReceiver.
+  std::optional<Error> addReceiver(TrackKind kind);
   void replaceTrack(const LocalTrack& current, const LocalTrack& replacement);
   std::optional<Error> removeTrack(const LocalTrack& track);
   // Caps what the track's sender uses of the uplink; a failure is a problem, not fatal.

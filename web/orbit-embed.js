@@ -144,6 +144,27 @@
     return capture;
   }
 
+  // A room's page looks the room up (GET /api/rooms/<id>: does it want a password, is it full)
+  // before it joins. Asked here, the answer is back before the module has started, and the
+  // client takes it as its own first request for that address (library_orbit_http.js):
+  // {url, reply: Promise of {status, body}}. An address the client would spell another way
+  // ("Team Sync" for team-sync) is simply not taken.
+  function startLookup(url) {
+    var address = new URL(url, window.location.href);
+    var room = /^\/room\/([^/]+)\/?$/.exec(address.pathname);
+    var api;
+    try {
+      api = new URL('/api/rooms/' + encodeURIComponent(decodeURIComponent(room[1])), address).href;
+    } catch (e) {
+      return null;  // a malformed escape: the client says what is wrong with the address
+    }
+    var reply = fetch(api, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
+      return response.text().then(function (body) { return { status: response.status, body: body }; });
+    });
+    reply.catch(function () {});  // a failure is the client's to report, once it takes this
+    return { url: api, reply: reply };
+  }
+
   // Stops a capture the client did not take, so that no camera stays on for nobody.
   // `settings` is the module's own object (Emscripten's MODULARIZE builds on it).
   function releaseCapture(settings) {
@@ -240,6 +261,7 @@
       },
       onOrbitStateChanged: function () { events.emit('state', { event: 'state' }); },
       orbitCapture: inRoom ? startCapture() : null,
+      orbitLookup: inRoom ? startLookup(url) : null,
       orbitPassword: options.password ? String(options.password) : null,
     };
     canvas.orbitCall = handle;
@@ -247,6 +269,7 @@
     // taken of the early capture by then it never will.
     createOrbitModule(settings).then(function (instance) {
       releaseCapture(settings);
+      settings.orbitLookup = null;
       if (destroyed) {
         instance.ccall('orbit_embed_destroy', null, [], []);
         return;

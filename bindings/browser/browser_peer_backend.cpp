@@ -22,6 +22,7 @@ int orbit_rtc_description_type(int pc, int remote);
 char* orbit_rtc_description_sdp(int pc, int remote);
 int orbit_rtc_state(int pc, int which);
 char* orbit_rtc_add_track(int pc, int track);
+char* orbit_rtc_add_receiver(int pc, const char* kind);
 char* orbit_rtc_add_simulcast_track(int pc, int track, const char* layersJson);
 char* orbit_rtc_remove_track(int pc, int track);
 char* orbit_rtc_mid_of(int pc, int track);
@@ -206,6 +207,14 @@ IceConnectionState BrowserPeerConnection::iceConnectionState() const {
 std::optional<Error> BrowserPeerConnection::addTrack(const LocalTrack& track) {
   if (closed_) return Error{"InvalidStateError: the connection is closed"};
   if (auto error = adopt(orbit_rtc_add_track(handle_, track.id))) return Error{std::move(*error)};
+  return std::nullopt;
+}
+
+std::optional<Error> BrowserPeerConnection::addReceiver(TrackKind kind) {
+  if (closed_) return Error{"InvalidStateError: the connection is closed"};
+  if (kind == TrackKind::Screen) return Error{"TypeError: a receiver is audio or video"};
+  const char* name = kind == TrackKind::Audio ? "audio" : "video";
+  if (auto error = adopt(orbit_rtc_add_receiver(handle_, name))) return Error{std::move(*error)};
   return std::nullopt;
 }
 

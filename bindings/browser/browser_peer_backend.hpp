@@ -60,6 +60,7 @@ class BrowserPeerConnection final : public PeerConnection {
   std::optional<std::string> midOf(const LocalTrack& track) const override;
   void setSendLimits(const LocalTrack& track, SendLimits limits, Done done) override;
   std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) override;
+  std::optional<Error> addReceiver(TrackKind kind) override;
 
   void getStats(std::function<void(Result<PeerStats>)> done) override;
 

@@ -46,14 +46,23 @@ mergeInto(LibraryManager.library, {
       init.headers = {'Content-Type': 'application/json'};
     }
     var target = UTF8ToString(url);
+    // The room's look-up the embed API started as the page opened (orbit-embed.js,
+    // startLookup), taken once, by the first GET of that address.
+    var early = Module['orbitLookup'];
+    if (early && init.method === 'GET' && early.url === target) {
+      Module['orbitLookup'] = null;
+    } else {
+      early = null;
+    }
     // Settled in a later task even when fetch() throws at once (a malformed URL), so the
     // completion never runs inside the C++ call.
     Promise.resolve().then(function() {
-      return fetch(target, init);
-    }).then(function(response) {
-      return response.text().then(function(text) {
-        OrbitHttp.finish(client, op, response.status, text, null);
+      if (early) return early.reply;
+      return fetch(target, init).then(function(response) {
+        return response.text().then(function(text) { return {status: response.status, body: text}; });
       });
+    }).then(function(reply) {
+      OrbitHttp.finish(client, op, reply.status, reply.body, null);
     }).catch(function(e) {
       OrbitHttp.finish(client, op, 0, null, 'cannot reach ' + target + ': ' + OrbitHttp.errorText(e));
     });

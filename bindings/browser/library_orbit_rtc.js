@@ -274,6 +274,22 @@ mergeInto(LibraryManager.library, {
     return text === null ? 0 : stringToNewUTF8(text);
   },
 
+  // A receive-only transceiver of `kind` ('audio' or 'video'); a later addTrack of that kind
+  // reuses it (it has never sent). Null on success, else an error text the caller frees.
+  orbit_rtc_add_receiver__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],
+  orbit_rtc_add_receiver: function(handle, kind) {
+    var text = null;
+    try {
+      var connection = OrbitRtc.connections[handle];
+      if (!connection) throw new Error('the connection is closed');
+      if (!connection.pc) throw connection.error;
+      connection.pc.addTransceiver(UTF8ToString(kind), {direction: 'recvonly'});
+    } catch (e) {
+      text = OrbitMedia.errorText(e);
+    }
+    return text === null ? 0 : stringToNewUTF8(text);
+  },
+
   // A send-only transceiver with one encoding per simulcast layer; `layersJson` is the
   // sendEncodings array as JSON.
   orbit_rtc_add_simulcast_track__deps: ['$OrbitRtc', '$OrbitMedia', '$stringToNewUTF8'],

@@ -133,6 +133,16 @@ class MockPeerConnection final : public PeerConnection {
     return std::nullopt;
   }
 
+  std::optional<Error> addReceiver(TrackKind kind) override {
+    if (closed_) return Error{"InvalidStateError: the connection is closed"};
+    if (kind == TrackKind::Screen) return Error{"TypeError: a receiver is audio or video"};
+    Transceiver t = transceiver(kind == TrackKind::Audio ? "audio" : "video");
+    t.receiver = true;
+    transceivers_.push_back(std::move(t));
+    if (ops_.empty() && !opRunning_) updateNegotiationNeeded();
+    return std::nullopt;
+  }
+
   std::optional<Error> addSimulcastTrack(const LocalTrack& track, const std::vector<SendEncoding>& layers) override {
     if (isAudio(track.kind)) return Error{"TypeError: simulcast is for video tracks"};
     if (layers.empty()) return Error{"TypeError: sendEncodings is empty"};
@@ -273,6 +283,7 @@ class MockPeerConnection final : public PeerConnection {
     TrackKind senderKind = TrackKind::Audio;  // of senderTrack
     std::string senderMsid;
     bool fromRemote = false;
+    bool receiver = false;  // addReceiver made it: offered even with nothing to send
     bool negotiated = false;  // part of an offer/answer exchange that completed
     bool negotiatedSending = false;
     bool remoteSending = false;
@@ -379,7 +390,7 @@ class MockPeerConnection final : public PeerConnection {
     if (transceivers_.empty()) transceivers_.push_back(transceiver("application"));
     std::vector<Transceiver*> sections;
     for (Transceiver& t : transceivers_) {
-      if (t.mid.empty() && (t.senderTrack || t.kind == "application")) t.mid = freeMid();
+      if (t.mid.empty() && (t.senderTrack || t.kind == "application" || t.receiver)) t.mid = freeMid();
       if (!t.mid.empty()) sections.push_back(&t);
     }
     pendingLocal_ = describe(SdpType::Offer, sections);
@@ -596,7 +607,7 @@ class MockPeerConnection final : public PeerConnection {
   bool negotiationNeeded() const {
     if (!ufragToReplace_.empty()) return true;
     return std::any_of(transceivers_.begin(), transceivers_.end(), [](const Transceiver& t) {
-      if (t.mid.empty()) return t.senderTrack.has_value() || t.kind == "application";
+      if (t.mid.empty()) return t.senderTrack.has_value() || t.kind == "application" || t.receiver;
       return t.kind != "application" && t.senderTrack.has_value() != t.negotiatedSending;
     });
   }

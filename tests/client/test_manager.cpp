@@ -448,6 +448,63 @@ TEST_CASE("a refused camera leaves the microphone, and the call goes on", "[mana
   CHECK_FALSE(sdpHas(*offer, "m=video"));
 }
 
+TEST_CASE("the member who came later offers at once while its camera starts, and the camera takes the m-line it offered", "[manager][media]") {
+  Rig rig;
+  rig.peers.setMedia(&rig.media);
+  // Xena was there first, with her microphone and camera; ours have not started yet.
+  Remote& xena = rig.addRemote(kX);
+  REQUIRE_FALSE(xena.peer->addTrack(LocalTrack{100, TrackKind::Audio, "Xena's microphone"}));
+  REQUIRE_FALSE(xena.peer->addTrack(LocalTrack{101, TrackKind::Video, "Xena's camera"}));
+  rig.join(kSelf, {kX, kSelf});
+  rig.pump(300ms);
+  // One offer, made at once, to receive both kinds: the connection comes up and her media
+  // reaches us before our camera exists.
+  REQUIRE(rig.count(MessageType::Offer, kX) == 1);
+  Message first;
+  for (const Message& m : rig.sentSince(0)) {
+    if (m.type == MessageType::Offer) first = m;
+  }
+  CHECK(sdpHas(first, "m=audio"));
+  CHECK(sdpHas(first, "m=video"));
+  CHECK_FALSE(sdpHas(first, "a=sendrecv"));
+  CHECK(rig.connectedTo(kX));
+  CHECK(rig.manager.peer(ClientId(kX))->remoteTracks().size() == 2);
+  CHECK(xena.peer->remoteTracks().empty());
+  REQUIRE(rig.peers.senders().size() == 1);
+  CHECK(rig.peers.senders()[0].empty());
+
+  // The camera and microphone come: they take the two m-lines over, in one more exchange.
+  const std::size_t before = rig.probe->sent.size();
+  rig.manager.startMedia({});
+  rig.pump(500ms);
+  REQUIRE(rig.count(MessageType::Offer, kX, before) == 1);
+  Message again;
+  for (const Message& m : rig.sentSince(before)) {
+    if (m.type == MessageType::Offer) again = m;
+  }
+  const std::string sdp = (*again.data)["sdp"].get<std::string>();
+  const auto lines = [&sdp](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = sdp.find(what); at != std::string::npos; at = sdp.find(what, at + 1)) ++n;
+    return n;
+  };
+  CHECK(lines("m=audio") == 1);
+  CHECK(lines("m=video") == 1);
+  CHECK(lines("a=sendrecv") == 2);
+  CHECK(rig.connectedTo(kX));
+  CHECK(xena.peer->remoteTracks().size() == 2);
+  // Capped as any sender of a connected mesh is, once that exchange is done.
+  const auto connections = rig.peers.senders();
+  REQUIRE(connections.size() == 1);
+  REQUIRE(connections[0].size() == 2);
+  for (const MockPeerBackend::Sender& sender : connections[0]) {
+    if (sender.kind == TrackKind::Video) CHECK(sender.limits.maxBitrate == (2500 - 40) * 1000);
+  }
+  INFO(rig.manager.lastProblem());
+  CHECK(rig.manager.lastProblem().empty());
+  CHECK(xena.problems.empty());
+}
+
 TEST_CASE("mute, camera off, device switch and screen share reach every peer without renegotiating", "[manager][media]") {
   Rig rig;
   rig.peers.setMedia(&rig.media);

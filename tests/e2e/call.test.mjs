@@ -147,6 +147,54 @@ test('a camera the browser refuses gives a notification, and the call goes on re
   }
 });
 
+test('a page whose camera is still starting already gets the other\'s video, and sends its own once the camera comes', async () => {
+  const first = await join('late-camera', ['Ada']);
+  await waitForState(first.pages.Ada, 'Ada is in with her camera', (s) => s.connection === 'open' && s.media.camera !== null);
+  // Leo's camera and microphone answer only when the test says so; his page keeps its
+  // RTCPeerConnections where the test can count their m-lines.
+  const context = await shared.browser.newContext({ viewport });
+  await context.addInitScript(() => {
+    let release;
+    const released = new Promise((resolve) => { release = resolve; });
+    window.releaseCamera = release;
+    const getUserMedia = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (constraints) => released.then(() => getUserMedia(constraints));
+    const Native = window.RTCPeerConnection;
+    window.connections = [];
+    window.signaling = [];
+    window.RTCPeerConnection = function (...args) {
+      const pc = new Native(...args);
+      window.connections.push(pc);
+      pc.addEventListener('signalingstatechange', () => window.signaling.push(pc.signalingState));
+      return pc;
+    };
+    window.RTCPeerConnection.prototype = Native.prototype;
+  });
+  try {
+    const leo = await openPage(context, `${shared.server.url}/room/late-camera?name=Leo`);
+    const waiting = await waitForState(leo, 'Leo sees Ada\'s video before his camera has started', meshed, 1);
+    assert.equal(waiting.media.camera, null);
+    // He came later, so he made the first offer, at once, without waiting for a camera or for
+    // Ada to give up waiting for him (VideoPeer::Options::theirFirstOfferWait).
+    assert.equal(await leo.evaluate(() => window.signaling[0]), 'have-local-offer');
+    const ada = await waitForState(first.pages.Ada, 'Ada is connected to Leo',
+                                   (s) => s.peers.length === 1 && s.peers[0].connection === 'connected');
+    assert.equal(ada.peers[0].video.received, false);
+
+    await leo.evaluate(() => window.releaseCamera());
+    await waitForState(first.pages.Ada, 'Ada gets Leo\'s video once his camera has started', meshed, 1);
+    await videoAdvances(first.pages.Ada, 'Leo\'s video moves for Ada', await frames(first.pages.Ada));
+    // His camera and microphone went out on the m-lines his first offer made to receive.
+    const transceivers = await leo.evaluate(() => window.connections.map((pc) => pc.getTransceivers()
+      .map((t) => `${t.receiver.track.kind} ${t.currentDirection}`)));
+    assert.deepEqual(transceivers, [['audio sendrecv', 'video sendrecv']]);
+    assert.deepEqual(errorsOf(leo), []);
+  } finally {
+    await context.close();
+    await first.context.close();
+  }
+});
+
 test('after the server restarts mid-call the pages reconnect, the video resumes, and a line typed meanwhile reaches everyone', async () => {
   let own = await startServer();
   const port = Number(new URL(own.url).port);

@@ -70,6 +70,28 @@ test('two pages in a room learn their ids, connect peer to peer with audio and v
   }
 });
 
+test('a room page looks its room up once, as it opens, and the client takes that answer', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
+  try {
+    // A password room: the look-up is what makes the page ask for the password.
+    const created = await fetch(`${shared.server.url}/api/rooms`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Looked Up', password: 'sesame' }),
+    }).then((response) => response.json());
+    const page = await openPage(context, `${shared.server.url}/room/${created.room_id}?name=Lou`);
+    const state = await waitForState(page, 'the page asks for the password',
+                                     (s) => s.prejoin !== null && s.prejoin.access === 'password');
+    assert.equal(state.prejoin.name, 'Looked Up');
+    // orbit-embed.js asked before the module was there; the client asked nothing more.
+    const lookups = await page.evaluate((room) => performance.getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname === `/api/rooms/${room}`).length, created.room_id);
+    assert.equal(lookups, 1);
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('the page at / is not in a room and does not connect', async () => {
   const context = await shared.browser.newContext({ viewport: { width: 960, height: 540 } });
   try {
