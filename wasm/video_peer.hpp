@@ -32,12 +32,15 @@ class VideoPeer {
     // polite side rolls back an offer whose ICE transport is still being set up: Chromium now
     // and then never starts ICE on that connection afterwards (no candidates, state `new` for
     // good). So one side offers at once (`offersFirst`: the Manager picks the member who came
-    // later, who found the other in the room) and the other answers; it offers itself only
-    // if no offer has come after `theirFirstOfferWait` (a peer with nothing to send, say).
+    // later, who found the other in the room; it offers even with nothing to send yet, see
+    // Manager::addTracksTo) and the other answers; it offers itself only if no offer has come
+    // after `theirFirstOfferWait` (a client that never offers first). The wait is long enough
+    // for a slow page to make its offer: one made too late collides with ours, and the
+    // rollback leaves each side an m-line per kind that the other's tracks never take.
     // Perfect negotiation still settles every later exchange, and glare with a client that
     // offers regardless. A wait of 0 offers at once.
     bool offersFirst = true;
-    Scheduler::Millis theirFirstOfferWait{1500};
+    Scheduler::Millis theirFirstOfferWait{4000};
     Scheduler::Millis statsInterval{1000};
   };
 

@@ -147,17 +147,14 @@
   // A room's page looks the room up (GET /api/rooms/<id>: does it want a password, is it full)
   // before it joins. Asked here, the answer is back before the module has started, and the
   // client takes it as its own first request for that address (library_orbit_http.js):
-  // {url, reply: Promise of {status, body}}. An address the client would spell another way
-  // ("Team Sync" for team-sync) is simply not taken.
+  // {url, reply: Promise of {status, body}}. Only for an address that names the room by an id in
+  // a-z, 0-9 and '-' (the common case; shared/slug.cpp has the whole rule, Unicode letters too):
+  // anything else the client turns into an id itself ("Team Sync" is team-sync) and asks.
   function startLookup(url) {
     var address = new URL(url, window.location.href);
-    var room = /^\/room\/([^/]+)\/?$/.exec(address.pathname);
-    var api;
-    try {
-      api = new URL('/api/rooms/' + encodeURIComponent(decodeURIComponent(room[1])), address).href;
-    } catch (e) {
-      return null;  // a malformed escape: the client says what is wrong with the address
-    }
+    var room = /^\/room\/([a-z0-9-]{1,64})\/?$/.exec(address.pathname);
+    if (!room) return null;
+    var api = new URL('/api/rooms/' + room[1], address).href;
     var reply = fetch(api, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
       return response.text().then(function (body) { return { status: response.status, body: body }; });
     });

@@ -33,10 +33,13 @@ int main(int argc, char** argv) {
     app.shutdown();
     scheduler.stop();
   });
-  if (auto error = app.start()) {
-    std::fprintf(stderr, "orbit: %s\n", error->message.c_str());
-    // The embed API's ready rejects with it.
-    platform.publishEvent(orbit::dumpJson({{"event", "error"}, {"code", "unsupported"}, {"message", error->message}}));
+  // No WebGL2, say. The embed API's ready rejects with it.
+  const auto failed = [](const orbit::Error& error) {
+    std::fprintf(stderr, "orbit: %s\n", error.message.c_str());
+    platform.publishEvent(orbit::dumpJson({{"event", "error"}, {"code", "unsupported"}, {"message", error.message}}));
+  };
+  if (auto error = app.start(failed)) {
+    failed(*error);
     return 1;
   }
   platform.runMainLoop([] { app.frame(); });

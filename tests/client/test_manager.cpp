@@ -32,6 +32,11 @@ const std::string kZ = std::string(32, 'c');
 const std::string kW = std::string(32, 'e');
 const std::string kU = std::string(32, '3');
 
+// How long the member who came first waits for the other's offer before making its own. The
+// remotes below are bare VideoPeers: with nothing to send they never offer, so a Manager that
+// joined before them offers after this wait.
+const std::chrono::milliseconds kOfferWait = VideoPeer::Options{}.theirFirstOfferWait;
+
 const std::map<std::string, std::string> kNames{{kSelf, "Me"}, {kX, "Xena"}, {kY, "Yuri"}, {kZ, "Zoe"}, {kW, "Walt"}, {kU, "Vera"}};
 
 // A remote member the test keeps: a VideoPeer on its own mock backend, wired to the Manager
@@ -108,7 +113,7 @@ struct Rig {
   }
 
   // Delivers what the Manager sent to remote members since the last call, as the server would.
-  void pump(std::chrono::milliseconds span = 2000ms) {
+  void pump(std::chrono::milliseconds span = kOfferWait + 1000ms) {
     const auto end = clock.now() + span;
     while (clock.now() < end) {
       for (; delivered < probe->sent.size(); ++delivered) {
@@ -177,7 +182,7 @@ TEST_CASE("peers follow room-info: newcomers get a connection, leavers lose thei
   // Z came after us: Z offers first, and we offer only once none has come for a while.
   rig.clock.advance(200ms);
   CHECK(rig.count(MessageType::Offer, kZ) == 0);
-  rig.clock.advance(1500ms);
+  rig.clock.advance(kOfferWait);
   CHECK(rig.peerIds() == std::set<std::string>{kY, kZ});
   CHECK(rig.peers.openConnections() == 2);
   CHECK(rig.sawEvent("peer-left Xena"));
@@ -199,7 +204,7 @@ TEST_CASE("whoever joined later offers first, by room-info's order: we offer at 
   CHECK(rig.count(MessageType::Offer, kY) == 1);
   rig.setRoom(kSelf, {kX, kY, kSelf, kU, kZ});
   // Vera and Zoe offer first: we send no offer of our own for as long as one of theirs may come.
-  rig.clock.advance(1000ms);
+  rig.clock.advance(kOfferWait - 500ms);
   CHECK(rig.count(MessageType::Offer, kU) == 0);
   CHECK(rig.count(MessageType::Offer, kZ) == 0);
   // Zoe offers and gets our answer; Vera never does, and gets our offer after the wait.
@@ -867,7 +872,7 @@ TEST_CASE("room-mode moves the call from the mesh to the server's two connection
   rig.addRemote(kX);
   rig.addRemote(kY);
   rig.join(kSelf, {kSelf, kX, kY});
-  rig.pump(2500ms);
+  rig.pump(kOfferWait + 1000ms);
   REQUIRE(rig.connectedTo(kX));
   REQUIRE(rig.connectedTo(kY));
   CHECK_FALSE(rig.manager.forwarding());
@@ -900,7 +905,7 @@ TEST_CASE("room-mode moves the call from the mesh to the server's two connection
   rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"mesh","reason":"the media server is unreachable"})"));
   CHECK_FALSE(rig.manager.forwarding());
   CHECK(rig.manager.lastProblem() == "the media server is unreachable");
-  rig.pump(2500ms);
+  rig.pump(kOfferWait + 1000ms);
   CHECK(rig.connectedTo(kX));
   CHECK(rig.connectedTo(kY));
   CHECK(rig.peers.openConnections() == 2);
@@ -913,7 +918,7 @@ TEST_CASE("through the server a shared screen goes beside the camera, in a mesh 
   rig.manager.startMedia({});
   rig.addRemote(kX);
   rig.join(kSelf, {kSelf, kX});
-  rig.pump(2500ms);
+  rig.pump(kOfferWait + 1000ms);
   REQUIRE(rig.connectedTo(kX));
   // The kinds our connections send, each connection's sorted.
   const auto sending = [&rig] {
@@ -945,7 +950,7 @@ TEST_CASE("through the server a shared screen goes beside the camera, in a mesh 
 
   // Back to a mesh while sharing: the peer gets the screen in the camera's place.
   rig.probe->injectText(fromServer("room-mode", kSelf, R"({"mode":"mesh"})"));
-  rig.pump(2500ms);
+  rig.pump(kOfferWait + 1000ms);
   REQUIRE(rig.connectedTo(kX));
   CHECK(sending() == std::vector<std::vector<std::string>>{{"audio", "screen"}});
 
@@ -963,7 +968,7 @@ TEST_CASE("a mesh shares the upload budget among its connections and sends fewer
   rig.manager.startMedia({});
   for (const std::string& id : {kX, kY, kZ, kW}) rig.addRemote(id);
   rig.join(kSelf, {kSelf, kX});
-  rig.pump(2500ms);
+  rig.pump(kOfferWait + 1000ms);
   REQUIRE(rig.connectedTo(kX));
   // What each of our connections sends its video with.
   const auto videoLimits = [&rig] {
@@ -980,7 +985,7 @@ TEST_CASE("a mesh shares the upload budget among its connections and sends fewer
   CHECK(videoLimits()[0].scaleDown == 1.0);
 
   rig.setRoom(kSelf, {kSelf, kX, kY, kZ, kW});
-  rig.pump(3000ms);
+  rig.pump(kOfferWait + 1000ms);
   for (const std::string& id : {kX, kY, kZ, kW}) REQUIRE(rig.connectedTo(id));
   const auto four = videoLimits();
   REQUIRE(four.size() == 4);

@@ -121,7 +121,7 @@ TEST_CASE("when the side that offers first has nothing to send the other offers 
   answers.offersFirst = false;
   PeerPair pair(aPolite, answers, VideoPeer::Options{});  // B offers first, but has no track
   REQUIRE_FALSE(pair.a->addTrack(kCamera));
-  pair.run(Millis(1400));
+  pair.run(answers.theirFirstOfferWait - Millis(100));
   CHECK(pair.sentByA.empty());
   pair.run(Millis(2000));
   CHECK(PeerPair::count(pair.sentByA, MessageType::Offer) == 1);

@@ -22,8 +22,8 @@ ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, S
       leftView_({.rejoin = [this] { controller_.rejoin(); }, .backToLobby = [this] { controller_.backToLobby(); }}),
       preJoinView_(controller_.preJoin(), controller_.manager(), media, sink, [this] { controller_.changed(); }) {}
 
-std::optional<Error> ClientApp::start() {
-  if (auto error = shell_.open("Orbit")) return error;
+std::optional<Error> ClientApp::start(std::function<void(const Error&)> onFailure) {
+  onFailure_ = std::move(onFailure);
   sink_.setOnFrame([this] { shell_.invalidate(); });
   controller_.setHooks({
       .redraw = [this] { shell_.invalidate(); },
@@ -40,7 +40,31 @@ std::optional<Error> ClientApp::start() {
       .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
   });
   controller_.start();
+  if (controller_.screen() == AppController::Screen::Lobby) return openWindow();
+  windowPending_ = true;
+  startedAt_ = scheduler_.now();
   return std::nullopt;
+}
+
+std::optional<Error> ClientApp::openWindow() {
+  if (auto error = shell_.open("Orbit")) {
+    controller_.shutdown();
+    return error;
+  }
+  return std::nullopt;
+}
+
+void ClientApp::frame() {
+  if (windowPending_) {
+    // Until then the loop runs on, drawing nothing.
+    if (controller_.preJoin().access() == PreJoin::Access::Checking && scheduler_.now() - startedAt_ < kWindowWait) return;
+    windowPending_ = false;
+    if (auto error = openWindow()) {
+      if (onFailure_) onFailure_(*error);
+      return platform_.sleep();
+    }
+  }
+  shell_.frame();
 }
 
 void ClientApp::shutdown() {

@@ -182,7 +182,7 @@ void UiShell::invalidate() {
 }
 
 void UiShell::frame() {
-  if (!window_) return;
+  if (!window_) return platform_.sleep();
   glfwPollEvents();
   // Not shown: nothing to draw until a resize brings it back.
   if (!platform_.fitSurface()) return platform_.sleep();
