@@ -12,6 +12,8 @@
 //   node tests/bench/call_start.mjs [runs=10]
 //
 // Uses build/server/orbit-server and build-web/web (ORBIT_SERVER_BIN, ORBIT_WEB_ROOT override).
+// With ORBIT_WEB_ROOT_BEFORE=<another build's web root> each run also times that build (on a
+// server of its own), alternating with this one: an A/B on the same machine in the same run.
 import { launchBrowser, openPage, startServer } from '../e2e/harness.mjs';
 import { bareCall } from './bare_call.mjs';
 import { recordCallMarks } from './call_marks.mjs';
@@ -50,7 +52,7 @@ const newContext = (browser) => browser.newContext({ viewport: { width: 640, hei
 
 const orbitMarks = [];  // per run, per page: {step: ms since the run's start}
 
-async function orbitRun(browser, server, run) {
+async function orbitRun(browser, server, run, { keepMarks = true } = {}) {
   const contexts = await Promise.all([0, 1].map(() => newContext(browser)));
   await Promise.all(contexts.map((context) => context.addInitScript(recordCallMarks)));
   try {
@@ -61,7 +63,7 @@ async function orbitRun(browser, server, run) {
       await firstFrame(page);
       return performance.now() - t0;
     }));
-    orbitMarks.push(await Promise.all(pages.map((page) => marksOf(page, t0Epoch))));
+    if (keepMarks) orbitMarks.push(await Promise.all(pages.map((page) => marksOf(page, t0Epoch))));
     return Math.max(...times);
   } finally {
     await Promise.all(contexts.map((context) => context.close()));
@@ -104,11 +106,15 @@ async function bareRun(browser, server) {
 }
 
 const server = await startServer();
+const beforeRoot = process.env.ORBIT_WEB_ROOT_BEFORE;
+const serverBefore = beforeRoot ? await startServer({ webRoot: beforeRoot }) : null;
 const browser = await launchBrowser();
 try {
   const orbit = [];
   const bare = [];
+  const before = [];
   for (let run = 0; run < runs; run += 1) {
+    if (serverBefore) before.push(await orbitRun(browser, serverBefore, run, { keepMarks: false }));
     orbit.push(await orbitRun(browser, server, run));
     bare.push(await bareRun(browser, server));
   }
@@ -116,9 +122,14 @@ try {
   console.log(`page open to the other's first frame on both pages, ${runs} runs each`);
   console.log(`orbit | p50 ${f(percentile(orbit, 50))} | p95 ${f(percentile(orbit, 95))} | ${orbit.map((v) => (v / 1000).toFixed(2)).join(' ')}`);
   console.log(`bare  | p50 ${f(percentile(bare, 50))} | p95 ${f(percentile(bare, 95))} | ${bare.map((v) => (v / 1000).toFixed(2)).join(' ')}`);
+  if (serverBefore) {
+    console.log(`before | p50 ${f(percentile(before, 50))} | p95 ${f(percentile(before, 95))} | ${before.map((v) => (v / 1000).toFixed(2)).join(' ')} (${beforeRoot})`);
+  }
   printMarks();
   console.log(`orbit / bare at p50: ${(percentile(orbit, 50) / percentile(bare, 50)).toFixed(2)}`);
+  if (serverBefore) console.log(`before / bare at p50: ${(percentile(before, 50) / percentile(bare, 50)).toFixed(2)}`);
 } finally {
   await browser.close();
   await server.stop();
+  if (serverBefore) await serverBefore.stop();
 }
