@@ -161,24 +161,26 @@ test('five pages: a mesh of four switches to Janus when the fifth comes, four st
   }
 });
 
-test('five pages in a mesh while Janus is away each send their video four times; when Janus comes they move to it mid-call and send once', async () => {
+test('three pages in a mesh while Janus is away each send their video twice; when Janus comes they move to it mid-call and send once', async () => {
   const port = await janusPort();
-  const server = await startServer({ args: ['--janus', `ws://127.0.0.1:${port}`] });  // --sfu-from 5
+  // Three pages make the point that five did (a forwarded room falls back to a mesh while
+  // Janus is away and moves mid-call once it comes) at a third of the encoding: CI's time.
+  const server = await startServer({ args: ['--janus', `ws://127.0.0.1:${port}`, '--sfu-from', '3'] });
   const context = await browser.newContext({ viewport });
   await context.addInitScript(smallCameraAndConnections);
   const pages = [];
   let late;
   try {
-    for (const name of ['Ann', 'Ben', 'Cat', 'Dan', 'Eve']) {
+    for (const name of ['Ann', 'Ben', 'Cat']) {
       pages.push([name, await openPage(context, `${server.url}/room/wall?name=${name}`)]);
     }
     // The mesh wall: each page uploads its video once per other person.
-    await everyoneSeesEveryone(pages, 4, 'mesh', 'a mesh of five, Janus away');
-    for (const [name, page] of pages) assert.equal(await outboundVideo(page), 4, `${name} in the mesh of five`);
+    await everyoneSeesEveryone(pages, 2, 'mesh', 'a mesh of three, Janus away');
+    for (const [name, page] of pages) assert.equal(await outboundVideo(page), 2, `${name} in the mesh of three`);
 
     late = await startJanus({ port });
-    // The same five, nobody lost, now through Janus: one upload each.
-    await everyoneSeesEveryone(pages, 4, 'sfu', 'five through Janus once it came');
+    // The same three, nobody lost, now through Janus: one upload each.
+    await everyoneSeesEveryone(pages, 2, 'sfu', 'three through Janus once it came');
     for (const [name, page] of pages) {
       assert.equal(await settled(page, outboundVideo, 1, 10000), 1, `${name} through Janus`);
       assert.deepEqual(errorsOf(page), [], name);
