@@ -35,9 +35,9 @@ class ClientApp {
   // Starts the client. The window (the WebGL context, ImGui and its shaders and font texture:
   // the slowest part of a page's start) is made at once for the lobby, but for a room by the
   // first frame after the room's look-up has been answered (or kWindowWait has passed), so
-  // that the WebSocket is already under way while it is made. A window
-  // that cannot be made is an error: returned here, or told to `onFailure` from frame(), after
-  // which the client has left (shutdown()).
+  // that the WebSocket is already under way while it is made. A window that cannot be made is
+  // an error: returned here, or told to `onFailure` from frame(), after which the client has
+  // left (shutdown()).
   std::optional<Error> start(std::function<void(const Error&)> onFailure);
   static constexpr Scheduler::Millis kWindowWait{500};
   // Ends the call and lets go of the window for good (the embed API's destroy()).
