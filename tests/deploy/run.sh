@@ -10,9 +10,10 @@
 #     tests/deploy/run.sh
 #
 # ORBIT_DEPLOY_DIR runs the same checks on other copies of the files (default: docs/deploy;
-# the guide is deploy.md beside that folder).
+# the guide is deploy.md beside that folder). The systemd unit runs the orbit-server that
+# `cmake --install` makes of the build ORBIT_SERVER_BIN belongs to (ORBIT_BUILD_DIR: another).
 # Needs: openssl, curl, node, nginx, turnserver and turnutils_uclient (coturn),
-# systemd-analyze, sqlite3, redis-server (scripts/setup.sh installs them).
+# systemd-analyze, sqlite3, redis-server, cmake (scripts/setup.sh installs them).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -616,9 +617,24 @@ stop_pid "$turn_pid" turnserver 10 || fail "turnserver did not stop on SIGTERM"
 # ---------------------------------------------------------------------------------------
 section "systemd: docs/deploy/orbit-server.service with docs/deploy/orbit.env"
 mkdir -p "$tmp/systemd"
+# What the guide installs, where the unit and the environment file expect it: the prefix
+# /usr/local moved to $prefix.
+build_dir="$(realpath "${ORBIT_BUILD_DIR:-$(dirname "$(dirname "$server_bin")")}")"
+[ -f "$build_dir/CMakeCache.txt" ] || fail "no CMake build at $build_dir to install (set ORBIT_BUILD_DIR)"
+prefix="$tmp/systemd/usr/local"
+cmake --install "$build_dir" --prefix "$prefix" --strip >"$tmp/install.out" 2>&1 ||
+  fail "cmake --install $build_dir --prefix $prefix --strip failed" "$tmp/install.out"
+installed="$prefix/bin/orbit-server"
+[ -x "$installed" ] || fail "cmake --install put no orbit-server in $prefix/bin" "$tmp/install.out"
+if [ ! -f "$prefix/share/orbit/web/index.html" ]; then
+  # No browser build to install with it (scripts/build.sh web): the page stands in for it.
+  mkdir -p "$prefix/share/orbit/web"
+  cp "$root/web/index.html" "$prefix/share/orbit/web/"
+fi
+ok "cmake --install --strip puts orbit-server in $prefix/bin and the web client in $prefix/share/orbit/web"
 unit="$tmp/systemd/orbit-server.service"
 cp "$deploy/orbit-server.service" "$unit"
-replace "$unit" /usr/local/bin/orbit-server "$server_bin"
+replace "$unit" /usr/local/bin/orbit-server "$installed"
 verify() {
   systemd-analyze verify "$1" >"$tmp/verify.out" 2>&1 || return 1
   # It exits 0 on unknown keys and values it ignores, but it says so.
@@ -643,16 +659,39 @@ env_vars=()
 while IFS= read -r line; do
   case "$line" in '' | '#'*) continue ;; esac
   [[ "$line" =~ ^ORBIT_[A-Z_]+=[^\"\'\ ]*$ ]] || fail "orbit.env line \"$line\" is not a plain ORBIT_*=value"
-  env_vars+=("$line")
+  env_vars+=("${line//\/usr\/local\//$prefix/}")
 done <"$deploy/orbit.env"
+# The unit's own Environment= lines (plain KEY=value words; the commented ones stay off).
+while IFS= read -r line; do
+  read -r -a words <<<"$line"
+  env_vars+=("${words[@]}")
+done < <(sed -n 's/^Environment=//p' "$unit")
 state="$tmp/systemd/var/lib/orbit"
 mkdir -p "$state"
 exec_start="$(sed -n 's/^ExecStart=//p' "$unit")"
 read -r -a exec_args <<<"${exec_start//\/var\/lib\/orbit/$state}"
 [[ " ${exec_args[*]} " == *" --data-dir $state "* ]] || fail "ExecStart does not give --data-dir /var/lib/orbit: $exec_start"
-start_orbit systemd env -i PATH="$PATH" "${env_vars[@]}" ORBIT_PORT=0 "${exec_args[@]}"
+[ "${exec_args[0]}" = "$installed" ] || fail "ExecStart does not run the installed orbit-server: $exec_start"
+working_dir="$(sed -n 's/^WorkingDirectory=//p' "$unit")"
+[ "$working_dir" = /var/lib/orbit ] || fail "the unit's WorkingDirectory is \"$working_dir\", not the state directory"
+start_orbit systemd env -i -C "$state" PATH="$PATH" "${env_vars[@]}" ORBIT_PORT=0 "${exec_args[@]}"
 unit_pid=$last_pid
-ok "orbit-server starts with the environment file and ExecStart: $orbit_url"
+[ "$(readlink "/proc/$unit_pid/exe")" = "$installed" ] || fail "the process is $(readlink "/proc/$unit_pid/exe"), not $installed"
+body="$(curl -sS --fail "$orbit_url/healthz")" || fail "/healthz of the installed server" "$tmp/systemd.err"
+[[ "$body" == *'"status":"ok"'* ]] || fail "/healthz of the installed server answered $body"
+body="$(curl -sS -w ' %{http_code}' "$orbit_url/readyz")"
+[ "$body" = '{"status":"ready"} 200' ] || fail "/readyz of the installed server answered $body (ORBIT_WEB_ROOT=$prefix/share/orbit/web)" "$tmp/systemd.err"
+ok "ExecStart runs the installed orbit-server with the environment file, in WorkingDirectory: /healthz ok, /readyz ready"
+# systemctl reload: ExecReload's command, with $MAINPID the server's.
+reload="$(sed -n 's/^ExecReload=//p' "$unit")"
+[ -n "$reload" ] || fail "the unit has no ExecReload"
+read -r -a reload_args <<<"${reload//\$MAINPID/$unit_pid}"
+"${reload_args[@]}" || fail "ExecReload ($reload) failed"
+wait_until 5 "orbit-server has taken the SIGHUP" grep -q 'SIGHUP' "$tmp/systemd.err" ||
+  fail "orbit-server did not log the SIGHUP of ExecReload ($reload)" "$tmp/systemd.err"
+exited "$unit_pid" && fail "ExecReload ($reload) stopped orbit-server" "$tmp/systemd.err"
+body="$(curl -sS --fail "$orbit_url/healthz")" || fail "/healthz after ExecReload" "$tmp/systemd.err"
+ok "ExecReload ($reload) keeps it running: it logs the SIGHUP and /healthz still answers"
 grep -q ' info ' "$tmp/systemd.err" || fail "no info lines in the log (ORBIT_LOG_LEVEL=info)" "$tmp/systemd.err"
 origin="$(sed -n 's/^ORBIT_ALLOWED_ORIGIN=//p' "$deploy/orbit.env" | cut -d, -f1)"
 code="$(curl -sS -o /dev/null -w '%{http_code}' -H "Origin: $origin" "$orbit_url/healthz")"
