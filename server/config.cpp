@@ -93,6 +93,7 @@ constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
     {"port", "ORBIT_PORT"},
     {"web-root", "ORBIT_WEB_ROOT"},
+    {"base-path", "ORBIT_BASE_PATH"},
     {"stun", "ORBIT_STUN"},
     {"turn", "ORBIT_TURN"},
     {"turn-secret", "ORBIT_TURN_SECRET"},
@@ -188,7 +189,7 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", logFormat = "text", metricsListen, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", metricsListen, basePath, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins, proxies;
 
@@ -205,6 +206,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
+      ("base-path", po::value(&basePath),
+       "the path a reverse proxy serves Orbit under, e.g. /orbit for https://example.org/orbit/: the proxy "
+       "passes /orbit/... unchanged and the server serves the page, the API, the WebSockets and the files there "
+       "(/healthz, /readyz and /metrics also at the root); default: the site's root (ORBIT_BASE_PATH)")
       ("stun", po::value(&stun)->composing(), "STUN server URL, stun:HOST[:PORT] or stuns:HOST[:PORT] (RFC 7064), "
                                               "e.g. stun:stun.example.org:3478; repeatable; checked at start (ORBIT_STUN)")
       ("turn", po::value(&turn)->composing(), "TURN server URL, turn:HOST[:PORT][?transport=udp|tcp] or turns:... "
@@ -391,6 +396,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
   c.webRootGiven = !webRoot.empty();
+  auto base = parseBasePath(basePath);
+  if (!base) return bad(base.error().message);
+  c.basePath = std::move(*base);
   if (!metricsListen.empty()) {
     auto address = parseListenAddress(metricsListen);
     if (!address) return bad(address.error().message);
@@ -420,6 +428,31 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   }
   out.config = std::move(c);
   return out;
+}
+
+Result<std::string> parseBasePath(std::string_view text) {
+  const auto bad = [&](std::string why) {
+    return Error{"--base-path (ORBIT_BASE_PATH) " + std::string(text.substr(0, 100)) + ": " + why};
+  };
+  if (text.empty() || text == "/") return std::string();
+  if (text.front() != '/') return bad("it must start with /, e.g. /orbit");
+  if (text.size() > 200) return bad("at most 200 characters");
+  std::string_view path = text;
+  if (path.back() == '/') path.remove_suffix(1);
+  // Each segment plain: no empty one (//), no . or .., nothing a URL would have to escape.
+  for (std::size_t start = 1; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    start = end + 1;
+    if (segment.empty()) return bad("it has an empty segment (//)");
+    if (segment == "." || segment == "..") return bad("it may not have . or .. segments");
+    for (const char c : segment) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                         c == '.' || c == '_' || c == '~';
+      if (!plain) return bad("use letters, digits, -, ., _ and ~ between the slashes");
+    }
+  }
+  return std::string(path);
 }
 
 std::string RedisAddress::text() const {

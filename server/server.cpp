@@ -3,6 +3,7 @@
 #include "auth.hpp"
 #include "logger.hpp"
 #include "process_metrics.hpp"
+#include "static_files.hpp"
 #include "version.hpp"
 
 #include <fcntl.h>
@@ -141,7 +142,8 @@ Server::Server(ServerConfig config)
                },
                config_.trustedProxies,
                traffic_,
-               config_.metricsListen ? Serves::AllButMetrics : Serves::Everything},
+               config_.metricsListen ? Serves::AllButMetrics : Serves::Everything,
+               config_.basePath},
       metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly},
       heartbeat_(ioc_),
       deadline_(ioc_),
@@ -279,8 +281,14 @@ int Server::run() {
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
+  } else if (!config_.basePath.empty() &&
+             !pageUnderBasePath(StaticFile{config_.webRoot / "index.html", "text/html"}, config_.basePath)) {
+    log(LogLevel::Warn, "--base-path ", config_.basePath, ": ", (config_.webRoot / "index.html").string(),
+        " has no <base href=\"/\"> (a web client older than --base-path): its page would load its scripts "
+        "from the site's root");
   }
   log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
+      config_.basePath.empty() ? std::string() : " base-path=" + config_.basePath,
       " open-files=", openFiles, metricsListener_ ? " metrics=" + metricsUrl() : std::string());
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");

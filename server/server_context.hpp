@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace orbit {
 
@@ -29,6 +30,8 @@ struct ServerContext {
   const TrustedProxies& proxies;
   TrafficMetrics& traffic;
   Serves serves = Serves::Everything;
+  // --base-path: every path of the app comes with it ("/orbit"), and the session takes it off.
+  std::string basePath = {};
 };
 
 }  // namespace orbit

@@ -71,7 +71,7 @@ void AppController::enterRoom() {
   refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
   if (address_.uplinkKbps > 0) manager_.setUplinkBudget(address_.uplinkKbps);
-  manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  manager_.join(webSocketTarget(address_), address_.room, address_.username);
 }
 
 void AppController::goToRoom(RoomId room, std::string token, std::string password) {
@@ -348,7 +348,7 @@ void AppController::renewToken() {
   if (address_.token.empty() || !manager_.signaler().reconnectPending()) return;
   preJoin_.renewToken([this](std::string token) {
     address_.token = std::move(token);
-    manager_.signaler().setUrl(webSocketUrl(address_));
+    manager_.signaler().setTarget(webSocketTarget(address_));
   });
 }
 

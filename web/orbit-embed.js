@@ -8,8 +8,9 @@
 //   call.ready.then(() => call.sendText('hello'), (error) => console.log(error.code));
 //
 // Options: {server, room, name, uplinkKbps, password} — or {url, password}, a full room address such as
-// https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
-// room the client shows the lobby. A room name becomes its id as the server keeps it
+// https://orbit.example/room/standup?name=Ann (the default page passes its own). `server` is
+// the server's address, with its base path if it has one (https://example.org/orbit); without
+// it, the server this script was loaded from. Without a room the client shows the lobby. A room name becomes its id as the server keeps it
 // ("Team Sync" → "team-sync"); `joined` and state() carry that id. uplinkKbps: what a call may
 // send in all, 100 to 100000 kbit/s (2500 by default), shared among the connections of a mesh
 // (?uplink= in a URL). password: a password room's, to join it without its prompt (never
@@ -46,6 +47,11 @@
 //                      (the state changed).
 (function () {
   'use strict';
+
+  // Where this script came from (its folder, such as https://orbit.example/ or, under a base
+  // path, https://example.org/orbit/): the server a mount without `server` or `url` talks to.
+  var ownFolder = document.currentScript && document.currentScript.src
+    ? new URL('.', document.currentScript.src).href : null;
 
   // An error with a stable `code` beside its message.
   function OrbitError(code, message) {
@@ -92,7 +98,7 @@
       if (options.url) {
         address = new URL(String(options.url), window.location.href);
       } else {
-        var server = new URL(String(options.server || window.location.origin), window.location.href);
+        var server = new URL(String(options.server || ownFolder || window.location.origin), window.location.href);
         address = new URL(server.origin + server.pathname.replace(/\/+$/, '') + '/' +
                           (options.room ? 'room/' + encodeURIComponent(options.room) : ''));
         if (options.name) address.searchParams.set('name', String(options.name));

@@ -1,6 +1,7 @@
 #include "beast_transport.hpp"
 
 #include "codec.hpp"
+#include "handshake.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp needs std::exchange
 
@@ -34,6 +35,7 @@ struct WsUrl {
   std::string port;
   std::string hostHeader;
   std::string target;
+  std::string protocols;  // Sec-WebSocket-Protocol, comma-separated; empty: none offered
 };
 
 Result<WsUrl> parseWsUrl(std::string_view url) {
@@ -234,8 +236,9 @@ class SessionImpl final : public BeastTransport::Session {
     // The WebSocket's own timeouts take over from the connect timeout.
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+    ws_.set_option(websocket::stream_base::decorator([protocols = url_.protocols](websocket::request_type& request) {
       request.set(beast::http::field::user_agent, "orbit-native");
+      if (!protocols.empty()) request.set(beast::http::field::sec_websocket_protocol, protocols);
     }));
     ws_.read_message_max(kMaxFrameBytes);
     ws_.text(true);
@@ -336,10 +339,15 @@ BeastTransport::~BeastTransport() { detach(); }
 
 void BeastTransport::setHandlers(Handlers handlers) { handlers_ = std::move(handlers); }
 
-std::optional<Error> BeastTransport::open(std::string_view url) {
+std::optional<Error> BeastTransport::open(const WebSocketTarget& target) {
   detach();
-  auto parsed = parseWsUrl(url);
+  auto parsed = parseWsUrl(target.url);
   if (!parsed) return parsed.error();
+  for (const auto& protocol : target.protocols) {
+    // Anything else could split the header or add one of its own.
+    if (!isSubprotocolToken(protocol)) return Error{"not a WebSocket subprotocol: " + protocol};
+    parsed->protocols += (parsed->protocols.empty() ? "" : ", ") + protocol;
+  }
   if (parsed->tls) {
     session_ = std::make_shared<SessionImpl<beast::ssl_stream<beast::tcp_stream>>>(this, io_, options_);
   } else {

@@ -424,10 +424,11 @@ TEST_CASE("a password room asks for the password, refuses a wrong one, and admit
   CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"99.feed", "Bob"});
   CHECK(rig.preJoin.error().empty());
 
-  // The token goes into the room's WebSocket URL.
+  // The token goes with the room's WebSocket, offered as a subprotocol: never in its URL.
   PageAddress address = parsePageAddress("https://orbit.test/room/secret");
   address.token = rig.admitted[0].first;
-  CHECK(webSocketUrl(address) == "wss://orbit.test/room/secret/ws?token=99.feed");
+  CHECK(webSocketTarget(address) ==
+        WebSocketTarget{"wss://orbit.test/room/secret/ws", {"orbit", "orbit-token.99.feed"}});
 }
 
 TEST_CASE("with a name from the URL a room is joined at once unless it wants a password", "[prejoin]") {

@@ -464,3 +464,32 @@ TEST_CASE("the --turn-secret-file and --token-secret-file flags read the secret 
   REQUIRE(warned.warnings.size() == 1);
   CHECK_THAT(warned.warnings[0], Contains("is only 7 bytes"));
 }
+
+TEST_CASE("the base path names where a proxy serves Orbit, and a bad one is refused naming flag and variable",
+          "[config][base-path]") {
+  CHECK(accepted({}).basePath.empty());
+  CHECK(accepted({"--base-path", "/orbit"}).basePath == "/orbit");
+  CHECK(accepted({"--base-path", "/orbit/"}).basePath == "/orbit");  // one trailing slash is the same path
+  CHECK(accepted({"--base-path", "/"}).basePath.empty());
+  CHECK(accepted({"--base-path", "/apps/video-chat_2.0~x"}).basePath == "/apps/video-chat_2.0~x");
+  CHECK(accepted({}, {{"ORBIT_BASE_PATH", "/orbit"}}).basePath == "/orbit");
+  CHECK(accepted({"--base-path", "/cli"}, {{"ORBIT_BASE_PATH", "/env"}}).basePath == "/cli");
+
+  for (const auto& [value, why] : std::vector<std::pair<std::string, std::string>>{
+           {"orbit", "must start with /"},
+           {"/orbit//", "empty segment"},
+           {"//orbit", "empty segment"},
+           {"/a//b", "empty segment"},
+           {"/orbit/../etc", ". or .. segments"},
+           {"/..", ". or .. segments"},
+           {"/./orbit", ". or .. segments"},
+           {"/or bit", "letters, digits"},
+           {"/orbit?x=1", "letters, digits"},
+           {"/orbit%2F", "letters, digits"},
+           {"/" + std::string(300, 'a'), "at most 200"}}) {
+    CAPTURE(value);
+    const std::string message = refused({"--base-path", value});
+    CHECK_THAT(message, Catch::Contains("--base-path (ORBIT_BASE_PATH)") && Catch::Contains(why));
+    CHECK_THAT(refused({}, {{"ORBIT_BASE_PATH", value}}), Catch::Contains("ORBIT_BASE_PATH") && Catch::Contains(why));
+  }
+}
