@@ -134,9 +134,11 @@
   }
 
   // Whether the client will open a room at `url` (rather than the lobby): the rule of
-  // parsePageAddress (wasm/page_address.cpp), /room/<id> with nothing after the id.
+  // parsePageAddress (wasm/page_address.cpp), <base>/room/<id> with nothing after the id.
+  // <base>/room/<id>: the base is what orbit-server --base-path serves under ("" at the root).
+  var roomPath = /^(.*)\/room\/([^/]+)\/?$/;
   function namesRoom(url) {
-    return /^\/room\/[^/]+\/?$/.test(new URL(url, window.location.href).pathname);
+    return roomPath.test(new URL(url, window.location.href).pathname);
   }
 
   // A room's page asks for the camera and microphone as soon as it opens. Asked here, before
@@ -158,9 +160,9 @@
   // anything else the client turns into an id itself ("Team Sync" is team-sync) and asks.
   function startLookup(url) {
     var address = new URL(url, window.location.href);
-    var room = /^\/room\/([a-z0-9-]{1,64})\/?$/.exec(address.pathname);
-    if (!room) return null;
-    var api = new URL('/api/rooms/' + room[1], address).href;
+    var room = roomPath.exec(address.pathname);
+    if (!room || !/^[a-z0-9-]{1,64}$/.test(room[2])) return null;
+    var api = new URL(room[1] + '/api/rooms/' + room[2], address).href;
     var reply = fetch(api, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
       return response.text().then(function (body) { return { status: response.status, body: body }; });
     });

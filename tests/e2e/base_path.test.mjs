@@ -203,6 +203,8 @@ test('through nginx at /orbit/, two pages open /orbit/room/abc, load everything 
     }
     assert.ok(paths.some((p) => /^\/orbit\/orbit\.[0-9a-f]{16}\.wasm$/.test(p)), `no hashed wasm: ${paths.join(' ')}`);
     assert.deepEqual(paths.filter((p) => !p.startsWith('/orbit/')), []);
+    // Each page looked the room up once, as it opened (orbit-embed.js), and its client took that.
+    assert.equal(paths.filter((p) => p === '/orbit/api/rooms/abc').length, 2);
     assert.deepEqual(errorsOf(ann), []);
     assert.deepEqual(errorsOf(bob), []);
   } finally {
