@@ -2,6 +2,7 @@
 
 #include "chat_manager.hpp"
 #include "client_address.hpp"
+#include "connection_limits.hpp"
 #include "http_api.hpp"
 #include "traffic_metrics.hpp"
 
@@ -29,6 +30,8 @@ struct ServerContext {
   const TrustedProxies& proxies;
   TrafficMetrics& traffic;
   Serves serves = Serves::Everything;
+  // The caps on WebSockets per address and in all; none on a port that opens no WebSocket.
+  ConnectionLimits* limits = nullptr;
 };
 
 }  // namespace orbit
