@@ -121,6 +121,10 @@ constexpr Flag kFlags[] = {
     {"sfu-from", "ORBIT_SFU_FROM"},
     {"shutdown-delay", "ORBIT_SHUTDOWN_DELAY"},
     {"metrics-listen", "ORBIT_METRICS_LISTEN"},
+    {"max-connections-per-ip", "ORBIT_MAX_CONNECTIONS_PER_IP"},
+    {"connection-rate-per-ip", "ORBIT_CONNECTION_RATE_PER_IP"},
+    {"max-connections", "ORBIT_MAX_CONNECTIONS"},
+    {"password-backoff", "ORBIT_PASSWORD_BACKOFF"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -187,6 +191,9 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
+  long long perIp = static_cast<long long>(c.limits.perAddress), maxConnections = static_cast<long long>(c.limits.total);
+  double ratePerIp = c.limits.perAddressRate;
+  double passwordBackoff = std::chrono::duration<double>(c.manager.passwordBackoff.first).count();
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
   std::string logLevel = "info", logFormat = "text", metricsListen, basePath, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
@@ -274,6 +281,20 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("metrics-listen", po::value(&metricsListen),
        "serve /metrics (with /healthz and /readyz) on this HOST:PORT, e.g. 127.0.0.1:9464, and no longer on "
        "the app's port; port 0 picks a free one, named on stdout (ORBIT_METRICS_LISTEN)")
+      ("max-connections-per-ip", po::value(&perIp)->default_value(perIp),
+       "WebSockets one client address may have open at once, 0 to 1000000 (0: no cap); over it the upgrade is "
+       "refused with 429. The address is --trusted-proxy's client address; an IPv6 one counts by its /64 "
+       "(ORBIT_MAX_CONNECTIONS_PER_IP)")
+      ("connection-rate-per-ip", po::value(&ratePerIp)->default_value(ratePerIp),
+       "new WebSockets per second one client address may open, 0 to 1000000 (0: no cap); bursts of five "
+       "times that pass; over it: 429 with Retry-After (ORBIT_CONNECTION_RATE_PER_IP)")
+      ("max-connections", po::value(&maxConnections)->default_value(maxConnections),
+       "WebSockets the server takes in all, 0 to 10000000 (0: no cap but the open-file limit); over it the "
+       "upgrade is refused with 503 (ORBIT_MAX_CONNECTIONS)")
+      ("password-backoff", po::value(&passwordBackoff)->default_value(passwordBackoff),
+       "seconds one client address waits after 5 wrong passwords for a room before it may try that room "
+       "again, 0.01 to 3600; doubled after each further wrong one, up to 15 minutes; meanwhile 429 with "
+       "Retry-After (ORBIT_PASSWORD_BACKOFF)")
       ("shutdown-delay", po::value(&shutdownDelay)->default_value(shutdownDelay),
        "seconds between SIGTERM and the server's stop, 0 to 300: meanwhile /readyz answers 503 while the server "
        "still listens and serves, so a load balancer moves new clients away first; a second signal ends the "
@@ -348,7 +369,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                            Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
                            Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"},
                            Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"},
-                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"}}) {
+                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"},
+                           Bounded{"max-connections-per-ip", static_cast<double>(perIp), 0, 1e6, "connections (0: no cap)"},
+                           Bounded{"connection-rate-per-ip", ratePerIp, 0, 1e6, "connections per second (0: no cap)"},
+                           Bounded{"max-connections", static_cast<double>(maxConnections), 0, 1e7, "connections (0: no cap)"},
+                           Bounded{"password-backoff", passwordBackoff, 0.01, 3600, "seconds"}}) {
     if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
       std::ostringstream range;
       range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
@@ -405,6 +430,12 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
     c.metricsListen = std::move(*address);
   }
   c.shutdownDelay = secondsToDuration(shutdownDelay);
+  c.limits.perAddress = static_cast<std::size_t>(perIp);
+  c.limits.perAddressRate = ratePerIp;
+  c.limits.total = static_cast<std::size_t>(maxConnections);
+  c.manager.passwordBackoff.first = secondsToDuration(passwordBackoff);
+  // A first wait longer than the longest would never double.
+  c.manager.passwordBackoff.longest = std::max(c.manager.passwordBackoff.longest, c.manager.passwordBackoff.first);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
   if (!redis.empty()) {

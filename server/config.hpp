@@ -2,6 +2,7 @@
 
 #include "chat_manager.hpp"
 #include "client_address.hpp"
+#include "connection_limits.hpp"
 #include "logger.hpp"
 #include "result.hpp"
 
@@ -70,6 +71,8 @@ struct ServerConfig {
   // After SIGTERM: how long /readyz says 503 while the server still listens and serves.
   Duration shutdownDelay{};
   ManagerConfig manager;
+  // WebSockets per client address, new ones per second per address, and in all.
+  ConnectionLimitsConfig limits;
 };
 
 struct ConfigOutcome {

@@ -97,8 +97,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     std::string origin(request[http::field::origin]);
     std::string host(request[http::field::host]);
-    client_ = context_.proxies.clientAddress(peer_, headerLines(request, "Forwarded"),
-                                             headerLines(request, "X-Forwarded-For"));
+    const std::string forwarded = headerLines(request, "Forwarded");
+    const std::string forwardedFor = headerLines(request, "X-Forwarded-For");
+    client_ = context_.proxies.clientAddress(peer_, forwarded, forwardedFor);
+    if ((!forwarded.empty() || !forwardedFor.empty()) && context_.limits && context_.limits->perAddressLimited() &&
+        !context_.proxies.trusts(IpAddress::parse(peer_).value_or(IpAddress{})) && context_.limits->firstUntrustedForwarder()) {
+      // nginx without --trusted-proxy: every client would be this one address, and share its limits.
+      log(LogLevel::Warn, "a request from ", peer_,
+          " names its client in X-Forwarded-For or Forwarded, but ", peer_,
+          " is no --trusted-proxy: if it is your reverse proxy, every client behind it counts as ", peer_,
+          " for --max-connections-per-ip and --connection-rate-per-ip; pass --trusted-proxy ", peer_,
+          " (said once)");
+    }
     const bool upgrading = websocket::is_upgrade(request);
     route_ = TrafficMetrics::routeOf(path, upgrading);
     if (context_.serves == Serves::MetricsOnly && route_ != "/metrics" && route_ != "/healthz" && route_ != "/readyz") {
@@ -146,6 +156,16 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                       "origin " + origin.substr(0, 100) + " is not allowed", Clock::now());
       return sendError(http::status::forbidden, OriginPolicy::refusal(origin), false);
     }
+    // Before the room's checks, which cost more: a flood is turned away first.
+    auto slot = std::make_shared<ConnectionLimits::Slot>();
+    if (context_.limits) {
+      auto admitted = context_.limits->admit(client_, Clock::now());
+      if (auto* refused = std::get_if<LimitRefusal>(&admitted)) {
+        context_.manager.upgradeRefused(client_, *room, refused->kind, refused->reason, Clock::now());
+        return sendRefusal(*refused);
+      }
+      *slot = std::move(std::get<ConnectionLimits::Slot>(admitted));
+    }
     // The token in Sec-WebSocket-Protocol (docs/protocol.md), or in the query as older
     // clients send it; the header wins.
     const OfferedSubprotocols offered = parseSubprotocols(headerLines(request, "Sec-WebSocket-Protocol"));
@@ -155,11 +175,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                       Clock::now());
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
     }
-    if (!context_.cluster) return openWebSocket(std::move(request), std::move(*room), std::nullopt, offered.orbit);
+    if (!context_.cluster) {
+      return openWebSocket(std::move(request), std::move(*room), std::nullopt, std::move(*slot), offered.orbit);
+    }
     // Across instances the room's limit holds only if the place is taken in Redis first.
     const std::size_t capacity = context_.manager.describe(*room).capacity;
     context_.cluster->seat(*room, capacity,
-                           [self = this->shared_from_this(), request = std::move(request), room = *room,
+                           [self = this->shared_from_this(), request = std::move(request), room = *room, slot,
                             orbit = offered.orbit](
                                RedisCluster::SeatOutcome outcome) mutable {
                              if (outcome.refusal) {
@@ -168,16 +190,18 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                return self->sendError(static_cast<http::status>(outcome.refusal->status),
                                                       outcome.refusal->reason, false);
                              }
-                             self->openWebSocket(std::move(request), std::move(room), outcome.seat, orbit);
+                             self->openWebSocket(std::move(request), std::move(room), outcome.seat, std::move(*slot),
+                                                 orbit);
                            });
   }
 
   // `orbit`: the client offered the subprotocol "orbit", which the answer then selects.
   void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat,
-                     bool orbit) {
+                     ConnectionLimits::Slot slot, bool orbit) {
     context_.traffic.request(route_, 101);
     beast::get_lowest_layer(stream_).expires_never();
-    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_))
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_),
+                                               std::move(slot))
         ->run(std::move(request), orbit);
   }
 
@@ -275,6 +299,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // A 204 has no body and must not say how long it is.
     if (r.status != 204) res.prepare_payload();
     send(std::move(res));
+  }
+
+  // Over a connection limit: the connection closes after the answer, which says when to try
+  // again where the server knows.
+  void sendRefusal(const LimitRefusal& refused) {
+    const std::size_t seconds = refused.retryAfter ? static_cast<std::size_t>(refused.retryAfter->count()) : 0;
+    HttpResponse r{refused.status, "application/json", dumpJson(toJson(ErrorReply{refused.reason, seconds})), {}};
+    if (seconds > 0) r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    sendApiResponse(std::move(r), false, false);
   }
 
   void sendError(http::status status, const std::string& message, bool keepAlive) {

@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 namespace orbit {
@@ -119,6 +120,7 @@ Duration tickPeriod(const ManagerConfig& m) {
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)),
+      limits_(config_.limits),
       // The store first: it may hold the token secret the manager signs with.
       manager_((openStore(), managerConfig())),
       api_(manager_,
@@ -143,14 +145,16 @@ Server::Server(ServerConfig config)
                config_.trustedProxies,
                traffic_,
                config_.metricsListen ? Serves::AllButMetrics : Serves::Everything,
-               config_.basePath},
-      metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly},
+               config_.basePath,
+               &limits_},
+      metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly, {}, nullptr},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM),
       reloadSignal_(ioc_, SIGHUP) {
   api_.setReadiness([this] { return readinessProblems(); });
   api_.setExtraMetrics([this] { return processMetricsText() + traffic_.text(); });
+  api_.setConnectionGate([this](const std::string& address) { return limits_.peek(address, Clock::now()); });
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -290,6 +294,12 @@ int Server::run() {
   log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
       config_.basePath.empty() ? std::string() : " base-path=" + config_.basePath,
       " open-files=", openFiles, metricsListener_ ? " metrics=" + metricsUrl() : std::string());
+  const auto cap = [](auto n) { return n > 0 ? std::to_string(n) : std::string("off"); };
+  std::ostringstream rate;
+  rate << config_.limits.perAddressRate;
+  log(LogLevel::Info, "limits: websockets per ip ", cap(config_.limits.perAddress), ", new per ip per second ",
+      config_.limits.perAddressRate > 0 ? rate.str() : std::string("off"), ", in all ", cap(config_.limits.total),
+      config_.trustedProxies.empty() ? "; client addresses are the TCP peers' (no --trusted-proxy)" : "");
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;

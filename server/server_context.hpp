@@ -2,6 +2,7 @@
 
 #include "chat_manager.hpp"
 #include "client_address.hpp"
+#include "connection_limits.hpp"
 #include "http_api.hpp"
 #include "traffic_metrics.hpp"
 
@@ -32,6 +33,8 @@ struct ServerContext {
   Serves serves = Serves::Everything;
   // --base-path: every path of the app comes with it ("/orbit"), and the session takes it off.
   std::string basePath = {};
+  // The caps on WebSockets per address and in all; none on a port that opens no WebSocket.
+  ConnectionLimits* limits = nullptr;
 };
 
 }  // namespace orbit

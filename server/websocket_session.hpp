@@ -88,12 +88,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
                          public Connection {
  public:
   WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat,
-                   std::string address)
+                   std::string address, ConnectionLimits::Slot slot)
       : ws_(WebSocketLayer<Stream>::take(std::move(stream))),
         context_(context),
         roomId_(std::move(roomId)),
         seat_(std::move(seat)),
-        address_(std::move(address)) {}
+        address_(std::move(address)),
+        slot_(std::move(slot)) {}
 
   // `selectOrbit`: the client offered the subprotocol "orbit" (beside its join token), and the
   // answer must select it, or a browser fails the connection.
@@ -232,6 +233,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   std::string roomId_;
   std::optional<Seat> seat_;
   std::string address_;
+  // This connection's place under the connection limits, given back with the session.
+  ConnectionLimits::Slot slot_;
   std::shared_ptr<ChatClient> client_;
   bool writing_ = false;
   bool closeRequested_ = false;

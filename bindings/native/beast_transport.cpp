@@ -1,5 +1,6 @@
 #include "beast_transport.hpp"
 
+#include "api.hpp"
 #include "codec.hpp"
 #include "handshake.hpp"
 
@@ -242,10 +243,24 @@ class SessionImpl final : public BeastTransport::Session {
     }));
     ws_.read_message_max(kMaxFrameBytes);
     ws_.text(true);
-    ws_.async_handshake(url_.hostHeader, url_.target, beast::bind_front_handler(&SessionImpl::onHandshake, self()));
+    ws_.async_handshake(handshakeResponse_, url_.hostHeader, url_.target,
+                        beast::bind_front_handler(&SessionImpl::onHandshake, self()));
   }
 
   void onHandshake(beast::error_code ec) {
+    if (ec && handshakeResponse_.result_int() != 0 && handshakeResponse_.result_int() != 101 && !closing_) {
+      // The server answered, and said no: its words (a 429 says "too many connections from
+      // your address" and when to try again), not "the handshake failed".
+      const int status = handshakeResponse_.result_int();
+      auto refusal = parseErrorReply(handshakeResponse_.body());
+      std::string why = "the server refused the WebSocket (HTTP " + std::to_string(status) + ")";
+      if (refusal && !refusal->error.empty()) why += ": " + refusal->error;
+      if (const auto retry = handshakeResponse_[beast::http::field::retry_after]; !retry.empty()) {
+        why += " (try again in " + std::string(retry) + " s)";
+      }
+      emitError(why);
+      return emitClose(kAbnormalClosure, why);
+    }
     if (ec) return fail("the WebSocket handshake with " + url_.hostHeader + " failed", ec);
     if (closing_) {
       // close() came while connecting and the connection won the race: close it properly.
@@ -319,6 +334,7 @@ class SessionImpl final : public BeastTransport::Session {
   WsUrl url_;
   tcp::resolver resolver_;
   Ws ws_;
+  websocket::response_type handshakeResponse_;
   beast::flat_buffer buffer_;
   std::deque<std::string> writes_;
   bool writing_ = false;

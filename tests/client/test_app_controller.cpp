@@ -558,6 +558,28 @@ TEST_CASE("a room that filled up before our WebSocket opened brings back the pre
   CHECK(rig.notes().empty());
 }
 
+TEST_CASE("a WebSocket refused by a connection limit brings back the pre-join screen with the server's words and "
+          "when to try again, never a connection failure",
+          "[app][limits]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  REQUIRE(rig.probe->opened.size() == 1);
+  // Too many tabs from this address: a browser is not told why the upgrade was refused, and the
+  // look-up answers with the refusal the WebSocket got (server/http_api.cpp, describeRoom).
+  rig.probe->injectError("the WebSocket connection failed");
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(429, R"({"error":"too many new connections from your address: at most 10 a second","retry_after":3})");
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  const std::string said = "Too many new connections from your address: at most 10 a second; try again in 3 s.";
+  CHECK(rig.app.preJoin().error() == said);
+  CHECK(rig.app.preJoin().errorCode() == "refused");
+  CHECK(rig.published({{"event", "error"}, {"code", "refused"}, {"message", said}}));
+  CHECK(rig.notes().empty());  // no "Cannot reach the server"
+  rig.clock.advance(60s);
+  CHECK(rig.probe->opened.size() == 1);  // no retries that would only be refused again
+}
+
 TEST_CASE("a refused WebSocket to a room with room to spare is a connection problem, and told so", "[app][full]") {
   AppRig rig("http://orbit.test/room/standup?name=Ann");
   rig.enterOpenRoom();
