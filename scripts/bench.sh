@@ -53,7 +53,8 @@ start_server() {
   mkfifo "$tmp/out"
   case "$1" in
     orbit) build/server/orbit-server --host 127.0.0.1 --port 0 --ephemeral --log-level warn \
-             --rate-limit 1000000 --max-room-size 10000 >"$tmp/out" 2>>"$out/orbit.log" & ;;
+             --rate-limit 1000000 --max-room-size 10000 --max-connections-per-ip 0 --connection-rate-per-ip 0 \
+             >"$tmp/out" 2>>"$out/orbit.log" & ;;
     node) node tests/bench/node-relay/relay.mjs 0 >"$tmp/out" 2>>"$out/node.log" & ;;
     echo) build/tests/bench/orbit-bench-echo 0 >"$tmp/out" & ;;
   esac

@@ -50,6 +50,9 @@ std::string_view toString(UpgradeRefusal refusal) {
     case UpgradeRefusal::BadToken: return "bad_token";
     case UpgradeRefusal::RoomFull: return "room_full";
     case UpgradeRefusal::ShuttingDown: return "shutting_down";
+    case UpgradeRefusal::AddressConnections: return "ip_connections";
+    case UpgradeRefusal::AddressRate: return "ip_rate";
+    case UpgradeRefusal::ServerFull: return "server_full";
     case UpgradeRefusal::Count: break;
   }
   return "other";
@@ -73,6 +76,7 @@ std::string_view toString(AuthFailure failure) {
   switch (failure) {
     case AuthFailure::MissingPassword: return "missing_password";
     case AuthFailure::WrongPassword: return "wrong_password";
+    case AuthFailure::Backoff: return "backoff";
     case AuthFailure::MissingToken: return "missing_token";
     case AuthFailure::BadToken: return "bad_token";
     case AuthFailure::Count: break;
@@ -82,7 +86,8 @@ std::string_view toString(AuthFailure failure) {
 
 ChatManager::ChatManager(ManagerConfig config)
     : config_(std::move(config)),
-      tokens_(config_.tokenSecret.empty() ? randomSecret(32) : config_.tokenSecret, config_.tokenTtl) {
+      tokens_(config_.tokenSecret.empty() ? randomSecret(32) : config_.tokenSecret, config_.tokenTtl),
+      passwords_(config_.passwordBackoff) {
   if (!config_.unixNow) {
     config_.unixNow = [] {
       return std::chrono::duration_cast<std::chrono::seconds>(
@@ -209,9 +214,11 @@ void ChatManager::upgradeRefused(std::string_view address, std::string_view room
   ++metrics_.upgradesRefused[static_cast<std::size_t>(kind)];
   if (kind == UpgradeRefusal::PasswordRequired) return authFailed(address, roomId, AuthFailure::MissingToken, now);
   if (kind == UpgradeRefusal::BadToken) return authFailed(address, roomId, AuthFailure::BadToken, now);
-  const auto heldBack = refusalLog_.admit(address, now);
+  const bool limit = kind == UpgradeRefusal::AddressConnections || kind == UpgradeRefusal::AddressRate ||
+                     kind == UpgradeRefusal::ServerFull;
+  const auto heldBack = (limit ? limitLog_ : refusalLog_).admit(address, now);
   if (!heldBack) return;
-  log(LogLevel::Info, "refused websocket", field("ip", address), field("room", roomId), field("why", toString(kind)),
+  log(limit ? LogLevel::Warn : LogLevel::Info, "refused websocket", field("ip", address), field("room", roomId), field("why", toString(kind)),
       field("reason", reason), field("held_back", *heldBack));
 }
 
@@ -221,6 +228,25 @@ void ChatManager::authFailed(std::string_view address, std::string_view roomId, 
   if (!heldBack) return;
   log(LogLevel::Warn, "authentication failed", field("ip", address), field("room", roomId),
       field("reason", toString(failure)), field("held_back", *heldBack));
+}
+
+std::optional<Duration> ChatManager::passwordAttempt(std::string_view address, std::string_view roomId,
+                                                     TimePoint now) {
+  now_ = now;
+  auto wait = passwords_.begin(address, roomId, now);
+  if (wait) authFailed(address, roomId, AuthFailure::Backoff, now);
+  return wait;
+}
+
+void ChatManager::passwordChecked(std::string_view address, std::string_view roomId, bool right, TimePoint now) {
+  now_ = now;
+  const auto wait = passwords_.finished(address, roomId, right, now);
+  if (right) return;
+  authFailed(address, roomId, AuthFailure::WrongPassword, now);
+  if (wait) {
+    log(LogLevel::Warn, "password guessing slowed down", field("ip", address), field("room", roomId),
+        field("wait_s", std::chrono::duration<double>(*wait).count()));
+  }
 }
 
 void ChatManager::onBinary(ChatClient& client, TimePoint now) {

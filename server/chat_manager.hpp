@@ -9,6 +9,7 @@
 #include "frame_decoder.hpp"
 #include "log_throttle.hpp"
 #include "message.hpp"
+#include "password_guard.hpp"
 #include "sfu_link.hpp"
 
 #include <array>
@@ -50,6 +51,8 @@ struct ManagerConfig {
   ClusterLink* cluster = nullptr;
   // Media forwarding through Janus (--janus) for rooms big enough. Not owned.
   SfuLink* sfu = nullptr;
+  // How guessing a room's password is slowed down (POST /api/rooms/<id>/join).
+  PasswordBackoffConfig passwordBackoff;
 };
 
 // A place in a room held for a client before its WebSocket opens: its id, and where it stands
@@ -67,14 +70,28 @@ struct Refusal {
 };
 
 // Why a WebSocket upgrade was refused: the label of orbit_websocket_refused_total, so a fixed set.
-enum class UpgradeRefusal { NotFound, Origin, InvalidRoom, PasswordRequired, BadToken, RoomFull, ShuttingDown, Count };
+// AddressConnections, AddressRate and ServerFull are ConnectionLimits'.
+enum class UpgradeRefusal {
+  NotFound,
+  Origin,
+  InvalidRoom,
+  PasswordRequired,
+  BadToken,
+  RoomFull,
+  ShuttingDown,
+  AddressConnections,
+  AddressRate,
+  ServerFull,
+  Count
+};
 std::string_view toString(UpgradeRefusal refusal);
 // Why a client left: the label of orbit_clients_left_total, so a fixed set. Whatever the
 // cause, a client that goes while the server shuts down counts as Shutdown.
 enum class LeaveReason { Bye, Closed, TimedOut, Slow, TooBig, Error, Shutdown, Count };
 std::string_view toString(LeaveReason reason);
 // A wrong or missing password (POST /api/rooms/<id>/join) or join token (the upgrade).
-enum class AuthFailure { MissingPassword, WrongPassword, MissingToken, BadToken, Count };
+// Backoff: a password not even checked, because its address is waiting after too many wrong ones.
+enum class AuthFailure { MissingPassword, WrongPassword, MissingToken, BadToken, Backoff, Count };
 std::string_view toString(AuthFailure failure);
 
 struct Metrics {
@@ -113,7 +130,8 @@ class ChatManager {
   void onText(ChatClient& client, std::string_view frame, TimePoint now);
   void onBinary(ChatClient& client, TimePoint now);
   // A WebSocket upgrade from `address` refused with `refusal` (admit()'s, or the cluster's):
-  // counted, and logged at most once per address per 10 s. `hadToken`: the request carried a
+  // counted, and logged at most once per address per 10 s; over a connection limit
+  // (ConnectionLimits), at most once per address per minute, at warn. `hadToken`: the request carried a
   // join token, so a 401 means a bad one rather than none.
   void upgradeRefused(std::string_view address, std::string_view roomId, UpgradeRefusal kind, std::string_view reason,
                       TimePoint now);
@@ -122,6 +140,11 @@ class ChatManager {
   // address per 10 s with the number held back since, so that guessing leaves a trace
   // without flooding the log.
   void authFailed(std::string_view address, std::string_view roomId, AuthFailure failure, TimePoint now);
+  // Password guessing (PasswordGuard): whether `address` may try `roomId`'s password now;
+  // nothing when it may, else how long it must wait (the refusal is counted and logged).
+  std::optional<Duration> passwordAttempt(std::string_view address, std::string_view roomId, TimePoint now);
+  // The outcome of an attempt passwordAttempt() let through; a wrong one is authFailed() too.
+  void passwordChecked(std::string_view address, std::string_view roomId, bool right, TimePoint now);
 
   // Pings the silent, reaps the dead, retires idle explicit rooms. Call about once a second.
   void tick(TimePoint now);
@@ -207,6 +230,8 @@ class ChatManager {
   Metrics metrics_;
   LogThrottle authLog_{std::chrono::seconds(10)};
   LogThrottle refusalLog_{std::chrono::seconds(10)};
+  LogThrottle limitLog_{std::chrono::minutes(1)};
+  PasswordGuard passwords_;
   FrameDecoder decoder_;
   bool shuttingDown_ = false;
   TimePoint now_{};  // the latest time an entry point was given

@@ -93,6 +93,7 @@ constexpr Flag kFlags[] = {
     {"host", "ORBIT_HOST"},
     {"port", "ORBIT_PORT"},
     {"web-root", "ORBIT_WEB_ROOT"},
+    {"base-path", "ORBIT_BASE_PATH"},
     {"stun", "ORBIT_STUN"},
     {"turn", "ORBIT_TURN"},
     {"turn-secret", "ORBIT_TURN_SECRET"},
@@ -120,6 +121,10 @@ constexpr Flag kFlags[] = {
     {"sfu-from", "ORBIT_SFU_FROM"},
     {"shutdown-delay", "ORBIT_SHUTDOWN_DELAY"},
     {"metrics-listen", "ORBIT_METRICS_LISTEN"},
+    {"max-connections-per-ip", "ORBIT_MAX_CONNECTIONS_PER_IP"},
+    {"connection-rate-per-ip", "ORBIT_CONNECTION_RATE_PER_IP"},
+    {"max-connections", "ORBIT_MAX_CONNECTIONS"},
+    {"password-backoff", "ORBIT_PASSWORD_BACKOFF"},
 };
 
 std::vector<std::string> splitCommas(const std::vector<std::string>& values) {
@@ -186,9 +191,12 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   double rateLimit = c.manager.clientLimits.messagesPerSecond;
   long long maxRoomSize = static_cast<long long>(c.manager.maxRoomSize);
   long long sfuFrom = static_cast<long long>(c.sfuFrom);
+  long long perIp = static_cast<long long>(c.limits.perAddress), maxConnections = static_cast<long long>(c.limits.total);
+  double ratePerIp = c.limits.perAddressRate;
+  double passwordBackoff = std::chrono::duration<double>(c.manager.passwordBackoff.first).count();
   // Read signed and wide: Boost's conversion to an unsigned type takes "-4294967295" for 1.
   long long port = c.port, history = static_cast<long long>(c.manager.historyLines);
-  std::string logLevel = "info", logFormat = "text", metricsListen, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
+  std::string logLevel = "info", logFormat = "text", metricsListen, basePath, turnSecretFile, tokenSecretFile, webRoot, dataDir = c.dataDir.string(), redis, janus;
   bool ephemeral = false, dataDirGiven = false;
   std::vector<std::string> stun, turn, origins, proxies;
 
@@ -205,6 +213,10 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("port", po::value(&port)->default_value(port), "TCP port, 0 to 65535; 0 picks a free one (ORBIT_PORT)")
       ("web-root", po::value(&webRoot), "folder with the web client's index.html, orbit.js and orbit.wasm "
                                         "(ORBIT_WEB_ROOT; default: the web build beside this program)")
+      ("base-path", po::value(&basePath),
+       "the path a reverse proxy serves Orbit under, e.g. /orbit for https://example.org/orbit/: the proxy "
+       "passes /orbit/... unchanged and the server serves the page, the API, the WebSockets and the files there "
+       "(/healthz, /readyz and /metrics also at the root); default: the site's root (ORBIT_BASE_PATH)")
       ("stun", po::value(&stun)->composing(), "STUN server URL, stun:HOST[:PORT] or stuns:HOST[:PORT] (RFC 7064), "
                                               "e.g. stun:stun.example.org:3478; repeatable; checked at start (ORBIT_STUN)")
       ("turn", po::value(&turn)->composing(), "TURN server URL, turn:HOST[:PORT][?transport=udp|tcp] or turns:... "
@@ -269,6 +281,20 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
       ("metrics-listen", po::value(&metricsListen),
        "serve /metrics (with /healthz and /readyz) on this HOST:PORT, e.g. 127.0.0.1:9464, and no longer on "
        "the app's port; port 0 picks a free one, named on stdout (ORBIT_METRICS_LISTEN)")
+      ("max-connections-per-ip", po::value(&perIp)->default_value(perIp),
+       "WebSockets one client address may have open at once, 0 to 1000000 (0: no cap); over it the upgrade is "
+       "refused with 429. The address is --trusted-proxy's client address; an IPv6 one counts by its /64 "
+       "(ORBIT_MAX_CONNECTIONS_PER_IP)")
+      ("connection-rate-per-ip", po::value(&ratePerIp)->default_value(ratePerIp),
+       "new WebSockets per second one client address may open, 0 to 1000000 (0: no cap); bursts of five "
+       "times that pass; over it: 429 with Retry-After (ORBIT_CONNECTION_RATE_PER_IP)")
+      ("max-connections", po::value(&maxConnections)->default_value(maxConnections),
+       "WebSockets the server takes in all, 0 to 10000000 (0: no cap but the open-file limit); over it the "
+       "upgrade is refused with 503 (ORBIT_MAX_CONNECTIONS)")
+      ("password-backoff", po::value(&passwordBackoff)->default_value(passwordBackoff),
+       "seconds one client address waits after 5 wrong passwords for a room before it may try that room "
+       "again, 0.01 to 3600; doubled after each further wrong one, up to 15 minutes; meanwhile 429 with "
+       "Retry-After (ORBIT_PASSWORD_BACKOFF)")
       ("shutdown-delay", po::value(&shutdownDelay)->default_value(shutdownDelay),
        "seconds between SIGTERM and the server's stop, 0 to 300: meanwhile /readyz answers 503 while the server "
        "still listens and serves, so a load balancer moves new clients away first; a second signal ends the "
@@ -343,7 +369,11 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
                            Bounded{"rate-limit", rateLimit, 1, 1e6, "messages per second"},
                            Bounded{"max-room-size", static_cast<double>(maxRoomSize), 1, 10000, "clients"},
                            Bounded{"sfu-from", static_cast<double>(sfuFrom), 0, 10000, "clients"},
-                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"}}) {
+                           Bounded{"shutdown-delay", shutdownDelay, 0, 300, "seconds"},
+                           Bounded{"max-connections-per-ip", static_cast<double>(perIp), 0, 1e6, "connections (0: no cap)"},
+                           Bounded{"connection-rate-per-ip", ratePerIp, 0, 1e6, "connections per second (0: no cap)"},
+                           Bounded{"max-connections", static_cast<double>(maxConnections), 0, 1e7, "connections (0: no cap)"},
+                           Bounded{"password-backoff", passwordBackoff, 0.01, 3600, "seconds"}}) {
     if (!std::isfinite(b.value) || b.value < b.min || b.value > b.max) {
       std::ostringstream range;
       range << std::setprecision(10) << "--" << b.flag << " (" << envOf(b.flag) << ") must be " << b.min << " to " << b.max << ' ' << b.unit;
@@ -391,12 +421,21 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   c.manager.clientLimits.burst = 2 * rateLimit;
   c.webRoot = webRoot.empty() ? defaultWebRoot() : std::filesystem::path(webRoot);
   c.webRootGiven = !webRoot.empty();
+  auto base = parseBasePath(basePath);
+  if (!base) return bad(base.error().message);
+  c.basePath = std::move(*base);
   if (!metricsListen.empty()) {
     auto address = parseListenAddress(metricsListen);
     if (!address) return bad(address.error().message);
     c.metricsListen = std::move(*address);
   }
   c.shutdownDelay = secondsToDuration(shutdownDelay);
+  c.limits.perAddress = static_cast<std::size_t>(perIp);
+  c.limits.perAddressRate = ratePerIp;
+  c.limits.total = static_cast<std::size_t>(maxConnections);
+  c.manager.passwordBackoff.first = secondsToDuration(passwordBackoff);
+  // A first wait longer than the longest would never double.
+  c.manager.passwordBackoff.longest = std::max(c.manager.passwordBackoff.longest, c.manager.passwordBackoff.first);
   if (dataDir.empty() && !ephemeral) return bad("--data-dir must name a folder (or pass --ephemeral)");
   c.dataDir = ephemeral ? std::filesystem::path() : std::filesystem::path(dataDir);
   if (!redis.empty()) {
@@ -420,6 +459,31 @@ ConfigOutcome parseConfig(int argc, const char* const* argv,
   }
   out.config = std::move(c);
   return out;
+}
+
+Result<std::string> parseBasePath(std::string_view text) {
+  const auto bad = [&](std::string why) {
+    return Error{"--base-path (ORBIT_BASE_PATH) " + std::string(text.substr(0, 100)) + ": " + why};
+  };
+  if (text.empty() || text == "/") return std::string();
+  if (text.front() != '/') return bad("it must start with /, e.g. /orbit");
+  if (text.size() > 200) return bad("at most 200 characters");
+  std::string_view path = text;
+  if (path.back() == '/') path.remove_suffix(1);
+  // Each segment plain: no empty one (//), no . or .., nothing a URL would have to escape.
+  for (std::size_t start = 1; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    start = end + 1;
+    if (segment.empty()) return bad("it has an empty segment (//)");
+    if (segment == "." || segment == "..") return bad("it may not have . or .. segments");
+    for (const char c : segment) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+                         c == '.' || c == '_' || c == '~';
+      if (!plain) return bad("use letters, digits, -, ., _ and ~ between the slashes");
+    }
+  }
+  return std::string(path);
 }
 
 std::string RedisAddress::text() const {

@@ -2,6 +2,7 @@
 
 #include "chat_manager.hpp"
 #include "client_address.hpp"
+#include "connection_limits.hpp"
 #include "logger.hpp"
 #include "result.hpp"
 
@@ -45,6 +46,9 @@ struct ServerConfig {
   std::uint16_t port = 8080;
   std::filesystem::path webRoot;
   bool webRootGiven = false;  // --web-root was set: /readyz needs its index.html
+  // The path a reverse proxy serves Orbit under, e.g. "/orbit" (--base-path); empty: the site's
+  // root. Requests come with it, and the server takes it off.
+  std::string basePath;
   std::string tlsCert;
   std::string tlsKey;
   // Origins whose pages may embed Orbit (normalised); empty: every origin.
@@ -67,6 +71,8 @@ struct ServerConfig {
   // After SIGTERM: how long /readyz says 503 while the server still listens and serves.
   Duration shutdownDelay{};
   ManagerConfig manager;
+  // WebSockets per client address, new ones per second per address, and in all.
+  ConnectionLimitsConfig limits;
 };
 
 struct ConfigOutcome {
@@ -90,6 +96,9 @@ struct ConfigFlag {
 
 // Every such flag parseConfig reads, as --help documents them.
 std::span<const ConfigFlag> configFlags();
+
+// --base-path /orbit: "/orbit" (one trailing slash dropped; "" for "/" or nothing), or why not.
+Result<std::string> parseBasePath(std::string_view text);
 
 // The web client build next to this program (build-web/web in a source tree), if any.
 std::filesystem::path defaultWebRoot();

@@ -7,6 +7,8 @@
 #include "url.hpp"
 #include "version.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -22,6 +24,20 @@ HttpResponse json(int status, const Json& body) {
 
 HttpResponse failure(int status, std::string message) {
   return json(status, toJson(ErrorReply{std::move(message)}));
+}
+
+// A 429 or 503 that says when to try again: in Retry-After, and in the body for a page, which
+// reads the body more easily than the headers.
+HttpResponse refusal(int status, std::string message, std::optional<std::chrono::seconds> retryAfter) {
+  const std::size_t seconds = retryAfter ? static_cast<std::size_t>(std::max<long long>(1, retryAfter->count())) : 0;
+  HttpResponse r = json(status, toJson(ErrorReply{std::move(message), seconds}));
+  if (seconds > 0) r.headers.emplace_back("Retry-After", std::to_string(seconds));
+  return r;
+}
+
+// Whole seconds, rounded up: a client that waits that long finds the wait over.
+std::chrono::seconds wholeSeconds(Duration d) {
+  return std::chrono::ceil<std::chrono::seconds>(d);
 }
 
 HttpResponse wrongMethod(const char* allowed) {
@@ -111,7 +127,7 @@ void HttpApi::route(const HttpRequest& request, Reply reply) {
   if (path.rfind(kRoomsPrefix, 0) == 0 && path.size() > kRoomsPrefix.size() &&
       path.find('/', kRoomsPrefix.size()) == std::string::npos) {
     if (!get) return reply(wrongMethod("GET"));
-    return describeRoom(roomInPath(path.substr(kRoomsPrefix.size())), std::move(reply));
+    return describeRoom(roomInPath(path.substr(kRoomsPrefix.size())), request, std::move(reply));
   }
   reply(failure(404, "no such API route: " + request.method + " " + path.substr(0, 100)));
 }
@@ -148,8 +164,15 @@ void HttpApi::createRoom(const std::string& body, Reply reply) {
            [hash, finish] { finish(std::move(*hash)); });
 }
 
-void HttpApi::describeRoom(const std::string& roomId, Reply reply) {
+void HttpApi::describeRoom(const std::string& roomId, const HttpRequest& request, Reply reply) {
   if (!isValidSlug(roomId)) return reply(failure(400, "invalid room id"));
+  // The one refusal that overrides "always 200": the WebSocket would be refused anyway, and
+  // this is where a page learns why.
+  if (gate_) {
+    if (auto refused = gate_(request.clientAddress)) {
+      return reply(refusal(refused->status, refused->reason, refused->retryAfter));
+    }
+  }
   // Always 200: a page that opens /room/<id> asks before it knows whether the room exists,
   // and a room that does not exist yet is simply created by the first WebSocket.
   reply(json(200, toJson(manager_.describe(roomId))));
@@ -164,16 +187,27 @@ void HttpApi::joinRoom(const std::string& roomId, const HttpRequest& request, Re
   if (!hash) return reply(failure(404, "no room \"" + roomId + "\""));
   auto ok = [this, roomId, reply] { reply(json(200, toJson(TokenReply{manager_.issueToken(roomId)}))); };
   if (hash->empty()) return ok();
-  if (password.empty() || password.size() > kMaxPasswordBytes) {
-    manager_.authFailed(request.clientAddress, roomId,
-                        password.empty() ? AuthFailure::MissingPassword : AuthFailure::WrongPassword, Clock::now());
+  if (password.empty()) {
+    manager_.authFailed(request.clientAddress, roomId, AuthFailure::MissingPassword, Clock::now());
+    return reply(failure(401, "wrong password"));
+  }
+  // A missing password is no guess; any other is, and waits its turn before it is checked.
+  if (auto wait = manager_.passwordAttempt(request.clientAddress, roomId, Clock::now())) {
+    const auto seconds = wholeSeconds(*wait);
+    return reply(refusal(429,
+                         "too many wrong passwords for this room from your address: try again in " +
+                             std::to_string(seconds.count()) + " s",
+                         seconds));
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    manager_.passwordChecked(request.clientAddress, roomId, false, Clock::now());
     return reply(failure(401, "wrong password"));
   }
   auto verified = std::make_shared<bool>(false);
   offload_([verified, stored = *hash, password] { *verified = verifyPassword(stored, password); },
            [this, verified, ok, reply, roomId, address = request.clientAddress] {
+             manager_.passwordChecked(address, roomId, *verified, Clock::now());
              if (*verified) return ok();
-             manager_.authFailed(address, roomId, AuthFailure::WrongPassword, Clock::now());
              reply(failure(401, "wrong password"));
            });
 }

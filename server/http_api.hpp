@@ -1,6 +1,7 @@
 #pragma once
 
 #include "chat_manager.hpp"
+#include "connection_limits.hpp"
 #include "origin_policy.hpp"
 
 #include <functional>
@@ -58,11 +59,16 @@ class HttpApi {
   void setReadiness(Readiness readiness) { readiness_ = std::move(readiness); }
   // More of /metrics: the process's figures and the sockets' traffic, which the logic does not see.
   void setExtraMetrics(std::function<std::string()> extra) { extraMetrics_ = std::move(extra); }
+  // Whether a WebSocket from this client address would be refused by a connection limit now
+  // (ConnectionLimits::peek): GET /api/rooms/<id> then answers with that refusal, the one
+  // place a browser page whose WebSocket was refused can read why.
+  using ConnectionGate = std::function<std::optional<LimitRefusal>(const std::string& address)>;
+  void setConnectionGate(ConnectionGate gate) { gate_ = std::move(gate); }
 
  private:
   void route(const HttpRequest& request, Reply reply);
   void createRoom(const std::string& body, Reply reply);
-  void describeRoom(const std::string& roomId, Reply reply);
+  void describeRoom(const std::string& roomId, const HttpRequest& request, Reply reply);
   void joinRoom(const std::string& roomId, const HttpRequest& request, Reply reply);
 
   ChatManager& manager_;
@@ -71,6 +77,7 @@ class HttpApi {
   KeepRoom keep_;
   Readiness readiness_;
   std::function<std::string()> extraMetrics_;
+  ConnectionGate gate_;
 };
 
 }  // namespace orbit

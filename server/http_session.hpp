@@ -1,5 +1,6 @@
 #pragma once
 
+#include "handshake.hpp"
 #include "http_api.hpp"
 #include "logger.hpp"
 #include "net.hpp"
@@ -75,12 +76,39 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     auto request = parser_->release();
     const std::string target(request.target());
     const auto q = target.find('?');
-    const std::string path = target.substr(0, q);
+    std::string path = target.substr(0, q);
     const std::string query = q == std::string::npos ? "" : target.substr(q + 1);
+    // Behind a proxy at --base-path the app's paths come with it: /orbit/room/x is /room/x.
+    bool outsideBase = false;
+    if (!context_.basePath.empty() && context_.serves != Serves::MetricsOnly) {
+      const std::string& base = context_.basePath;
+      if (path.size() > base.size() && path.compare(0, base.size(), base) == 0 && path[base.size()] == '/') {
+        path.erase(0, base.size());
+      } else if (path == base) {
+        // The page's relative URLs need the slash: /orbit → /orbit/.
+        route_ = TrafficMetrics::routeOf("/", false);
+        return sendApiResponse(HttpResponse{301, "application/json", dumpJson(Json{{"location", base + "/"}}),
+                                            {{"Location", base + "/" + (q == std::string::npos ? "" : target.substr(q))}}},
+                               request.keep_alive(), false);
+      } else {
+        // Monitoring asks orbit-server's own port, where the root is as good as the base.
+        outsideBase = path != "/healthz" && path != "/readyz" && path != "/metrics";
+      }
+    }
     std::string origin(request[http::field::origin]);
     std::string host(request[http::field::host]);
-    client_ = context_.proxies.clientAddress(peer_, headerLines(request, "Forwarded"),
-                                             headerLines(request, "X-Forwarded-For"));
+    const std::string forwarded = headerLines(request, "Forwarded");
+    const std::string forwardedFor = headerLines(request, "X-Forwarded-For");
+    client_ = context_.proxies.clientAddress(peer_, forwarded, forwardedFor);
+    if ((!forwarded.empty() || !forwardedFor.empty()) && context_.limits && context_.limits->perAddressLimited() &&
+        !context_.proxies.trusts(IpAddress::parse(peer_).value_or(IpAddress{})) && context_.limits->firstUntrustedForwarder()) {
+      // nginx without --trusted-proxy: every client would be this one address, and share its limits.
+      log(LogLevel::Warn, "a request from ", peer_,
+          " names its client in X-Forwarded-For or Forwarded, but ", peer_,
+          " is no --trusted-proxy: if it is your reverse proxy, every client behind it counts as ", peer_,
+          " for --max-connections-per-ip and --connection-rate-per-ip; pass --trusted-proxy ", peer_,
+          " (said once)");
+    }
     const bool upgrading = websocket::is_upgrade(request);
     route_ = TrafficMetrics::routeOf(path, upgrading);
     if (context_.serves == Serves::MetricsOnly && route_ != "/metrics" && route_ != "/healthz" && route_ != "/readyz") {
@@ -91,6 +119,14 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
       return sendError(http::status::not_found, "/metrics is served on the --metrics-listen address", request.keep_alive());
     }
     cors_ = context_.api.origins().corsHeaders(origin, host);
+    if (outsideBase) {
+      const std::string why = "not found: " + path.substr(0, 100) + " (this server serves under --base-path " +
+                              context_.basePath + ")";
+      if (upgrading) {
+        context_.manager.upgradeRefused(client_, path.substr(0, 100), UpgradeRefusal::NotFound, why, Clock::now());
+      }
+      return sendError(http::status::not_found, why, request.keep_alive() && !upgrading);
+    }
 
     if (upgrading) return upgrade(std::move(request), path, query, origin, host);
 
@@ -120,17 +156,33 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                       "origin " + origin.substr(0, 100) + " is not allowed", Clock::now());
       return sendError(http::status::forbidden, OriginPolicy::refusal(origin), false);
     }
-    const std::string token = queryParam(query, "token").value_or("");
+    // Before the room's checks, which cost more: a flood is turned away first.
+    auto slot = std::make_shared<ConnectionLimits::Slot>();
+    if (context_.limits) {
+      auto admitted = context_.limits->admit(client_, Clock::now());
+      if (auto* refused = std::get_if<LimitRefusal>(&admitted)) {
+        context_.manager.upgradeRefused(client_, *room, refused->kind, refused->reason, Clock::now());
+        return sendRefusal(*refused);
+      }
+      *slot = std::move(std::get<ConnectionLimits::Slot>(admitted));
+    }
+    // The token in Sec-WebSocket-Protocol (docs/protocol.md), or in the query as older
+    // clients send it; the header wins.
+    const OfferedSubprotocols offered = parseSubprotocols(headerLines(request, "Sec-WebSocket-Protocol"));
+    const std::string token = offered.token ? *offered.token : queryParam(query, "token").value_or("");
     if (auto refusal = context_.manager.admit(*room, token)) {
       context_.manager.upgradeRefused(client_, *room, ChatManager::classify(*refusal, !token.empty()), refusal->reason,
                                       Clock::now());
       return sendError(static_cast<http::status>(refusal->status), refusal->reason, false);
     }
-    if (!context_.cluster) return openWebSocket(std::move(request), std::move(*room), std::nullopt);
+    if (!context_.cluster) {
+      return openWebSocket(std::move(request), std::move(*room), std::nullopt, std::move(*slot), offered.orbit);
+    }
     // Across instances the room's limit holds only if the place is taken in Redis first.
     const std::size_t capacity = context_.manager.describe(*room).capacity;
     context_.cluster->seat(*room, capacity,
-                           [self = this->shared_from_this(), request = std::move(request), room = *room](
+                           [self = this->shared_from_this(), request = std::move(request), room = *room, slot,
+                            orbit = offered.orbit](
                                RedisCluster::SeatOutcome outcome) mutable {
                              if (outcome.refusal) {
                                self->context_.manager.upgradeRefused(self->client_, room, UpgradeRefusal::RoomFull,
@@ -138,15 +190,19 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
                                return self->sendError(static_cast<http::status>(outcome.refusal->status),
                                                       outcome.refusal->reason, false);
                              }
-                             self->openWebSocket(std::move(request), std::move(room), outcome.seat);
+                             self->openWebSocket(std::move(request), std::move(room), outcome.seat, std::move(*slot),
+                                                 orbit);
                            });
   }
 
-  void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat) {
+  // `orbit`: the client offered the subprotocol "orbit", which the answer then selects.
+  void openWebSocket(http::request<http::string_body> request, std::string room, std::optional<Seat> seat,
+                     ConnectionLimits::Slot slot, bool orbit) {
     context_.traffic.request(route_, 101);
     beast::get_lowest_layer(stream_).expires_never();
-    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_))
-        ->run(std::move(request));
+    std::make_shared<WebSocketSession<Stream>>(std::move(stream_), context_, std::move(room), seat, std::move(client_),
+                                               std::move(slot))
+        ->run(std::move(request), orbit);
   }
 
   void serveFile(const http::request<http::string_body>& request, const std::string& path) {
@@ -155,6 +211,9 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     auto file = resolveStaticFile(context_.webRoot, path);
     if (!file) return sendError(http::status::not_found, "not found: " + path.substr(0, 100), request.keep_alive());
+    if (!context_.basePath.empty() && file->mimeType.substr(0, 9) == "text/html") {
+      if (auto page = pageUnderBasePath(*file, context_.basePath)) return servePage(request, *file, std::move(*page));
+    }
 
     // The copy compressed at build time when the browser takes it; an unchanged file is a
     // 304 by its ETag, so a repeat visit downloads nothing.
@@ -191,6 +250,32 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     send(std::move(res));
   }
 
+  // A page made for the base path (pageUnderBasePath): from memory, never compressed.
+  void servePage(const http::request<http::string_body>& request, const StaticFile& file, RewrittenPage page) {
+    const auto describe = [&](auto& res) {
+      decorate(res, file.mimeType, request.keep_alive());
+      res.set(http::field::cache_control, cacheControlFor(file.path));
+      res.set(http::field::etag, page.etag);
+    };
+    if (etagMatches(request[http::field::if_none_match], page.etag)) {
+      http::response<http::empty_body> res{http::status::not_modified, request.version()};
+      describe(res);
+      res.erase(http::field::content_type);
+      return send(std::move(res));
+    }
+    if (request.method() == http::verb::head) {
+      http::response<http::empty_body> res{http::status::ok, request.version()};
+      describe(res);
+      res.content_length(page.body.size());
+      return send(std::move(res));
+    }
+    http::response<http::string_body> res{http::status::ok, request.version()};
+    describe(res);
+    res.body() = std::move(page.body);
+    res.prepare_payload();
+    send(std::move(res));
+  }
+
   // Every answer carries the CORS headers for the request's origin (cors_), so a page of
   // another origin that may embed Orbit can load its files and read its answers.
   template <class Response>
@@ -214,6 +299,15 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     // A 204 has no body and must not say how long it is.
     if (r.status != 204) res.prepare_payload();
     send(std::move(res));
+  }
+
+  // Over a connection limit: the connection closes after the answer, which says when to try
+  // again where the server knows.
+  void sendRefusal(const LimitRefusal& refused) {
+    const std::size_t seconds = refused.retryAfter ? static_cast<std::size_t>(refused.retryAfter->count()) : 0;
+    HttpResponse r{refused.status, "application/json", dumpJson(toJson(ErrorReply{refused.reason, seconds})), {}};
+    if (seconds > 0) r.headers.emplace_back("Retry-After", std::to_string(seconds));
+    sendApiResponse(std::move(r), false, false);
   }
 
   void sendError(http::status status, const std::string& message, bool keepAlive) {

@@ -3,6 +3,7 @@
 #include "auth.hpp"
 #include "logger.hpp"
 #include "process_metrics.hpp"
+#include "static_files.hpp"
 #include "version.hpp"
 
 #include <fcntl.h>
@@ -17,6 +18,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <sstream>
 #include <stdexcept>
 
 namespace orbit {
@@ -118,6 +120,7 @@ Duration tickPeriod(const ManagerConfig& m) {
 
 Server::Server(ServerConfig config)
     : config_(std::move(config)),
+      limits_(config_.limits),
       // The store first: it may hold the token secret the manager signs with.
       manager_((openStore(), managerConfig())),
       api_(manager_,
@@ -141,14 +144,17 @@ Server::Server(ServerConfig config)
                },
                config_.trustedProxies,
                traffic_,
-               config_.metricsListen ? Serves::AllButMetrics : Serves::Everything},
-      metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly},
+               config_.metricsListen ? Serves::AllButMetrics : Serves::Everything,
+               config_.basePath,
+               &limits_},
+      metricsContext_{manager_, api_, {}, nullptr, [] {}, config_.trustedProxies, traffic_, Serves::MetricsOnly, {}, nullptr},
       heartbeat_(ioc_),
       deadline_(ioc_),
       signals_(ioc_, SIGINT, SIGTERM),
       reloadSignal_(ioc_, SIGHUP) {
   api_.setReadiness([this] { return readinessProblems(); });
   api_.setExtraMetrics([this] { return processMetricsText() + traffic_.text(); });
+  api_.setConnectionGate([this](const std::string& address) { return limits_.peek(address, Clock::now()); });
   if (cluster_) cluster_->attach(manager_);
   if (sfu_) {
     log(LogLevel::Info, "sfu: rooms of ", config_.sfuFrom, " or more forward media through Janus at ", config_.janus->text());
@@ -279,9 +285,21 @@ int Server::run() {
   if (!std::filesystem::is_regular_file(config_.webRoot / "index.html")) {
     log(LogLevel::Warn, "no web client at ", config_.webRoot.string(),
         " (build it, or pass --web-root); the API and WebSockets work without it");
+  } else if (!config_.basePath.empty() &&
+             !pageUnderBasePath(StaticFile{config_.webRoot / "index.html", "text/html"}, config_.basePath)) {
+    log(LogLevel::Warn, "--base-path ", config_.basePath, ": ", (config_.webRoot / "index.html").string(),
+        " has no <base href=\"/\"> (a web client older than --base-path): its page would load its scripts "
+        "from the site's root");
   }
   log(LogLevel::Info, "orbit-server ", buildVersion(), " (", buildCommit(), ") ", url(), " web-root=", config_.webRoot.string(),
+      config_.basePath.empty() ? std::string() : " base-path=" + config_.basePath,
       " open-files=", openFiles, metricsListener_ ? " metrics=" + metricsUrl() : std::string());
+  const auto cap = [](auto n) { return n > 0 ? std::to_string(n) : std::string("off"); };
+  std::ostringstream rate;
+  rate << config_.limits.perAddressRate;
+  log(LogLevel::Info, "limits: websockets per ip ", cap(config_.limits.perAddress), ", new per ip per second ",
+      config_.limits.perAddressRate > 0 ? rate.str() : std::string("off"), ", in all ", cap(config_.limits.total),
+      config_.trustedProxies.empty() ? "; client addresses are the TCP peers' (no --trusted-proxy)" : "");
   ioc_.run();
   log(LogLevel::Info, "orbit-server stopped");
   return 0;

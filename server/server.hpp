@@ -63,6 +63,9 @@ class Server {
 
   ServerConfig config_;
   std::shared_ptr<RoomStore> store_;  // none with --ephemeral
+  // Before ioc_: a session that the io_context's handlers still hold when it is destroyed gives
+  // its place back into this.
+  ConnectionLimits limits_;
   net::io_context ioc_{1};
   net::thread_pool pool_{2};
   // Store writes run one at a time, in the order the I/O thread made them: an idle room's

@@ -2,11 +2,13 @@
 
 #include "chat_manager.hpp"
 #include "client_address.hpp"
+#include "connection_limits.hpp"
 #include "http_api.hpp"
 #include "traffic_metrics.hpp"
 
 #include <filesystem>
 #include <functional>
+#include <string>
 
 namespace orbit {
 
@@ -29,6 +31,10 @@ struct ServerContext {
   const TrustedProxies& proxies;
   TrafficMetrics& traffic;
   Serves serves = Serves::Everything;
+  // --base-path: every path of the app comes with it ("/orbit"), and the session takes it off.
+  std::string basePath = {};
+  // The caps on WebSockets per address and in all; none on a port that opens no WebSocket.
+  ConnectionLimits* limits = nullptr;
 };
 
 }  // namespace orbit

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <system_error>
 
@@ -156,6 +158,23 @@ FileVariant chooseVariant(const StaticFile& file, std::string_view acceptEncodin
     }
   }
   return FileVariant{file.path, {}, etagOf(file.path, {})};
+}
+
+std::optional<RewrittenPage> pageUnderBasePath(const StaticFile& file, std::string_view basePath) {
+  constexpr std::string_view kRootBase = "<base href=\"/\">";
+  std::ifstream in(file.path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string body((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto at = body.find(kRootBase);
+  if (at == std::string::npos) return std::nullopt;
+  body.replace(at, kRootBase.size(), "<base href=\"" + std::string(basePath) + "/\">");
+  // FNV-1a of the base path: a page cached under one base path is not revalidated as current
+  // under another.
+  std::uint32_t hash = 2166136261u;
+  for (const char c : basePath) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  char suffix[16];
+  std::snprintf(suffix, sizeof suffix, "base%08x", static_cast<unsigned>(hash));
+  return RewrittenPage{std::move(body), etagOf(file.path, suffix)};
 }
 
 bool etagMatches(std::string_view ifNoneMatch, std::string_view etag) {

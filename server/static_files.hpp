@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace orbit {
@@ -38,6 +39,17 @@ struct FileVariant {
 // Brotli before gzip, each only when the client accepts it (a q=0 refuses) and its copy is
 // a regular file no older than the original, so a stale copy never serves old content.
 FileVariant chooseVariant(const StaticFile& file, std::string_view acceptEncoding);
+
+// An HTML file for a server under --base-path `basePath` ("/orbit"): its `<base href="/">`
+// made `<base href="/orbit/">`, so that the page's relative URLs (orbit.js, orbit-embed.js, the
+// wasm) find the files under the base path wherever it is served (/orbit/, /orbit/room/<id>),
+// with an ETag of its own for each version of the file and base path. Nothing when the file
+// has no such element or cannot be read: it is then served as it is.
+struct RewrittenPage {
+  std::string body;
+  std::string etag;
+};
+std::optional<RewrittenPage> pageUnderBasePath(const StaticFile& file, std::string_view basePath);
 
 // Whether an If-None-Match header names `etag` (or is "*").
 bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);

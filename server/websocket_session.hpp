@@ -2,6 +2,7 @@
 
 #include "codec.hpp"
 #include "connection.hpp"
+#include "handshake.hpp"
 #include "logger.hpp"
 #include "net.hpp"
 #include "redis_cluster.hpp"
@@ -87,22 +88,26 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
                          public Connection {
  public:
   WebSocketSession(Stream&& stream, ServerContext& context, std::string roomId, std::optional<Seat> seat,
-                   std::string address)
+                   std::string address, ConnectionLimits::Slot slot)
       : ws_(WebSocketLayer<Stream>::take(std::move(stream))),
         context_(context),
         roomId_(std::move(roomId)),
         seat_(std::move(seat)),
-        address_(std::move(address)) {}
+        address_(std::move(address)),
+        slot_(std::move(slot)) {}
 
-  void run(http::request<http::string_body> request) {
+  // `selectOrbit`: the client offered the subprotocol "orbit" (beside its join token), and the
+  // answer must select it, or a browser fails the connection.
+  void run(http::request<http::string_body> request, bool selectOrbit) {
     // The logic's heartbeat decides liveness; Beast only bounds the handshake and close.
     // (The suggested server timeout would also keep an idle timer waiting on every socket.)
     auto timeout = websocket::stream_base::timeout::suggested(beast::role_type::server);
     timeout.idle_timeout = websocket::stream_base::none();
     timeout.keep_alive_pings = false;
     ws_.set_option(timeout);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    ws_.set_option(websocket::stream_base::decorator([selectOrbit](websocket::response_type& res) {
       res.set(http::field::server, "orbit-server");
+      if (selectOrbit) res.set(http::field::sec_websocket_protocol, kOrbitSubprotocol);
     }));
     ws_.read_message_max(kMaxFrameBytes);
     ws_.auto_fragment(false);
@@ -228,6 +233,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   std::string roomId_;
   std::optional<Seat> seat_;
   std::string address_;
+  // This connection's place under the connection limits, given back with the session.
+  ConnectionLimits::Slot slot_;
   std::shared_ptr<ChatClient> client_;
   bool writing_ = false;
   bool closeRequested_ = false;

@@ -117,7 +117,11 @@ Json toJson(const RoomStatus& v) {
           {"name", v.name},            {"clients", v.clients}, {"capacity", v.capacity}};
 }
 
-Json toJson(const ErrorReply& v) { return {{"error", v.error}}; }
+Json toJson(const ErrorReply& v) {
+  Json out{{"error", v.error}};
+  if (v.retryAfter > 0) out["retry_after"] = v.retryAfter;
+  return out;
+}
 
 Result<std::vector<PublicRoom>> parsePublicRooms(std::string_view body) {
   auto parsed = parseJson(body);
@@ -209,7 +213,9 @@ Result<ErrorReply> parseErrorReply(std::string_view body) {
   if (!parsed) return parsed.error();
   auto error = requiredString(*parsed, "error");
   if (!error) return error.error();
-  return ErrorReply{std::move(*error)};
+  // A refusal's words matter more than its hint: a retry_after that is no count is left out.
+  auto retryAfter = optionalCount(*parsed, "retry_after");
+  return ErrorReply{std::move(*error), retryAfter ? *retryAfter : 0};
 }
 
 }  // namespace orbit

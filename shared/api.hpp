@@ -74,9 +74,11 @@ struct RoomStatus {
   bool operator==(const RoomStatus&) const = default;
 };
 
-// Every refusal (4xx, 5xx) → {error}.
+// Every refusal (4xx, 5xx) → {error}; a 429 or 503 that knows when trying again can work adds
+// retry_after (whole seconds, as its Retry-After header), for a client that cannot read headers.
 struct ErrorReply {
   std::string error;
+  std::size_t retryAfter = 0;  // seconds; 0: not said
   bool operator==(const ErrorReply&) const = default;
 };
 

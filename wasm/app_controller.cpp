@@ -71,7 +71,7 @@ void AppController::enterRoom() {
   refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
   if (address_.uplinkKbps > 0) manager_.setUplinkBudget(address_.uplinkKbps);
-  manager_.join(webSocketUrl(address_), address_.room, address_.username);
+  manager_.join(webSocketTarget(address_), address_.room, address_.username);
 }
 
 void AppController::goToRoom(RoomId room, std::string token, std::string password) {
@@ -301,13 +301,14 @@ void AppController::handleConnectionChange() {
   if (state != ConnectionState::Closed && state != ConnectionState::Failed) return;
   if (!inRoom_ && refusalCheck_ == RefusalCheck::Asking) return;  // the answer below says what to tell
   if (!inRoom_ && refusalCheck_ == RefusalCheck::NotAsked) {
-    // Refused before we were ever in, and a browser is not told why. A full room is no
-    // connection failure: the pre-join screen says so and offers to wait.
+    // Refused before we were ever in, and a browser is not told why. A full room, or a limit
+    // on connections from this address, is no connection failure: the pre-join screen says
+    // so (and offers to wait for a place).
     refusalCheck_ = RefusalCheck::Asking;
-    preJoin_.recheck(alive_.guard([this, previous](bool full) {
+    preJoin_.recheck(alive_.guard([this, previous](bool told) {
       refusalCheck_ = RefusalCheck::Answered;
       if (screen_ != Screen::Room || inRoom_) return;
-      if (!full) return connectionLost(previous);
+      if (!told) return connectionLost(previous);
       screen_ = Screen::PreJoin;  // first: hanging up is no lost connection
       hangUp();
       startMediaOnce();
@@ -348,7 +349,7 @@ void AppController::renewToken() {
   if (address_.token.empty() || !manager_.signaler().reconnectPending()) return;
   preJoin_.renewToken([this](std::string token) {
     address_.token = std::move(token);
-    manager_.signaler().setUrl(webSocketUrl(address_));
+    manager_.signaler().setTarget(webSocketTarget(address_));
   });
 }
 

@@ -87,14 +87,14 @@ void Manager::setOnStats(std::function<void()> onStats) { onStats_ = std::move(o
 
 void Manager::setOnEvent(std::function<void(const ManagerEvent&)> onEvent) { onEvent_ = std::move(onEvent); }
 
-void Manager::join(std::string_view url, RoomId room, std::string username) {
+void Manager::join(WebSocketTarget target, RoomId room, std::string username) {
   room_ = std::move(room);
   username_ = std::move(username);
   left_ = false;
   session_ = Session{};
   iceServers_.clear();
   lastProblem_.clear();
-  signaler_.connect(url);
+  signaler_.connect(std::move(target));
 }
 
 void Manager::leave() {

@@ -141,7 +141,10 @@ class Manager {
 
   // Opens the room's WebSocket; once it is open, asks for our id, the ICE servers and the
   // room's members, and announces `username` when it is not empty.
-  void join(std::string_view url, RoomId room, std::string username);
+  void join(WebSocketTarget target, RoomId room, std::string username);
+  void join(std::string_view url, RoomId room, std::string username) {
+    join(WebSocketTarget{std::string(url), {}}, std::move(room), std::move(username));
+  }
   // Says bye to every peer and to the server, closes every connection, stops the local
   // tracks. Final for this join.
   void leave();

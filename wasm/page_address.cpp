@@ -1,8 +1,10 @@
 #include "page_address.hpp"
 
+#include "handshake.hpp"
 #include "slug.hpp"
 #include "url.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace orbit {
@@ -32,13 +34,18 @@ PageAddress parsePageAddress(std::string_view url) {
     query = takeUntil(url, "#");
   }
 
+  // <base>/room/<id>, a trailing slash allowed; any other page is the lobby, in its folder.
   constexpr std::string_view kRoomPrefix = "/room/";
-  if (path.substr(0, kRoomPrefix.size()) == kRoomPrefix) {
-    path.remove_prefix(kRoomPrefix.size());
-    if (!path.empty() && path.back() == '/') path.remove_suffix(1);
-    if (path.find('/') == std::string_view::npos) {
-      address.room = RoomId(slugify(percentDecode(path).value_or(std::string(path))));
-    }
+  std::string_view id = path;
+  if (!id.empty() && id.back() == '/') id.remove_suffix(1);
+  const auto room = id.rfind(kRoomPrefix);
+  if (room != std::string_view::npos && id.find('/', room + kRoomPrefix.size()) == std::string_view::npos &&
+      room + kRoomPrefix.size() < id.size()) {
+    address.basePath = path.substr(0, room);
+    id.remove_prefix(room + kRoomPrefix.size());
+    address.room = RoomId(slugify(percentDecode(id).value_or(std::string(id))));
+  } else if (const auto folder = path.rfind('/'); folder != std::string_view::npos) {
+    address.basePath = path.substr(0, folder);
   }
 
   address.username = queryParam(query, "name").value_or("");
@@ -53,15 +60,25 @@ PageAddress parsePageAddress(std::string_view url) {
 }
 
 std::string webSocketUrl(const PageAddress& address) {
-  std::string url = std::string(address.secure ? "wss://" : "ws://") + address.host + "/room/" +
-                    percentEncode(address.room.str()) + "/ws";
-  if (!address.token.empty()) url += "?token=" + percentEncode(address.token);
-  return url;
+  return std::string(address.secure ? "wss://" : "ws://") + address.host + address.basePath + "/room/" +
+         percentEncode(address.room.str()) + "/ws";
+}
+
+WebSocketTarget webSocketTarget(const PageAddress& address) {
+  WebSocketTarget target{webSocketUrl(address), {}};
+  if (address.token.empty()) return target;
+  const auto protocols = joinSubprotocols(address.token);
+  if (std::all_of(protocols.begin(), protocols.end(), [](const std::string& p) { return isSubprotocolToken(p); })) {
+    target.protocols = protocols;
+  } else {
+    target.url += "?token=" + percentEncode(address.token);
+  }
+  return target;
 }
 
 std::string apiUrl(const PageAddress& address, std::string_view path) {
-  if (address.host.empty()) return std::string(path);
-  return std::string(address.secure ? "https://" : "http://") + address.host + std::string(path);
+  if (address.host.empty()) return address.basePath + std::string(path);
+  return std::string(address.secure ? "https://" : "http://") + address.host + address.basePath + std::string(path);
 }
 
 std::string roomPageUrl(const PageAddress& address) {

@@ -15,6 +15,23 @@ std::string tokenIn(const HttpReply& reply) {
   return parsed ? std::move(parsed->token) : std::string();
 }
 
+// The server turns us away for now, not for good: a limit on connections or on password
+// guesses (429), or it is full (503).
+bool turnedAway(const HttpReply& reply) { return reply.status == 429 || reply.status == 503; }
+
+// What a 429 or 503 says, as a sentence, with when to try again where the server said.
+std::string turnedAwayText(const HttpReply& reply) {
+  auto refusal = parseErrorReply(reply.body);
+  std::string text = refusal && !refusal->error.empty() ? refusal->error : "the server is busy";
+  if (refusal && refusal->retryAfter > 0 && text.find("try again") == std::string::npos) {
+    text += "; try again in " + std::to_string(refusal->retryAfter) + " s";
+  } else if (text.find("try again") == std::string::npos && text.find("first") == std::string::npos) {
+    text += "; try again later";
+  }
+  if (text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 'a' + 'A');
+  return text + ".";
+}
+
 }  // namespace
 
 std::string_view toString(PreJoin::Access access) {
@@ -76,6 +93,11 @@ void PreJoin::handleCheck(Result<HttpReply> reply, const std::string& askedAs) {
   }
   access_ = Access::Unknown;
   if (takeStatus(reply)) access_ = status_.hasPassword ? Access::Password : Access::Open;
+  if (reply && turnedAway(*reply)) {
+    // Joining now would be refused too: the person reads why and tries again later.
+    setError("refused", turnedAwayText(*reply));
+    return changed();
+  }
   if (full()) {
     sayFull();
     return changed();
@@ -151,6 +173,9 @@ void PreJoin::handleJoin(Result<HttpReply> reply, const std::string& name, const
       return changed();
     case 404:
       return admit({}, name);
+    case 429:
+      setError("refused", turnedAwayText(*reply));
+      return changed();
     default:
       if (access_ == Access::Unknown) return admit({}, name);
       setError("refused", "Cannot join: " + apiErrorText(*reply));
@@ -212,9 +237,14 @@ void PreJoin::poll() {
                 }));
 }
 
-void PreJoin::recheck(std::function<void(bool full)> done) {
+void PreJoin::recheck(std::function<void(bool told)> done) {
   http_.request("GET", roomApi(), std::nullopt,
                 guarded([this, done = std::move(done)](Result<HttpReply> reply) {
+                  if (reply && turnedAway(*reply)) {
+                    setError("refused", turnedAwayText(*reply));
+                    changed();
+                    return done(true);
+                  }
                   const bool known = takeStatus(reply);
                   if (known && full()) {
                     sayFull();

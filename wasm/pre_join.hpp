@@ -70,8 +70,10 @@ class PreJoin {
   void stopWaiting();
 
   // Asks the server again how the room stands (a WebSocket was refused, and a browser is not
-  // told why): `done(true)` when the room is full, which error() then says.
-  void recheck(std::function<void(bool full)> done);
+  // told why): `done(true)` when the room is full, or the server turns this address away for
+  // now (a connection limit: 429, or a full server: 503, with when to try again), which
+  // error() then says.
+  void recheck(std::function<void(bool told)> done);
 
   // Trades the password that got us in for a fresh token, for a reconnect after the first
   // token expired (the server's --token-ttl, 10 minutes by default). False, and nothing is
@@ -98,7 +100,8 @@ class PreJoin {
   const std::string& error() const { return error_; }
   // What error() is about, for a program: "room-full", "password-required", "wrong-password",
   // "bad-name", "unreachable" or "refused" (the server would not let us in for another
-  // reason); "" without an error.
+  // reason, such as too many connections or wrong passwords from this address, with when to
+  // try again in error()); "" without an error.
   const std::string& errorCode() const { return errorCode_; }
 
   // {"room","name","access","busy","error","errorCode","full","waiting","clients","capacity"}

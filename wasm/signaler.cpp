@@ -77,10 +77,10 @@ Signaler::Millis Signaler::backoff(const Options& options, unsigned attempt, dou
   return Millis(std::llround(static_cast<double>(base.count()) * factor));
 }
 
-void Signaler::connect(std::string_view url) {
+void Signaler::connect(WebSocketTarget target) {
   cancelReconnect();
   failPending("the connection was replaced before the reply");
-  url_ = url;
+  target_ = std::move(target);
   closing_ = false;
   abandoned_ = false;
   connectionOpen_ = false;
@@ -90,7 +90,7 @@ void Signaler::connect(std::string_view url) {
   closeReason_.clear();
   failure_.clear();
   setState(ConnectionState::Connecting, "connecting to the server");
-  if (auto error = transport_->open(url)) {
+  if (auto error = transport_->open(target_)) {
     // A URL the platform refuses now will not be accepted later: no reconnect.
     failure_ = std::move(error->message);
     setState(ConnectionState::Failed, "could not connect: " + failure_);
@@ -320,7 +320,7 @@ void Signaler::startAttempt() {
   // open() drops the connection given up on, and with it anything it might still report.
   abandoned_ = false;
   setState(ConnectionState::Reconnecting, "reconnecting (attempt " + std::to_string(attempts_) + ")");
-  if (auto error = transport_->open(url_)) {
+  if (auto error = transport_->open(target_)) {
     failure_ = error->message;
     handleClose(1006, error->message);
   }

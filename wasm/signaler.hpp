@@ -71,12 +71,13 @@ class Signaler {
 
   void setHandlers(Handlers handlers);
 
-  // Connects to a room's WebSocket URL, dropping any earlier connection.
-  void connect(std::string_view url);
-  // The URL that later reconnects open, such as one with a fresh join token in place of one
-  // that has expired. The connection open now is left alone.
-  void setUrl(std::string_view url) { url_ = url; }
-  const std::string& url() const { return url_; }
+  // Connects to a room's WebSocket, dropping any earlier connection.
+  void connect(WebSocketTarget target);
+  void connect(std::string_view url) { connect(WebSocketTarget{std::string(url), {}}); }
+  // What later reconnects open, such as the subprotocols of a fresh join token in place of
+  // one that has expired. The connection open now is left alone.
+  void setTarget(WebSocketTarget target) { target_ = std::move(target); }
+  const WebSocketTarget& target() const { return target_; }
   // Sends now when open, else queues until the connection opens (while connecting or
   // waiting to reconnect). Fails when closed for good or when the queue is full.
   std::optional<Error> send(const Message& message);
@@ -147,7 +148,7 @@ class Signaler {
   Scheduler& scheduler_;
   Options options_;
   Handlers handlers_;
-  std::string url_;
+  WebSocketTarget target_;
   ConnectionState state_ = ConnectionState::Idle;
   std::string reason_;
   ClientId selfId_;

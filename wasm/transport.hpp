@@ -7,8 +7,17 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace orbit {
+
+// Where a WebSocket goes: its ws:// or wss:// URL, and the subprotocols it offers in
+// Sec-WebSocket-Protocol (a password room's join token travels there: shared/handshake.hpp).
+struct WebSocketTarget {
+  std::string url;
+  std::vector<std::string> protocols;
+  bool operator==(const WebSocketTarget&) const = default;
+};
 
 // One WebSocket connection carrying text frames. Implemented over the browser's WebSocket
 // (bindings/browser), over Beast for native clients, and in-process for tests.
@@ -34,7 +43,9 @@ class Transport {
   // Starts connecting to a ws:// or wss:// URL. Fails at once when the URL or the platform
   // rules a connection out; otherwise the outcome arrives as onOpen or onError/onClose.
   // Drops any earlier connection first: nothing more arrives from it.
-  virtual std::optional<Error> open(std::string_view url) = 0;
+  virtual std::optional<Error> open(const WebSocketTarget& target) = 0;
+  // The same, offering no subprotocol. (An implementation says `using Transport::open;`.)
+  std::optional<Error> open(std::string_view url) { return open(WebSocketTarget{std::string(url), {}}); }
 
   // Queues one text frame; fails when the connection is not open.
   virtual std::optional<Error> send(std::string_view text) = 0;

@@ -8,8 +8,9 @@
 //   call.ready.then(() => call.sendText('hello'), (error) => console.log(error.code));
 //
 // Options: {server, room, name, uplinkKbps, password} — or {url, password}, a full room address such as
-// https://orbit.example/room/standup?name=Ann (the default page passes its own). Without a
-// room the client shows the lobby. A room name becomes its id as the server keeps it
+// https://orbit.example/room/standup?name=Ann (the default page passes its own). `server` is
+// the server's address, with its base path if it has one (https://example.org/orbit); without
+// it, the server this script was loaded from. Without a room the client shows the lobby. A room name becomes its id as the server keeps it
 // ("Team Sync" → "team-sync"); `joined` and state() carry that id. uplinkKbps: what a call may
 // send in all, 100 to 100000 kbit/s (2500 by default), shared among the connections of a mesh
 // (?uplink= in a URL). password: a password room's, to join it without its prompt (never
@@ -46,6 +47,11 @@
 //                      (the state changed).
 (function () {
   'use strict';
+
+  // Where this script came from (its folder, such as https://orbit.example/ or, under a base
+  // path, https://example.org/orbit/): the server a mount without `server` or `url` talks to.
+  var ownFolder = document.currentScript && document.currentScript.src
+    ? new URL('.', document.currentScript.src).href : null;
 
   // An error with a stable `code` beside its message.
   function OrbitError(code, message) {
@@ -92,7 +98,7 @@
       if (options.url) {
         address = new URL(String(options.url), window.location.href);
       } else {
-        var server = new URL(String(options.server || window.location.origin), window.location.href);
+        var server = new URL(String(options.server || ownFolder || window.location.origin), window.location.href);
         address = new URL(server.origin + server.pathname.replace(/\/+$/, '') + '/' +
                           (options.room ? 'room/' + encodeURIComponent(options.room) : ''));
         if (options.name) address.searchParams.set('name', String(options.name));
@@ -128,9 +134,11 @@
   }
 
   // Whether the client will open a room at `url` (rather than the lobby): the rule of
-  // parsePageAddress (wasm/page_address.cpp), /room/<id> with nothing after the id.
+  // parsePageAddress (wasm/page_address.cpp), <base>/room/<id> with nothing after the id.
+  // <base>/room/<id>: the base is what orbit-server --base-path serves under ("" at the root).
+  var roomPath = /^(.*)\/room\/([^/]+)\/?$/;
   function namesRoom(url) {
-    return /^\/room\/[^/]+\/?$/.test(new URL(url, window.location.href).pathname);
+    return roomPath.test(new URL(url, window.location.href).pathname);
   }
 
   // A room's page asks for the camera and microphone as soon as it opens. Asked here, before
@@ -152,9 +160,9 @@
   // anything else the client turns into an id itself ("Team Sync" is team-sync) and asks.
   function startLookup(url) {
     var address = new URL(url, window.location.href);
-    var room = /^\/room\/([a-z0-9-]{1,64})\/?$/.exec(address.pathname);
-    if (!room) return null;
-    var api = new URL('/api/rooms/' + room[1], address).href;
+    var room = roomPath.exec(address.pathname);
+    if (!room || !/^[a-z0-9-]{1,64}$/.test(room[2])) return null;
+    var api = new URL(room[1] + '/api/rooms/' + room[2], address).href;
     var reply = fetch(api, { credentials: 'same-origin', cache: 'no-store' }).then(function (response) {
       return response.text().then(function (body) { return { status: response.status, body: body }; });
     });

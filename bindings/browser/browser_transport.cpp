@@ -1,5 +1,7 @@
 #include "browser_transport.hpp"
 
+#include "handshake.hpp"
+
 #include <emscripten/websocket.h>
 
 #include <string>
@@ -67,7 +69,8 @@ BrowserTransport::~BrowserTransport() {
 
 void BrowserTransport::setHandlers(Handlers handlers) { handlers_ = std::move(handlers); }
 
-std::optional<Error> BrowserTransport::open(std::string_view url) {
+std::optional<Error> BrowserTransport::open(const WebSocketTarget& webSocket) {
+  const std::string_view url = webSocket.url;
   if (socket_ > 0) emscripten_websocket_close(socket_, 1000, nullptr);
   release();
   if (url.rfind("ws://", 0) != 0 && url.rfind("wss://", 0) != 0) {
@@ -80,6 +83,14 @@ std::optional<Error> BrowserTransport::open(std::string_view url) {
   EmscriptenWebSocketCreateAttributes attributes;
   emscripten_websocket_init_create_attributes(&attributes);
   attributes.url = target.c_str();
+  // Emscripten splits the list at commas; new WebSocket() throws on a protocol that is not a
+  // token (and an exception would abort), so the caller offers tokens only.
+  std::string protocols;
+  for (const auto& protocol : webSocket.protocols) {
+    if (!isSubprotocolToken(protocol)) return Error{"not a WebSocket subprotocol: " + protocol};
+    protocols += (protocols.empty() ? "" : ",") + protocol;
+  }
+  if (!protocols.empty()) attributes.protocols = protocols.c_str();
   attributes.createOnMainThread = EM_TRUE;
   const EMSCRIPTEN_WEBSOCKET_T socket = emscripten_websocket_new(&attributes);
   if (socket <= 0) return Error{"could not create a WebSocket (" + std::to_string(socket) + ")"};

@@ -8,6 +8,7 @@ namespace orbit {
 //
 // Implemented features:
 //  [x] text frames both ways
+//  [x] subprotocols offered (Sec-WebSocket-Protocol: a join token)
 //  [x] close code and reason
 //  [x] events of a replaced or destroyed socket are dropped, never delivered
 //  [ ] binary frames (the protocol has none; an arriving one is reported as an error)
@@ -21,7 +22,8 @@ class BrowserTransport final : public Transport {
   BrowserTransport& operator=(const BrowserTransport&) = delete;
 
   void setHandlers(Handlers handlers) override;
-  std::optional<Error> open(std::string_view url) override;
+  using Transport::open;
+  std::optional<Error> open(const WebSocketTarget& target) override;
   std::optional<Error> send(std::string_view text) override;
   void close(std::uint16_t code, std::string_view reason) override;
 

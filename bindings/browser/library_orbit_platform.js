@@ -298,7 +298,7 @@ mergeInto(LibraryManager.library, {
   },
 
   // An embedder decides for itself through Module.onOrbitAddress. Otherwise the address bar
-  // changes only on the client's own page (served by the same server at / or /room/...), never
+  // changes only on the client's own page (served by the same server at <base>/ or <base>/room/...), never
   // on a page that merely embeds it. replaceState, not pushState: nothing would answer Back.
   orbit_platform_show_address: function(url) {
     var target = UTF8ToString(url);
@@ -306,8 +306,12 @@ mergeInto(LibraryManager.library, {
     if (onAddress) return onAddress(target);
     try {
       var next = new URL(target, window.location.href);
+      // The lobby is <base>/ and a room <base>/room/<id>, where <base> is the server's path
+      // (empty at the site's root, /orbit behind a proxy at /orbit/).
+      var base = next.pathname.replace(/\/room\/[^/]*\/?$/, '').replace(/\/$/, '');
       var path = window.location.pathname;
-      var ownPage = next.origin === window.location.origin && (path === '/' || path.indexOf('/room/') === 0);
+      var ownPage = next.origin === window.location.origin &&
+                    (path === base + '/' || path.indexOf(base + '/room/') === 0);
       if (ownPage) window.history.replaceState(null, '', next.href);
     } catch (e) {
       console.warn('orbit: cannot show the address ' + target + ': ' + e);

@@ -1,6 +1,8 @@
 #include "beast_transport.hpp"
 
+#include "api.hpp"
 #include "codec.hpp"
+#include "handshake.hpp"
 
 #include <utility>  // before Asio: its awaitable.hpp needs std::exchange
 
@@ -34,6 +36,7 @@ struct WsUrl {
   std::string port;
   std::string hostHeader;
   std::string target;
+  std::string protocols;  // Sec-WebSocket-Protocol, comma-separated; empty: none offered
 };
 
 Result<WsUrl> parseWsUrl(std::string_view url) {
@@ -234,15 +237,30 @@ class SessionImpl final : public BeastTransport::Session {
     // The WebSocket's own timeouts take over from the connect timeout.
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-    ws_.set_option(websocket::stream_base::decorator([](websocket::request_type& request) {
+    ws_.set_option(websocket::stream_base::decorator([protocols = url_.protocols](websocket::request_type& request) {
       request.set(beast::http::field::user_agent, "orbit-native");
+      if (!protocols.empty()) request.set(beast::http::field::sec_websocket_protocol, protocols);
     }));
     ws_.read_message_max(kMaxFrameBytes);
     ws_.text(true);
-    ws_.async_handshake(url_.hostHeader, url_.target, beast::bind_front_handler(&SessionImpl::onHandshake, self()));
+    ws_.async_handshake(handshakeResponse_, url_.hostHeader, url_.target,
+                        beast::bind_front_handler(&SessionImpl::onHandshake, self()));
   }
 
   void onHandshake(beast::error_code ec) {
+    if (ec && handshakeResponse_.result_int() != 0 && handshakeResponse_.result_int() != 101 && !closing_) {
+      // The server answered, and said no: its words (a 429 says "too many connections from
+      // your address" and when to try again), not "the handshake failed".
+      const int status = handshakeResponse_.result_int();
+      auto refusal = parseErrorReply(handshakeResponse_.body());
+      std::string why = "the server refused the WebSocket (HTTP " + std::to_string(status) + ")";
+      if (refusal && !refusal->error.empty()) why += ": " + refusal->error;
+      if (const auto retry = handshakeResponse_[beast::http::field::retry_after]; !retry.empty()) {
+        why += " (try again in " + std::string(retry) + " s)";
+      }
+      emitError(why);
+      return emitClose(kAbnormalClosure, why);
+    }
     if (ec) return fail("the WebSocket handshake with " + url_.hostHeader + " failed", ec);
     if (closing_) {
       // close() came while connecting and the connection won the race: close it properly.
@@ -316,6 +334,7 @@ class SessionImpl final : public BeastTransport::Session {
   WsUrl url_;
   tcp::resolver resolver_;
   Ws ws_;
+  websocket::response_type handshakeResponse_;
   beast::flat_buffer buffer_;
   std::deque<std::string> writes_;
   bool writing_ = false;
@@ -336,10 +355,15 @@ BeastTransport::~BeastTransport() { detach(); }
 
 void BeastTransport::setHandlers(Handlers handlers) { handlers_ = std::move(handlers); }
 
-std::optional<Error> BeastTransport::open(std::string_view url) {
+std::optional<Error> BeastTransport::open(const WebSocketTarget& target) {
   detach();
-  auto parsed = parseWsUrl(url);
+  auto parsed = parseWsUrl(target.url);
   if (!parsed) return parsed.error();
+  for (const auto& protocol : target.protocols) {
+    // Anything else could split the header or add one of its own.
+    if (!isSubprotocolToken(protocol)) return Error{"not a WebSocket subprotocol: " + protocol};
+    parsed->protocols += (parsed->protocols.empty() ? "" : ", ") + protocol;
+  }
   if (parsed->tls) {
     session_ = std::make_shared<SessionImpl<beast::ssl_stream<beast::tcp_stream>>>(this, io_, options_);
   } else {

@@ -22,7 +22,8 @@ namespace orbit {
 //  [x] handlers run from the io_context, never from inside open/send/close, never after the
 //      transport is destroyed or has opened another connection
 //  [ ] binary frames (the protocol has none; an arriving one is reported as an error)
-//  [ ] proxies, custom headers
+//  [x] subprotocols offered (Sec-WebSocket-Protocol: a join token)
+//  [ ] proxies, other custom headers
 class BeastTransport final : public Transport {
  public:
   struct Options {
@@ -39,7 +40,8 @@ class BeastTransport final : public Transport {
   BeastTransport& operator=(const BeastTransport&) = delete;
 
   void setHandlers(Handlers handlers) override;
-  std::optional<Error> open(std::string_view url) override;
+  using Transport::open;
+  std::optional<Error> open(const WebSocketTarget& target) override;
   std::optional<Error> send(std::string_view text) override;
   void close(std::uint16_t code, std::string_view reason) override;
 

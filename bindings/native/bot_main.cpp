@@ -5,6 +5,7 @@
 #include "asio_scheduler.hpp"
 #include "beast_transport.hpp"
 #include "codec.hpp"
+#include "handshake.hpp"
 #include "manager.hpp"
 #include "mock_media_backend.hpp"
 #include "mock_peer_backend.hpp"
@@ -24,6 +25,7 @@ namespace {
 
 struct BotOptions {
   std::string url;
+  std::string token;  // a password room's join token
   std::string name;
   double duration = 0;
   std::optional<std::string> say;
@@ -136,7 +138,8 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
   const auto durationMs = static_cast<long long>(std::llround(options.duration * 1000));
   scheduler.after(orbit::Scheduler::Millis(durationMs), finish);
 
-  manager.join(options.url, room, options.name);
+  // The token goes in the upgrade's Sec-WebSocket-Protocol header, out of every URL and log.
+  manager.join(orbit::WebSocketTarget{options.url, orbit::joinSubprotocols(options.token)}, room, options.name);
   if (options.media) manager.startMedia(orbit::MediaConstraints{});
   io.run();
   return 0;
@@ -146,13 +149,15 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
 
 int main(int argc, char** argv) {
   BotOptions options;
-  po::options_description described("Usage: orbit-bot --url ws://HOST:PORT/room/ROOM/ws --name NAME --duration SECONDS [--say TEXT]\n\n"
+  po::options_description described("Usage: orbit-bot --url ws://HOST:PORT/room/ROOM/ws --name NAME --duration SECONDS [--token TOKEN] [--say TEXT]\n\n"
                                      "Joins a room headless (mock camera, microphone and peer connections), prints one JSON\n"
                                      "object per line for each event, and exits 0 when the duration ends.\n\nOptions");
   std::string say;
   described.add_options()
       ("help,h", "show this help and exit")
       ("url", po::value(&options.url)->required(), "the room's WebSocket URL (ws:// or wss://)")
+      ("token", po::value(&options.token), "a password room's join token (from POST /api/rooms/<id>/join), sent in "
+                                           "the Sec-WebSocket-Protocol header rather than in the URL")
       ("name", po::value(&options.name)->required(), "the name to join under")
       ("duration", po::value(&options.duration)->required(), "seconds to stay in the room")
       ("say", po::value(&say), "a line to send to the room once the first peer connection is connected")
@@ -178,6 +183,10 @@ int main(int argc, char** argv) {
   const std::optional<orbit::RoomId> room = roomOf(options.url);
   if (!room || (options.url.rfind("ws://", 0) != 0 && options.url.rfind("wss://", 0) != 0)) {
     std::cerr << "orbit-bot: --url must look like ws://HOST:PORT/room/ROOM/ws, not \"" << options.url << "\"\n";
+    return 2;
+  }
+  if (!options.token.empty() && !orbit::isSubprotocolToken(options.token)) {
+    std::cerr << "orbit-bot: --token must be a join token such as 1796149729.0a1b..., not \"" << options.token << "\"\n";
     return 2;
   }
   if (auto name = orbit::normalizeUsername(options.name, "--name"); !name) {

@@ -8,7 +8,7 @@ server="$1" loadgen="$2"
 dir="$(mktemp -d)"
 mkfifo "$dir/out"
 "$server" --host 127.0.0.1 --port 0 --ephemeral --log-level warn --rate-limit 1000000 --max-room-size 10000 \
-  >"$dir/out" &
+  --max-connections-per-ip 0 --connection-rate-per-ip 0 >"$dir/out" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 exec 3<"$dir/out"

@@ -18,6 +18,7 @@ class FakeTransport final : public Transport {
   struct Probe {
     Handlers handlers;
     std::vector<std::string> opened;  // every URL open() was called with
+    std::vector<std::vector<std::string>> offered;  // and the subprotocols it offered, each time
     std::vector<std::string> sent;    // every frame accepted by send()
     std::vector<std::uint16_t> closeCalls;
     bool open = false;
@@ -43,8 +44,10 @@ class FakeTransport final : public Transport {
 
   void setHandlers(Handlers handlers) override { probe_->handlers = std::move(handlers); }
 
-  std::optional<Error> open(std::string_view url) override {
-    probe_->opened.emplace_back(url);
+  using Transport::open;
+  std::optional<Error> open(const WebSocketTarget& target) override {
+    probe_->opened.push_back(target.url);
+    probe_->offered.push_back(target.protocols);
     probe_->open = false;
     if (probe_->failNextOpen) {
       probe_->failNextOpen = false;

@@ -315,7 +315,8 @@ TEST_CASE("the embedder's password takes a name straight into a password room, a
   rig.http.reply(200, R"({"token":"t0ken"})");
   CHECK(rig.app.screen() == AppController::Screen::Room);
   REQUIRE(rig.probe->opened.size() == 1);
-  CHECK(rig.probe->opened[0] == "ws://orbit.test/room/standup/ws?token=t0ken");
+  CHECK(rig.probe->opened[0] == "ws://orbit.test/room/standup/ws");
+  CHECK(rig.probe->offered[0] == std::vector<std::string>{"orbit", "orbit-token.t0ken"});
   const auto all = rig.events();
   CHECK(std::none_of(all.begin(), all.end(), [](const Json& e) { return e["event"] == "error"; }));
 
@@ -470,7 +471,7 @@ TEST_CASE("a server that cannot be reached from the start is told once, not at e
   CHECK(rig.notes().size() == 1);  // the first connection is not a return
 }
 
-TEST_CASE("a reconnect to a password room carries a fresh token, traded for the password that got us in", "[app]") {
+TEST_CASE("a reconnect to a password room offers a fresh token, traded for the password that got us in", "[app]") {
   AppRig rig("https://orbit.test/room/vault?name=Ann");
   rig.app.start();
   CHECK(rig.preJoinOpenedWith == std::vector<std::string>{"Ann"});
@@ -480,7 +481,8 @@ TEST_CASE("a reconnect to a password room carries a fresh token, traded for the 
   REQUIRE(rig.http.requests.size() == 1);
   rig.http.reply(200, R"({"token":"1.aa"})");
   CHECK(rig.app.screen() == AppController::Screen::Room);
-  CHECK(rig.probe->opened == std::vector<std::string>{"wss://orbit.test/room/vault/ws?token=1.aa"});
+  CHECK(rig.probe->opened == std::vector<std::string>{"wss://orbit.test/room/vault/ws"});
+  CHECK(rig.probe->offered.back() == std::vector<std::string>{"orbit", "orbit-token.1.aa"});
   rig.serverJoin({{kSelf, "Ann"}});
 
   rig.probe->injectClose(1006);
@@ -490,14 +492,16 @@ TEST_CASE("a reconnect to a password room carries a fresh token, traded for the 
   CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "sesame"}});
   rig.http.reply(200, R"({"token":"2.bb"})");
   rig.clock.advance(20s);
-  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws?token=2.bb");
+  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws");
+  CHECK(rig.probe->offered.back() == std::vector<std::string>{"orbit", "orbit-token.2.bb"});
 
   // Each loss asks again: the next reconnect may come after this token expired too.
   rig.probe->injectClose(1006);
   REQUIRE(rig.http.requests.size() == 1);
   rig.http.reply(200, R"({"token":"3.cc"})");
   rig.clock.advance(20s);
-  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws?token=3.cc");
+  CHECK(rig.probe->opened.back() == "wss://orbit.test/room/vault/ws");
+  CHECK(rig.probe->offered.back() == std::vector<std::string>{"orbit", "orbit-token.3.cc"});
 }
 
 TEST_CASE("when the network or the page comes back, a lost server is tried again at once", "[app]") {
@@ -554,6 +558,28 @@ TEST_CASE("a room that filled up before our WebSocket opened brings back the pre
   CHECK(rig.notes().empty());
 }
 
+TEST_CASE("a WebSocket refused by a connection limit brings back the pre-join screen with the server's words and "
+          "when to try again, never a connection failure",
+          "[app][limits]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  REQUIRE(rig.probe->opened.size() == 1);
+  // Too many tabs from this address: a browser is not told why the upgrade was refused, and the
+  // look-up answers with the refusal the WebSocket got (server/http_api.cpp, describeRoom).
+  rig.probe->injectError("the WebSocket connection failed");
+  rig.probe->injectClose(1006);
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(429, R"({"error":"too many new connections from your address: at most 10 a second","retry_after":3})");
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  const std::string said = "Too many new connections from your address: at most 10 a second; try again in 3 s.";
+  CHECK(rig.app.preJoin().error() == said);
+  CHECK(rig.app.preJoin().errorCode() == "refused");
+  CHECK(rig.published({{"event", "error"}, {"code", "refused"}, {"message", said}}));
+  CHECK(rig.notes().empty());  // no "Cannot reach the server"
+  rig.clock.advance(60s);
+  CHECK(rig.probe->opened.size() == 1);  // no retries that would only be refused again
+}
+
 TEST_CASE("a refused WebSocket to a room with room to spare is a connection problem, and told so", "[app][full]") {
   AppRig rig("http://orbit.test/room/standup?name=Ann");
   rig.enterOpenRoom();
@@ -605,4 +631,30 @@ TEST_CASE("after Leave nothing of the call is live, Rejoin goes back in as the s
   CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
   CHECK_THAT(rig.platform.commandSink(R"({"command":"rejoin"})")->message, Catch::Contains("not left"));
   CHECK_THAT(rig.platform.commandSink(R"({"command":"leave"})")->message, Catch::Contains("not in a room"));
+}
+
+TEST_CASE("a page under a base path keeps the lobby, the API, the address bar and the WebSocket under it", "[app][base-path]") {
+  AppRig rig("https://example.org/orbit/");
+  rig.app.start();
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "https://example.org/orbit/api/rooms");
+  rig.http.reply(200, "[]");
+
+  rig.app.lobby().create({"Team Sync", "", true, 0});
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "https://example.org/orbit/api/rooms");
+  rig.http.reply(201, R"({"room_id":"team-sync"})");
+  CHECK(rig.platform.addresses == std::vector<std::string>{"https://example.org/orbit/room/team-sync"});
+  CHECK(rig.app.inviteUrl() == "https://example.org/orbit/room/team-sync");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "https://example.org/orbit/api/rooms/team-sync");
+  rig.http.reply(200, described("team-sync", true, false));
+  rig.app.preJoin().join("Ann", "");
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK(rig.probe->opened == std::vector<std::string>{"wss://example.org/orbit/room/team-sync/ws"});
+
+  rig.app.leave();
+  rig.app.backToLobby();
+  CHECK(rig.platform.addresses.back() == "https://example.org/orbit/");
 }

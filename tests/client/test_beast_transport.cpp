@@ -4,6 +4,7 @@
 #include "asio_scheduler.hpp"
 #include "beast_transport.hpp"
 #include "codec.hpp"
+#include "handshake.hpp"
 #include "manager.hpp"
 #include "mock_media_backend.hpp"
 #include "mock_peer_backend.hpp"
@@ -12,6 +13,7 @@
 #include "server_process.hpp"
 #include "signaler.hpp"
 #include "tls_certificate.hpp"
+#include "ws_client.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -77,6 +79,35 @@ TEST_CASE("a Beast transport opens, exchanges text and closes with the code it a
   REQUIRE(runUntil(io, [&] { return events.closed(); }));
   CHECK(events.log.back() == "close 1000");
   CHECK(transport.send("{}"));  // closed: refused
+}
+
+TEST_CASE("a Beast transport offers a join token as a subprotocol: a password room opens without it in the URL",
+          "[transport][password]") {
+  ServerProcess server;
+  const auto created = httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"vault","password":"sesame"})");
+  REQUIRE(created.status == 201);
+  const std::string token = created.json()["token"];
+  net::io_context io;
+
+  BeastTransport transport(io);
+  Events events;
+  transport.setHandlers(events.handlers());
+  REQUIRE_FALSE(transport.open(WebSocketTarget{wsUrl(server, "vault"), joinSubprotocols(token)}));
+  REQUIRE(runUntil(io, [&] { return !events.log.empty(); }));
+  CHECK(events.log.front() == "open");
+  transport.close(1000, "done");
+  REQUIRE(runUntil(io, [&] { return events.closed(); }));
+
+  // A wrong token: refused (401) as before, so an error and a close, never an open.
+  BeastTransport refused(io);
+  Events refusal;
+  refused.setHandlers(refusal.handlers());
+  REQUIRE_FALSE(refused.open(WebSocketTarget{wsUrl(server, "vault"), joinSubprotocols("123.abc")}));
+  REQUIRE(runUntil(io, [&] { return refusal.closed(); }));
+  CHECK(refusal.log == std::vector<std::string>{"error", "close 1006"});
+
+  // Something a header cannot carry is refused before anything is sent.
+  CHECK(refused.open(WebSocketTarget{wsUrl(server, "vault"), {"orbit", "orbit-token.a\r\nX-Evil: 1"}}));
 }
 
 TEST_CASE("a refused connection reports an error and then a close, never an open", "[transport]") {

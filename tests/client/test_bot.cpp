@@ -2,6 +2,7 @@
 #include "child_process.hpp"
 #include "codec.hpp"
 #include "server_process.hpp"
+#include "ws_client.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -126,6 +127,28 @@ TEST_CASE("a bot that cannot reach the server says so and still ends on time", "
   CHECK(reported);
 }
 
+TEST_CASE("a bot joins a password room with --token, which never goes into the URL", "[bot][integration]") {
+  ServerProcess server;
+  const auto created = httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"den","password":"badger"})");
+  REQUIRE(created.status == 201);
+  const std::string token = created.json()["token"];
+  const std::string url = "ws://127.0.0.1:" + std::to_string(server.port()) + "/room/den/ws";
+
+  auto bot = startBot(url, "Ada", "60", {"--token", token});
+  const auto first = bot->nextLine(ChildProcess::Clock::now() + 20s);
+  REQUIRE(first);
+  CHECK(jsonLine(*first)["event"] == "joined");
+  bot->signal(SIGTERM);
+  REQUIRE(bot->wait(20s) == 0);
+
+  // Without it the room stays shut: the bot says why, and keeps trying until its time is up.
+  auto shut = startBot(url, "Bea", "1.5");
+  REQUIRE(shut->wait(20s) == 0);
+  INFO(shut->output());
+  CHECK(shut->output().find("\"event\":\"joined\"") == std::string::npos);
+  CHECK(shut->output().find("\"event\":\"error\"") != std::string::npos);
+}
+
 TEST_CASE("a bot refuses bad usage with a clear message and exit code 2", "[bot]") {
   SECTION("not a WebSocket room URL") {
     auto bot = startBot("http://127.0.0.1:8080/room/x", "A", "1");
@@ -136,6 +159,11 @@ TEST_CASE("a bot refuses bad usage with a clear message and exit code 2", "[bot]
     auto bot = startBot("ws://127.0.0.1:1/room/x/ws", "A", "0");
     REQUIRE(bot->wait(20s) == 2);
     CHECK(bot->errors().find("--duration must be a positive number") != std::string::npos);
+  }
+  SECTION("a token a header cannot carry") {
+    auto bot = startBot("ws://127.0.0.1:1/room/x/ws", "A", "1", {"--token", "12 34"});
+    REQUIRE(bot->wait(20s) == 2);
+    CHECK(bot->errors().find("--token must be a join token") != std::string::npos);
   }
   SECTION("a name the server would refuse") {
     auto bot = startBot("ws://127.0.0.1:1/room/x/ws", "   ", "1");

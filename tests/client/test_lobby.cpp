@@ -424,10 +424,38 @@ TEST_CASE("a password room asks for the password, refuses a wrong one, and admit
   CHECK(rig.admitted[0] == std::pair<std::string, std::string>{"99.feed", "Bob"});
   CHECK(rig.preJoin.error().empty());
 
-  // The token goes into the room's WebSocket URL.
+  // The token goes with the room's WebSocket, offered as a subprotocol: never in its URL.
   PageAddress address = parsePageAddress("https://orbit.test/room/secret");
   address.token = rig.admitted[0].first;
-  CHECK(webSocketUrl(address) == "wss://orbit.test/room/secret/ws?token=99.feed");
+  CHECK(webSocketTarget(address) ==
+        WebSocketTarget{"wss://orbit.test/room/secret/ws", {"orbit", "orbit-token.99.feed"}});
+}
+
+TEST_CASE("too many wrong passwords: the server's 429 is said in plain words with when to try again, and the "
+          "right password then admits",
+          "[prejoin][limits]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("secret"));
+  rig.http.reply(200, described("secret", true, true));
+  rig.preJoin.join("Bob", "guess 6");
+  rig.http.reply(429, wire(ErrorReply{"too many wrong passwords for this room from your address: try again in 8 s", 8}));
+  CHECK(rig.preJoin.error() == "Too many wrong passwords for this room from your address: try again in 8 s.");
+  CHECK(rig.preJoin.errorCode() == "refused");
+  CHECK_FALSE(rig.preJoin.busy());
+  CHECK(rig.admitted.empty());
+  rig.preJoin.join("Bob", "hunter2");
+  rig.http.reply(200, token("99.feed"));
+  CHECK(rig.admitted.size() == 1);
+  CHECK(rig.preJoin.error().empty());
+}
+
+TEST_CASE("a look-up turned away by a connection limit says why and joins nobody at once", "[prejoin][limits]") {
+  PreJoinRig rig;
+  rig.preJoin.open(RoomId("standup"), {}, "Cy");  // ?name=Cy: would join at once
+  rig.http.reply(503, wire(ErrorReply{"the server is full (500 connections); try again later", 0}));
+  CHECK(rig.preJoin.error() == "The server is full (500 connections); try again later.");
+  CHECK(rig.preJoin.errorCode() == "refused");
+  CHECK(rig.admitted.empty());
 }
 
 TEST_CASE("with a name from the URL a room is joined at once unless it wants a password", "[prejoin]") {

@@ -28,3 +28,49 @@ TEST_CASE("?uplink= sets the mesh's upload budget when it is a sensible number o
     CHECK(parsePageAddress(url).uplinkKbps == 0);
   }
 }
+
+TEST_CASE("a page under a base path keeps it for the API, the WebSocket and the invite", "[client][address]") {
+  // orbit-server --base-path /orbit behind a proxy at https://example.org/orbit/.
+  const PageAddress room = parsePageAddress("https://example.org/orbit/room/standup?name=Ann");
+  CHECK(room.basePath == "/orbit");
+  CHECK(room.room.str() == "standup");
+  CHECK(room.username == "Ann");
+  CHECK(webSocketUrl(room) == "wss://example.org/orbit/room/standup/ws");
+  CHECK(apiUrl(room, "/api/rooms") == "https://example.org/orbit/api/rooms");
+  CHECK(roomPageUrl(room) == "https://example.org/orbit/room/standup");
+  CHECK(parsePageAddress("https://example.org/a/b/room/x/").basePath == "/a/b");
+
+  for (const char* lobby : {"https://example.org/orbit/", "https://example.org/orbit/index.html",
+                            "https://example.org/orbit/?name=Ann"}) {
+    CAPTURE(lobby);
+    const PageAddress address = parsePageAddress(lobby);
+    CHECK(address.room.empty());
+    CHECK(address.basePath == "/orbit");
+    CHECK(apiUrl(address, "/") == "https://example.org/orbit/");
+  }
+  // A room called "room" under a base is still a room.
+  CHECK(parsePageAddress("http://h/orbit/room/room").room.str() == "room");
+  CHECK(parsePageAddress("http://h/orbit/room/room").basePath == "/orbit");
+  // A known host and no base: the API on the page's own origin, as before.
+  CHECK(apiUrl(PageAddress{}, "/api/rooms") == "/api/rooms");
+}
+
+TEST_CASE("a page at the site's root has no base path", "[client][address]") {
+  for (const char* url : {"http://h/", "http://h/room/abc", "http://h/room/abc/", "http://h/index.html", "http://h"}) {
+    CAPTURE(url);
+    CHECK(parsePageAddress(url).basePath.empty());
+  }
+  CHECK(parsePageAddress("http://h/room/").room.empty());
+  CHECK(parsePageAddress("http://h/room/a/b").room.empty());
+}
+
+TEST_CASE("a join token is offered as a subprotocol and kept out of the WebSocket URL", "[client][address]") {
+  PageAddress address = parsePageAddress("https://example.org/orbit/room/vault");
+  CHECK(webSocketTarget(address) == WebSocketTarget{"wss://example.org/orbit/room/vault/ws", {}});
+  address.token = "1796149729.0a1b2c";
+  CHECK(webSocketTarget(address) ==
+        WebSocketTarget{"wss://example.org/orbit/room/vault/ws", {"orbit", "orbit-token.1796149729.0a1b2c"}});
+  // Not something a Sec-WebSocket-Protocol header can carry: in the query, as old clients sent it.
+  address.token = "a b";
+  CHECK(webSocketTarget(address) == WebSocketTarget{"wss://example.org/orbit/room/vault/ws?token=a%20b", {}});
+}

@@ -261,17 +261,19 @@ TEST_CASE("a reconnect waiting for its timer can be made at once, and only then"
   CHECK(rig.signaler.state() == ConnectionState::Open);
 }
 
-TEST_CASE("a new URL is taken by the next reconnect, not by the open connection", "[signaler]") {
+TEST_CASE("a new target is taken by the next reconnect, not by the open connection", "[signaler]") {
   Rig rig;
-  rig.signaler.connect("ws://server/room/r/ws?token=1.old");
+  rig.signaler.connect(WebSocketTarget{"ws://server/room/r/ws", {"orbit", "orbit-token.1.old"}});
   rig.probe->injectOpen();
-  rig.signaler.setUrl("ws://server/room/r/ws?token=2.new");
+  rig.signaler.setTarget(WebSocketTarget{"ws://server/room/r/ws", {"orbit", "orbit-token.2.new"}});
   CHECK(rig.signaler.state() == ConnectionState::Open);
   CHECK(rig.probe->opened.size() == 1);
   rig.probe->injectClose(1006);
   rig.clock.advance(500ms);
   REQUIRE(rig.probe->opened.size() == 2);
-  CHECK(rig.probe->opened[1] == "ws://server/room/r/ws?token=2.new");
+  CHECK(rig.probe->opened[1] == "ws://server/room/r/ws");
+  CHECK(rig.probe->offered[0] == std::vector<std::string>{"orbit", "orbit-token.1.old"});
+  CHECK(rig.probe->offered[1] == std::vector<std::string>{"orbit", "orbit-token.2.new"});
 }
 
 TEST_CASE("jitter keeps every delay within 20 percent of its base", "[signaler]") {

@@ -10,9 +10,10 @@
 #     tests/deploy/run.sh
 #
 # ORBIT_DEPLOY_DIR runs the same checks on other copies of the files (default: docs/deploy;
-# the guide is deploy.md beside that folder).
+# the guide is deploy.md beside that folder). The systemd unit runs the orbit-server that
+# `cmake --install` makes of the build ORBIT_SERVER_BIN belongs to (ORBIT_BUILD_DIR: another).
 # Needs: openssl, curl, node, nginx, turnserver and turnutils_uclient (coturn),
-# systemd-analyze, sqlite3, redis-server (scripts/setup.sh installs them).
+# systemd-analyze, sqlite3, redis-server, cmake (scripts/setup.sh installs them).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -21,10 +22,10 @@ guide="$(dirname "$deploy")/deploy.md"
 server_bin="$(realpath "${ORBIT_SERVER_BIN:?set ORBIT_SERVER_BIN to the orbit-server program}")"
 bot_bin="$(realpath "${ORBIT_BOT_BIN:?set ORBIT_BOT_BIN to the orbit-bot program}")"
 
-for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3 redis-server redis-cli; do
+for tool in openssl curl node nginx turnserver turnutils_uclient systemd-analyze sqlite3 redis-server redis-cli cmake; do
   command -v "$tool" >/dev/null || { echo "deploy: $tool is missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
-for file in "$deploy"/{nginx-orbit.conf,nginx-orbit-cluster.conf,turnserver.conf,orbit-server.service,orbit.env,redis.conf} "$guide"; do
+for file in "$deploy"/{nginx-orbit.conf,nginx-orbit-base-path.conf,nginx-orbit-cluster.conf,turnserver.conf,orbit-server.service,orbit.env,redis.conf} "$guide"; do
   [ -f "$file" ] || { echo "deploy: $file is missing" >&2; exit 1; }
 done
 
@@ -301,16 +302,19 @@ probe() { node "$tmp/probe.mjs" "$@"; }
 # under a new id).
 joined_id() { sed -n 's/.*"event":"joined","id":"\([0-9a-f]*\)".*/\1/p' "$1" | tail -n 1; }
 
+# More arguments for the bots of bots_join, such as a password room's --token.
+bot_args=()
+
 # bots_join LABEL URL_OF_ROOM: two orbit-bots join the room; each must see the other's
 # peer connection reach "connected", and the second one's line must reach the first. They
 # stay: $ada_pid, $bea_pid, $ada_id and $bea_id are theirs.
 bots_join() {
   local label="$1" url="$2"
-  start "$label-ada" "$bot_bin" --url "$url" --name Ada --duration 30
+  start "$label-ada" "$bot_bin" --url "$url" --name Ada --duration 30 "${bot_args[@]}"
   ada_pid=$last_pid
   wait_until 10 "Ada has joined $url" grep -q '"event":"joined"' "$tmp/$label-ada.out" ||
     fail "Ada could not join $url" "$tmp/$label-ada.out" "$tmp/$label-ada.err"
-  start "$label-bea" "$bot_bin" --url "$url" --name Bea --duration 30 --say "hello from Bea"
+  start "$label-bea" "$bot_bin" --url "$url" --name Bea --duration 30 --say "hello from Bea" "${bot_args[@]}"
   bea_pid=$last_pid
   ada_id="$(joined_id "$tmp/$label-ada.out")"
   wait_until 10 "Bea has joined $url" grep -q '"event":"joined"' "$tmp/$label-bea.out" ||
@@ -387,6 +391,12 @@ start_nginx() {
   replace "$dir/orbit.conf" orbit.example.org localhost
   replace "$dir/orbit.conf" "listen 443 " "listen 127.0.0.1:$https_port "
   replace "$dir/orbit.conf" "listen 80;" "listen 127.0.0.1:$http_port;"
+  # The rest of the site, beside Orbit (nginx-orbit-base-path.conf).
+  if grep -qF /var/www/html "$dir/orbit.conf"; then
+    mkdir -p "$dir/site"
+    echo "the rest of the site" >"$dir/site/index.html"
+    replace "$dir/orbit.conf" /var/www/html "$dir/site"
+  fi
   local placeholder=8080 upstream_port
   for upstream_port in "$@"; do
     replace "$dir/orbit.conf" "127.0.0.1:$placeholder" "127.0.0.1:$upstream_port"
@@ -502,6 +512,61 @@ grep -q '"GET /room/proxied/ws HTTP/1.1" 101 ' "$tmp/nginx/access.log" ||
 ok "nginx's access log shows the WebSockets as 101"
 
 # ---------------------------------------------------------------------------------------
+section "Orbit under a path of a site behind nginx: docs/deploy/nginx-orbit-base-path.conf"
+base_site="$deploy/nginx-orbit-base-path.conf"
+base_path="$(sed -n 's|^    location \(/[^ ]*\)/ {$|\1|p' "$base_site")"
+[ "$base_path" = /orbit ] || fail "nginx-orbit-base-path.conf has no \"location /orbit/ {\" (found \"$base_path\")"
+https_port="$(probe tcp-port)"
+http_port="$(probe tcp-port)"
+site="https://localhost:$https_port"
+# The page as the web build ships it (web/index.html: its URLs relative to <base href="/">),
+# and a stand-in orbit.js.
+mkdir -p "$tmp/base-web"
+cp "$root/web/index.html" "$tmp/base-web/index.html"
+echo "// orbit.js" >"$tmp/base-web/orbit.js"
+start_orbit base-path "$server_bin" --host 127.0.0.1 --port 0 --ephemeral --allowed-origin "$site" \
+  --trusted-proxy 127.0.0.1 --base-path "$base_path" --web-root "$tmp/base-web"
+start_nginx nginx-base "$base_site" "${orbit_url##*:}"
+ok "nginx -t accepts nginx-orbit-base-path.conf, in front of orbit-server --base-path $base_path"
+for path in /orbit/ /orbit/room/abc; do
+  body="$(curl -sS --fail --cacert "$cert" "$site$path" 2>&1)" || fail "$site$path: $body" "$tmp/nginx-base/error.log"
+  grep -qF '<base href="/orbit/">' <<<"$body" || fail "$path through nginx is not the page with <base href=\"/orbit/\">: $body"
+  grep -qF '<script src="orbit.js">' <<<"$body" || fail "$path through nginx does not load orbit.js relative to its base"
+done
+ok "/orbit/ and /orbit/room/abc are the page, with <base href=\"/orbit/\"> so that orbit.js loads from under /orbit/"
+answer="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code} %{redirect_url}' "$site/orbit")"
+[[ "$answer" == "301 https://localhost"*"/orbit/" ]] || fail "$site/orbit answered \"$answer\", not a 301 to /orbit/"
+[ "$(curl -sS --fail --cacert "$cert" "$site/orbit/orbit.js")" = "// orbit.js" ] || fail "/orbit/orbit.js through nginx is not the file"
+[ "$(curl -sS --fail --cacert "$cert" "$site/")" = "the rest of the site" ] || fail "/ is not the rest of the site"
+code="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code}' "$site/orbit.js")"
+[ "$code" = 404 ] || fail "/orbit.js (outside /orbit/) answered $code, not the site's 404"
+ok "/orbit redirects to /orbit/, /orbit/orbit.js is the file, and / is the rest of the site (Orbit has nothing at /orbit.js)"
+body="$(curl -sS --cacert "$cert" -w ' %{http_code}' -H 'Content-Type: application/json' \
+  -d '{"name":"Vault","password":"open sesame","public":true}' "$site/orbit/api/rooms")"
+[[ "$body" =~ ^\{\"room_id\":\"vault\",\"token\":\"([0-9]+\.[0-9a-f]+)\"\}\ 201$ ]] ||
+  fail "POST /orbit/api/rooms through nginx answered $body" "$tmp/base-path.err"
+token="${BASH_REMATCH[1]}"
+body="$(curl -sS --fail --cacert "$cert" "$site/orbit/api/rooms")"
+[[ "$body" == *'"room_id":"vault"'* ]] || fail "GET /orbit/api/rooms through nginx does not list the room: $body"
+code="$(curl -sS --cacert "$cert" -o /dev/null -w '%{http_code}' "$site/orbit/metrics")"
+[ "$code" = 403 ] || fail "/orbit/metrics through nginx answered $code, not 403"
+ok "the API answers under /orbit/api/ (a password room made and listed), and /orbit/metrics is refused (403)"
+status="$(probe upgrade "wss://localhost:$https_port/orbit/room/proxied/ws" "$site")"
+[ "$status" = 101 ] || fail "a WebSocket at /orbit/room/proxied/ws through nginx answered $status, not 101" "$tmp/nginx-base/error.log"
+ok "a WebSocket upgrade at /orbit/room/<id>/ws through nginx answers 101"
+bot_args=(--token "$token")
+SSL_CERT_FILE="$cert" bots_meet base "wss://localhost:$https_port/orbit/room/vault/ws"
+bot_args=()
+ok "two orbit-bots meet over wss:// at /orbit/room/vault/ws, the password room, with the join token"
+grep -q '"GET /orbit/room/vault/ws HTTP/1.1" 101 ' "$tmp/nginx-base/access.log" ||
+  fail "nginx's access log shows no WebSocket (101) at /orbit/room/vault/ws" "$tmp/nginx-base/access.log"
+if grep -qF -e "$token" -e 'token=' "$tmp/nginx-base/access.log" "$tmp/nginx-base/upstream.log"; then
+  fail "nginx's access log has the join token: $(grep -hF -e "$token" -e 'token=' "$tmp/nginx-base/access.log" | head -n 1)"
+fi
+grep -qF "$token" "$tmp/base-path.err" && fail "orbit-server logged the join token" "$tmp/base-path.err"
+ok "nginx's access log has the bots' WebSockets (101) and not their join token, which went in Sec-WebSocket-Protocol"
+
+# ---------------------------------------------------------------------------------------
 section "coturn with use-auth-secret: docs/deploy/turnserver.conf"
 turn_port="$(probe udp-tcp-port)"
 turn_secret="$(openssl rand -hex 16)"
@@ -552,9 +617,24 @@ stop_pid "$turn_pid" turnserver 10 || fail "turnserver did not stop on SIGTERM"
 # ---------------------------------------------------------------------------------------
 section "systemd: docs/deploy/orbit-server.service with docs/deploy/orbit.env"
 mkdir -p "$tmp/systemd"
+# What the guide installs, where the unit and the environment file expect it: the prefix
+# /usr/local moved to $prefix.
+build_dir="$(realpath "${ORBIT_BUILD_DIR:-$(dirname "$(dirname "$server_bin")")}")"
+[ -f "$build_dir/CMakeCache.txt" ] || fail "no CMake build at $build_dir to install (set ORBIT_BUILD_DIR)"
+prefix="$tmp/systemd/usr/local"
+cmake --install "$build_dir" --prefix "$prefix" --strip >"$tmp/install.out" 2>&1 ||
+  fail "cmake --install $build_dir --prefix $prefix --strip failed" "$tmp/install.out"
+installed="$prefix/bin/orbit-server"
+[ -x "$installed" ] || fail "cmake --install put no orbit-server in $prefix/bin" "$tmp/install.out"
+if [ ! -f "$prefix/share/orbit/web/index.html" ]; then
+  # No browser build to install with it (scripts/build.sh web): the page stands in for it.
+  mkdir -p "$prefix/share/orbit/web"
+  cp "$root/web/index.html" "$prefix/share/orbit/web/"
+fi
+ok "cmake --install --strip puts orbit-server in $prefix/bin and the web client in $prefix/share/orbit/web"
 unit="$tmp/systemd/orbit-server.service"
 cp "$deploy/orbit-server.service" "$unit"
-replace "$unit" /usr/local/bin/orbit-server "$server_bin"
+replace "$unit" /usr/local/bin/orbit-server "$installed"
 verify() {
   systemd-analyze verify "$1" >"$tmp/verify.out" 2>&1 || return 1
   # It exits 0 on unknown keys and values it ignores, but it says so.
@@ -579,16 +659,39 @@ env_vars=()
 while IFS= read -r line; do
   case "$line" in '' | '#'*) continue ;; esac
   [[ "$line" =~ ^ORBIT_[A-Z_]+=[^\"\'\ ]*$ ]] || fail "orbit.env line \"$line\" is not a plain ORBIT_*=value"
-  env_vars+=("$line")
+  env_vars+=("${line//\/usr\/local\//$prefix/}")
 done <"$deploy/orbit.env"
+# The unit's own Environment= lines (plain KEY=value words; the commented ones stay off).
+while IFS= read -r line; do
+  read -r -a words <<<"$line"
+  env_vars+=("${words[@]}")
+done < <(sed -n 's/^Environment=//p' "$unit")
 state="$tmp/systemd/var/lib/orbit"
 mkdir -p "$state"
 exec_start="$(sed -n 's/^ExecStart=//p' "$unit")"
 read -r -a exec_args <<<"${exec_start//\/var\/lib\/orbit/$state}"
 [[ " ${exec_args[*]} " == *" --data-dir $state "* ]] || fail "ExecStart does not give --data-dir /var/lib/orbit: $exec_start"
-start_orbit systemd env -i PATH="$PATH" "${env_vars[@]}" ORBIT_PORT=0 "${exec_args[@]}"
+[ "${exec_args[0]}" = "$installed" ] || fail "ExecStart does not run the installed orbit-server: $exec_start"
+working_dir="$(sed -n 's/^WorkingDirectory=//p' "$unit")"
+[ "$working_dir" = /var/lib/orbit ] || fail "the unit's WorkingDirectory is \"$working_dir\", not the state directory"
+start_orbit systemd env -i -C "$state" PATH="$PATH" "${env_vars[@]}" ORBIT_PORT=0 "${exec_args[@]}"
 unit_pid=$last_pid
-ok "orbit-server starts with the environment file and ExecStart: $orbit_url"
+[ "$(readlink "/proc/$unit_pid/exe")" = "$installed" ] || fail "the process is $(readlink "/proc/$unit_pid/exe"), not $installed"
+body="$(curl -sS --fail "$orbit_url/healthz")" || fail "/healthz of the installed server" "$tmp/systemd.err"
+[[ "$body" == *'"status":"ok"'* ]] || fail "/healthz of the installed server answered $body"
+body="$(curl -sS -w ' %{http_code}' "$orbit_url/readyz")"
+[ "$body" = '{"status":"ready"} 200' ] || fail "/readyz of the installed server answered $body (ORBIT_WEB_ROOT=$prefix/share/orbit/web)" "$tmp/systemd.err"
+ok "ExecStart runs the installed orbit-server with the environment file, in WorkingDirectory: /healthz ok, /readyz ready"
+# systemctl reload: ExecReload's command, with $MAINPID the server's.
+reload="$(sed -n 's/^ExecReload=//p' "$unit")"
+[ -n "$reload" ] || fail "the unit has no ExecReload"
+read -r -a reload_args <<<"${reload//\$MAINPID/$unit_pid}"
+"${reload_args[@]}" || fail "ExecReload ($reload) failed"
+wait_until 5 "orbit-server has taken the SIGHUP" grep -q 'SIGHUP' "$tmp/systemd.err" ||
+  fail "orbit-server did not log the SIGHUP of ExecReload ($reload)" "$tmp/systemd.err"
+exited "$unit_pid" && fail "ExecReload ($reload) stopped orbit-server" "$tmp/systemd.err"
+body="$(curl -sS --fail "$orbit_url/healthz")" || fail "/healthz after ExecReload" "$tmp/systemd.err"
+ok "ExecReload ($reload) keeps it running: it logs the SIGHUP and /healthz still answers"
 grep -q ' info ' "$tmp/systemd.err" || fail "no info lines in the log (ORBIT_LOG_LEVEL=info)" "$tmp/systemd.err"
 origin="$(sed -n 's/^ORBIT_ALLOWED_ORIGIN=//p' "$deploy/orbit.env" | cut -d, -f1)"
 code="$(curl -sS -o /dev/null -w '%{http_code}' -H "Origin: $origin" "$orbit_url/healthz")"
@@ -735,9 +838,10 @@ ok "the other instance opens a WebSocket (101) with the first one's token, and r
 healthz_clients() { [[ "$(curl -sS --fail "$1/healthz")" == *"\"clients\":$2,"* ]]; }
 # room_clients URL COUNT: the instance at URL counts COUNT clients in the room, across the cluster.
 room_clients() { [[ "$(curl -sS --fail "$1/api/rooms/across-the-cluster")" == *"\"clients\":$2,"* ]]; }
-room_url="wss://localhost:$https_port/room/across-the-cluster/ws?token=$token"
+room_url="wss://localhost:$https_port/room/across-the-cluster/ws"
+bot_args=(--token "$token")
 SSL_CERT_FILE="$cert" bots_join cluster "$room_url"
-ok "two orbit-bots meet over wss:// through nginx in the password room, and one's line reaches the other"
+ok "two orbit-bots meet over wss:// through nginx in the password room (--token), and one's line reaches the other"
 one_client_each() { healthz_clients "$url_a" 1 && healthz_clients "$url_b" 1; }
 wait_until 5 "each instance has one client" one_client_each ||
   fail "the bots are not one on each instance: $(curl -sS "$url_a/healthz") $(curl -sS "$url_b/healthz")"
@@ -788,15 +892,20 @@ for _ in 1 2 3 4; do
 done
 ok "with one instance dead, requests through nginx all reach the other (4 of 4 /healthz answer 200)"
 bots_leave cluster
+bot_args=()
 grep -q '"event":"error"' "$tmp/cluster-ada.out" && fail "Ada reported an error" "$tmp/cluster-ada.out"
 others="$(grep '"event":"error"' "$tmp/cluster-bea.out" | grep -v '"message":"connection lost' || true)"
 [ -z "$others" ] || fail "Bea reported an error besides losing her connection: $others"
 ok "Ada saw no error; Bea only the loss of her connection"
 # nginx logs a WebSocket when it ends, with every upstream it tried.
-grep -q "^GET /room/across-the-cluster/ws?token=$token HTTP/1.1 101 127.0.0.1:$doomed_port, 127.0.0.1:$survivor_port$" \
+grep -q "^GET /room/across-the-cluster/ws HTTP/1.1 101 127.0.0.1:$doomed_port, 127.0.0.1:$survivor_port$" \
   "$tmp/nginx-cluster/upstream.log" ||
   fail "nginx's log has no WebSocket passed from the dead instance to the survivor" "$tmp/nginx-cluster/upstream.log"
 ok "nginx tried Bea's reconnection on the dead instance first (least_conn), and passed it on to the survivor"
+if grep -qF -e "$token" -e 'token=' "$tmp/nginx-cluster/access.log" "$tmp/nginx-cluster/upstream.log"; then
+  fail "nginx's logs have the join token" "$tmp/nginx-cluster/access.log"
+fi
+ok "nginx's logs never have the join token (the bots send it in Sec-WebSocket-Protocol, also when they reconnect)"
 
 # ---------------------------------------------------------------------------------------
 section "docs/deploy.md quotes these very files"

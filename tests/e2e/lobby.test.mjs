@@ -135,7 +135,7 @@ test('a taken name is refused in words; private password rooms ask for the passw
   }
 });
 
-test('a page in a password room gets back in after its join token has expired', async () => {
+test('a page in a password room gets back in after its join token has expired, the token in no URL', async () => {
   // Tokens that live two seconds, rather than ten minutes.
   const own = await startServer({ args: ['--token-ttl', '2'] });
   const context = await shared.browser.newContext({ viewport: { width: 1100, height: 700 } });
@@ -147,18 +147,34 @@ test('a page in a password room gets back in after its join token has expired', 
       window.WebSocket = class extends Native {
         constructor(...args) {
           super(...args);
+          this.offered = args[1];
           window.sockets.push(this);
         }
       };
     });
     await createRoom({ name: 'Den', password: 'badger', public: false }, own);
+    // Every URL the page asks for, the WebSockets' too: a join token is in none of them.
+    const urls = [];
+    context.on('request', (request) => urls.push(request.url()));
     const page = await openPage(context, `${own.url}/room/den?name=Eve`);
     await waitForState(page, 'Eve is asked for the password', (s) => s.prejoin.access === 'password');
     await typeInto(page, 'Password', 'badger');
     await clickItem(page, 'Join');
     await waitForState(page, 'Eve is in', (s) => s.screen === 'room' && s.connection === 'open');
-    const tokenOf = (url) => new URL(url).searchParams.get('token');
-    const first = tokenOf(await page.evaluate(() => window.sockets.at(-1).url));
+    // The token goes as the subprotocol "orbit-token.<token>", beside "orbit", which the
+    // server selects.
+    const tokenOf = (socket) => {
+      assert.equal(socket.protocol, 'orbit');
+      assert.equal(new URL(socket.url).search, '');
+      assert.equal(socket.offered[0], 'orbit');
+      assert.match(socket.offered[1], /^orbit-token\./);
+      return socket.offered[1].slice('orbit-token.'.length);
+    };
+    const lastSocket = () => page.evaluate(() => {
+      const socket = window.sockets.at(-1);
+      return { url: socket.url, protocol: socket.protocol, offered: socket.offered };
+    });
+    const first = tokenOf(await lastSocket());
     const expiry = Number(first.split('.')[0]);
     await page.waitForFunction((e) => Date.now() / 1000 > e + 1, expiry, { timeout: 10000 });
 
@@ -167,9 +183,13 @@ test('a page in a password room gets back in after its join token has expired', 
     const back = await waitForState(page, 'Eve is back in', (s) => s.joins === 2 && s.connection === 'open',
                                     null, { timeoutMs: 30000 });
     assert.equal(back.room, 'den');
-    const last = tokenOf(await page.evaluate(() => window.sockets.at(-1).url));
+    const last = tokenOf(await lastSocket());
     assert.notEqual(last, first);
     assert.ok(Number(last.split('.')[0]) > expiry, `${last} is newer than ${first}`);
+    urls.push(...await page.evaluate(() => window.sockets.map((socket) => socket.url)));
+    assert.ok(urls.some((url) => /\/room\/den\/ws$/.test(url)), `the page's WebSockets: ${urls.join(' ')}`);
+    const leaks = urls.filter((url) => url.includes('token') || url.includes(first) || url.includes(last));
+    assert.deepEqual(leaks, []);
     await screenshot(page, 'password-room-reconnected-with-new-token');
   } finally {
     await context.close();

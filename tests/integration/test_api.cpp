@@ -88,6 +88,59 @@ TEST_CASE("a password room admits a WebSocket only with a join token for that ro
   CHECK_THAT(listed.body, Catch::Contains("orbit_connected_clients 1"));
 }
 
+TEST_CASE("a join token in Sec-WebSocket-Protocol opens a password room, and the answer selects orbit alone",
+          "[integration][api][password]") {
+  ServerProcess server;
+  auto created = httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"vault","password":"open sesame"})");
+  REQUIRE(created.status == 201);
+  const std::string token = created.json()["token"];
+  const HttpHeaders upgrade{{"Connection", "Upgrade"},
+                            {"Upgrade", "websocket"},
+                            {"Sec-WebSocket-Version", "13"},
+                            {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}};
+  const auto offering = [&](const std::string& protocols) {
+    HttpHeaders headers = upgrade;
+    headers["Sec-WebSocket-Protocol"] = protocols;
+    return httpRequest(server.port(), "GET", "/room/vault/ws", headers);
+  };
+
+  const HttpResult opened = offering("orbit, orbit-token." + token);
+  CHECK(opened.status == 101);
+  // The one subprotocol selected is "orbit": the token is never sent back.
+  CHECK(opened.header("sec-websocket-protocol") == "orbit");
+
+  // A wrong or missing token gets the very refusal the query form gets.
+  const HttpResult wrong = offering("orbit, orbit-token.123.abc");
+  const HttpResult wrongInQuery = httpRequest(server.port(), "GET", "/room/vault/ws?token=123.abc", upgrade);
+  CHECK(wrong.status == 401);
+  CHECK(wrong.body == wrongInQuery.body);
+  CHECK(wrong.json()["error"] == wrongInQuery.json()["error"]);
+  const HttpResult none = offering("orbit");
+  CHECK(none.status == 401);
+  CHECK(none.body == httpRequest(server.port(), "GET", "/room/vault/ws", upgrade).body);
+  // The header's token wins over one in the query.
+  CHECK(httpRequest(server.port(), "GET", "/room/vault/ws?token=" + token,
+                    [&] {
+                      HttpHeaders headers = upgrade;
+                      headers["Sec-WebSocket-Protocol"] = "orbit, orbit-token.123.abc";
+                      return headers;
+                    }())
+            .status == 401);
+
+  // Old clients: the query form still opens it, and selects no subprotocol it was not offered.
+  const HttpResult old = httpRequest(server.port(), "GET", "/room/vault/ws?token=" + token, upgrade);
+  CHECK(old.status == 101);
+  CHECK(old.header("sec-websocket-protocol").empty());
+  // A client that offers the token without "orbit" is let in; nothing is selected for it.
+  const HttpResult tokenOnly = offering("orbit-token." + token);
+  CHECK(tokenOnly.status == 101);
+  CHECK(tokenOnly.header("sec-websocket-protocol").empty());
+
+  const std::string log = server.log();
+  CHECK_THAT(log, Catch::Contains("authentication failed") && Catch::Contains("reason=bad_token"));
+  CHECK(log.find(token) == std::string::npos);
+}
+
 TEST_CASE("a full room refuses the upgrade with 403 and a JSON reason", "[integration][api][limits]") {
   ServerProcess server;
   REQUIRE(httpRequest(server.port(), "POST", "/api/rooms", R"({"name":"pair","guest_limit":2})").status == 201);
@@ -308,4 +361,67 @@ TEST_CASE("rooms named in any script get readable ids, which reach the API, the 
   CHECK(list.json()[0]["name"] == japanese);
   // An id that is not one (upper case, which slugify would have lowered) is refused.
   CHECK(httpRequest(server.port(), "GET", "/api/rooms/%D0%9F").status == 400);
+}
+
+TEST_CASE("with --base-path the page, the files, the API and the WebSockets are served under it, and nothing else is",
+          "[integration][base-path]") {
+  TempWebRoot web;
+  const std::string page = "<!doctype html><base href=\"/\"><script src=\"orbit.js\"></script>";
+  std::ofstream(web.root / "index.html") << page;
+  ServerProcess server({"--web-root", web.root.string(), "--base-path", "/orbit/"});
+  const auto port = server.port();
+
+  // The page, for the lobby and for a room, with its base pointing under the prefix.
+  for (const char* path : {"/orbit/", "/orbit/room/abc", "/orbit/room/abc/"}) {
+    CAPTURE(path);
+    const HttpResult got = httpRequest(port, "GET", path);
+    CHECK(got.status == 200);
+    CHECK(got.body == "<!doctype html><base href=\"/orbit/\"><script src=\"orbit.js\"></script>");
+    CHECK_THAT(got.contentType, Catch::StartsWith("text/html"));
+  }
+  const HttpResult pageAnswer = httpRequest(port, "GET", "/orbit/");
+  REQUIRE_FALSE(pageAnswer.header("etag").empty());
+  CHECK(httpRequest(port, "GET", "/orbit/", HttpHeaders{{"If-None-Match", pageAnswer.header("etag")}}).status == 304);
+  CHECK(httpRequest(port, "HEAD", "/orbit/room/abc").header("content-length") ==
+        std::to_string(pageAnswer.body.size()));
+
+  // Without the trailing slash, the page's relative URLs would miss the prefix: a redirect.
+  const HttpResult bare = httpRequest(port, "GET", "/orbit?name=Ann");
+  CHECK(bare.status == 301);
+  CHECK(bare.header("location") == "/orbit/?name=Ann");
+
+  CHECK(httpRequest(port, "GET", "/orbit/orbit.js").body == "console.log('orbit')");
+  CHECK(httpRequest(port, "GET", "/orbit/assets/style.css").status == 200);
+  CHECK(httpRequest(port, "POST", "/orbit/api/rooms", R"({"name":"Under a prefix","public":true})").status == 201);
+  const HttpResult listed = httpRequest(port, "GET", "/orbit/api/rooms");
+  CHECK(listed.status == 200);
+  CHECK(listed.json()[0]["room_id"] == "under-a-prefix");
+  CHECK(upgradeStatus(port, "/orbit/room/under-a-prefix/ws") == 101);
+  WsClient client(port, "/orbit/room/abc/ws");
+  CHECK(client.learnId().size() == 32);
+  CHECK(httpRequest(port, "GET", "/orbit/api/rooms/abc").json()["clients"] == 1);
+
+  // Outside the prefix: 404 saying why, for files, the API and WebSockets alike.
+  for (const char* path : {"/", "/orbit.js", "/room/abc", "/api/rooms", "/orbitx/", "/orbitx/orbit.js"}) {
+    CAPTURE(path);
+    const HttpResult outside = httpRequest(port, "GET", path);
+    CHECK(outside.status == 404);
+    CHECK_THAT(outside.json()["error"].get<std::string>(), Catch::Contains("--base-path /orbit"));
+  }
+  CHECK(upgradeStatus(port, "/room/abc/ws") == 404);
+  // Monitoring on orbit-server's own port finds /healthz, /readyz and /metrics at the root too.
+  for (const char* path : {"/healthz", "/readyz", "/metrics", "/orbit/healthz", "/orbit/metrics"}) {
+    CAPTURE(path);
+    CHECK(httpRequest(port, "GET", path).status == 200);
+  }
+  CHECK_THAT(server.log(), Catch::Contains("base-path=/orbit"));
+}
+
+TEST_CASE("without --base-path the page is served as it is, byte for byte", "[integration][base-path]") {
+  TempWebRoot web;
+  const std::string page = "<!doctype html><base href=\"/\"><script src=\"orbit.js\"></script>";
+  std::ofstream(web.root / "index.html") << page;
+  ServerProcess server({"--web-root", web.root.string()});
+  CHECK(httpRequest(server.port(), "GET", "/room/abc").body == page);
+  CHECK(httpRequest(server.port(), "GET", "/orbit/").status == 404);
 }

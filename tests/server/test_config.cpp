@@ -201,7 +201,8 @@ TEST_CASE("the --help output prints every flag with its ORBIT_ twin and exits 0"
   CHECK(out.exitCode == 0);
   for (const char* name : {"host", "port", "web-root", "stun", "turn", "turn-secret", "turn-ttl", "tls-cert",
                            "tls-key", "log-level", "log-format", "trusted-proxy", "shutdown-delay", "metrics-listen", "turn-secret-file", "token-secret-file", "ping-interval", "reap-timeout", "room-idle-timeout",
-                           "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from"}) {
+                           "max-room-size", "rate-limit", "token-secret", "token-ttl", "allowed-origin", "janus", "sfu-from",
+                           "max-connections-per-ip", "connection-rate-per-ip", "max-connections", "password-backoff"}) {
     std::string env = std::string("ORBIT_") + name;
     for (auto& ch : env) ch = ch == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
     INFO(name);
@@ -402,6 +403,34 @@ TEST_CASE("the --shutdown-delay flag takes 0 to 300 seconds, and --web-root give
   CHECK(accepted({}, {{"ORBIT_WEB_ROOT", "/srv/orbit"}}).webRootGiven);
 }
 
+TEST_CASE("the connection limits and the password back-off take their flags and variables, 0 turning a cap off, "
+          "and refuse what is out of range naming the flag",
+          "[config][limits]") {
+  const auto defaults = accepted({});
+  CHECK(defaults.limits.perAddress == 20);
+  CHECK(defaults.limits.perAddressRate == 10);
+  CHECK(defaults.limits.total == 0);
+  CHECK(defaults.manager.passwordBackoff.first == std::chrono::seconds(2));
+  const auto set = accepted({"--max-connections-per-ip", "0", "--connection-rate-per-ip", "2.5", "--max-connections",
+                             "5000", "--password-backoff", "0.25"});
+  CHECK(set.limits.perAddress == 0);
+  CHECK(set.limits.perAddressRate == 2.5);
+  CHECK(set.limits.total == 5000);
+  CHECK(set.manager.passwordBackoff.first == std::chrono::milliseconds(250));
+  const auto env = accepted({}, {{"ORBIT_MAX_CONNECTIONS_PER_IP", "100"}, {"ORBIT_CONNECTION_RATE_PER_IP", "0"},
+                                 {"ORBIT_MAX_CONNECTIONS", "7"}, {"ORBIT_PASSWORD_BACKOFF", "60"}});
+  CHECK(env.limits.perAddress == 100);
+  CHECK(env.limits.perAddressRate == 0);
+  CHECK(env.limits.total == 7);
+  CHECK(env.manager.passwordBackoff.first == std::chrono::seconds(60));
+  CHECK_THAT(refused({"--max-connections-per-ip", "-1"}),
+             Contains("--max-connections-per-ip (ORBIT_MAX_CONNECTIONS_PER_IP) must be 0 to 1000000"));
+  CHECK_THAT(refused({"--connection-rate-per-ip", "nan"}), Contains("--connection-rate-per-ip (ORBIT_CONNECTION_RATE_PER_IP)"));
+  CHECK_THAT(refused({"--max-connections", "100000000"}), Contains("--max-connections (ORBIT_MAX_CONNECTIONS) must be 0 to 10000000"));
+  CHECK_THAT(refused({"--password-backoff", "0"}), Contains("--password-backoff (ORBIT_PASSWORD_BACKOFF) must be 0.01 to 3600"));
+  CHECK_THAT(refused({}, {{"ORBIT_MAX_CONNECTIONS", "lots"}}), Contains("ORBIT_MAX_CONNECTIONS=lots"));
+}
+
 TEST_CASE("the --metrics-listen flag takes HOST:PORT or [IPv6]:PORT, and refuses anything else naming itself",
           "[config][metrics]") {
   CHECK_FALSE(accepted({}).metricsListen);
@@ -463,4 +492,33 @@ TEST_CASE("the --turn-secret-file and --token-secret-file flags read the secret 
   REQUIRE(warned.config);
   REQUIRE(warned.warnings.size() == 1);
   CHECK_THAT(warned.warnings[0], Contains("is only 7 bytes"));
+}
+
+TEST_CASE("the base path names where a proxy serves Orbit, and a bad one is refused naming flag and variable",
+          "[config][base-path]") {
+  CHECK(accepted({}).basePath.empty());
+  CHECK(accepted({"--base-path", "/orbit"}).basePath == "/orbit");
+  CHECK(accepted({"--base-path", "/orbit/"}).basePath == "/orbit");  // one trailing slash is the same path
+  CHECK(accepted({"--base-path", "/"}).basePath.empty());
+  CHECK(accepted({"--base-path", "/apps/video-chat_2.0~x"}).basePath == "/apps/video-chat_2.0~x");
+  CHECK(accepted({}, {{"ORBIT_BASE_PATH", "/orbit"}}).basePath == "/orbit");
+  CHECK(accepted({"--base-path", "/cli"}, {{"ORBIT_BASE_PATH", "/env"}}).basePath == "/cli");
+
+  for (const auto& [value, why] : std::vector<std::pair<std::string, std::string>>{
+           {"orbit", "must start with /"},
+           {"/orbit//", "empty segment"},
+           {"//orbit", "empty segment"},
+           {"/a//b", "empty segment"},
+           {"/orbit/../etc", ". or .. segments"},
+           {"/..", ". or .. segments"},
+           {"/./orbit", ". or .. segments"},
+           {"/or bit", "letters, digits"},
+           {"/orbit?x=1", "letters, digits"},
+           {"/orbit%2F", "letters, digits"},
+           {"/" + std::string(300, 'a'), "at most 200"}}) {
+    CAPTURE(value);
+    const std::string message = refused({"--base-path", value});
+    CHECK_THAT(message, Catch::Contains("--base-path (ORBIT_BASE_PATH)") && Catch::Contains(why));
+    CHECK_THAT(refused({}, {{"ORBIT_BASE_PATH", value}}), Catch::Contains("ORBIT_BASE_PATH") && Catch::Contains(why));
+  }
 }

@@ -195,3 +195,27 @@ TEST_CASE("percentDecode decodes %XX and refuses broken escapes and NUL", "[stat
   CHECK_FALSE(orbit::percentDecode(std::string_view("/x%41", 3)));
   CHECK(orbit::percentDecode(std::string_view("/x%41", 2)) == std::string("/x"));
 }
+
+TEST_CASE("under a base path a page's <base href=\"/\"> points at the base, with an ETag of its own", "[static][base-path]") {
+  WebRoot web;
+  writeFile(web.root() / "page.html", "<head><base href=\"/\"><script src=\"orbit.js\"></script></head>");
+  const orbit::StaticFile page{web.root() / "page.html", "text/html; charset=utf-8"};
+
+  const auto orbitPage = orbit::pageUnderBasePath(page, "/orbit");
+  REQUIRE(orbitPage);
+  CHECK(orbitPage->body == "<head><base href=\"/orbit/\"><script src=\"orbit.js\"></script></head>");
+  const auto deeper = orbit::pageUnderBasePath(page, "/apps/orbit");
+  REQUIRE(deeper);
+  CHECK(deeper->body == "<head><base href=\"/apps/orbit/\"><script src=\"orbit.js\"></script></head>");
+  // Each base path and each version of the file has its own tag, none the file's own.
+  const std::string plain = orbit::chooseVariant(page, "").etag;
+  CHECK(orbitPage->etag != plain);
+  CHECK(orbitPage->etag != deeper->etag);
+  CHECK(orbitPage->etag == orbit::pageUnderBasePath(page, "/orbit")->etag);
+  CHECK(orbitPage->etag.front() == '"');
+  CHECK(orbitPage->etag.back() == '"');
+
+  // A page without the element (an older web client) is served as it is.
+  CHECK_FALSE(orbit::pageUnderBasePath(orbit::StaticFile{web.root() / "index.html", "text/html"}, "/orbit"));
+  CHECK_FALSE(orbit::pageUnderBasePath(orbit::StaticFile{web.root() / "missing.html", "text/html"}, "/orbit"));
+}

@@ -39,10 +39,17 @@ bool WsClient::Impl::runUntil(bool& done, std::chrono::milliseconds timeout) {
 }
 
 WsClient::WsClient(unsigned short port, const std::string& target, std::chrono::milliseconds timeout)
+    : WsClient("127.0.0.1", port, target, timeout) {}
+
+WsClient::WsClient(const std::string& from, unsigned short port, const std::string& target,
+                   std::chrono::milliseconds timeout)
     : impl_(std::make_unique<Impl>()) {
   auto& ws_ = impl_->ws_;
   bool done = false;
   beast::error_code error;
+  auto& socket = beast::get_lowest_layer(ws_).socket();
+  socket.open(tcp::v4());
+  socket.bind(tcp::endpoint(net::ip::make_address(from), 0));
   beast::get_lowest_layer(ws_).async_connect(
       tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
         error = ec;
@@ -187,9 +194,12 @@ void WsClient::close() {
 namespace {
 
 HttpResult request(unsigned short port, const std::string& method, const std::string& target,
-                   const std::string& body, std::chrono::milliseconds timeout, const HttpHeaders& headers) {
+                   const std::string& body, std::chrono::milliseconds timeout, const HttpHeaders& headers,
+                   const std::string& from = "127.0.0.1") {
   net::io_context ioc;
   beast::tcp_stream stream(ioc);
+  stream.socket().open(tcp::v4());
+  stream.socket().bind(tcp::endpoint(net::ip::make_address(from), 0));
   stream.expires_after(timeout);
   HttpResult result;
   http::request<http::string_body> req{http::string_to_verb(method), target, 11};
@@ -236,6 +246,20 @@ HttpResult httpRequest(unsigned short port, const std::string& method, const std
 HttpResult httpRequest(unsigned short port, const std::string& method, const std::string& target,
                        const HttpHeaders& requestHeaders) {
   return request(port, method, target, "", 10s, requestHeaders);
+}
+
+HttpResult httpRequestFrom(const std::string& from, unsigned short port, const std::string& method,
+                           const std::string& target, const std::string& body, const HttpHeaders& headers) {
+  return request(port, method, target, body, 10s, headers, from);
+}
+
+HttpResult upgradeFrom(const std::string& from, unsigned short port, const std::string& target) {
+  return request(port, "GET", target, "", 10s,
+                 {{"Connection", "Upgrade"},
+                  {"Upgrade", "websocket"},
+                  {"Sec-WebSocket-Version", "13"},
+                  {"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}},
+                 from);
 }
 
 int upgradeStatus(unsigned short port, const std::string& target, HttpHeaders extra) {

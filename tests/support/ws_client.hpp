@@ -21,6 +21,10 @@ class WsClient {
  public:
   // Connects to ws://127.0.0.1:port<target>. Throws with the HTTP status on a refused upgrade.
   WsClient(unsigned short port, const std::string& target, std::chrono::milliseconds timeout = 5s);
+  // The same from the local address `from` (127.0.0.2, 127.0.0.3, ...: every 127.x.y.z is this
+  // machine), so that one test can be several client addresses.
+  WsClient(const std::string& from, unsigned short port, const std::string& target,
+           std::chrono::milliseconds timeout = 5s);
   ~WsClient();
 
   void sendText(const std::string& text);
@@ -77,5 +81,9 @@ HttpResult httpRequest(unsigned short port, const std::string& method, const std
                        const HttpHeaders& requestHeaders);
 // The HTTP status a WebSocket upgrade of `target` gets (101 when it opens), with `extra` headers.
 int upgradeStatus(unsigned short port, const std::string& target, HttpHeaders extra = {});
+// A request from the local address `from` (see WsClient), and an upgrade from there: the whole answer.
+HttpResult httpRequestFrom(const std::string& from, unsigned short port, const std::string& method,
+                           const std::string& target, const std::string& body = "", const HttpHeaders& headers = {});
+HttpResult upgradeFrom(const std::string& from, unsigned short port, const std::string& target);
 
 }  // namespace orbit::test
