@@ -250,6 +250,29 @@ TEST_CASE("room-info that comes before the pong is not news: our own arrival is 
   CHECK(rig.sawEvent("peer-joined Zoe"));
 }
 
+// Found by tests/fuzz/fuzz_client_manager (corpus/client_manager/regression-offer-to-no-client):
+// a room-info member listed as "" got a connection, whose offer went out with no receiver,
+// that is, to the server.
+TEST_CASE("a room-info member whose id is no client id gets no connection and no offer", "[manager][fuzz]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(fromServer("ice-servers", kSelf, "[]"));
+  rig.probe->injectText(fromServer("room-info", kSelf,
+                                   roomInfo({{"", "Nobody"}, {"room", "Everyone"}, {"ground control", "Server"},
+                                             {"not an id", "Typo"}, {kX, "Xena"}, {kSelf, "Me"}})));
+  rig.clock.advance(kOfferWait + 1000ms);
+  CHECK(rig.peerIds() == std::set<std::string>{kX});
+  CHECK(rig.count(MessageType::Offer, kX) == 1);
+  for (const Message& m : rig.sentSince(0)) {
+    INFO("sent " << toString(m.type) << " to \"" << m.receiver << "\"");
+    const bool negotiation =
+        m.type == MessageType::Offer || m.type == MessageType::Answer || m.type == MessageType::IceCandidate;
+    CHECK_FALSE((negotiation && m.receiver != kX));
+  }
+}
+
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
