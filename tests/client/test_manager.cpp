@@ -273,6 +273,27 @@ TEST_CASE("a room-info member whose id is no client id gets no connection and no
   }
 }
 
+// Found by tests/fuzz/fuzz_client_manager (corpus/client_manager/regression-second-pong-id): a
+// second pong on the same connection, naming a member, made that member our own id while we
+// held a connection to it: a connection to ourselves.
+TEST_CASE("a later pong naming another id on the same connection does not change who we are", "[manager][fuzz]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kX));
+  rig.probe->injectText(fromServer("ice-servers", kX, "[]"));
+  rig.probe->injectText(fromServer("room-info", kX, roomInfo({{kSelf, "Me"}, {kX, "Xena"}})));
+  rig.clock.advance(200ms);
+  REQUIRE(rig.manager.selfId().str() == kX);
+  REQUIRE(rig.peerIds() == std::set<std::string>{kSelf});
+
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.clock.advance(200ms);
+  CHECK(rig.manager.selfId().str() == kX);
+  CHECK(rig.peerIds() == std::set<std::string>{kSelf});
+  // (A new connection is a new id: test_signaler.cpp.)
+}
+
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});
