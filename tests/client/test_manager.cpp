@@ -273,9 +273,9 @@ TEST_CASE("a room-info member whose id is no client id gets no connection and no
   }
 }
 
-// Found by tests/fuzz/fuzz_client_manager (corpus/client_manager/regression-second-pong-id): a
-// second pong on the same connection, naming a member, made that member our own id while we
-// held a connection to it: a connection to ourselves.
+// Found while reading a report of tests/fuzz/fuzz_client_manager ("a connection to itself",
+// corpus/client_manager/regression-own-id-after-reconnect): a second pong on the same
+// connection, naming a member, made that member our own id while we held a connection to it.
 TEST_CASE("a later pong naming another id on the same connection does not change who we are", "[manager][fuzz]") {
   Rig rig;
   rig.manager.startMedia({});
