@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds Orbit. Usage: scripts/build.sh [native] [asan] [web]   (no argument: native and web)
+# Builds Orbit. Usage: scripts/build.sh [native] [asan] [web] [fuzz]   (no argument: native and web)
 #   native: build/       the server, the client core and the tests (cmake -S . -B build)
 #   asan:   build-asan/  the same with AddressSanitizer and UndefinedBehaviorSanitizer
 #   web:    build-web/   the browser client: build-web/web/{index.html,orbit.js,orbit.wasm}
+#   fuzz:   build-fuzz/  the libFuzzer targets of tests/fuzz, with clang-14 (scripts/fuzz.sh runs them)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -22,6 +23,9 @@ for target in "$@"; do
     web)
       cmake -S . -B build-web -DCMAKE_TOOLCHAIN_FILE=emsdk-toolchain.cmake -DCMAKE_BUILD_TYPE=Release >/dev/null
       cmake --build build-web -j "$jobs" ;;
-    *) echo "build.sh: unknown target '$target' (native, asan, web)" >&2; exit 2 ;;
+    fuzz)
+      CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DORBIT_FUZZ=ON "${launcher[@]}" >/dev/null
+      cmake --build build-fuzz -j "$jobs" --target orbit-fuzz ;;
+    *) echo "build.sh: unknown target '$target' (native, asan, web, fuzz)" >&2; exit 2 ;;
   esac
 done

@@ -13,6 +13,7 @@ packages=(
   libboost-dev libboost-system-dev libboost-program-options-dev nlohmann-json3-dev catch2 libssl-dev libsodium-dev
   libsqlite3-dev libhiredis-dev libsimdjson-dev redis-server
   emscripten dpkg-dev brotli
+  clang-14 libclang-rt-14-dev
   chromium
   nginx coturn curl sqlite3 systemd janus
 )

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # README command 2: set up a fresh Debian 12 machine, build everything and run every test:
 # the native suite (unit + integration against a real orbit-server), the same suite under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and the browser end-to-end tests in
-# headless Chromium.
+# AddressSanitizer + UndefinedBehaviorSanitizer, the browser end-to-end tests in
+# headless Chromium, and each libFuzzer target briefly (ORBIT_FUZZ_SECONDS each, 20 by default).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,3 +31,6 @@ echo "== web build and browser end-to-end tests"
 scripts/build.sh web
 ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_WEB_ROOT="$root/build-web/web" \
   node --test tests/e2e/
+
+echo "== fuzzing: each libFuzzer target for ${ORBIT_FUZZ_SECONDS:-20} s (docs/robustness.md)"
+scripts/fuzz.sh all "${ORBIT_FUZZ_SECONDS:-20}"

@@ -706,9 +706,11 @@ void ChatManager::remoteInstance(const std::string& instance,
     std::vector<ClientId> gone;
     for (const auto& [client, member] : room->remote()) {
       if (member.instance != instance) continue;
+      // clang 14 cannot capture a structured binding (C++20 allows it): a plain reference.
+      const ClientId& clientId = client;
       const bool stays = listed != rooms.end() &&
                          std::any_of(listed->second.begin(), listed->second.end(),
-                                     [&](const RemoteMember& m) { return m.id == client; });
+                                     [&](const RemoteMember& m) { return m.id == clientId; });
       if (!stays) gone.push_back(client);
     }
     for (const ClientId& client : gone) room->removeRemote(client, now);

@@ -108,7 +108,11 @@ std::string slugify(std::string_view name) {
   while (!name.empty()) {
     const std::optional<char32_t> cp = takeCodePoint(name);
     if (cp && *cp >= 0x80) {
-      if (const char* ascii = latinFold(*cp)) {
+      // The small letter's fold too: the table folds some small letters only (ƒ, not Ƒ), and
+      // a capital kept as its small form would give an id that isValidSlug() refuses.
+      const char* ascii = latinFold(*cp);
+      if (!ascii) ascii = latinFold(toLower(*cp));
+      if (ascii) {
         bool room = true;
         for (const char* c = ascii; *c && room; ++c) room = keep(static_cast<char32_t>(*c));
         if (!room) break;

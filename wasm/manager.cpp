@@ -396,7 +396,9 @@ void Manager::reconcile() {
   const unsigned session = signaler_.sessions();
   std::set<std::string> members;
   for (const auto& client : session_.roomInfo->clients) {
-    if (client.id != selfId().str()) members.insert(client.id);
+    // Only a client id can be called, as only one is answered (handlePeerMessage): an offer to
+    // "" or "ground control" would reach the server, and one to "room" everyone.
+    if (client.id != selfId().str() && isClientId(client.id)) members.insert(client.id);
   }
   // Gone from the room, or made on an earlier connection: the ids on both ends changed.
   std::vector<std::string> stale;

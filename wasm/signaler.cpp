@@ -232,8 +232,10 @@ void Signaler::handleText(std::string_view text) {
     pong.data = message.data;
     transmit(pong);
   }
+  // The first pong of a connection says who we are, for as long as it lasts (a new connection
+  // is a new id): a later pong naming someone else would make us a member we are calling.
   if (message.type == MessageType::Pong && message.sender == kGroundControl && isClientId(message.receiver) &&
-      selfId_.str() != message.receiver) {
+      selfId_.empty()) {
     selfId_ = ClientId(message.receiver);
     if (handlers_.onStateChange) handlers_.onStateChange();
   }

@@ -250,6 +250,50 @@ TEST_CASE("room-info that comes before the pong is not news: our own arrival is 
   CHECK(rig.sawEvent("peer-joined Zoe"));
 }
 
+// Found by tests/fuzz/fuzz_client_manager (corpus/client_manager/regression-offer-to-no-client):
+// a room-info member listed as "" got a connection, whose offer went out with no receiver,
+// that is, to the server.
+TEST_CASE("a room-info member whose id is no client id gets no connection and no offer", "[manager][fuzz]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(fromServer("ice-servers", kSelf, "[]"));
+  rig.probe->injectText(fromServer("room-info", kSelf,
+                                   roomInfo({{"", "Nobody"}, {"room", "Everyone"}, {"ground control", "Server"},
+                                             {"not an id", "Typo"}, {kX, "Xena"}, {kSelf, "Me"}})));
+  rig.clock.advance(kOfferWait + 1000ms);
+  CHECK(rig.peerIds() == std::set<std::string>{kX});
+  CHECK(rig.count(MessageType::Offer, kX) == 1);
+  for (const Message& m : rig.sentSince(0)) {
+    INFO("sent " << toString(m.type) << " to \"" << m.receiver << "\"");
+    const bool negotiation =
+        m.type == MessageType::Offer || m.type == MessageType::Answer || m.type == MessageType::IceCandidate;
+    CHECK_FALSE((negotiation && m.receiver != kX));
+  }
+}
+
+// Found while reading a report of tests/fuzz/fuzz_client_manager ("a connection to itself",
+// corpus/client_manager/regression-own-id-after-reconnect): a second pong on the same
+// connection, naming a member, made that member our own id while we held a connection to it.
+TEST_CASE("a later pong naming another id on the same connection does not change who we are", "[manager][fuzz]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kX));
+  rig.probe->injectText(fromServer("ice-servers", kX, "[]"));
+  rig.probe->injectText(fromServer("room-info", kX, roomInfo({{kSelf, "Me"}, {kX, "Xena"}})));
+  rig.clock.advance(200ms);
+  REQUIRE(rig.manager.selfId().str() == kX);
+  REQUIRE(rig.peerIds() == std::set<std::string>{kSelf});
+
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.clock.advance(200ms);
+  CHECK(rig.manager.selfId().str() == kX);
+  CHECK(rig.peerIds() == std::set<std::string>{kSelf});
+  // (A new connection is a new id: test_signaler.cpp.)
+}
+
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});

@@ -241,6 +241,19 @@ TEST_CASE("an explicitly created room outlives being empty and is retired after 
   CHECK(h.manager.roomCount() == 0);
 }
 
+// Found by tests/fuzz/fuzz_payloads: a room made from "Ƒjord" got the id "ƒjord", which admit()
+// refused, so nobody could ever enter it.
+TEST_CASE("a room made through the API from any name has an id that admits its members", "[manager][rooms][fuzz]") {
+  Harness h;
+  auto created = h.manager.createRoom({"\u0191jord", true, 0}, std::nullopt, t0);
+  REQUIRE(std::holds_alternative<std::string>(created));
+  const std::string id = std::get<std::string>(created);
+  CHECK(id == "fjord");
+  CHECK_FALSE(h.manager.admit(id, ""));
+  Peer& a = h.join(id);
+  CHECK(h.manager.room(id)->find(a.client->id()) == a.client.get());
+}
+
 TEST_CASE("an occupied explicit room is not retired however long it lives", "[manager][rooms]") {
   ManagerConfig config;
   config.roomIdleTimeout = 1min;
