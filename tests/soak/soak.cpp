@@ -88,7 +88,7 @@ struct Options {
   int threads = 2;
   int perSource = 8;
   long serverPid = 0;
-  double reapTimeout = 3;
+  double reapTimeout = 6;
   double dropWithin = 10;
   double settle = 20;
   double rssTolerance = 0.10;
@@ -101,7 +101,7 @@ struct Options {
   std::fprintf(stderr,
                "orbit-soak: %s\n"
                "usage: orbit-soak --url ws://HOST:PORT [--server-pid PID] [--clients N=1000] [--seconds S=60]\n"
-               "  [--warmup S=min(120,S/2)] [--threads N=2] [--per-source N=8] [--reap-timeout S=3]\n"
+               "  [--warmup S=min(120,S/2)] [--threads N=2] [--per-source N=8] [--reap-timeout S=6]\n"
                "  [--drop-within S=10] [--settle S=20] [--rss-tolerance F=0.10] [--session S=8]\n"
                "  [--samples FILE] [--keep K=0]\n",
                why.c_str());

@@ -14,9 +14,10 @@ server="$root/build/server/orbit-server" soak="$root/build/tests/soak/orbit-soak
 if [ "$#" -ge 2 ] && [ "$1" != "--" ]; then server="$1" soak="$2"; shift 2; fi
 [ "${1:-}" = "--" ] && shift
 
-# The server pings after 1 s of silence and reaps after 3 s, so that silent clients are
-# dropped within the run rather than after the default 30 s.
-ping_interval=1 reap_timeout=3
+# The server pings after 2 s of silence and reaps after 6 s, so that silent clients are
+# dropped within the run rather than after the default 30 s. A client has 4 s to answer a
+# ping: on a loaded 2-core machine 2 s (reaping after 3 s) dropped live clients.
+ping_interval=2 reap_timeout=6
 if [ -n "${ORBIT_SOAK_OUT:-}" ]; then
   out="$ORBIT_SOAK_OUT"
   mkdir -p "$out"
