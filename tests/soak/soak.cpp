@@ -705,7 +705,8 @@ bool sampleUntil(Sampler& sampler, Clock::time_point until, const char* phase, c
     if (now >= until) return false;
     if (now >= nextSample) {
       sampler.sample(phase);
-      nextSample += std::chrono::seconds(1);
+      // After a stall (a loaded machine), one sample now rather than a burst of catching up.
+      nextSample = std::max(nextSample + std::chrono::seconds(1), now);
     }
     // A poll of the server's figures with a deadline; nothing here has an event to wait on.
     std::this_thread::sleep_for(std::min<Clock::duration>({std::chrono::milliseconds(100), until - now}));
