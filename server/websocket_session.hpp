@@ -9,6 +9,7 @@
 #include "server_context.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -16,6 +17,9 @@
 #include <string>
 
 namespace orbit {
+
+// How long a client the server drops has to take its last frames and answer the close.
+inline constexpr std::chrono::seconds kCloseDeadline{5};
 
 // What the WebSocket runs on. A plain connection sheds Beast's basic_stream: its impl and
 // three timers (about 470 bytes) served only to bound the HTTP request before the upgrade.
@@ -127,6 +131,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     closeCode_ = code;
     closeReason_ = std::move(reason);
     if (!flush) abandonQueue_ = true;
+    armCloseDeadline();
     if (!writing_) doWriteOrClose();
   }
 
@@ -169,6 +174,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
       finish(reason, why);
       return;
     }
+    // A failed write may have finished the session while this read's completion was queued.
+    if (!client_) return;
     context_.traffic.received(TrafficMetrics::Protocol::WebSocket, bytes);
     const auto now = Clock::now();
     if (ws_.got_text()) {
@@ -221,6 +228,34 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
     context_.afterLeave();
   }
 
+  // A client being dropped (reaped for silence, too slow, shutdown) may have stopped reading:
+  // a write to it then waits for ever once the kernel's buffers are full, and the close
+  // handshake after the flush waits Beast's 30 s for an answer that will not come. Either
+  // way the session and its descriptor would outlive the client. So whatever is still
+  // unsent kCloseDeadline after the close was asked for is given up: the socket is reset
+  // (no FIN that would wait behind the unsent data), which ends the pending operations.
+  // The timer exists only while closing; it holds no reference that would keep the session.
+  void armCloseDeadline() {
+    closeDeadline_ = std::make_unique<net::steady_timer>(ws_.get_executor(), kCloseDeadline);
+    closeDeadline_->async_wait([weak = this->weak_from_this()](beast::error_code ec) {
+      auto self = weak.lock();
+      if (ec || !self) return;
+      auto& socket = self->rawSocket();
+      if (!socket.is_open()) return;
+      beast::error_code ignored;
+      socket.set_option(net::socket_base::linger(true, 0), ignored);
+      socket.close(ignored);
+    });
+  }
+
+  auto& rawSocket() {
+    if constexpr (kIsTls<Stream>) {
+      return beast::get_lowest_layer(ws_).socket();
+    } else {
+      return beast::get_lowest_layer(ws_);
+    }
+  }
+
   // A seat taken in the cluster for a client that never joined.
   void releaseSeat() {
     if (seat_ && context_.cluster) context_.cluster->left(RoomId(roomId_), seat_->id);
@@ -242,6 +277,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession<St
   bool abandonQueue_ = false;
   CloseCode closeCode_ = CloseCode::Normal;
   std::string closeReason_;
+  std::unique_ptr<net::steady_timer> closeDeadline_;
 };
 
 }  // namespace orbit

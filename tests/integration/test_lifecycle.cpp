@@ -89,6 +89,42 @@ TEST_CASE("a client whose socket drops is removed at once", "[integration][lifec
   CHECK(info);
 }
 
+// Found by the soak (issue 11): a dropped client that had stopped reading kept its socket
+// for ever, since the server's write to it never completed and the close waited behind it.
+TEST_CASE("a client dropped while a write to it is stuck loses its socket within seconds", "[integration][lifecycle]") {
+  ServerProcess server({"--rate-limit", "1000000"});
+  const auto openFds = [&] {
+    const std::string body = httpRequest(server.port(), "GET", "/metrics").body;
+    const auto at = body.find("\nprocess_open_fds ");
+    return at == std::string::npos ? -1L : std::atol(body.c_str() + at + 18);
+  };
+  const long before = openFds();
+  REQUIRE(before > 0);
+  WsClient stalled(server.port(), "/room/stall/ws");
+  const std::string stalledId = stalled.learnId();
+  WsClient sender(server.port(), "/room/stall/ws");
+  sender.learnId();
+  // The stalled client never reads again. 16 MB of offers to it fill the kernel's buffers on
+  // both sides, then the server's 4 MiB queue: it is dropped as too slow with a write pending.
+  const Json offer = {{"type", "offer"},
+                      {"receiver", stalledId},
+                      {"data", {{"type", "offer"}, {"sdp", std::string(60000, 'v')}}}};
+  const std::string frame = offer.dump();
+  for (int i = 0; i < 16 * 1024 * 1024 / 60000; ++i) sender.sendText(frame);
+  sender.drain();
+  CHECK_THAT(httpRequest(server.port(), "GET", "/metrics").body, Catch::Contains("orbit_clients_dropped_slow_total 1\n"));
+
+  // Its descriptor goes within the close deadline (5 s); the sender's stays.
+  const auto deadline = std::chrono::steady_clock::now() + 15s;
+  long now = openFds();
+  while (now != before + 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(100ms);  // a poll of the server's figure, with a deadline
+    now = openFds();
+  }
+  CHECK(now == before + 1);
+  CHECK(sender.learnId().size() == 32);
+}
+
 TEST_CASE("on SIGTERM or SIGINT every client gets bye, sockets close cleanly and the exit code is 0",
           "[integration][shutdown]") {
   const int signal = GENERATE(SIGTERM, SIGINT);
