@@ -23,10 +23,11 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   -E "at the open-file limit clients that come and go|out of file descriptors the server pauses accepting|cmake --install --strip|^soak/"
 # Those run natively only. The soak (tests/soak, 60 s alone) checks RSS, which ASan's quarantine
 # of freed memory would swell, and CI's time has room for one run of it. The two at the
-# open-file limit: with every descriptor taken, the sanitizers' own runtime has none left: UBSan's vptr check reads memory through a pipe
-# (sanitizer_common's IsAccessibleMemoryRange), cannot open one, reports "invalid vptr ...
-# memory cannot be printed" on the first log line at the limit, and halts the server. The
-# install test checks the size of a stripped release binary, which a sanitizer build is not.
+# open-file limit: with every descriptor taken, the sanitizers' own runtime has none left:
+# UBSan's vptr check reads memory through a pipe (sanitizer_common's IsAccessibleMemoryRange),
+# cannot open one, reports "invalid vptr ... memory cannot be printed" on the first log line at
+# the limit, and halts the server. The install test checks the size of a stripped release
+# binary, which a sanitizer build is not.
 
 echo "== web build and browser end-to-end tests"
 scripts/build.sh web
