@@ -14,6 +14,7 @@
 #include "chat_manager.hpp"
 #include "client_address.hpp"
 #include "codec.hpp"
+#include "handshake.hpp"
 #include "fuzz_check.hpp"
 #include "http_api.hpp"
 #include "logger.hpp"
@@ -113,7 +114,9 @@ void handle(ChatManager& manager, HttpApi& api, const TrustedProxies& proxies, h
     }
     const auto room = percentDecode(std::string_view(path).substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
     if (!room || !api.origins().admits(origin, host)) return;
-    const std::string token = queryParam(query, "token").value_or("");
+    // The token in Sec-WebSocket-Protocol, or in the query; the header wins.
+    const OfferedSubprotocols offered = parseSubprotocols(headerLines(request, "Sec-WebSocket-Protocol"));
+    const std::string token = offered.token ? *offered.token : queryParam(query, "token").value_or("");
     if (auto refusal = manager.admit(*room, token)) {
       manager.upgradeRefused(client, *room, ChatManager::classify(*refusal, !token.empty()), refusal->reason, TimePoint{});
     }

@@ -9,7 +9,6 @@ Run it again after changing the harnesses' steps: python3 tests/fuzz/seeds.py
 """
 import json
 import os
-import shutil
 
 here = os.path.dirname(os.path.abspath(__file__))
 A = "0123456789abcdef0123456789abcdef"
@@ -188,7 +187,12 @@ def client_manager_seeds():
     write("client_manager", "hostile-frames", s.bytes())
 
 def main():
-    shutil.rmtree(os.path.join(here, "corpus"), ignore_errors=True)
+    # Every seed is written again; the inputs of past findings (regression-*) are kept.
+    corpus = os.path.join(here, "corpus")
+    for folder in os.listdir(corpus) if os.path.isdir(corpus) else []:
+        for name in os.listdir(os.path.join(corpus, folder)):
+            if not name.startswith("regression-"):
+                os.remove(os.path.join(corpus, folder, name))
     for name, frame in FRAMES.items():
         write("decode", name + ".json", j(frame))
         if "data" in frame:
@@ -217,6 +221,9 @@ def main():
                   "GET /../orbit-fuzz-outside.txt HTTP/1.1\r\n\r\nGET /%2e%2e/orbit-fuzz-outside.txt HTTP/1.1\r\n\r\n",
         "forwarded": "GET /api/rooms/%D0%BF%D1%80%D0%B8 HTTP/1.1\r\nHost: h\r\nForwarded: for=\"[2001:db8::1]:4711\";proto=https, for=unknown\r\n\r\n",
         "chunked": "POST /api/rooms HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"name\":\"Chunky\"\r\n1\r\n}\r\n0\r\n\r\n",
+        "upgrade-subprotocol": "GET /room/locked/ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                               "Sec-WebSocket-Protocol: orbit, orbit-token.1700000600.00ff\r\n"
+                               "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
     }
     for i, (name, request) in enumerate(requests.items()):
         write("http_api", name, bytes([i % 4]) + request.encode())
