@@ -23,6 +23,7 @@
 // Output: one "result key=value ..." line (machine-readable) and a "# ..." line for people.
 // The exit code is 1 when a message was lost, the server sent an error, or a client failed.
 #include "codec.hpp"
+#include "load_tools.hpp"
 #include "message.hpp"
 
 #include <utility>  // before Asio: see server/net.hpp
@@ -32,13 +33,11 @@
 #include <boost/beast/websocket.hpp>
 
 #include <netinet/in.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -47,9 +46,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
-#include <random>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -64,6 +61,10 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using orbit::Json;
+using orbit::load::Counter;
+using orbit::load::processRssKb;
+using orbit::load::raiseOpenFileLimit;
+using orbit::load::randomTag;
 
 // ---------------------------------------------------------------------------------------
 // Options
@@ -166,16 +167,6 @@ double processCpuUs(long pid) {
     if (i == 15) stime = std::stoull(field);
   }
   return static_cast<double>(utime + stime) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-// VmRSS of a process in KiB; -1 when it cannot be read.
-long processRssKb(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  return -1;
 }
 
 struct Percentiles {
@@ -327,29 +318,6 @@ struct Worker {
   std::atomic<std::uint64_t> sent{0};
   std::atomic<std::uint64_t> errors{0};
   std::atomic<std::uint64_t> failures{0};
-};
-
-// A count the main thread waits on, raised by the workers.
-class Counter {
- public:
-  void add() {
-    std::lock_guard lock(mutex_);
-    ++value_;
-    changed_.notify_all();
-  }
-  bool waitFor(long target, Clock::duration limit) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return value_ >= target; });
-  }
-  long value() {
-    std::lock_guard lock(mutex_);
-    return value_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  long value_ = 0;
 };
 
 std::atomic<int> gErrorReports{0};
@@ -682,27 +650,6 @@ class Joiner {
 
 // ---------------------------------------------------------------------------------------
 
-void raiseOpenFileLimit(rlim_t wanted) {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  if (limit.rlim_cur >= wanted) return;
-  rlimit raised{wanted, std::max(wanted, limit.rlim_max)};
-  // Raising the hard limit needs root (CAP_SYS_RESOURCE); otherwise take what is allowed.
-  if (setrlimit(RLIMIT_NOFILE, &raised) != 0) {
-    raised = {limit.rlim_max, limit.rlim_max};
-    setrlimit(RLIMIT_NOFILE, &raised);
-    std::fprintf(stderr, "orbit-loadgen: could not raise the open-file limit to %llu (kept %llu)\n",
-                 static_cast<unsigned long long>(wanted), static_cast<unsigned long long>(limit.rlim_max));
-  }
-}
-
-std::string randomTag() {
-  std::random_device device;
-  char tag[16];
-  std::snprintf(tag, sizeof tag, "%08x", device());
-  return tag;
-}
-
 void sleepFor(double seconds) { std::this_thread::sleep_for(std::chrono::duration<double>(seconds)); }
 
 struct Window {
@@ -761,7 +708,7 @@ int runRelay(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
   const bool raw = o.raw;
   // raw: as many connections as the relay has clients, each its own echo's only receiver.
   const int total = o.rooms * o.roomSize;
-  raiseOpenFileLimit(static_cast<rlim_t>(total) + 1024);
+  raiseOpenFileLimit(static_cast<rlim_t>(total) + 1024, "orbit-loadgen");
   const std::string tag = randomTag();
   Counter ready;
   std::vector<std::unique_ptr<Client>> clients;
@@ -874,7 +821,7 @@ int runRelay(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
 }
 
 int runJoin(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
-  raiseOpenFileLimit(static_cast<rlim_t>(o.concurrency) * 2 + 1024);
+  raiseOpenFileLimit(static_cast<rlim_t>(o.concurrency) * 2 + 1024, "orbit-loadgen");
   const std::string tag = randomTag();
   // Each joiner joins a room with one resident, as someone joins a call; both get room-info.
   Counter ready;
@@ -919,7 +866,7 @@ int runJoin(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
 }
 
 int runIdle(const Options& o, std::vector<std::unique_ptr<Worker>>& workers) {
-  raiseOpenFileLimit(static_cast<rlim_t>(o.connections) + 1024);
+  raiseOpenFileLimit(static_cast<rlim_t>(o.connections) + 1024, "orbit-loadgen");
   const long rssBefore = o.serverPid > 0 ? processRssKb(o.serverPid) : -1;
   const std::string tag = randomTag();
   Counter ready;

@@ -35,6 +35,7 @@
 //   - more than 1% of upgrades were refused, or a slot never joined.
 // --keep K leaves K clients connected (answering pings) through the checks: they must fail.
 #include "codec.hpp"
+#include "load_tools.hpp"
 #include "message.hpp"
 
 #include <utility>  // before Asio: see server/net.hpp
@@ -44,23 +45,18 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
-#include <dirent.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <sstream>
@@ -78,6 +74,11 @@ namespace net = boost::asio;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using orbit::Json;
+using orbit::load::Counter;
+using orbit::load::processFds;
+using orbit::load::processRssKb;
+using orbit::load::raiseOpenFileLimit;
+using orbit::load::randomTag;
 
 struct Options {
   std::string host = "127.0.0.1";
@@ -144,29 +145,6 @@ Options parseOptions(int argc, char** argv) {
   return o;
 }
 
-// ---------------------------------------------------------------------------------------
-// The server process, from /proc
-
-long processRssKb(long pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
-  }
-  return -1;
-}
-
-long processFds(long pid) {
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/fd").c_str());
-  if (!dir) return -1;
-  long n = 0;
-  while (const dirent* e = readdir(dir)) {
-    if (e->d_name[0] != '.') ++n;
-  }
-  closedir(dir);
-  return n;
-}
-
 // The server's /metrics as name (with labels) -> value; empty when it cannot be fetched.
 std::vector<std::pair<std::string, double>> fetchMetrics(const Options& o) {
   std::vector<std::pair<std::string, double>> out;
@@ -221,29 +199,6 @@ std::atomic<int> gReports{0};
 void report(const std::string& what) {
   if (gReports.fetch_add(1) < 10) std::fprintf(stderr, "orbit-soak: %s\n", what.c_str());
 }
-
-// A count the main thread waits on.
-class Counter {
- public:
-  void add() {
-    std::lock_guard lock(mutex_);
-    ++value_;
-    changed_.notify_all();
-  }
-  bool waitFor(long target, Clock::duration limit) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, limit, [&] { return value_ >= target; });
-  }
-  long value() {
-    std::lock_guard lock(mutex_);
-    return value_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  long value_ = 0;
-};
 
 // ---------------------------------------------------------------------------------------
 // A slot: one simulated person, who joins, chats, leaves and comes back, one session at a
@@ -645,21 +600,6 @@ void Session::finish() {
 
 // ---------------------------------------------------------------------------------------
 
-void raiseOpenFileLimit(rlim_t wanted) {
-  rlimit limit{};
-  getrlimit(RLIMIT_NOFILE, &limit);
-  if (limit.rlim_cur >= wanted) return;
-  rlimit raised{std::min(wanted, limit.rlim_max), limit.rlim_max};
-  setrlimit(RLIMIT_NOFILE, &raised);
-}
-
-std::string randomTag() {
-  std::random_device device;
-  char tag[16];
-  std::snprintf(tag, sizeof tag, "%08x", device());
-  return tag;
-}
-
 struct Sampler {
   const Options& o;
   Clock::time_point start = Clock::now();
@@ -717,7 +657,7 @@ bool sampleUntil(Sampler& sampler, Clock::time_point until, const char* phase, c
 
 int main(int argc, char** argv) {
   const Options o = parseOptions(argc, argv);
-  raiseOpenFileLimit(static_cast<rlim_t>(o.clients) * 3 + 1024);
+  raiseOpenFileLimit(static_cast<rlim_t>(o.clients) * 3 + 1024, "orbit-soak");
   const bool watching = o.serverPid > 0;
 
   struct Worker {
