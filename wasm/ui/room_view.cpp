@@ -636,11 +636,16 @@ void RoomView::drawPeople() {
         ImGui::TextColored(kAccent, "sharing screen");
       }
     }
-    const bool reached = manager_.forwarding() || manager_.peer(ClientId(id)) != nullptr;
+    const VideoPeer* peer = manager_.peer(ClientId(id));
+    const bool reached = manager_.forwarding() || peer != nullptr;
     const PeerConnectionState state = manager_.connectionOf(id);
     ImGui::SameLine();
-    ImGui::TextColored(state == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
-                       reached ? std::string(toString(state)).c_str() : "not connected");
+    if (peer && !peer->failure().empty()) {
+      ImGui::TextColored(kBad, "could not connect");  // the tile and the Connections tab say why
+    } else {
+      ImGui::TextColored(state == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
+                         reached ? std::string(toString(state)).c_str() : "not connected");
+    }
     if (manager_.isMember(id)) {
       ImGui::SameLine();
       if (ImGui::SmallButton("Message")) {
