@@ -240,8 +240,10 @@ describe('with a secret coturn does not share', () => {
                          [`Could not connect to ${other}: ${why}.`]);
         assert.notEqual(state.peers[0].connection, 'connected');
         assert.equal(state.peers[0].video.frames, 0);
-        // The tile is on screen with the reason drawn on it (the screenshot shows it).
+        // The tile is on screen with the reason drawn on it, and the notification beside it
+        // while it lasts (the screenshot shows both).
         assert.ok(Array.isArray(state.ui[`Tile ${other}`]), JSON.stringify(Object.keys(state.ui)));
+        await screenshot(pages[name], `turn-refused-${name.toLowerCase()}`);
         // Nothing was relayed: the browser offered no candidate it could use.
         const [report] = await connectionReport(pages[name]);
         assert.equal(report.iceTransportPolicy, 'relay');
@@ -250,7 +252,6 @@ describe('with a secret coturn does not share', () => {
       // coturn turned both away for their credentials, and allocated nothing.
       assert.ok(shared.turn.lines(/user <\d{10}:[0-9a-f]{32}>.*error 401/).length >= 2, shared.turn.log());
       assert.deepEqual(shared.turn.lines(/ALLOCATE processed, success/), []);
-      await screenshot(pages.Ann, 'turn-refused-ann');
     } finally {
       await context.close();
     }
