@@ -71,6 +71,7 @@ void AppController::enterRoom() {
   refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
   if (address_.uplinkKbps > 0) manager_.setUplinkBudget(address_.uplinkKbps);
+  manager_.setIceTransportPolicy(address_.relayOnly ? IceTransportPolicy::Relay : IceTransportPolicy::All);
   manager_.join(webSocketTarget(address_), address_.room, address_.username);
 }
 
@@ -206,6 +207,7 @@ void AppController::handleEvent(const ManagerEvent& event) {
     case Kind::PeerJoined: notify("peer-joined", name + " joined"); break;
     case Kind::PeerLeft: notify("peer-left", name + " left"); break;
     case Kind::MediaError: notify("media-error", event.text); break;
+    case Kind::PeerFailed: notify("peer-failed", event.text); break;
     default: break;
   }
   // Every event also goes to whoever embeds the client, in the shape README.md documents:

@@ -34,6 +34,7 @@ std::string_view toString(ManagerEvent::Kind kind) {
     case ManagerEvent::Kind::PeerMedia: return "peer-media";
     case ManagerEvent::Kind::Text: return "text";
     case ManagerEvent::Kind::MediaError: return "media-error";
+    case ManagerEvent::Kind::PeerFailed: return "peer-failed";
     case ManagerEvent::Kind::Problem: return "problem";
   }
   return "problem";
@@ -429,10 +430,10 @@ VideoPeer* Manager::createPeer(const std::string& id) {
   };
   VideoPeer::Options peerOptions = options_.peer;
   peerOptions.offersFirst = joinedAfter(id);
-  auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, iceServers_,
+  auto peer = std::make_unique<VideoPeer>(selfId(), ClientId(id), peerBackend_, scheduler_, configuration(),
                                           std::move(handlers), peerOptions);
   VideoPeer* raw = peer.get();
-  peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt};
+  peers_[id] = PeerEntry{std::move(peer), session, PeerConnectionState::New, nameOf(id), std::nullopt, {}};
   // Adding tracks or receivers fires negotiationneeded; the side that answers waits for the offer.
   addTracksTo(*raw, peerOptions.offersFirst);
   changed();
@@ -466,6 +467,16 @@ void Manager::closePeer(const std::string& id) {
 void Manager::peerChanged(const std::string& id) {
   const auto it = peers_.find(id);
   if (it == peers_.end()) return;
+  // Told once per reason: a restart that fails the same way again says nothing new.
+  const std::string& failure = it->second.peer->failure();
+  if (failure != it->second.failureTold) {
+    it->second.failureTold = failure;
+    if (!failure.empty()) {
+      const std::string name = displayName(id);
+      emit({ManagerEvent::Kind::PeerFailed, id, nameOf(id),
+            "Could not connect to " + (name.empty() ? std::string("someone") : name) + ": " + failure + "."});
+    }
+  }
   const PeerConnectionState state = it->second.peer->connectionState();
   if (state != it->second.reported) {
     it->second.reported = state;
@@ -606,7 +617,7 @@ void Manager::handleRoomMode(const Message& message) {
     handlers.onChange = [this] { sfuChanged(); };
     handlers.onStats = [this] { statsChanged(); };
     handlers.onProblem = [this](std::string_view problem) { report("media through the server: " + std::string(problem)); };
-    sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, iceServers_, std::move(handlers), options_.sfu);
+    sfu_ = std::make_unique<SfuSession>(peerBackend_, scheduler_, configuration(), std::move(handlers), options_.sfu);
     while (!peers_.empty()) closePeer(std::string(peers_.begin()->first));  // a copy: the key goes
     session_.hungUp.clear();
     publishToServer();

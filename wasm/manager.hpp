@@ -68,6 +68,8 @@ struct ManagerEvent {
     Text,         // a chat line arrived from someone else: `peer`, `name`, `text`, and `to`
                   // (our id) when it was for us alone
     MediaError,   // a camera, microphone or screen could not be had or went away: `code`, `text`
+    PeerFailed,   // the connection to a peer cannot come up, and `text` says why in words
+                  // ("Could not connect to Ben: ..."): `peer`, `name`, `text`
     Problem,      // anything else that went wrong and did not stop the client: `text`
   };
   ManagerEvent(Kind kind = Kind::Problem, std::string peer = {}, std::string name = {}, std::string text = {},
@@ -123,6 +125,9 @@ class Manager {
     // A mesh's upload budget: each connection's video is capped so that all of them together
     // stay within it, and sent at lower resolution as the room grows. 0: no cap.
     int uplinkBudgetKbps = 2500;
+    // Relay: every connection made from then on uses only relayed candidates (TURN), so media
+    // never goes straight between the browsers; with no TURN server that works, none connects.
+    IceTransportPolicy iceTransportPolicy = IceTransportPolicy::All;
   };
 
   Manager(std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers, MediaBackend& media);
@@ -167,6 +172,9 @@ class Manager {
   void stopScreenShare() { localMedia_.stopScreenShare(); }
   // The mesh's upload budget (Options::uplinkBudgetKbps), applied at once; 0: no cap.
   void setUplinkBudget(int kbps);
+  // Options::iceTransportPolicy, for the connections made from now on.
+  void setIceTransportPolicy(IceTransportPolicy policy) { options_.iceTransportPolicy = policy; }
+  IceTransportPolicy iceTransportPolicy() const { return options_.iceTransportPolicy; }
 
   // To the room when `to` is empty, else to that one member. Room lines enter the log when
   // the server echoes them back (the echo is the delivery receipt), direct ones at once. A
@@ -246,7 +254,7 @@ class Manager {
   // {"self":{"id","name"},"room","connection","reason","close":{"code","reason"},"error",
   //  "reconnect":{"attempts","pending"},"joins",
   //  "peers":[{"id","name","muted","cameraOff","sharingScreen","connection","ice","signaling","polite","audio","video":{"width","height"},
-  //            "stats":{...}}],
+  //            "stats":{...},"failure"}],"iceTransportPolicy",
   //  "messages":[{"from","fromId","to","text","time","self","history"}],
   //  "unsent":[{"id","text","to","state":"waiting"|"failed","why"}],
   //  "media":{"microphone","camera","screen","muted","cameraEnabled","error"},
@@ -282,6 +290,7 @@ class Manager {
     PeerConnectionState reported = PeerConnectionState::New;
     std::string name;  // as the last room-info had it
     std::optional<SendLimits> limits;  // last applied to its video
+    std::string failureTold;  // the VideoPeer::failure() last told as a PeerFailed event
   };
 
   void handleStateChange();
@@ -301,6 +310,8 @@ class Manager {
   bool ready() const;
   void becomeReady();
   void reconcile();
+  // What a new connection is made with: the session's ICE servers and Options::iceTransportPolicy.
+  RtcConfiguration configuration() const { return {iceServers_, options_.iceTransportPolicy}; }
   VideoPeer* createPeer(const std::string& id);
   void closePeer(const std::string& id);
   // Whether we joined the room after the member `id`: then we offer first to it

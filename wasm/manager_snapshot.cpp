@@ -63,6 +63,7 @@ Json Manager::snapshot() const {
     item["audio"] = audio;
     item["video"] = {{"received", video}, {"width", 0}, {"height", 0}};
     item["iceRestarts"] = peer.iceRestarts();
+    item["failure"] = peer.failure().empty() ? Json(nullptr) : Json(peer.failure());
     if (const auto& stats = peer.stats()) {
       item["video"]["width"] = stats->frameWidth;
       item["video"]["height"] = stats->frameHeight;
@@ -116,6 +117,7 @@ Json Manager::snapshot() const {
       {"roomInfo", session_.roomInfoJson},
   };
   out["mode"] = sfu_ ? "sfu" : "mesh";
+  out["iceTransportPolicy"] = toString(options_.iceTransportPolicy);
   if (sfu_) {
     auto statsJson = [](const std::optional<PeerStats>& s) -> Json {
       if (!s) return nullptr;

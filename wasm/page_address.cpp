@@ -56,6 +56,7 @@ PageAddress parsePageAddress(std::string_view url) {
       address.uplinkKbps = kbps;
     }
   }
+  if (auto relay = queryParam(query, "relay")) address.relayOnly = *relay == "1" || *relay == "true";
   return address;
 }
 

@@ -22,6 +22,10 @@ struct PageAddress {
   // From ?uplink=: the mesh's upload budget in kbit/s, 100 to 100000; 0 (absent or out of
   // range): the client's default.
   int uplinkKbps = 0;
+  // From ?relay=1 (or ?relay=true): relay-only ICE, every connection through the TURN server
+  // the signaling server names (iceTransportPolicy "relay"); for checking a TURN deployment,
+  // or for a person who would rather not show their address to the others.
+  bool relayOnly = false;
   // A join token from POST /api/rooms/<id>/join, for a password room; never read from the
   // page's URL, so an invite link cannot carry one by accident.
   std::string token;
@@ -30,10 +34,10 @@ struct PageAddress {
   std::string password;
 };
 
-// Reads http(s)://host[/base]/room/<id>?name=<name>. Anything it does not recognise leaves
-// the matching field empty rather than failing: a page at / is simply not in a room. The base
-// path is what comes before /room/<id>, or, for any other page, its folder (/orbit/ and
-// /orbit/index.html: "/orbit").
+// Reads http(s)://host[/base]/room/<id>?name=<name>&uplink=<kbit/s>&relay=1. Anything it does not
+// recognise leaves the matching field empty rather than failing: a page at / is simply not in a
+// room. The base path is what comes before /room/<id>, or, for any other page, its folder
+// (/orbit/ and /orbit/index.html: "/orbit").
 PageAddress parsePageAddress(std::string_view url);
 
 // ws(s)://<host><base>/room/<id>/ws, the room's WebSocket on the server that served the page.

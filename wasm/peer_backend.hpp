@@ -23,6 +23,7 @@ enum class PeerConnectionState { New, Connecting, Connected, Disconnected, Faile
 enum class IceConnectionState { New, Checking, Connected, Completed, Disconnected, Failed, Closed };
 enum class SdpType { Offer, Answer, Pranswer, Rollback };
 enum class CandidateType { Unknown, Host, Srflx, Prflx, Relay };
+enum class IceTransportPolicy { All, Relay };
 
 // The W3C names ("have-local-offer", "connected", "srflx", ...).
 inline std::string_view toString(SignalingState s) {
@@ -90,6 +91,30 @@ inline std::string_view toString(CandidateType t) {
   return "unknown";
 }
 
+inline std::string_view toString(IceTransportPolicy p) {
+  switch (p) {
+    case IceTransportPolicy::All: return "all";
+    case IceTransportPolicy::Relay: return "relay";
+  }
+  return "all";
+}
+
+// What a connection is made with: RTCConfiguration's iceServers and iceTransportPolicy.
+struct RtcConfiguration {
+  std::vector<IceServer> iceServers;
+  // Relay: only candidates through a TURN server of `iceServers`, so the media goes through
+  // the relay or not at all.
+  IceTransportPolicy iceTransportPolicy = IceTransportPolicy::All;
+};
+
+// An RTCPeerConnectionIceErrorEvent: a STUN or TURN server answered a request with an error,
+// or not at all. Gathering goes on with the other servers.
+struct IceCandidateError {
+  std::string url;        // the server's, as iceServers named it
+  int errorCode = 0;      // the STUN error code (401 Unauthorized, 403 Forbidden, ...); 701: no answer
+  std::string errorText;  // the server's reason phrase, or the browser's
+};
+
 // What one sender may use of the uplink: RTCRtpEncodingParameters' maxBitrate and
 // scaleResolutionDownBy.
 struct SendLimits {
@@ -141,6 +166,7 @@ class PeerConnection {
   struct Handlers {
     // An empty `candidate` means the end of candidates.
     std::function<void(const IceCandidateData& candidate)> onIceCandidate;
+    std::function<void(const IceCandidateError& error)> onIceCandidateError;
     std::function<void()> onNegotiationNeeded;
     std::function<void(SignalingState state)> onSignalingStateChange;
     std::function<void(PeerConnectionState state)> onConnectionStateChange;
@@ -195,7 +221,7 @@ class PeerConnection {
 class PeerBackend {
  public:
   virtual ~PeerBackend() = default;
-  virtual std::unique_ptr<PeerConnection> createPeerConnection(const std::vector<IceServer>& iceServers) = 0;
+  virtual std::unique_ptr<PeerConnection> createPeerConnection(const RtcConfiguration& configuration) = 0;
 };
 
 }  // namespace orbit

@@ -7,13 +7,13 @@
 
 namespace orbit {
 
-SfuSession::SfuSession(PeerBackend& backend, Scheduler& scheduler, const std::vector<IceServer>& iceServers,
+SfuSession::SfuSession(PeerBackend& backend, Scheduler& scheduler, const RtcConfiguration& configuration,
                        Handlers handlers, Options options)
     : scheduler_(scheduler),
       handlers_(std::move(handlers)),
       options_(options),
-      publish_(backend.createPeerConnection(iceServers)),
-      subscribe_(backend.createPeerConnection(iceServers)) {
+      publish_(backend.createPeerConnection(configuration)),
+      subscribe_(backend.createPeerConnection(configuration)) {
   PeerConnection::Handlers p;
   p.onIceCandidate = guarded([this](const IceCandidateData& c) { sendCandidate(SfuConnection::Publish, c); });
   p.onNegotiationNeeded = guarded([this] { publishNegotiationNeeded(); });

@@ -41,7 +41,7 @@ class SfuSession {
     std::function<void(std::string_view problem)> onProblem;
   };
 
-  SfuSession(PeerBackend& backend, Scheduler& scheduler, const std::vector<IceServer>& iceServers, Handlers handlers,
+  SfuSession(PeerBackend& backend, Scheduler& scheduler, const RtcConfiguration& configuration, Handlers handlers,
              Options options);
   ~SfuSession();
   SfuSession(const SfuSession&) = delete;

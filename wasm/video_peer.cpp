@@ -1,26 +1,39 @@
 #include "video_peer.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace orbit {
+namespace {
+
+bool isTurnUrl(const std::string& url) { return url.rfind("turn:", 0) == 0 || url.rfind("turns:", 0) == 0; }
+
+}  // namespace
 
 VideoPeer::VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
-                     const std::vector<IceServer>& iceServers, Handlers handlers)
-    : VideoPeer(std::move(self), std::move(peer), backend, scheduler, iceServers, std::move(handlers), Options{}) {}
+                     const RtcConfiguration& configuration, Handlers handlers)
+    : VideoPeer(std::move(self), std::move(peer), backend, scheduler, configuration, std::move(handlers), Options{}) {}
 
 VideoPeer::VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
-                     const std::vector<IceServer>& iceServers, Handlers handlers, Options options)
+                     const RtcConfiguration& configuration, Handlers handlers, Options options)
     : self_(std::move(self)),
       peer_(std::move(peer)),
       polite_(self_.value < peer_.value),  // docs/protocol.md: the smaller id is polite
       scheduler_(scheduler),
       handlers_(std::move(handlers)),
       options_(options),
-      pc_(backend.createPeerConnection(iceServers)) {
+      relayOnly_(configuration.iceTransportPolicy == IceTransportPolicy::Relay),
+      relayOffered_(std::any_of(configuration.iceServers.begin(), configuration.iceServers.end(),
+                                [](const IceServer& server) {
+                                  return std::any_of(server.urls.begin(), server.urls.end(), isTurnUrl);
+                                })),
+      pc_(backend.createPeerConnection(configuration)) {
   PeerConnection::Handlers h;
   h.onIceCandidate = guarded([this](const IceCandidateData& candidate) {
+    handleLocalCandidate(candidate);
     if (handlers_.send) handlers_.send(Message{"", peer_.value, MessageType::IceCandidate, toJson(candidate)});
   });
+  h.onIceCandidateError = guarded([this](const IceCandidateError& error) { handleCandidateError(error); });
   h.onNegotiationNeeded = guarded([this] { onNegotiationNeeded(); });
   h.onSignalingStateChange = guarded([this](SignalingState) { changed(); });
   h.onConnectionStateChange = guarded([this](PeerConnectionState) { changed(); });
@@ -146,8 +159,57 @@ void VideoPeer::sendLocalDescription() {
   handlers_.send(Message{"", peer_.value, type, toJson(SessionDescription{std::string(toString(local->type)), local->sdp})});
 }
 
+void VideoPeer::handleLocalCandidate(const IceCandidateData& candidate) {
+  if (!candidate.candidate.empty()) {
+    ++gathered_;
+    return;
+  }
+  // The end of a round: with nothing gathered the other side has no address of ours to check,
+  // and ICE never starts; no failed state will come to say so.
+  if (std::exchange(gathered_, 0) == 0) setFailure(whyNoPath());
+}
+
+void VideoPeer::handleCandidateError(const IceCandidateError& error) {
+  if (candidateError_ && isTurnUrl(candidateError_->url) && !isTurnUrl(error.url)) return;
+  candidateError_ = error;
+}
+
+std::string VideoPeer::whyNoPath() const {
+  std::string why;
+  if (candidateError_ && isTurnUrl(candidateError_->url)) {
+    if (candidateError_->errorCode == 701) {
+      why = "the relay server (TURN) could not be reached";
+    } else {
+      std::string text = candidateError_->errorText;
+      while (!text.empty() && (text.back() == '.' || text.back() == ' ')) text.pop_back();  // Chromium's "Unauthorized."
+      // 401: the credentials the server handed out are not the ones the relay checks against.
+      why = std::string("the relay server (TURN) refused ") +
+            (candidateError_->errorCode == 401 ? "our credentials (" : "the connection (") +
+            std::to_string(candidateError_->errorCode) + (text.empty() ? "" : " " + text) + ")";
+    }
+  } else if (relayOnly_ && !relayOffered_) {
+    why = "only relayed connections are allowed here, and the server named no relay server (TURN)";
+    return why;
+  } else {
+    why = "no network path between you was found";
+  }
+  if (relayOnly_) why += ". Relay-only is on, so only connections through the relay server are allowed";
+  return why;
+}
+
+void VideoPeer::setFailure(std::string why) {
+  if (why == failure_) return;
+  failure_ = std::move(why);
+  changed();
+}
+
 void VideoPeer::handleIceState(IceConnectionState state) {
+  if (state == IceConnectionState::Connected || state == IceConnectionState::Completed) {
+    candidateError_.reset();
+    failure_.clear();  // changed() below
+  }
   if (state == IceConnectionState::Failed) {
+    failure_ = whyNoPath();
     cancelGrace();
     restartIce();
   } else if (state == IceConnectionState::Disconnected) {

@@ -22,7 +22,7 @@ namespace orbit {
 // The connection to one remote peer. Negotiates by the W3C perfect negotiation pattern:
 // the side whose id is smaller is polite and rolls back its own offer on glare, the other
 // ignores the colliding offer. Trickles candidates, restarts ICE when it fails or stays
-// disconnected, and polls stats for the UI.
+// disconnected, polls stats for the UI, and says in words why it cannot connect (failure()).
 class VideoPeer {
  public:
   struct Options {
@@ -56,9 +56,9 @@ class VideoPeer {
   };
 
   VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
-            const std::vector<IceServer>& iceServers, Handlers handlers);
+            const RtcConfiguration& configuration, Handlers handlers);
   VideoPeer(ClientId self, ClientId peer, PeerBackend& backend, Scheduler& scheduler,
-            const std::vector<IceServer>& iceServers, Handlers handlers, Options options);
+            const RtcConfiguration& configuration, Handlers handlers, Options options);
   ~VideoPeer();
   // Callbacks capture `this`.
   VideoPeer(const VideoPeer&) = delete;
@@ -91,6 +91,13 @@ class VideoPeer {
   const std::vector<RemoteTrack>& remoteTracks() const { return remoteTracks_; }
   // The last stats poll, if one has completed.
   const std::optional<PeerStats>& stats() const { return stats_; }
+  // Why the connection cannot come up, for the person at the screen ("the relay server
+  // (TURN) refused our credentials (401 Unauthorized)"); empty while it may still connect,
+  // and again once it has.
+  // Set when ICE fails, and when a round of gathering ends without a single local candidate:
+  // then ICE never even starts checking (Chromium stays in `new` for good), as with relay-only
+  // ICE and a TURN server that refuses the credentials.
+  const std::string& failure() const { return failure_; }
 
   // Counters for tests and diagnostics.
   std::size_t pendingCandidates() const { return pendingCandidates_.size(); }
@@ -105,6 +112,11 @@ class VideoPeer {
   void addCandidate(IceCandidateData candidate);
   void sendLocalDescription();
   void handleIceState(IceConnectionState state);
+  void handleLocalCandidate(const IceCandidateData& candidate);
+  void handleCandidateError(const IceCandidateError& error);
+  // failure()'s text, from what gathering and ICE said.
+  std::string whyNoPath() const;
+  void setFailure(std::string why);
   void restartIce();
   void cancelGrace();
   void scheduleStats();
@@ -139,6 +151,14 @@ class VideoPeer {
 
   std::vector<RemoteTrack> remoteTracks_;
   std::optional<PeerStats> stats_;
+
+  bool relayOnly_;         // iceTransportPolicy relay
+  bool relayOffered_;      // a turn: or turns: URL among the ICE servers
+  int gathered_ = 0;       // local candidates since the last end of candidates
+  // The last STUN or TURN server's error since the connection was last up; a TURN server's
+  // is kept over a STUN server's, as it says more about a connection that needs the relay.
+  std::optional<IceCandidateError> candidateError_;
+  std::string failure_;
   int rollbacks_ = 0;
   int ignoredOffers_ = 0;
   int iceRestarts_ = 0;

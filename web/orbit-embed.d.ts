@@ -17,7 +17,8 @@ export interface OrbitErrorConstructor {
 }
 
 export type MountOptions =
-  | { server?: string; room?: string; name?: string; uplinkKbps?: number; password?: string; url?: undefined }
+  | { server?: string; room?: string; name?: string; uplinkKbps?: number; relay?: boolean; password?: string;
+      url?: undefined }
   | { url: string; password?: string };
 
 export type PeerConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
@@ -38,6 +39,8 @@ export interface OrbitEvents {
   'peer-left': { event: 'peer-left'; peer: string; name: string };
   'peer-media': { event: 'peer-media'; peer: string; name: string } & PeerMediaFlags;
   'peer-state': { event: 'peer-state'; peer: string; name: string; state: PeerConnectionState };
+  /** The connection to a peer cannot come up; `text` says why, in the words the call shows. */
+  'peer-failed': { event: 'peer-failed'; peer: string; name: string; text: string };
   media: { event: 'media'; muted: boolean; cameraOff: boolean; sharingScreen: boolean; microphone: boolean;
            camera: boolean };
   text: { event: 'text'; peer: string; name: string; text: string; to: string | null; private: boolean };
@@ -64,6 +67,8 @@ export interface OrbitPeerState {
   video: { received: boolean; width: number; height: number; frames: number };
   stats?: { sendKbps: number; receiveKbps: number; rttMs: number; packetLoss: number; fps: number;
             localCandidate: string; remoteCandidate: string };
+  /** Why the connection cannot come up, as the tile says it; null while it may still connect. */
+  failure?: string | null;
 }
 
 export interface OrbitState {
@@ -79,6 +84,8 @@ export interface OrbitState {
            camera: { id: number; label: string } | null; screen: { id: number; label: string } | null;
            error: string | null };
   notifications: { kind: string; text: string; time: number }[];
+  /** 'relay' with ?relay=1 or mount's `relay: true`: every connection through the TURN server. */
+  iceTransportPolicy: 'all' | 'relay';
   [more: string]: unknown;
 }
 

@@ -7,14 +7,17 @@
 //   call.on('text', (event) => console.log(event.name, event.text));
 //   call.ready.then(() => call.sendText('hello'), (error) => console.log(error.code));
 //
-// Options: {server, room, name, uplinkKbps, password} — or {url, password}, a full room address such as
-// https://orbit.example/room/standup?name=Ann (the default page passes its own). `server` is
-// the server's address, with its base path if it has one (https://example.org/orbit); without
-// it, the server this script was loaded from. Without a room the client shows the lobby. A room name becomes its id as the server keeps it
-// ("Team Sync" → "team-sync"); `joined` and state() carry that id. uplinkKbps: what a call may
-// send in all, 100 to 100000 kbit/s (2500 by default), shared among the connections of a mesh
-// (?uplink= in a URL). password: a password room's, to join it without its prompt (never
-// put in a URL). `canvas` is a <canvas> element, or a selector that finds one.
+// Options: {server, room, name, uplinkKbps, relay, password} — or {url, password}, a full room
+// address such as https://orbit.example/room/standup?name=Ann (the default page passes its own).
+// `server` is the server's address, with its base path if it has one (https://example.org/orbit);
+// without it, the server this script was loaded from. Without a room the client shows the lobby.
+// A room name becomes its id as the server keeps it ("Team Sync" → "team-sync"); `joined` and
+// state() carry that id. uplinkKbps: what a call may send in all, 100 to 100000 kbit/s (2500 by
+// default), shared among the connections of a mesh (?uplink= in a URL). relay: true sends every
+// connection through the TURN server the Orbit server names, never straight between browsers
+// (?relay=1 in a URL); a connection that cannot get through it is told as a 'peer-failed' event.
+// password: a password room's, to join it without its prompt (never put in a URL). `canvas` is a
+// <canvas> element, or a selector that finds one.
 //
 // The handle:
 //   ready              a Promise: resolves with the handle once the client is in the room (at
@@ -42,7 +45,7 @@
 //
 //   on(name, fn)       subscribe to an event, or '*' for all; returns a function that
 //                      unsubscribes. Events: 'joined', 'peer-joined', 'peer-left',
-//                      'peer-state', 'peer-media', 'media', 'text', 'left', 'error',
+//                      'peer-state', 'peer-failed', 'peer-media', 'media', 'text', 'left', 'error',
 //                      'disconnected', 'reconnected', 'media-error', 'problem', and 'state'
 //                      (the state changed).
 (function () {
@@ -103,6 +106,7 @@
                           (options.room ? 'room/' + encodeURIComponent(options.room) : ''));
         if (options.name) address.searchParams.set('name', String(options.name));
         if (options.uplinkKbps) address.searchParams.set('uplink', String(options.uplinkKbps));
+        if (options.relay) address.searchParams.set('relay', '1');
       }
     } catch (e) {
       return OrbitError('bad-url', 'orbit: not a server address: ' + (options.url || options.server));

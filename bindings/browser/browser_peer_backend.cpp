@@ -11,7 +11,7 @@
 
 // From library_orbit_rtc.js. Strings it returns are malloc'd and freed here.
 extern "C" {
-int orbit_rtc_create(const char* iceServersJson);
+int orbit_rtc_create(const char* configurationJson);
 void orbit_rtc_close(int pc);
 void orbit_rtc_set_local_description(int pc, int op);
 void orbit_rtc_rollback(int pc, int op);
@@ -114,6 +114,13 @@ class BrowserPeerConnection::Events {
     if (auto handler = self->handlers_.onIceCandidate) handler(candidate);
   }
 
+  static void candidateError(int handle, int code, const char* url, const char* text) {
+    BrowserPeerConnection* self = find(handle);
+    if (!self) return;
+    const IceCandidateError error{url ? url : "", code, text ? text : ""};
+    if (auto handler = self->handlers_.onIceCandidateError) handler(error);
+  }
+
   static void track(int handle, const char* id, const char* kind, const char* mid) {
     BrowserPeerConnection* self = find(handle);
     if (!self) return;
@@ -123,12 +130,15 @@ class BrowserPeerConnection::Events {
 };
 
 std::unique_ptr<PeerConnection> BrowserPeerBackend::createPeerConnection(
-    const std::vector<IceServer>& iceServers) {
-  return std::make_unique<BrowserPeerConnection>(iceServers);
+    const RtcConfiguration& configuration) {
+  return std::make_unique<BrowserPeerConnection>(configuration);
 }
 
-BrowserPeerConnection::BrowserPeerConnection(const std::vector<IceServer>& iceServers)
-    : handle_(orbit_rtc_create(toJson(iceServers).dump().c_str())) {
+BrowserPeerConnection::BrowserPeerConnection(const RtcConfiguration& configuration)
+    : handle_(orbit_rtc_create(Json{{"iceServers", toJson(configuration.iceServers)},
+                                    {"iceTransportPolicy", toString(configuration.iceTransportPolicy)}}
+                                   .dump()
+                                   .c_str())) {
   registry()[handle_] = this;
 }
 
@@ -304,6 +314,11 @@ EMSCRIPTEN_KEEPALIVE void orbit_rtc_event(int pc, int kind, int value) {
 EMSCRIPTEN_KEEPALIVE void orbit_rtc_candidate(int pc, int index, const char* candidate,
                                               const char* mid) {
   orbit::BrowserPeerConnection::Events::candidate(pc, index, candidate, mid);
+}
+
+EMSCRIPTEN_KEEPALIVE void orbit_rtc_candidate_error(int pc, int code, const char* url,
+                                                    const char* text) {
+  orbit::BrowserPeerConnection::Events::candidateError(pc, code, url, text);
 }
 
 EMSCRIPTEN_KEEPALIVE void orbit_rtc_track(int pc, const char* id, const char* kind,

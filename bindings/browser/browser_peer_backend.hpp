@@ -10,6 +10,8 @@ namespace orbit {
 //
 // Implemented features:
 //  [x] every PeerConnection operation, forwarded with only handles, numbers and strings crossing
+//  [x] RTCConfiguration's iceServers and iceTransportPolicy ("relay": TURN only)
+//  [x] icecandidateerror (a STUN or TURN server that refused or did not answer)
 //  [x] completions and events of a closed or destroyed connection are dropped, never delivered
 //  [x] every browser failure (a thrown exception or a rejected promise) is an Error with the
 //      DOMException's name and message
@@ -25,14 +27,14 @@ class BrowserPeerBackend final : public PeerBackend {
 
   // The connection does not refer back to the backend: it may outlive it.
   std::unique_ptr<PeerConnection> createPeerConnection(
-      const std::vector<IceServer>& iceServers) override;
+      const RtcConfiguration& configuration) override;
 };
 
 // One RTCPeerConnection. Its JS side is found by handle(); closing or destroying it forgets
 // the handle, so whatever the browser still reports for it is dropped.
 class BrowserPeerConnection final : public PeerConnection {
  public:
-  explicit BrowserPeerConnection(const std::vector<IceServer>& iceServers);
+  explicit BrowserPeerConnection(const RtcConfiguration& configuration);
   ~BrowserPeerConnection() override;
   // JavaScript finds this object by its handle in a registry that holds its address.
   BrowserPeerConnection(const BrowserPeerConnection&) = delete;

@@ -92,6 +92,13 @@ mergeInto(LibraryManager.library, {
         var index = c && c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined ? c.sdpMLineIndex : -1;
         OrbitMedia.callWithStrings(_orbit_rtc_candidate, [handle, index], [text, mid]);
       };
+      // A STUN or TURN server that answered with an error (401: credentials it does not
+      // accept) or not at all (701).
+      pc.onicecandidateerror = function(event) {
+        if (!live()) return;
+        OrbitMedia.callWithStrings(_orbit_rtc_candidate_error, [handle, event.errorCode || 0],
+                                   [event.url || '', event.errorText || '']);
+      };
       pc.onnegotiationneeded = function() {
         if (live()) _orbit_rtc_event(handle, 0, 0);
       };
@@ -171,14 +178,15 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  // Returns the connection's handle. When the browser refuses the configuration (a bad ICE
-  // server URL), the handle still exists and every operation on it fails with that error.
+  // Returns the connection's handle. `configurationJson` is an RTCConfiguration:
+  // {iceServers, iceTransportPolicy}. When the browser refuses it (a bad ICE server URL), the
+  // handle still exists and every operation on it fails with that error.
   orbit_rtc_create__deps: ['$OrbitRtc'],
-  orbit_rtc_create: function(iceServersJson) {
+  orbit_rtc_create: function(configurationJson) {
     var handle = OrbitRtc.nextHandle++;
     var connection = {pc: null, error: null, senders: {}, remote: {}, previous: null};
     try {
-      connection.pc = new RTCPeerConnection({iceServers: JSON.parse(UTF8ToString(iceServersJson))});
+      connection.pc = new RTCPeerConnection(JSON.parse(UTF8ToString(configurationJson)));
     } catch (e) {
       connection.error = e;
     }

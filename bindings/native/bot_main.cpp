@@ -95,6 +95,9 @@ int run(const BotOptions& options, const orbit::RoomId& room) {
       case Kind::Text:
         print({{"event", "text"}, {"from", event.name}, {"fromId", event.peer}, {"text", event.text}});
         break;
+      case Kind::PeerFailed:
+        print({{"event", "peer-failed"}, {"peer", event.peer}, {"name", event.name}, {"text", event.text}});
+        break;
       case Kind::MediaError:
       case Kind::Problem:
         print({{"event", "error"}, {"message", event.text}});

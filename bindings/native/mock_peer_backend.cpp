@@ -18,6 +18,7 @@ struct MockPeerBackend::Shared {
   Scheduler& scheduler;
   Options options;
   bool dropCandidates = false;
+  bool turnRefuses = false;
   const MockMediaBackend* media = nullptr;
   std::uint16_t nextPort;
   std::vector<MockPeerConnection*> open;
@@ -46,8 +47,16 @@ std::uint64_t nextSeed() {
 
 class MockPeerConnection final : public PeerConnection {
  public:
-  explicit MockPeerConnection(std::shared_ptr<MockPeerBackend::Shared> shared)
-      : shared_(std::move(shared)), rng_(nextSeed()), port_(shared_->nextPort++) {
+  MockPeerConnection(std::shared_ptr<MockPeerBackend::Shared> shared, const RtcConfiguration& configuration)
+      : shared_(std::move(shared)),
+        rng_(nextSeed()),
+        port_(shared_->nextPort++),
+        relayOnly_(configuration.iceTransportPolicy == IceTransportPolicy::Relay) {
+    for (const IceServer& server : configuration.iceServers) {
+      for (const std::string& url : server.urls) {
+        if (turnUrl_.empty() && url.rfind("turn:", 0) == 0) turnUrl_ = url;
+      }
+    }
     sessionId_ = rng_() >> 2;
     newCredentials();
     static constexpr char kHex[] = "0123456789ABCDEF";
@@ -217,7 +226,7 @@ class MockPeerConnection final : public PeerConnection {
           stats.frameHeight = 480;
           stats.framesPerSecond = 30;
         }
-        stats.localCandidateType = CandidateType::Host;
+        stats.localCandidateType = relayOnly_ ? CandidateType::Relay : CandidateType::Host;
         stats.remoteCandidateType = CandidateType::Host;
       }
       post([done = std::move(done), stats] { done(stats); });
@@ -523,14 +532,29 @@ class MockPeerConnection final : public PeerConnection {
     return std::nullopt;
   }
 
+  bool gathersCandidate() const { return !relayOnly_ || (!turnUrl_.empty() && !shared_->turnRefuses); }
+
   void gather() {
     // A real agent gathers once per ICE generation; the mock reports its candidates after
     // every local description instead, standing in for the peer-reflexive discovery that
     // lets browsers connect when the other side dropped candidates during glare.
     const std::string mid = localSectionMid();
-    const std::string candidate = "candidate:1 1 udp 2122260223 127.0.0.1 " + std::to_string(port_) +
-                                  " typ host generation 0 ufrag " + localUfrag_;
-    for (const std::string& c : {candidate, std::string()}) {
+    std::vector<std::string> candidates;
+    const bool relayRefused = !turnUrl_.empty() && shared_->turnRefuses;
+    if (!relayOnly_) {
+      candidates.push_back("candidate:1 1 udp 2122260223 127.0.0.1 " + std::to_string(port_) +
+                           " typ host generation 0 ufrag " + localUfrag_);
+    } else if (gathersCandidate()) {
+      candidates.push_back("candidate:2 1 udp 41885439 127.0.0.1 " + std::to_string(port_ + 10000) +
+                           " typ relay raddr 0.0.0.0 rport 0 generation 0 ufrag " + localUfrag_);
+    }
+    candidates.emplace_back();  // the end of candidates
+    if (relayRefused) {
+      post([this] {
+        if (handlers_.onIceCandidateError) handlers_.onIceCandidateError({turnUrl_, 401, "Unauthorized."});
+      }, latency());
+    }
+    for (const std::string& c : candidates) {
       post([this, mid, c] {
         if (shared_->dropCandidates) return;
         if (handlers_.onIceCandidate) handlers_.onIceCandidate(IceCandidateData{c, mid, 0});
@@ -566,7 +590,9 @@ class MockPeerConnection final : public PeerConnection {
     const std::pair pair{activeLocalUfrag_, activeRemoteUfrag_};
     if (failedPair_ == pair) return setIce(IceConnectionState::Failed);
     if (disconnectedPair_ == pair) return setIce(IceConnectionState::Disconnected);
-    setIce(remoteCandidateUfrags_.count(activeRemoteUfrag_) ? IceConnectionState::Connected : IceConnectionState::Checking);
+    // Without a local candidate there is nothing to check from, whatever the other side sent.
+    const bool reachable = remoteCandidateUfrags_.count(activeRemoteUfrag_) && gathersCandidate();
+    setIce(reachable ? IceConnectionState::Connected : IceConnectionState::Checking);
   }
 
   void setSignaling(SignalingState state) {
@@ -635,6 +661,8 @@ class MockPeerConnection final : public PeerConnection {
   Handlers handlers_;
   std::mt19937_64 rng_;
   std::uint16_t port_;
+  bool relayOnly_;
+  std::string turnUrl_;  // the first turn: URL of the configuration, or empty
   std::uint64_t sessionId_ = 0;
   std::uint64_t sdpVersion_ = 0;
   std::string localUfrag_;
@@ -669,12 +697,13 @@ MockPeerBackend::MockPeerBackend(Scheduler& scheduler, Options options)
 
 MockPeerBackend::~MockPeerBackend() = default;
 
-std::unique_ptr<PeerConnection> MockPeerBackend::createPeerConnection(const std::vector<IceServer>&) {
-  return std::make_unique<MockPeerConnection>(shared_);
+std::unique_ptr<PeerConnection> MockPeerBackend::createPeerConnection(const RtcConfiguration& configuration) {
+  return std::make_unique<MockPeerConnection>(shared_, configuration);
 }
 
 void MockPeerBackend::setLatency(Scheduler::Millis latency) { shared_->options.latency = latency; }
 void MockPeerBackend::setDropCandidates(bool drop) { shared_->dropCandidates = drop; }
+void MockPeerBackend::setTurnRefuses(bool refuses) { shared_->turnRefuses = refuses; }
 
 void MockPeerBackend::failIce() {
   for (MockPeerConnection* c : std::vector(shared_->open)) c->failIce();

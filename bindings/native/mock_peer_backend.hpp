@@ -18,6 +18,10 @@ class MockPeerConnection;
 // connection that "connects" once both descriptions are applied and a remote candidate
 // has arrived. Every completion and event goes through the Scheduler after `latency`.
 //
+// With iceTransportPolicy relay a connection gathers one relay candidate from the first
+// turn: URL of its configuration instead of its host candidate, as a browser does; with no
+// TURN server it gathers nothing. A TURN server may be made to refuse (setTurnRefuses).
+//
 // Failures are injected on request, on every connection this backend has made that is
 // still open, so that the restart paths of the client core can be tested.
 class MockPeerBackend : public PeerBackend {
@@ -33,11 +37,15 @@ class MockPeerBackend : public PeerBackend {
   MockPeerBackend(const MockPeerBackend&) = delete;
   MockPeerBackend& operator=(const MockPeerBackend&) = delete;
 
-  std::unique_ptr<PeerConnection> createPeerConnection(const std::vector<IceServer>& iceServers) override;
+  std::unique_ptr<PeerConnection> createPeerConnection(const RtcConfiguration& configuration) override;
 
   void setLatency(Scheduler::Millis latency);
   // Local candidates are gathered but never reported while this is on.
   void setDropCandidates(bool drop);
+  // Every TURN server answers allocations with 401 Unauthorized (a secret it does not share
+  // with the signaling server): each gathering reports an IceCandidateError for it, and no
+  // relay candidate.
+  void setTurnRefuses(bool refuses);
   // ICE fails on every open connection and stays failed until an ICE restart has changed
   // the credentials on both ends.
   void failIce();

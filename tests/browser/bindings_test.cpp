@@ -63,8 +63,8 @@ void every(Millis interval, std::function<bool()> step) {
 class RecordingBackend final : public PeerBackend {
  public:
   std::unique_ptr<PeerConnection> createPeerConnection(
-      const std::vector<IceServer>& iceServers) override {
-    auto pc = inner_.createPeerConnection(iceServers);
+      const RtcConfiguration& configuration) override {
+    auto pc = inner_.createPeerConnection(configuration);
     lastHandle = static_cast<BrowserPeerConnection&>(*pc).handle();
     return pc;
   }
@@ -84,10 +84,10 @@ class Pair {
   Pair() {
     VideoPeer::Options options;
     options.statsInterval = Millis(500);
-    a = std::make_unique<VideoPeer>(kLow, kHigh, backendA, scheduler, std::vector<IceServer>{},
+    a = std::make_unique<VideoPeer>(kLow, kHigh, backendA, scheduler, RtcConfiguration{},
                                     handlers(true), options);
     handleA = backendA.lastHandle;
-    b = std::make_unique<VideoPeer>(kHigh, kLow, backendB, scheduler, std::vector<IceServer>{},
+    b = std::make_unique<VideoPeer>(kHigh, kLow, backendB, scheduler, RtcConfiguration{},
                                     handlers(false), options);
     handleB = backendB.lastHandle;
   }

@@ -49,9 +49,9 @@ struct Pair {
   static inline const ClientId kB{std::string(32, 'e')};
 
   Pair() {
-    a = std::make_unique<VideoPeer>(kA, kB, backendA, scheduler, std::vector<IceServer>{},
+    a = std::make_unique<VideoPeer>(kA, kB, backendA, scheduler, RtcConfiguration{},
                                     handlers(true));
-    b = std::make_unique<VideoPeer>(kB, kA, backendB, scheduler, std::vector<IceServer>{},
+    b = std::make_unique<VideoPeer>(kB, kA, backendB, scheduler, RtcConfiguration{},
                                     handlers(false));
   }
 

@@ -34,23 +34,29 @@ struct PeerPair {
   std::vector<std::string> problemsB;
   std::vector<IceConnectionState> iceStatesA;
   std::vector<IceConnectionState> iceStatesB;
+  // Each VideoPeer::failure() in turn, as onChange saw it change ("" once it is gone).
+  std::vector<std::string> failuresA;
+  std::vector<std::string> failuresB;
   // When set and returning true, a message from A is held back instead of delivered.
   std::function<bool(const Message&)> holdFromA;
   std::vector<Message> heldFromA;
   std::unique_ptr<VideoPeer> a;
   std::unique_ptr<VideoPeer> b;
 
-  // `optionsB` for B when the two sides differ (who offers first).
-  explicit PeerPair(bool aPolite, VideoPeer::Options options = {}, std::optional<VideoPeer::Options> optionsB = {})
+  // `optionsB` for B when the two sides differ (who offers first); both connections are made
+  // with `configuration`.
+  explicit PeerPair(bool aPolite, VideoPeer::Options options = {}, std::optional<VideoPeer::Options> optionsB = {},
+                    const RtcConfiguration& configuration = {})
       : idA(aPolite ? kLow : kHigh), idB(aPolite ? kHigh : kLow) {
-    a = std::make_unique<VideoPeer>(idA, idB, backendA, scheduler, std::vector<IceServer>{},
-                                    handlers(sentByA, problemsA, iceStatesA, true), options);
-    b = std::make_unique<VideoPeer>(idB, idA, backendB, scheduler, std::vector<IceServer>{},
-                                    handlers(sentByB, problemsB, iceStatesB, false), optionsB.value_or(options));
+    a = std::make_unique<VideoPeer>(idA, idB, backendA, scheduler, configuration,
+                                    handlers(sentByA, problemsA, iceStatesA, failuresA, true), options);
+    b = std::make_unique<VideoPeer>(idB, idA, backendB, scheduler, configuration,
+                                    handlers(sentByB, problemsB, iceStatesB, failuresB, false), optionsB.value_or(options));
   }
 
   VideoPeer::Handlers handlers(std::vector<Message>& sent, std::vector<std::string>& problems,
-                               std::vector<IceConnectionState>& iceStates, bool fromA) {
+                               std::vector<IceConnectionState>& iceStates, std::vector<std::string>& failures,
+                               bool fromA) {
     VideoPeer::Handlers h;
     h.send = [this, &sent, fromA](const Message& message) {
       sent.push_back(message);
@@ -63,11 +69,13 @@ struct PeerPair {
       deliver(stamped, fromA);
     };
     h.onProblem = [&problems](std::string_view problem) { problems.emplace_back(problem); };
-    h.onChange = [this, &iceStates, fromA] {
+    h.onChange = [this, &iceStates, &failures, fromA] {
       const std::unique_ptr<VideoPeer>& self = fromA ? a : b;
       if (!self) return;
       const IceConnectionState state = self->iceConnectionState();
       if (iceStates.empty() || iceStates.back() != state) iceStates.push_back(state);
+      const std::string& failure = self->failure();
+      if (failures.empty() ? !failure.empty() : failures.back() != failure) failures.push_back(failure);
     };
     return h;
   }

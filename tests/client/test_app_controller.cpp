@@ -657,4 +657,25 @@ TEST_CASE("a page under a base path keeps the lobby, the API, the address bar an
   rig.app.leave();
   rig.app.backToLobby();
   CHECK(rig.platform.addresses.back() == "https://example.org/orbit/");
+
+TEST_CASE("?relay=1 makes every connection relay-only, and one the relay refuses is told in plain words, on screen and to the embedder",
+          "[app][turn]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann&relay=1");
+  rig.peers.setTurnRefuses(true);
+  rig.enterOpenRoom();
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(
+      fromServer("ice-servers", kSelf, R"([{"urls":["turn:turn.example:3478?transport=udp"],"username":"u","credential":"c"}])"));
+  // Xena was there first: we offer at once, and gather for it.
+  rig.setRoom({{kX, "Xena"}, {kSelf, "Ann"}});
+  rig.clock.advance(1000ms);
+
+  const std::string text =
+      "Could not connect to Xena: the relay server (TURN) refused our credentials (401 Unauthorized). Relay-only is on, so "
+      "only connections through the relay server are allowed.";
+  CHECK(rig.app.snapshot()["iceTransportPolicy"] == "relay");
+  const std::vector<std::string> notes = rig.notes();
+  CHECK(std::count(notes.begin(), notes.end(), "peer-failed: " + text) == 1);
+  CHECK(rig.published({{"event", "peer-failed"}, {"peer", kX}, {"name", "Xena"}, {"text", text}}));
 }

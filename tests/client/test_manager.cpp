@@ -51,7 +51,10 @@ struct Rig {
     manager.setOnEvent([this](const ManagerEvent& event) {
       std::string line = std::string(toString(event.kind)) + " " + event.name;
       if (event.kind == ManagerEvent::Kind::PeerState) line += " " + std::string(toString(event.state));
-      if (event.kind == ManagerEvent::Kind::Text || event.kind == ManagerEvent::Kind::MediaError) line += " " + event.text;
+      if (event.kind == ManagerEvent::Kind::Text || event.kind == ManagerEvent::Kind::MediaError ||
+          event.kind == ManagerEvent::Kind::PeerFailed) {
+        line += " " + event.text;
+      }
       events.push_back(line);
     });
   }
@@ -95,8 +98,8 @@ struct Rig {
     return ids;
   }
 
-  // A remote member that answers the Manager for real.
-  Remote& addRemote(const std::string& id) {
+  // A remote member that answers the Manager for real, its connection made with `configuration`.
+  Remote& addRemote(const std::string& id, const RtcConfiguration& configuration = {}) {
     Remote& remote = remotes[id];
     VideoPeer::Handlers h;
     h.send = [this, id](const Message& message) {
@@ -108,7 +111,7 @@ struct Rig {
     };
     h.onProblem = [&remote](std::string_view problem) { remote.problems.emplace_back(problem); };
     remote.peer = std::make_unique<VideoPeer>(ClientId(id), ClientId(selfId), remoteBackend, clock,
-                                              std::vector<IceServer>{}, std::move(h), peerOptions);
+                                              configuration, std::move(h), peerOptions);
     return remote;
   }
 
@@ -1067,4 +1070,43 @@ TEST_CASE("a room-mode that comes before the ICE servers waits for them", "[mana
   rig.clock.advance(200ms);
   // The offer that came early was taken too: the mock rejects its description, and says so.
   CHECK_THAT(rig.manager.lastProblem(), Catch::Matchers::Contains("media through the server"));
+}
+
+TEST_CASE("with relay-only ICE and a TURN server that refuses, the Manager tells once, by name, why the connection cannot come up",
+          "[manager][turn]") {
+  const std::string turn = R"([{"urls":["turn:turn.example:3478?transport=udp"],"username":"u","credential":"c"}])";
+  const bool refuses = GENERATE(true, false);
+  CAPTURE(refuses);
+  Rig rig;
+  rig.manager.setIceTransportPolicy(IceTransportPolicy::Relay);
+  rig.peers.setTurnRefuses(refuses);
+  rig.remoteBackend.setTurnRefuses(refuses);
+  rig.manager.startMedia({});
+  rig.connect();
+  rig.probe->injectText(fromServer("pong", kSelf));
+  rig.probe->injectText(fromServer("ice-servers", kSelf, turn));
+  rig.setRoom(kSelf, {kX, kSelf});
+  RtcConfiguration theirs{{IceServer{{"turn:turn.example:3478?transport=udp"}, "u", "c"}}, IceTransportPolicy::Relay};
+  rig.addRemote(kX, theirs);
+  rig.pump();
+  rig.pump();  // a second round: still told once
+
+  const Json snapshot = rig.manager.snapshot();
+  CHECK(snapshot["iceTransportPolicy"] == "relay");
+  REQUIRE(snapshot["peers"].size() == 1);
+  const auto told = std::count_if(rig.events.begin(), rig.events.end(),
+                                  [](const std::string& line) { return line.rfind("peer-failed ", 0) == 0; });
+  if (refuses) {
+    const std::string why = "the relay server (TURN) refused our credentials (401 Unauthorized). Relay-only is on, so only "
+                            "connections through the relay server are allowed";
+    CHECK_FALSE(rig.connectedTo(kX));
+    CHECK(told == 1);
+    CHECK(rig.sawEvent("peer-failed Xena Could not connect to Xena: " + why + "."));
+    CHECK(snapshot["peers"][0]["failure"] == why);
+  } else {
+    CHECK(rig.connectedTo(kX));
+    CHECK(told == 0);
+    CHECK(snapshot["peers"][0]["failure"].is_null());
+    CHECK(snapshot["peers"][0]["stats"]["localCandidate"] == "relay");
+  }
 }

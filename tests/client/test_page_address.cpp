@@ -18,6 +18,16 @@ TEST_CASE("a room address typed with capitals or accents lands in the room its n
   CHECK(parsePageAddress("http://h/room/%D0%9F%D0%A0").room.str() == "\xD0\xBF\xD1\x80");
 }
 
+TEST_CASE("?relay=1 asks for relay-only ICE, and anything else leaves ICE as it is", "[client][address]") {
+  CHECK(parsePageAddress("https://o.example/room/r?name=Ann&relay=1").relayOnly);
+  CHECK(parsePageAddress("https://o.example/room/r?relay=true&name=Ann").relayOnly);
+  for (const char* url : {"https://o.example/room/r", "https://o.example/room/r?relay=", "https://o.example/room/r?relay=0",
+                          "https://o.example/room/r?relay=no", "https://o.example/room/r?name=relay"}) {
+    CAPTURE(url);
+    CHECK_FALSE(parsePageAddress(url).relayOnly);
+  }
+}
+
 TEST_CASE("?uplink= sets the mesh's upload budget when it is a sensible number of kbit/s", "[client][address]") {
   CHECK(parsePageAddress("https://o.example/room/r?name=Ann&uplink=1200").uplinkKbps == 1200);
   CHECK(parsePageAddress("https://o.example/room/r?uplink=100000").uplinkKbps == 100000);

@@ -48,7 +48,7 @@ struct FakeSfu {
       clock.after(10ms, [this, m] { fromSession(m); });
     };
     h.onProblem = [this](std::string_view problem) { problems.emplace_back(problem); };
-    session = std::make_unique<SfuSession>(clientBackend, clock, std::vector<IceServer>{}, std::move(h), SfuSession::Options{});
+    session = std::make_unique<SfuSession>(clientBackend, clock, RtcConfiguration{}, std::move(h), SfuSession::Options{});
   }
 
   void toSession(MessageType type, Json data, const std::string& connection) {

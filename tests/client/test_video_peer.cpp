@@ -171,6 +171,9 @@ TEST_CASE("an ICE failure leads to an ICE restart and a new connection with new 
   CHECK(iceUfrag(pair.b->localDescription()) != ufragB);
   CHECK(pair.problemsA.empty());
   CHECK(pair.problemsB.empty());
+  // While it was down it said why, and no longer once it was back.
+  CHECK(pair.failuresA == std::vector<std::string>{"no network path between you was found", ""});
+  CHECK(pair.a->failure().empty());
 }
 
 TEST_CASE("a disconnection restarts ICE only when it outlasts the grace period", "[video-peer]") {
@@ -272,4 +275,80 @@ TEST_CASE("stats are polled on the interval once connected", "[video-peer]") {
   CHECK(pair.b->stats()->frameWidth == 640);
   CHECK(pair.b->stats()->remoteCandidateType == CandidateType::Host);
   CHECK(pair.a->stats()->sendKbps > 0);
+}
+
+namespace {
+
+const IceServer kTurn{{"turn:turn.example.org:3478?transport=udp"}, "1796149729:me", "secret"};
+
+RtcConfiguration relayOnly(std::vector<IceServer> servers) { return {std::move(servers), IceTransportPolicy::Relay}; }
+
+// The candidates a side sent, as their candidate lines.
+std::vector<std::string> candidatesIn(const std::vector<Message>& sent) {
+  std::vector<std::string> out;
+  for (const Message& m : sent) {
+    if (m.type == MessageType::IceCandidate && m.data && !(*m.data)["candidate"].get<std::string>().empty()) {
+      out.push_back((*m.data)["candidate"].get<std::string>());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("with relay-only ICE and a TURN server that accepts, the peers connect on relayed candidates alone and tell no failure",
+          "[video-peer][turn]") {
+  PeerPair pair(true, {}, {}, relayOnly({kTurn}));
+  pair.a->negotiate();
+  pair.run(Millis(3000));
+
+  CHECK(pair.bothConnected());
+  const std::vector<std::string> sent = candidatesIn(pair.sentByA);
+  REQUIRE_FALSE(sent.empty());
+  for (const std::string& candidate : sent) CHECK(candidate.find(" typ relay ") != std::string::npos);
+  REQUIRE(pair.a->stats());
+  CHECK(pair.a->stats()->localCandidateType == CandidateType::Relay);
+  CHECK(pair.failuresA.empty());
+  CHECK(pair.failuresB.empty());
+}
+
+TEST_CASE("with relay-only ICE and a TURN server that refuses the credentials, each side says so and that only relayed connections are allowed",
+          "[video-peer][turn]") {
+  PeerPair pair(true, {}, {}, relayOnly({IceServer{{"stun:turn.example.org:3478"}, {}, {}}, kTurn}));
+  pair.backendA.setTurnRefuses(true);
+  pair.backendB.setTurnRefuses(true);
+  pair.a->negotiate();
+  pair.run(Millis(30000));
+
+  CHECK_FALSE(pair.bothConnected());
+  CHECK(candidatesIn(pair.sentByA).empty());
+  const std::string why =
+      "the relay server (TURN) refused our credentials (401 Unauthorized). Relay-only is on, so only connections "
+      "through the relay server are allowed";
+  CHECK(pair.a->failure() == why);
+  CHECK(pair.b->failure() == why);
+  // Said once, not again at every round of gathering.
+  CHECK(pair.failuresA == std::vector<std::string>{why});
+  CHECK(pair.problemsA.empty());
+}
+
+TEST_CASE("relay-only ICE without a TURN server says that the server named none", "[video-peer][turn]") {
+  PeerPair pair(true, {}, {}, relayOnly({IceServer{{"stun:turn.example.org:3478"}, {}, {}}}));
+  pair.a->negotiate();
+  pair.run(Millis(3000));
+
+  CHECK_FALSE(pair.bothConnected());
+  CHECK(pair.a->failure() == "only relayed connections are allowed here, and the server named no relay server (TURN)");
+}
+
+TEST_CASE("a TURN server that refuses fails nothing while ICE may go direct", "[video-peer][turn]") {
+  PeerPair pair(true, {}, {}, RtcConfiguration{{kTurn}, IceTransportPolicy::All});
+  pair.backendA.setTurnRefuses(true);
+  pair.backendB.setTurnRefuses(true);
+  pair.a->negotiate();
+  pair.run(Millis(3000));
+
+  CHECK(pair.bothConnected());
+  CHECK(pair.failuresA.empty());
+  CHECK(pair.failuresB.empty());
 }

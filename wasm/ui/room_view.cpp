@@ -231,8 +231,12 @@ void RoomView::drawGrid(float width, float height) {
       if (member->indicators.sharingScreen.value_or(false)) tile.label += "  [sharing screen]";
     }
     const PeerConnectionState state = manager_.connectionOf(id);
+    const VideoPeer* peer = manager_.peer(ClientId(id));
     if (!reached) {
       tile.status = "not connected";
+    } else if (peer && !peer->failure().empty()) {
+      // Rather than a dark tile that says "new..." for good.
+      tile.status = "Could not connect: " + peer->failure() + ".";
     } else if (state != PeerConnectionState::Connected) {
       tile.status = std::string(toString(state)) + "...";
     }
@@ -331,9 +335,9 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
   draw->AddText(ImVec2(labelMin.x + pad.x, labelMin.y + pad.y), muted ? ImGui::GetColorU32(kBad) : IM_COL32_WHITE,
                 caption.c_str());
   if (status && *status) {
-    const ImVec2 size = ImGui::CalcTextSize(status);
-    draw->AddText(ImVec2(min.x + pad.x, min.y + pad.y), ImGui::GetColorU32(kWaiting), status);
-    (void)size;
+    // Wrapped within the tile: a reason why it cannot connect is a sentence or two.
+    draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + pad.x, min.y + pad.y),
+                  ImGui::GetColorU32(kWaiting), status, nullptr, width - pad.x * 2);
   }
   // An item for the tile, so tests can find it where users see it.
   ImGui::PushID(index);
@@ -632,11 +636,16 @@ void RoomView::drawPeople() {
         ImGui::TextColored(kAccent, "sharing screen");
       }
     }
-    const bool reached = manager_.forwarding() || manager_.peer(ClientId(id)) != nullptr;
+    const VideoPeer* peer = manager_.peer(ClientId(id));
+    const bool reached = manager_.forwarding() || peer != nullptr;
     const PeerConnectionState state = manager_.connectionOf(id);
     ImGui::SameLine();
-    ImGui::TextColored(state == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
-                       reached ? std::string(toString(state)).c_str() : "not connected");
+    if (peer && !peer->failure().empty()) {
+      ImGui::TextColored(kBad, "could not connect");  // the tile and the Connections tab say why
+    } else {
+      ImGui::TextColored(state == PeerConnectionState::Connected ? kGood : kWaiting, "%s",
+                         reached ? std::string(toString(state)).c_str() : "not connected");
+    }
     if (manager_.isMember(id)) {
       ImGui::SameLine();
       if (ImGui::SmallButton("Message")) {
@@ -663,6 +672,9 @@ void RoomView::drawConnections() {
     }
     return;
   }
+  if (manager_.iceTransportPolicy() == IceTransportPolicy::Relay) {
+    ImGui::TextWrapped("Relay only (?relay=1): media goes only through the relay server (TURN), never straight between you.");
+  }
   const std::vector<ClientId> ids = manager_.peerIds();
   if (ids.empty()) {
     ImGui::TextColored(kQuiet, "No peer connections yet.");
@@ -685,6 +697,11 @@ void RoomView::drawConnections() {
       ImGui::TextColored(kQuiet, "no numbers yet");
     }
     if (peer->iceRestarts() > 0) ImGui::TextColored(kWaiting, "%d ICE restarts", peer->iceRestarts());
+    if (!peer->failure().empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, kBad);
+      ImGui::TextWrapped("Could not connect: %s.", peer->failure().c_str());
+      ImGui::PopStyleColor();
+    }
     ImGui::Separator();
   }
 }
@@ -703,8 +720,13 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                         ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs;
     if (ImGui::Begin(id.c_str(), nullptr, kToast)) {
-      const ImVec4 color = it->kind == "media-error" ? kBad : it->kind == "connection" ? kWaiting : kGood;
+      const ImVec4 color = it->kind == "media-error" || it->kind == "peer-failed" ? kBad
+                           : it->kind == "connection"                             ? kWaiting
+                                                                                  : kGood;
+      // A long one (why a connection failed) wraps rather than running off the window.
+      ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 36, ImGui::GetIO().DisplaySize.x - margin * 4));
       ImGui::TextColored(color, "%s", it->text.c_str());
+      ImGui::PopTextWrapPos();
       noteWindow("Notification " + std::to_string(shown + 1));
       y -= ImGui::GetWindowHeight() + margin;
     }

@@ -21,6 +21,11 @@ const unsubscribe: () => void = call.on('left', (event: OrbitEvents['left']) => 
 unsubscribe();
 const state = call.state();
 if (state) console.log(state.peers.map((peer) => peer.video.frames), state.media.muted);
+// Relay-only, and why a connection could not come up.
+const relayed: OrbitCall = mount('#relayed', { server: 'https://orbit.example', room: 'standup', relay: true });
+relayed.on('peer-failed', (event) => console.log(event.peer, event.name, event.text));
+const relayState = relayed.state();
+if (relayState?.iceTransportPolicy === 'relay') console.log(relayState.peers.map((peer) => peer.failure ?? 'fine'));
 call.destroy();
 
 // @ts-expect-error: no such event
@@ -31,6 +36,8 @@ call.on('text', (event) => console.log(event.state));
 call.setMuted('yes');
 // @ts-expect-error: a canvas or a selector, not a number
 mount(42);
+// @ts-expect-error: relay is a boolean, as the README says
+mount('#call', { room: 'standup', relay: 'yes' });
 // @ts-expect-error: a media-error code is one of the documented ones
 const wrong: OrbitEvents['media-error']['code'] = 'camera-on-fire';
 console.log(wrong, OrbitError);
