@@ -657,6 +657,7 @@ TEST_CASE("a page under a base path keeps the lobby, the API, the address bar an
   rig.app.leave();
   rig.app.backToLobby();
   CHECK(rig.platform.addresses.back() == "https://example.org/orbit/");
+}
 
 TEST_CASE("?relay=1 makes every connection relay-only, and one the relay refuses is told in plain words, on screen and to the embedder",
           "[app][turn]") {
