@@ -244,11 +244,8 @@ export function animationFrames(page, count) {
 }
 
 // Saves what the page shows once the client has drawn its latest state: the client draws a
-// change over its next few animation frames. The page is brought to the front first, as the
-// person looking at it has it: a page behind another is hidden, and Chromium then runs its
-// frames about once a second, so a notification that just appeared is not drawn yet.
+// change over its next few animation frames.
 export async function screenshot(page, name) {
-  await page.bringToFront();
   await animationFrames(page, 5);
   mkdirSync(artifactsDir, { recursive: true });
   const file = path.join(artifactsDir, `${name}.png`);
