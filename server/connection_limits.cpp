@@ -32,7 +32,7 @@ std::size_t ConnectionLimits::openFrom(std::string_view address) const {
   return it == openByKey_.end() ? 0 : it->second;
 }
 
-std::optional<LimitRefusal> ConnectionLimits::capped(const std::string& key) const {
+std::optional<LimitRefusal> ConnectionLimits::refusalFor(const std::string& key, TimePoint now) const {
   if (config_.perAddress > 0) {
     auto it = openByKey_.find(key);
     if (it != openByKey_.end() && it->second >= config_.perAddress) {
@@ -47,6 +47,11 @@ std::optional<LimitRefusal> ConnectionLimits::capped(const std::string& key) con
     return LimitRefusal{UpgradeRefusal::ServerFull, 503,
                         "the server is full (" + std::to_string(config_.total) + " connections); try again later",
                         std::nullopt};
+  }
+  if (config_.perAddressRate > 0) {
+    if (const double tokens = tokensAt(key, now); tokens < 1) {
+      return LimitRefusal{UpgradeRefusal::AddressRate, 429, rateReason(config_.perAddressRate), untilToken(tokens)};
+    }
   }
   return std::nullopt;
 }
@@ -65,12 +70,9 @@ std::chrono::seconds ConnectionLimits::untilToken(double tokens) const {
 
 std::variant<ConnectionLimits::Slot, LimitRefusal> ConnectionLimits::admit(std::string_view address, TimePoint now) {
   std::string key = keyOf(address);
-  if (auto refusal = capped(key)) return std::move(*refusal);
+  if (auto refusal = refusalFor(key, now)) return std::move(*refusal);
   if (config_.perAddressRate > 0) {
     const double tokens = tokensAt(key, now);
-    if (tokens < 1) {
-      return LimitRefusal{UpgradeRefusal::AddressRate, 429, rateReason(config_.perAddressRate), untilToken(tokens)};
-    }
     auto it = buckets_.find(key);
     if (it == buckets_.end() && buckets_.size() >= config_.maxTracked) forgetFullBuckets(now);
     if (it != buckets_.end()) {
@@ -85,15 +87,7 @@ std::variant<ConnectionLimits::Slot, LimitRefusal> ConnectionLimits::admit(std::
 }
 
 std::optional<LimitRefusal> ConnectionLimits::peek(std::string_view address, TimePoint now) const {
-  const std::string key = keyOf(address);
-  if (auto refusal = capped(key)) return refusal;
-  if (config_.perAddressRate > 0) {
-    const double tokens = tokensAt(key, now);
-    if (tokens < 1) {
-      return LimitRefusal{UpgradeRefusal::AddressRate, 429, rateReason(config_.perAddressRate), untilToken(tokens)};
-    }
-  }
-  return std::nullopt;
+  return refusalFor(keyOf(address), now);
 }
 
 void ConnectionLimits::release(const std::string& key) {

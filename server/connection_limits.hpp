@@ -100,7 +100,8 @@ class ConnectionLimits {
     TimePoint at{};
   };
   void release(const std::string& key);
-  std::optional<LimitRefusal> capped(const std::string& key) const;
+  // Why `key` may not open another connection now, if it may not: the caps, then the rate.
+  std::optional<LimitRefusal> refusalFor(const std::string& key, TimePoint now) const;
   // The address's tokens as of `now` (a full bucket for one not followed).
   double tokensAt(const std::string& key, TimePoint now) const;
   std::chrono::seconds untilToken(double tokens) const;
