@@ -6,17 +6,25 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# Each step says how long it took: CI's budget for all of them is 50 minutes.
+step_started=$SECONDS
+step() {
+  [ -z "${step_name:-}" ] || echo "== $step_name: $((SECONDS - step_started)) s"
+  step_name="$1"; step_started=$SECONDS
+  [ -z "$step_name" ] || echo "== $step_name"
+}
+step "set-up"
 "$root/scripts/setup.sh"
 
-echo "== native build and tests"
+step "native build and tests"
 scripts/build.sh native
 ctest --test-dir build --output-on-failure -j "$(nproc)"
 
-echo "== deployment configs"
+step "deployment configs"
 ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_BOT_BIN="$root/build/bindings/native/orbit-bot" \
   tests/deploy/run.sh
 
-echo "== sanitizer build and tests (ASan + UBSan)"
+step "sanitizer build and tests (ASan + UBSan)"
 scripts/build.sh asan
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
@@ -29,10 +37,12 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
 # the limit, and halts the server. The install test checks the size of a stripped release
 # binary, which a sanitizer build is not.
 
-echo "== web build and browser end-to-end tests"
+step "web build and browser end-to-end tests"
 scripts/build.sh web
 ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_WEB_ROOT="$root/build-web/web" \
   node --test tests/e2e/
 
-echo "== fuzzing: each libFuzzer target for ${ORBIT_FUZZ_SECONDS:-20} s (docs/robustness.md)"
+step "fuzzing: each libFuzzer target for ${ORBIT_FUZZ_SECONDS:-20} s (docs/robustness.md)"
 scripts/fuzz.sh all "${ORBIT_FUZZ_SECONDS:-20}"
+step ""
+echo "== all steps: $SECONDS s"

@@ -10,8 +10,8 @@ import net from 'node:net';
 import { after, before, test } from 'node:test';
 
 import {
-  animationFrames, countAnimationFrames, errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf,
-  waitForState,
+  animationFrames, clickItem, countAnimationFrames, errorsOf, launchBrowser, openPage, pressKey, screenshot,
+  startServer, stateOf, waitForState,
 } from './harness.mjs';
 
 // A host page: `body` is its markup, `script` what it runs once orbit.js and orbit-embed.js
@@ -166,12 +166,10 @@ test('the call takes keys only while it has the focus, and leaves the wheel to t
     assert.equal(await page.evaluate(() => document.activeElement.id), 'call', 'Tab goes on to the canvas');
 
     // Into the call's chat field, a line typed and sent there.
-    const [x, y, width, height] = (await stateOf(page)).ui['Chat input'];
-    const box = await page.evaluate(() => document.getElementById('call').getBoundingClientRect().toJSON());
-    await page.mouse.click(box.x + x + width / 2, box.y + y + height / 2);
-    await animationFrames(page, 3);
+    await clickItem(page, 'Chat input', { within: '#call' });
+    await waitForState(page, 'the chat field has the focus', (s) => s.ui.focus === 'Chat input');
     await page.keyboard.type('in the call');
-    await page.keyboard.press('Enter');
+    await pressKey(page, 'Enter');
     await waitForState(page, 'the line was sent from the call', (s) => s.messages.some((m) => m.text === 'in the call'));
 
     // Back to the host's field: what is typed there stays there, Enter sends nothing.
@@ -185,6 +183,7 @@ test('the call takes keys only while it has the focus, and leaves the wheel to t
 
     // The wheel over the pre-join-free room's video area: nothing there scrolls, so the page does.
     await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await page.locator('#call').boundingBox();
     await page.mouse.move(box.x + 200, box.y + 100);
     await page.mouse.wheel(0, 300);
     await page.waitForFunction(() => window.scrollY > 0, null, { timeout: 5000 });

@@ -200,10 +200,12 @@ export async function itemRect(page, name) {
 
 // ImGui 1.86 reads the mouse and keys once per drawn frame, and a key pressed and released
 // between two frames is lost: so each input is held across animation frames, and the next
-// one waits until the client has drawn the last.
-export async function clickItem(page, name) {
+// one waits until the client has drawn the last. `within`: the selector of the call's canvas
+// when it is not at the page's top left (state().ui is relative to the canvas).
+export async function clickItem(page, name, { within = null } = {}) {
   const [x, y, width, height] = await itemRect(page, name);
-  await page.mouse.move(x + width / 2, y + height / 2);
+  const origin = within ? await page.locator(within).boundingBox() : { x: 0, y: 0 };
+  await page.mouse.move(origin.x + x + width / 2, origin.y + y + height / 2);
   await animationFrames(page, 2);
   await page.mouse.down();
   await animationFrames(page, 2);
