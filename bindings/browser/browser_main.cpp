@@ -6,6 +6,7 @@
 #include "browser_peer_backend.hpp"
 #include "browser_platform.hpp"
 #include "browser_scheduler.hpp"
+#include "browser_text_painter.hpp"
 #include "browser_transport.hpp"
 #include "ui/client_app.hpp"
 #include "codec.hpp"
@@ -26,8 +27,9 @@ int main(int argc, char** argv) {
   static orbit::BrowserMediaBackend media;
   static orbit::BrowserMediaSink sink;
   static orbit::BrowserHttpClient http;
+  static orbit::BrowserTextPainter painter;
   static orbit::ClientApp app(platform, std::make_unique<orbit::BrowserTransport>(), scheduler, peers, media, sink,
-                              http, address);
+                              http, painter, address);
   // The embed API's destroy(): nothing of the client calls back after it.
   platform.setOnDestroy([] {
     app.shutdown();

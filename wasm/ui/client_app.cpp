@@ -9,12 +9,12 @@ namespace orbit {
 
 ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler,
                      PeerBackend& peers, MediaBackend& media, MediaSink& sink, HttpClient& http,
-                     PageAddress address)
+                     TextPainter& painter, PageAddress address)
     : platform_(platform),
       scheduler_(scheduler),
       sink_(sink),
       controller_(platform, std::move(transport), scheduler, peers, media, sink, http, std::move(address)),
-      shell_(platform, [this] { draw(); }),
+      shell_(platform, &painter, [this] { draw(); }),
       room_(controller_.manager(), sink,
             {.copyText = [this](const std::string& text) { platform_.copyText(text); },
              .leave = [this] { controller_.leave(); }}),

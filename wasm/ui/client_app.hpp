@@ -14,6 +14,7 @@
 #include "ui/lobby_view.hpp"
 #include "ui/pre_join_view.hpp"
 #include "ui/room_view.hpp"
+#include "ui/text_painter.hpp"
 #include "ui/ui_shell.hpp"
 
 #include <functional>
@@ -28,7 +29,7 @@ namespace orbit {
 class ClientApp {
  public:
   ClientApp(Platform& platform, std::unique_ptr<Transport> transport, Scheduler& scheduler, PeerBackend& peers,
-            MediaBackend& media, MediaSink& sink, HttpClient& http, PageAddress address);
+            MediaBackend& media, MediaSink& sink, HttpClient& http, TextPainter& painter, PageAddress address);
   ClientApp(const ClientApp&) = delete;
   ClientApp& operator=(const ClientApp&) = delete;
 

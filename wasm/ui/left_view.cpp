@@ -1,5 +1,6 @@
 #include "ui/left_view.hpp"
 
+#include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
 #include "ui/ui_items.hpp"
 
@@ -15,7 +16,7 @@ void LeftView::draw(const std::string& roomName) {
     ImGui::Separator();
     ImGui::Spacing();
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::Text("You left \"%s\".", roomName.c_str());
+    ImGui::Text("You left \"%s\".", shown(roomName));
     ImGui::PopTextWrapPos();
     noteItem("You left");
     ImGui::Spacing();

@@ -1,5 +1,6 @@
 #include "ui/lobby_view.hpp"
 
+#include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
 #include "ui/ui_items.hpp"
 
@@ -42,6 +43,7 @@ void LobbyView::drawCreate() {
   ImGui::TextUnformatted("Create a room");
   bool submit = ImGui::InputTextWithHint("Name##create", "Team sync", name_.data(), name_.size(),
                                          ImGuiInputTextFlags_EnterReturnsTrue);
+  needGlyphs(name_.data());
   noteItem("Room name");
   submit |=
       ImGui::InputTextWithHint("Password##create", "none", password_.data(), password_.size(),
@@ -70,6 +72,7 @@ void LobbyView::drawJoinByName() {
   ImGui::TextUnformatted("Join a room by its name");
   bool submit = ImGui::InputTextWithHint("##joinname", "room name", joinName_.data(),
                                          joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  needGlyphs(joinName_.data());
   noteItem("Join name");
   ImGui::SameLine();
   submit |= ImGui::Button("Join##byname");
@@ -105,7 +108,7 @@ void LobbyView::drawPublicRooms() {
     ImGui::PushID(room.roomId.str().c_str());
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(room.name.empty() ? room.roomId.str().c_str() : room.name.c_str());
+    ImGui::TextUnformatted(shown(room.name.empty() ? room.roomId.str() : room.name));
     ImGui::SameLine();
     ImGui::TextColored(kQuiet, "/%s", room.roomId.str().c_str());
     ImGui::TableNextColumn();

@@ -1,5 +1,6 @@
 #include "ui/pre_join_view.hpp"
 
+#include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
 #include "ui/ui_items.hpp"
 
@@ -67,7 +68,7 @@ void PreJoinView::draw() {
   if (beginPage("PreJoin")) {
     ImGui::TextColored(kAccent, "Orbit");
     ImGui::SameLine();
-    ImGui::Text("- joining \"%s\"", preJoin_.roomName().c_str());
+    ImGui::Text("- joining \"%s\"", shown(preJoin_.roomName()));
     ImGui::Separator();
     ImGui::Spacing();
 
@@ -84,6 +85,7 @@ void PreJoinView::draw() {
     bool submit = ImGui::InputTextWithHint("##name", "name others see", name_.data(), name_.size(),
                                            ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited()) preJoin_.nameChanged(name_.data());
+    needGlyphs(name_.data());
     noteItem("Your name");
     if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
       ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);
@@ -190,7 +192,7 @@ void PreJoinView::drawDeviceCombo(const char* label, const char* item, TrackKind
   if (current.empty()) current = "default";
   ImGui::TextUnformatted(label);
   ImGui::PushID(label);
-  const bool open = ImGui::BeginCombo("##device", current.c_str());
+  const bool open = ImGui::BeginCombo("##device", shown(current));
   noteItem(item);
   if (open) {
     int index = 0;
@@ -201,7 +203,7 @@ void PreJoinView::drawDeviceCombo(const char* label, const char* item, TrackKind
                                    : device.label;
       const bool selected =
           chosen.empty() ? (track && device.label == track->label) : device.deviceId == chosen;
-      if (ImGui::Selectable(name.c_str(), selected) && device.deviceId != chosen) {
+      if (ImGui::Selectable(shown(name), selected) && device.deviceId != chosen) {
         chosen = device.deviceId;
         manager_.switchDevice(kind, device.deviceId);
       }

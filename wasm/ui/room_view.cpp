@@ -1,6 +1,8 @@
 #include "ui/room_view.hpp"
 
+#include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
+#include "ui/text_runs.hpp"
 #include "ui/ui_items.hpp"
 
 #include <imgui.h>
@@ -46,7 +48,10 @@ std::string clock(std::int64_t ms) {
   return text;
 }
 
-const char* orNoName(const std::string& name) { return name.empty() ? "(no name)" : name.c_str(); }
+std::string nameOr(const std::string& name) { return name.empty() ? "(no name)" : name; }
+
+// Names come from people, in any script: drawn through the glyph cache.
+const char* orNoName(const std::string& name) { return shown(nameOr(name)); }
 
 // The first remote track of a kind, by id; empty when there is none.
 std::string remoteTrack(const std::vector<RemoteTrack>& tracks, const char* kind) {
@@ -148,7 +153,7 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
 
 void RoomView::drawTopBar(const std::string& roomName, const std::string& inviteUrl) {
   const Signaler& signaler = manager_.signaler();
-  ImGui::Text("%s", roomName.c_str());
+  ImGui::TextUnformatted(shown(roomName));
   noteItem("Room title");
   ImGui::SameLine();
   ImGui::PushTextWrapPos(0.0f);
@@ -214,7 +219,7 @@ void RoomView::drawGrid(float width, float height) {
     const std::vector<RemoteTrack> tracks = manager_.tracksOf(id);
     Tile tile;
     tile.id = id;
-    tile.label = orNoName(manager_.displayName(id));
+    tile.label = nameOr(manager_.displayName(id));
     const std::string video = remoteTrack(tracks, "video");
     const std::string screen = remoteTrack(tracks, "screen");  // through the server, beside the camera
     const std::string audio = remoteTrack(tracks, "audio");
@@ -317,23 +322,27 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
     const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);
     const float radius = std::min(width, height) * 0.18f;
     draw->AddCircleFilled(centre, radius, IM_COL32(70, 90, 130, 255));
-    const char initial[2] = {label[0] ? label[0] : '?', 0};
+    const std::u32string points = decodeUtf8(label);
+    std::string first;
+    appendUtf8(first, points.empty() ? U'?' : points.front());
+    const char* initial = shown(first);
     const ImVec2 size = ImGui::CalcTextSize(initial);
     draw->AddText(ImVec2(centre.x - size.x / 2, centre.y - size.y / 2), IM_COL32_WHITE, initial);
   }
   if (level > kSpeaking && !muted) draw->AddRect(min, max, kSpeakingRing, rounding, 0, 3.0f * ImGui::GetFontSize() / 13.0f);
 
   // Name label, with the marks others need to see.
-  std::string caption = label;
-  if (muted) caption += "  [muted]";
-  if (cameraOff) caption += "  [camera off]";
+  std::string marked = label;
+  if (muted) marked += "  [muted]";
+  if (cameraOff) marked += "  [camera off]";
+  const char* caption = shown(marked);
   const ImVec2 pad = ImGui::GetStyle().FramePadding;
-  const ImVec2 textSize = ImGui::CalcTextSize(caption.c_str());
+  const ImVec2 textSize = ImGui::CalcTextSize(caption);
   const ImVec2 labelMin(min.x + pad.x, max.y - textSize.y - pad.y * 3);
   draw->AddRectFilled(labelMin, ImVec2(labelMin.x + textSize.x + pad.x * 2, labelMin.y + textSize.y + pad.y * 2),
                       kLabelBackground, rounding / 2);
   draw->AddText(ImVec2(labelMin.x + pad.x, labelMin.y + pad.y), muted ? ImGui::GetColorU32(kBad) : IM_COL32_WHITE,
-                caption.c_str());
+                caption);
   if (status && *status) {
     // Wrapped within the tile: a reason why it cannot connect is a sentence or two.
     draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + pad.x, min.y + pad.y),
@@ -413,11 +422,11 @@ void RoomView::drawDevices() {
     const std::string item = std::string(title) + " device";
     const std::string preview = current ? current->label : std::string("(none)");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
-    if (ImGui::BeginCombo(title, preview.c_str())) {
+    if (ImGui::BeginCombo(title, shown(preview))) {
       for (const MediaDevice& device : manager_.devices()) {
         if (device.kind != kind) continue;
         const std::string name = device.label.empty() ? device.deviceId : device.label;
-        if (ImGui::Selectable(name.c_str(), current && current->label == device.label)) {
+        if (ImGui::Selectable(shown(name), current && current->label == device.label)) {
           manager_.switchDevice(track, device.deviceId);
         }
         noteItem(item + " " + name);
@@ -493,13 +502,14 @@ void RoomView::drawChat() {
     // A sender still in the room goes by the name that tells it from namesakes.
     const std::string from = manager_.isMember(entry.fromId) ? manager_.displayName(entry.fromId) : entry.fromName;
     ImGui::TextColored(entry.history ? kQuiet : entry.self ? kAccent : kGood, "%s", orNoName(from));
+    noteItem("Chat name " + std::to_string(line + 1));
     if (!entry.toId.empty()) {
       ImGui::SameLine();
       const std::string to = entry.self ? "to " + manager_.displayName(entry.toId) + " (private)" : "(private)";
-      ImGui::TextColored(kWaiting, "%s", to.c_str());
+      ImGui::TextColored(kWaiting, "%s", shown(to));
     }
     if (entry.history) ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
-    ImGui::TextWrapped("%s", entry.text.c_str());
+    ImGui::TextWrapped("%s", shown(entry.text));
     if (entry.history) ImGui::PopStyleColor();
     // Where each line is, scrolled or not: tests compare it with the log's own rectangle.
     noteItem("Chat line " + std::to_string(++line));
@@ -520,10 +530,10 @@ void RoomView::drawChat() {
     ImGui::TextColored(kQuiet, "%s", orNoName(manager_.selfName()));
     if (!out.toId.empty()) {
       ImGui::SameLine();
-      ImGui::TextColored(kQuiet, "to %s (private)", out.toName.c_str());
+      ImGui::TextColored(kQuiet, "to %s (private)", shown(out.toName));
     }
     ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
-    ImGui::TextWrapped("%s", out.text.c_str());
+    ImGui::TextWrapped("%s", shown(out.text));
     ImGui::PopStyleColor();
     noteItem("Unsent line " + n);
     if (out.state == UnsentLine::State::Waiting) {
@@ -552,12 +562,12 @@ void RoomView::drawChat() {
   // reconnect the same person has a new id, found again by name. Never silently Everyone.
   if (!chatTo_.empty() && !manager_.isMember(chatTo_) && manager_.roomInfo()) {
     chatTo_ = manager_.memberNamed(chatToName_);
-    if (chatTo_.empty()) chatError_ = orNoName(chatToName_) + std::string(" left: lines go to everyone again");
+    if (chatTo_.empty()) chatError_ = nameOr(chatToName_) + " left: lines go to everyone again";
   }
-  std::string toName = chatTo_.empty() ? "Everyone" : orNoName(chatToName_);
-  if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = orNoName(manager_.displayName(chatTo_));
+  std::string toName = chatTo_.empty() ? "Everyone" : nameOr(chatToName_);
+  if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = manager_.displayName(chatTo_);
   ImGui::SetNextItemWidth(-1);
-  if (ImGui::BeginCombo("##to", ("To: " + toName).c_str())) {
+  if (ImGui::BeginCombo("##to", shown("To: " + toName))) {
     if (ImGui::Selectable("Everyone", chatTo_.empty())) chatTo_.clear();
     noteItem("Chat to Everyone");
     for (const std::string& id : manager_.others()) {
@@ -581,6 +591,7 @@ void RoomView::drawChat() {
                           ImGui::GetStyle().ItemSpacing.x);
   const bool entered = ImGui::InputTextWithHint("##message", "Message", chatInput_.data(), chatInput_.size(),
                                                 ImGuiInputTextFlags_EnterReturnsTrue);
+  needGlyphs(chatInput_.data());
   noteItem("Chat input");
   ImGui::SameLine();
   const bool clicked = button("Send", "Send");
@@ -593,7 +604,7 @@ void RoomView::drawChat() {
     noteItem("Chat length");
   }
   if (!chatError_.empty()) {
-    ImGui::TextColored(kBad, "%s", chatError_.c_str());
+    ImGui::TextColored(kBad, "%s", shown(chatError_));
     noteItem("Chat error");
   }
 }
@@ -614,7 +625,7 @@ void RoomView::drawPeople() {
   ImGui::Text("%zu in the room", others.size() + 1);
   ImGui::Separator();
   const MediaIndicators own = manager_.indicators();
-  ImGui::TextColored(kAccent, "%s (you)", orNoName(manager_.selfName()));
+  ImGui::TextColored(kAccent, "%s", shown(nameOr(manager_.selfName()) + " (you)"));
   if (own.muted.value_or(false)) {
     ImGui::SameLine();
     ImGui::TextColored(kBad, "muted");
@@ -710,12 +721,12 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
   // Stacked up from the grid's bottom left corner, clear of the tabs and the controls.
   const float margin = ImGui::GetFontSize() / 2;
   float y = gridBottomLeft_.y - margin;
-  int shown = 0;
-  for (auto it = notifications.rbegin(); it != notifications.rend() && shown < 4; ++it) {
+  int stacked = 0;
+  for (auto it = notifications.rbegin(); it != notifications.rend() && stacked < 4; ++it) {
     if (it->shownUntil <= now) continue;
     ImGui::SetNextWindowPos(ImVec2(gridBottomLeft_.x + margin, y), ImGuiCond_Always, ImVec2(0.0f, 1.0f));
     ImGui::SetNextWindowBgAlpha(0.85f);
-    const std::string id = "##toast" + std::to_string(shown);
+    const std::string id = "##toast" + std::to_string(stacked);
     constexpr ImGuiWindowFlags kToast = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
                                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                                         ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoInputs;
@@ -725,13 +736,13 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
                                                                                   : kGood;
       // A long one (why a connection failed) wraps rather than running off the window.
       ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 36, ImGui::GetIO().DisplaySize.x - margin * 4));
-      ImGui::TextColored(color, "%s", it->text.c_str());
+      ImGui::TextColored(color, "%s", shown(it->text));
       ImGui::PopTextWrapPos();
-      noteWindow("Notification " + std::to_string(shown + 1));
+      noteWindow("Notification " + std::to_string(stacked + 1));
       y -= ImGui::GetWindowHeight() + margin;
     }
     ImGui::End();
-    ++shown;
+    ++stacked;
   }
 }
 

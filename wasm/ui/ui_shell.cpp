@@ -30,8 +30,8 @@ UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWind
 
 }  // namespace
 
-UiShell::UiShell(Platform& platform, std::function<void()> draw)
-    : platform_(platform), draw_(std::move(draw)) {}
+UiShell::UiShell(Platform& platform, TextPainter* painter, std::function<void()> draw)
+    : platform_(platform), draw_(std::move(draw)), glyphs_(painter) {}
 
 UiShell::~UiShell() { close(); }
 
@@ -150,13 +150,7 @@ void UiShell::scroll(double linesX, double linesY) {
 
 void UiShell::applyPixelRatio(float ratio) {
   pixelRatio_ = ratio;
-  ImGuiIO& io = ImGui::GetIO();
-  io.Fonts->Clear();
-  ImFontConfig font;
-  font.SizePixels = std::round(kFontPixels * ratio);
-  io.Fonts->AddFontDefault(&font);
-  ImGui_ImplOpenGL3_DestroyFontsTexture();
-  ImGui_ImplOpenGL3_CreateFontsTexture();
+  rebuildFonts();
 
   ImGuiStyle style;
   ImGui::StyleColorsDark(&style);
@@ -164,6 +158,12 @@ void UiShell::applyPixelRatio(float ratio) {
   style.Colors[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.85f, 0.30f, 1.0f);
   style.ScaleAllSizes(ratio);
   ImGui::GetStyle() = style;
+}
+
+void UiShell::rebuildFonts() {
+  glyphs_.build(*ImGui::GetIO().Fonts, std::round(kFontPixels * pixelRatio_));
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
 void UiShell::updateTextInput() {
@@ -194,13 +194,17 @@ void UiShell::frame() {
   if (framesToDraw_ == 0) return platform_.sleep();
   --framesToDraw_;
   ++framesDrawn_;
+  // The characters the last frame lacked, added between frames (ImGui locks the atlas within).
+  if (glyphs_.paintMissing()) rebuildFonts();
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   beginItems(pixelRatio_);
+  glyphs_.beginFrame();
   draw_();
   ImGui::Render();
+  if (glyphs_.missing()) invalidate();
 
   int width = 0;
   int height = 0;

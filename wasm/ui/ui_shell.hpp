@@ -2,6 +2,8 @@
 
 #include "platform.hpp"
 #include "result.hpp"
+#include "ui/glyph_cache.hpp"
+#include "ui/text_painter.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -15,11 +17,12 @@ namespace orbit {
 
 // The window the UI lives in: a GLFW window with an OpenGL ES 3 (WebGL2) context and a Dear
 // ImGui context drawn at the screen's pixel density. Draws only when something the UI shows
-// may have changed: input, a resize, or invalidate().
+// may have changed: input, a resize, or invalidate(). Characters its font lacks are painted by
+// `painter` (none: drawn as '?').
 class UiShell {
  public:
   // `draw` makes the ImGui calls of one frame.
-  UiShell(Platform& platform, std::function<void()> draw);
+  UiShell(Platform& platform, TextPainter* painter, std::function<void()> draw);
   ~UiShell();
   UiShell(const UiShell&) = delete;
   UiShell& operator=(const UiShell&) = delete;
@@ -45,11 +48,13 @@ class UiShell {
   // Scrolls what is under the pointer by lines of text (positive: down, right).
   void scroll(double linesX, double linesY);
   void applyPixelRatio(float ratio);
+  void rebuildFonts();
   void updateTextInput();
 
   Platform& platform_;
   std::function<void()> draw_;
   GLFWwindow* window_ = nullptr;
+  GlyphCache glyphs_;
   float pixelRatio_ = 0.0f;
   int framesToDraw_ = 0;
   std::uint64_t framesDrawn_ = 0;

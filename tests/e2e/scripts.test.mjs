@@ -1,0 +1,203 @@
+// World scripts: names and chat lines in Latin, Cyrillic, Greek, CJK, Arabic, Hebrew and
+// Devanagari, and colour emoji, are drawn as themselves and not as ProggyClean's '?'. Two pages
+// at twice the pixel density against a real orbit-server; every check reads the canvas where
+// the client says it drew the text (state().ui) and compares it with what the browser itself
+// draws for that text.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { animationFrames, clickItem, errorsOf, openPage, screenshot, serverAndBrowserPerFile, stateOf,
+         waitForState } from './harness.mjs';
+
+const shared = serverAndBrowserPerFile();
+
+const line = 'Привет, 你好, مرحبا, שלום, नमस्ते, Γειά, 👋🎉 — ça va?';
+// Two people a room, each named in another script; `alone`: the name has no Latin letter, so
+// the browser's own drawing of it is all the client should show.
+const rooms = [
+  { room: 'scripts-cjk', first: { name: '王小明', alone: true }, second: { name: 'Zoë Ключ', alone: false } },
+  { room: 'scripts-rtl', first: { name: 'Ελένη', alone: true }, second: { name: 'محمد', alone: true, rtl: true } },
+  { room: 'scripts-indic', first: { name: 'דוד', alone: true, rtl: true }, second: { name: 'देवी', alone: true } },
+];
+const scale = 2;
+const fontPixels = 13 * scale;  // ImGui's ProggyClean size, at the device's pixel density
+
+// In the page: pixels of screenshots (base64 PNG) as the user sees them. "Ink" is what is much
+// brighter than the dark panel behind the text.
+function installPixelTools() {
+  const decode = async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d');
+    context.drawImage(bitmap, 0, 0);
+    return context.getImageData(0, 0, bitmap.width, bitmap.height);
+  };
+  const inkOf = (image) => {
+    const mask = new Uint8Array(image.width * image.height);
+    for (let i = 0; i < mask.length; i += 1) {
+      mask[i] = Math.max(image.data[i * 4], image.data[i * 4 + 1], image.data[i * 4 + 2]) > 110 ? 1 : 0;
+    }
+    return { mask, width: image.width, height: image.height };
+  };
+  const cropToInk = (ink) => {
+    let [x0, y0, x1, y1] = [ink.width, ink.height, -1, -1];
+    for (let y = 0; y < ink.height; y += 1) {
+      for (let x = 0; x < ink.width; x += 1) {
+        if (!ink.mask[y * ink.width + x]) continue;
+        x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+      }
+    }
+    if (x1 < 0) return { mask: new Uint8Array(0), width: 0, height: 0 };
+    const width = x1 - x0 + 1;
+    const height = y1 - y0 + 1;
+    const mask = new Uint8Array(width * height);
+    for (let y = 0; y < height; y += 1) {
+      for (let x = 0; x < width; x += 1) mask[y * width + x] = ink.mask[(y0 + y) * ink.width + x0 + x];
+    }
+    return { mask, width, height };
+  };
+  window.orbitTestPixels = {
+    // Pixels in strong colour: an emoji, where the text itself is white.
+    async colouredPixels(base64) {
+      const { data } = await decode(base64);
+      let count = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const high = Math.max(data[i], data[i + 1], data[i + 2]);
+        if (high - Math.min(data[i], data[i + 1], data[i + 2]) > 80 && high > 120) count += 1;
+      }
+      return count;
+    },
+    // How often the glyph of `templateBase64` appears in `base64`.
+    async occurrences(base64, templateBase64) {
+      const ink = inkOf(await decode(base64));
+      const glyph = cropToInk(inkOf(await decode(templateBase64)));
+      const inked = glyph.mask.reduce((a, b) => a + b, 0);
+      let found = 0;
+      for (let oy = 0; oy + glyph.height <= ink.height; oy += 1) {
+        for (let ox = 0; ox + glyph.width <= ink.width; ox += 1) {
+          let wrong = 0;
+          for (let y = 0; y < glyph.height && wrong <= inked / 10; y += 1) {
+            for (let x = 0; x < glyph.width; x += 1) {
+              if (glyph.mask[y * glyph.width + x] !== ink.mask[(oy + y) * ink.width + ox + x]) wrong += 1;
+            }
+          }
+          if (wrong <= inked / 10) {
+            found += 1;
+            ox += glyph.width;
+          }
+        }
+      }
+      return found;
+    },
+    // The ink of `base64` against `text` drawn by the browser in its own fonts at `pixels`:
+    // both sizes, and how much of the ink overlaps once both are scaled to one box.
+    async againstBrowser(base64, text, pixels, rtl) {
+      const drawn = cropToInk(inkOf(await decode(base64)));
+      const canvas = new OffscreenCanvas(pixels * text.length * 2 + 20, pixels * 3);
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#000';
+      context.fillRect(0, 0, canvas.width, canvas.height);
+      context.font = `${pixels}px sans-serif`;
+      context.direction = rtl ? 'rtl' : 'ltr';
+      context.textAlign = 'left';
+      context.fillStyle = '#fff';
+      context.fillText(text, 10, pixels * 2);
+      const reference = cropToInk(inkOf(context.getImageData(0, 0, canvas.width, canvas.height)));
+      let both = 0;
+      let either = 0;
+      for (let y = 0; y < drawn.height; y += 1) {
+        for (let x = 0; x < drawn.width; x += 1) {
+          const a = drawn.mask[y * drawn.width + x];
+          const rx = Math.floor((x * reference.width) / drawn.width);
+          const ry = Math.floor((y * reference.height) / drawn.height);
+          const b = reference.mask[ry * reference.width + rx];
+          both += a && b ? 1 : 0;
+          either += a || b ? 1 : 0;
+        }
+      }
+      return { drawn: [drawn.width, drawn.height], browser: [reference.width, reference.height],
+               overlap: either ? both / either : 0 };
+    },
+  };
+}
+
+async function shot(page, [x, y, width, height]) {
+  return (await page.screenshot({ clip: { x, y, width, height } })).toString('base64');
+}
+
+// Types `text` into the chat as an input method hands over what it composed, and sends it.
+async function say(page, text) {
+  if ((await stateOf(page)).ui.focus !== 'Chat input') await clickItem(page, 'Chat input');
+  await waitForState(page, 'the text field is active', () => document.activeElement?.tagName === 'TEXTAREA');
+  await page.evaluate((t) => {
+    const area = document.activeElement;
+    area.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
+    area.dispatchEvent(new CompositionEvent('compositionend', { data: t }));
+  }, text);
+  await animationFrames(page, 3);
+  await page.keyboard.press('Enter');
+  await waitForState(page, 'the line is sent', (s, t) => s.messages.some((m) => m.text === t), text);
+}
+
+// Where the client drew the text of chat line `n` and its sender's name, once both are there.
+async function chatRects(page, n) {
+  const state = await waitForState(page, `chat line ${n} is on screen`,
+                                   (s, k) => Array.isArray(s.ui[`Chat line ${k}`]) && Array.isArray(s.ui[`Chat name ${k}`]), n);
+  // The glyphs a new line lacks are painted and drawn over the next frames.
+  await animationFrames(page, 6);
+  return { text: state.ui[`Chat line ${n}`], name: state.ui[`Chat name ${n}`] };
+}
+
+for (const { room, first, second } of rooms) {
+  test(`"${first.name}" and "${second.name}" see each other's names and lines in their own scripts`, async () => {
+    const contexts = [];
+    try {
+      const pages = [];
+      for (const person of [first, second]) {
+        const context = await shared.browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: scale });
+        await context.addInitScript(installPixelTools);
+        contexts.push(context);
+        const page = await openPage(context, `${shared.server.url}/room/${room}?name=${encodeURIComponent(person.name)}`);
+        await waitForState(page, `${person.name} is in`, (s) => s.screen === 'room' && s.connection === 'open');
+        pages.push(page);
+      }
+      for (const [page, other] of [[pages[0], second], [pages[1], first]]) {
+        await waitForState(page, `the other sees ${other.name}`, (s, n) => s.peers.some((p) => p.name === n), other.name);
+      }
+
+      // A '?' as ProggyClean draws it, to look for in everything else.
+      await say(pages[1], `? ${second.name}`);
+      await say(pages[0], line);
+      const template = await chatRects(pages[0], 1);
+      const [x, y, , height] = template.text;
+      const question = await shot(pages[0], [x, y, 7, height]);
+
+      for (const [page, sender, n] of [[pages[0], second, 1], [pages[1], first, 2]]) {
+        const drawn = await chatRects(page, n);
+        const lineShot = await shot(page, drawn.text);
+        const nameShot = await shot(page, drawn.name);
+        const expectedMarks = (sender === second ? `? ${second.name}` : line).split('?').length - 1;
+        assert.equal(await page.evaluate(([a, b]) => window.orbitTestPixels.occurrences(a, b), [lineShot, question]),
+                     expectedMarks, `line ${n} from ${sender.name} has no '?' but its own`);
+        assert.equal(await page.evaluate(([a, b]) => window.orbitTestPixels.occurrences(a, b), [nameShot, question]), 0,
+                     `${sender.name} is drawn without '?'`);
+        if (sender === first) {
+          assert.ok(await page.evaluate((a) => window.orbitTestPixels.colouredPixels(a), lineShot) > 50,
+                    'the emoji are drawn in colour');
+        }
+        if (sender.alone) {
+          const compared = await page.evaluate(([a, text, pixels, rtl]) => window.orbitTestPixels.againstBrowser(a, text, pixels, rtl),
+                                               [nameShot, sender.name, fontPixels, sender.rtl ?? false]);
+          const close = (a, b) => Math.abs(a - b) <= Math.max(3, b * 0.15);
+          assert.ok(close(compared.drawn[0], compared.browser[0]) && close(compared.drawn[1], compared.browser[1]) &&
+                    compared.overlap > 0.5, `${sender.name} is drawn as the browser draws it: ${JSON.stringify(compared)}`);
+        }
+      }
+      await screenshot(pages[0], `scripts-${room}-first`);
+      await screenshot(pages[1], `scripts-${room}-second`);
+      for (const page of pages) assert.deepEqual(errorsOf(page), []);
+    } finally {
+      for (const context of contexts) await context.close();
+    }
+  });
+}

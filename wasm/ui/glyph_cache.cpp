@@ -1,0 +1,192 @@
+#include "ui/glyph_cache.hpp"
+
+#include "ui/text_runs.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace orbit {
+namespace {
+
+GlyphCache* current = nullptr;
+
+// The code points that stand for runs: the Basic Multilingual Plane's private use area, so
+// that ImGui's glyph index (as long as the highest code point) stays small. A lone private-use
+// character of the text is a run too, so the two never collide.
+constexpr char32_t kFirstRunCode = 0xE000;
+constexpr char32_t kLastRunCode = 0xF8FF;
+bool isRunCode(char32_t c) { return c >= kFirstRunCode && c <= kLastRunCode; }
+
+// More strings than a screen holds: the map of shown texts starts again beyond it.
+constexpr std::size_t kMaxShownTexts = 4096;
+
+}  // namespace
+
+GlyphCache::GlyphCache(TextPainter* painter) : painter_(painter) { current = this; }
+
+GlyphCache::~GlyphCache() {
+  if (current == this) current = nullptr;
+}
+
+bool GlyphCache::builtIn(char32_t c) const { return c <= 0xFF || !painter_; }
+
+char32_t GlyphCache::glyphFor(const std::string& run, bool rightToLeft) {
+  const std::u32string points = decodeUtf8(run);
+  char32_t code = points.size() == 1 && !isRunCode(points[0]) ? points[0] : 0;
+  if (code == 0) {
+    if (const auto it = runs_.find(run); it != runs_.end()) {
+      code = it->second;
+    } else if (!freeRunCodes_.empty()) {
+      code = freeRunCodes_.back();
+      freeRunCodes_.pop_back();
+    } else {
+      const char32_t next = kFirstRunCode + static_cast<char32_t>(runs_.size());
+      if (next > kLastRunCode) return 0;
+      code = next;
+    }
+    runs_[run] = code;
+  }
+  if (const auto it = glyphs_.find(code); it != glyphs_.end()) {
+    it->second.drawn = frame_;
+  } else {
+    missing_.try_emplace(code, Missing{run, rightToLeft});
+  }
+  return code;
+}
+
+const char* GlyphCache::shown(const std::string& text) {
+  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    return text.c_str();
+  }
+  auto it = shown_.find(text);
+  if (it == shown_.end()) {
+    Shown out;
+    for (const TextRun& run : displayRuns(text)) {
+      const std::u32string points = decodeUtf8(run.text);
+      if (points.size() == 1 && builtIn(points[0])) {
+        out.text += run.text;
+        continue;
+      }
+      const char32_t code = glyphFor(run.text, run.rightToLeft);
+      appendUtf8(out.text, code ? code : U'?');
+      if (code) out.glyphs.push_back(code);
+    }
+    it = shown_.emplace(text, std::move(out)).first;
+  } else {
+    for (const char32_t code : it->second.glyphs) {
+      if (const auto glyph = glyphs_.find(code); glyph != glyphs_.end()) glyph->second.drawn = frame_;
+    }
+  }
+  return it->second.text.c_str();
+}
+
+void GlyphCache::needGlyphs(std::string_view text) {
+  for (const char32_t c : decodeUtf8(text)) {
+    if (builtIn(c)) continue;
+    std::string single;
+    appendUtf8(single, c);
+    glyphFor(single, false);
+  }
+}
+
+void GlyphCache::beginFrame() {
+  ++frame_;
+  if (shown_.size() > kMaxShownTexts) shown_.clear();
+}
+
+bool GlyphCache::paintMissing() {
+  if (missing_.empty() || !painter_) return false;
+  for (auto& [code, run] : missing_) {
+    Glyph glyph;
+    glyph.drawn = frame_;
+    // One that cannot be painted stays empty (ImGui draws its '?'), rather than asked for again.
+    if (auto bitmap = painter_->paint(run.text, static_cast<int>(fontPixels_), run.rightToLeft)) {
+      glyph.bitmap = std::move(*bitmap);
+    }
+    glyphs_[code] = std::move(glyph);
+  }
+  missing_.clear();
+  evict();
+  return true;
+}
+
+void GlyphCache::evict() {
+  if (glyphs_.size() <= kMaxGlyphs) return;
+  std::vector<std::pair<std::uint64_t, char32_t>> byAge;
+  for (const auto& [code, glyph] : glyphs_) {
+    if (glyph.drawn < frame_) byAge.emplace_back(glyph.drawn, code);
+  }
+  std::sort(byAge.begin(), byAge.end());
+  for (const auto& [drawn, code] : byAge) {
+    if (glyphs_.size() <= kMaxGlyphs) break;
+    glyphs_.erase(code);
+    if (!isRunCode(code)) continue;
+    const auto run = std::find_if(runs_.begin(), runs_.end(), [code = code](const auto& r) { return r.second == code; });
+    if (run != runs_.end()) runs_.erase(run);
+    freeRunCodes_.push_back(code);
+  }
+  // Texts shown before may stand on a code point that now means another run.
+  shown_.clear();
+}
+
+void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
+  if (fontPixels != fontPixels_) {
+    fontPixels_ = fontPixels;
+    glyphs_.clear();
+    missing_.clear();
+    runs_.clear();
+    freeRunCodes_.clear();
+    shown_.clear();
+  }
+  atlas.Clear();
+  ImFontConfig config;
+  config.SizePixels = fontPixels;
+  ImFont* font = atlas.AddFontDefault(&config);
+  std::vector<std::pair<int, const Glyph*>> rects;
+  int widest = 0;
+  for (const auto& [code, glyph] : glyphs_) {
+    const TextPainter::Bitmap& b = glyph.bitmap;
+    if (b.width <= 0 || b.height <= 0) continue;
+    const ImVec2 offset(static_cast<float>(b.left), std::round(ascent_) - static_cast<float>(b.baseline));
+    rects.emplace_back(atlas.AddCustomRectFontGlyph(font, static_cast<ImWchar>(code), b.width, b.height, b.advance, offset),
+                       &glyph);
+    widest = std::max(widest, b.width);
+  }
+  // ImGui sizes the atlas by the glyphs' total area: a long word may be wider than that.
+  int width = 512;
+  while (width < widest + 2 && width < 4096) width *= 2;
+  atlas.TexDesiredWidth = width > 512 ? width : 0;
+  atlas.Build();
+  ascent_ = font->Ascent;
+
+  unsigned char* pixels = nullptr;
+  int atlasWidth = 0;
+  int atlasHeight = 0;
+  atlas.GetTexDataAsRGBA32(&pixels, &atlasWidth, &atlasHeight);
+  for (const auto& [index, glyph] : rects) {
+    const ImFontAtlasCustomRect* rect = atlas.GetCustomRectByIndex(index);
+    if (!rect->IsPacked()) continue;
+    const TextPainter::Bitmap& b = glyph->bitmap;
+    for (int y = 0; y < b.height; ++y) {
+      std::memcpy(pixels + (static_cast<std::size_t>(rect->Y + y) * atlasWidth + rect->X) * 4,
+                  b.rgba.data() + static_cast<std::size_t>(y) * b.width * 4, static_cast<std::size_t>(b.width) * 4);
+    }
+    // ImGui tints a glyph with the text's colour unless it is marked as coloured.
+    if (b.colored) {
+      if (auto* drawn = const_cast<ImFontGlyph*>(font->FindGlyphNoFallback(static_cast<ImWchar>(rect->GlyphID)))) {
+        drawn->Colored = true;
+      }
+    }
+  }
+}
+
+const char* shown(const std::string& text) { return current ? current->shown(text) : text.c_str(); }
+
+void needGlyphs(std::string_view text) {
+  if (current) current->needGlyphs(text);
+}
+
+}  // namespace orbit

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "ui/text_painter.hpp"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+struct ImFontAtlas;
+
+namespace orbit {
+
+// The characters that ImGui's built-in font (ProggyClean: Latin-1) lacks, painted by the host
+// as they first appear and added to the font atlas. A character is a glyph at its own code
+// point; a run that must be shaped whole (an Arabic word, an emoji sequence) is one glyph at a
+// private-use code point that stands for it in the text handed to ImGui.
+//
+// Views pass the text they draw through shown(); the glyphs it lacks are painted before the
+// next frame, so the atlas is rebuilt (and uploaded) once for every frame that brought new
+// ones, and never while nothing new is drawn.
+class GlyphCache {
+ public:
+  // Makes this the cache that shown() and needGlyphs() use.
+  explicit GlyphCache(TextPainter* painter);
+  ~GlyphCache();
+  GlyphCache(const GlyphCache&) = delete;
+  GlyphCache& operator=(const GlyphCache&) = delete;
+
+  // Fills `atlas` with the built-in font at `fontPixels` and every glyph painted so far; a
+  // new size drops them all (they are painted again as they are drawn).
+  void build(ImFontAtlas& atlas, float fontPixels);
+  // Paints the glyphs the last frame lacked; true when there were any, and then the atlas
+  // needs build() and a new texture.
+  bool paintMissing();
+  bool missing() const { return painter_ && !missing_.empty(); }
+  void beginFrame();
+
+  const char* shown(const std::string& text);
+  void needGlyphs(std::string_view text);
+
+  // At most this many painted glyphs; the least recently drawn make way.
+  static constexpr std::size_t kMaxGlyphs = 1024;
+
+ private:
+  struct Glyph {
+    TextPainter::Bitmap bitmap;
+    std::uint64_t drawn = 0;  // the frame that last drew it
+  };
+  struct Missing {
+    std::string text;
+    bool rightToLeft = false;
+  };
+  struct Shown {
+    std::string text;  // for ImGui: runs replaced by their private-use code points
+    std::vector<char32_t> glyphs;
+  };
+
+  // The glyph for a run: its own code point, or one standing for it. 0 when there is none.
+  char32_t glyphFor(const std::string& run, bool rightToLeft);
+  bool builtIn(char32_t codePoint) const;
+  void evict();
+
+  TextPainter* painter_;
+  float fontPixels_ = 0;
+  float ascent_ = 0;
+  std::uint64_t frame_ = 0;
+  std::map<char32_t, Glyph> glyphs_;
+  std::map<char32_t, Missing> missing_;
+  std::unordered_map<std::string, char32_t> runs_;  // run text → its private-use code point
+  std::vector<char32_t> freeRunCodes_;
+  std::unordered_map<std::string, Shown> shown_;
+};
+
+// What the views call. shown(): `text` as ImGui should draw it (in display order, each run a
+// glyph), alive until the next frame; needGlyphs(): for a text field's own buffer, which ImGui
+// draws as it is (each character, not reordered).
+const char* shown(const std::string& text);
+void needGlyphs(std::string_view text);
+
+}  // namespace orbit
