@@ -15,6 +15,8 @@ packages=(
   emscripten dpkg-dev brotli
   clang-14 libclang-rt-14-dev
   chromium
+  # Fonts for Devanagari and colour emoji, which the browser tests' Chromium paints with.
+  fonts-noto-core fonts-noto-color-emoji
   nginx coturn curl sqlite3 systemd janus
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -154,7 +154,7 @@ for (const { room, first, second } of rooms) {
     try {
       const pages = [];
       for (const person of [first, second]) {
-        const context = await shared.browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: scale });
+        const context = await shared.browser.newContext({ viewport: { width: 1100, height: 620 }, deviceScaleFactor: scale });
         await context.addInitScript(installPixelTools);
         contexts.push(context);
         const page = await openPage(context, `${shared.server.url}/room/${room}?name=${encodeURIComponent(person.name)}`);
