@@ -183,7 +183,7 @@ EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
   return embedded ? embedded->state().c_str() : "null";
 }
 
-// Text an input method composed, from library_orbit_platform.js.
+// Text an input method composed, or inserted without a key, from library_orbit_platform.js.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
   if (embedded) embedded->composed(text);
 }

@@ -184,7 +184,9 @@ mergeInto(LibraryManager.library, {
   // A text field is active in the canvas: a hidden textarea at its cursor takes the focus,
   // so that input methods compose there; their result goes to the client. Plain typing
   // still reaches the client through GLFW's key listeners on the window, and the textarea
-  // is emptied so it never grows.
+  // is emptied so it never grows. Text inserted with no key press before it (an input method
+  // that commits without composing, an on-screen keyboard, dictation) goes to the client too:
+  // GLFW never saw it.
   $OrbitTextInput__deps: ['$stringToNewUTF8', 'free'],
   //
   // The hidden field takes the focus only from the canvas (a click into one of the call's text
@@ -208,16 +210,24 @@ mergeInto(LibraryManager.library, {
       area.setAttribute('autocomplete', 'off');
       area.style.cssText = 'position:fixed;left:0;top:0;width:2em;height:1.5em;opacity:0;' +
                            'border:0;padding:0;resize:none;pointer-events:none;z-index:-1';
+      var send = function(data) {
+        var text = stringToNewUTF8(data);
+        _orbit_platform_composed(text);
+        _free(text);
+      };
+      // keydown, keypress, input: a key's character went through GLFW's keypress listener.
+      var keyed = false;
+      area.addEventListener('keydown', function() { keyed = false; });
+      area.addEventListener('keypress', function() { keyed = true; });
       area.addEventListener('compositionend', function(event) {
-        if (event.data) {
-          var text = stringToNewUTF8(event.data);
-          _orbit_platform_composed(text);
-          _free(text);
-        }
+        if (event.data) send(event.data);
         area.value = '';
       });
       area.addEventListener('input', function(event) {
-        if (!event.isComposing) area.value = '';
+        if (event.isComposing) return;
+        if (event.inputType === 'insertText' && event.data && !keyed) send(event.data);
+        keyed = false;
+        area.value = '';
       });
       document.body.appendChild(area);
       return area;

@@ -13,17 +13,19 @@ const shared = serverAndBrowserPerFile();
 
 const line = 'Привет, 你好, مرحبا, שלום, नमस्ते, Γειά, 👋🎉 — ça va?';
 // Two people a room, each named in another script; `alone`: the name has no Latin letter, so
-// the browser's own drawing of it is all the client should show.
+// the browser's own drawing of it (a space aside) is all the client should show. A name of two
+// right-to-left words reads right to left.
 const rooms = [
   { room: 'scripts-cjk', first: { name: '王小明', alone: true }, second: { name: 'Zoë Ключ', alone: false } },
-  { room: 'scripts-rtl', first: { name: 'Ελένη', alone: true }, second: { name: 'محمد', alone: true, rtl: true } },
-  { room: 'scripts-indic', first: { name: 'דוד', alone: true, rtl: true }, second: { name: 'देवी', alone: true } },
+  { room: 'scripts-rtl', first: { name: 'Ελένη', alone: true }, second: { name: 'محمد علي', alone: true, rtl: true } },
+  { room: 'scripts-indic', first: { name: 'דוד לוי', alone: true, rtl: true }, second: { name: 'देवी', alone: true } },
 ];
 const scale = 2;
 const fontPixels = 13 * scale;  // ImGui's ProggyClean size, at the device's pixel density
 
 // In the page: pixels of screenshots (base64 PNG) as the user sees them. "Ink" is what is much
-// brighter than the dark panel behind the text.
+// brighter than the dark panel behind the text: over 43% of the brightest, so that a name in
+// the UI's green keeps the thin strokes white text keeps.
 function installPixelTools() {
   const decode = async (base64) => {
     const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
@@ -34,9 +36,11 @@ function installPixelTools() {
   };
   const inkOf = (image) => {
     const mask = new Uint8Array(image.width * image.height);
-    for (let i = 0; i < mask.length; i += 1) {
-      mask[i] = Math.max(image.data[i * 4], image.data[i * 4 + 1], image.data[i * 4 + 2]) > 110 ? 1 : 0;
-    }
+    const bright = (i) => Math.max(image.data[i * 4], image.data[i * 4 + 1], image.data[i * 4 + 2]);
+    let brightest = 0;
+    for (let i = 0; i < mask.length; i += 1) brightest = Math.max(brightest, bright(i));
+    const threshold = Math.max(40, (brightest * 110) / 255);
+    for (let i = 0; i < mask.length; i += 1) mask[i] = bright(i) > threshold ? 1 : 0;
     return { mask, width: image.width, height: image.height };
   };
   const cropToInk = (ink) => {
@@ -90,7 +94,8 @@ function installPixelTools() {
       return found;
     },
     // The ink of `base64` against `text` drawn by the browser in its own fonts at `pixels`:
-    // both sizes, and how much of the ink overlaps once both are scaled to one box.
+    // both sizes, and how much of the ink overlaps once both are scaled to one box. Spaces are
+    // ProggyClean's in the client, half the type size wide: the browser draws en spaces.
     async againstBrowser(base64, text, pixels, rtl) {
       const drawn = cropToInk(inkOf(await decode(base64)));
       const canvas = new OffscreenCanvas(pixels * text.length * 2 + 20, pixels * 3);
@@ -101,7 +106,7 @@ function installPixelTools() {
       context.direction = rtl ? 'rtl' : 'ltr';
       context.textAlign = 'left';
       context.fillStyle = '#fff';
-      context.fillText(text, 10, pixels * 2);
+      context.fillText(text.replaceAll(' ', '\u2002'), 10, pixels * 2);
       const reference = cropToInk(inkOf(context.getImageData(0, 0, canvas.width, canvas.height)));
       let both = 0;
       let either = 0;
@@ -125,27 +130,38 @@ async function shot(page, [x, y, width, height]) {
   return (await page.screenshot({ clip: { x, y, width, height } })).toString('base64');
 }
 
-// Types `text` into the chat as an input method hands over what it composed, and sends it.
-async function say(page, text) {
+// Types `text` into the chat and sends it. 'keys': as playwright types, keys for what a US
+// keyboard has and the rest inserted without a key (as an on-screen keyboard or an input method
+// that commits at once does); 'compose': the browser's own input-method composition (Chromium's
+// DevTools protocol), committed whole.
+async function say(page, text, how) {
   if ((await stateOf(page)).ui.focus !== 'Chat input') await clickItem(page, 'Chat input');
   await waitForState(page, 'the text field is active', () => document.activeElement?.tagName === 'TEXTAREA');
-  await page.evaluate((t) => {
-    const area = document.activeElement;
-    area.dispatchEvent(new CompositionEvent('compositionstart', { data: '' }));
-    area.dispatchEvent(new CompositionEvent('compositionend', { data: t }));
-  }, text);
+  if (how === 'keys') {
+    await page.keyboard.type(text);
+  } else {
+    const session = await page.context().newCDPSession(page);
+    const half = text.slice(0, text.length >> 1);
+    await session.send('Input.imeSetComposition', { text: half, selectionStart: half.length, selectionEnd: half.length });
+    await session.send('Input.imeSetComposition', { text, selectionStart: text.length, selectionEnd: text.length });
+    await session.send('Input.insertText', { text });
+    await session.detach();
+  }
   await animationFrames(page, 3);
   await page.keyboard.press('Enter');
   await waitForState(page, 'the line is sent', (s, t) => s.messages.some((m) => m.text === t), text);
 }
 
-// Where the client drew the text of chat line `n` and its sender's name, once both are there.
+// Where the client drew the text of chat line `n` and its sender's name, once both are there:
+// the item's rectangle, half the items' spacing (2 CSS pixels) taller each way. Browser fonts
+// reach above and below ProggyClean's line (Devanagari's vowel signs), as they do on a page.
 async function chatRects(page, n) {
   const state = await waitForState(page, `chat line ${n} is on screen`,
                                    (s, k) => Array.isArray(s.ui[`Chat line ${k}`]) && Array.isArray(s.ui[`Chat name ${k}`]), n);
   // The glyphs a new line lacks are painted and drawn over the next frames.
   await animationFrames(page, 6);
-  return { text: state.ui[`Chat line ${n}`], name: state.ui[`Chat name ${n}`] };
+  const padded = ([x, y, width, height]) => [x, y - 2, width, height + 4];
+  return { text: padded(state.ui[`Chat line ${n}`]), name: padded(state.ui[`Chat name ${n}`]) };
 }
 
 for (const { room, first, second } of rooms) {
@@ -165,18 +181,19 @@ for (const { room, first, second } of rooms) {
         await waitForState(page, `the other sees ${other.name}`, (s, n) => s.peers.some((p) => p.name === n), other.name);
       }
 
-      // A '?' as ProggyClean draws it, to look for in everything else.
-      await say(pages[1], `? ${second.name}`);
-      await say(pages[0], line);
+      // A '?' as ProggyClean draws it, to look for in everything else: at the line's left, as
+      // its first strong letter is Latin.
+      await say(pages[1], `? from ${second.name}`, 'keys');
+      await say(pages[0], line, 'compose');
       const template = await chatRects(pages[0], 1);
       const [x, y, , height] = template.text;
-      const question = await shot(pages[0], [x, y, 7, height]);
+      const question = await shot(pages[0], [x, y + 2, 7, height - 4]);
 
       for (const [page, sender, n] of [[pages[0], second, 1], [pages[1], first, 2]]) {
         const drawn = await chatRects(page, n);
         const lineShot = await shot(page, drawn.text);
         const nameShot = await shot(page, drawn.name);
-        const expectedMarks = (sender === second ? `? ${second.name}` : line).split('?').length - 1;
+        const expectedMarks = (sender === second ? `? from ${second.name}` : line).split('?').length - 1;
         assert.equal(await page.evaluate(([a, b]) => window.orbitTestPixels.occurrences(a, b), [lineShot, question]),
                      expectedMarks, `line ${n} from ${sender.name} has no '?' but its own`);
         assert.equal(await page.evaluate(([a, b]) => window.orbitTestPixels.occurrences(a, b), [nameShot, question]), 0,

@@ -491,7 +491,11 @@ void RoomView::drawSidePanel(bool withCall) {
 
 void RoomView::drawChat() {
   const float inputHeight = ImGui::GetFrameHeightWithSpacing() * 2 + ImGui::GetTextLineHeightWithSpacing();
-  ImGui::BeginChild("log", ImVec2(0, -inputHeight));
+  // Room above the first line and below the last for glyphs the browser paints taller than the
+  // built-in font's line (Devanagari's vowel signs): a child without a border has no padding.
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, ImGui::GetStyle().ItemSpacing.y));
+  ImGui::BeginChild("log", ImVec2(0, -inputHeight), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+  ImGui::PopStyleVar();
   std::size_t line = 0;
   bool marked = false;
   const auto& chat = manager_.chat();
