@@ -57,14 +57,15 @@ char32_t GlyphCache::glyphFor(const std::string& run, bool rightToLeft) {
   return code;
 }
 
-const char* GlyphCache::shown(const std::string& text) {
+const char* GlyphCache::shown(const std::string& text, Paragraph paragraph) {
   if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
     return text.c_str();
   }
-  auto it = shown_.find(text);
+  auto key = std::make_pair(paragraph, text);
+  auto it = shown_.find(key);
   if (it == shown_.end()) {
     Shown out;
-    for (const TextRun& run : displayRuns(text)) {
+    for (const TextRun& run : displayRuns(text, paragraph)) {
       const std::u32string points = decodeUtf8(run.text);
       if (points.size() == 1 && builtIn(points[0])) {
         out.text += run.text;
@@ -74,7 +75,7 @@ const char* GlyphCache::shown(const std::string& text) {
       appendUtf8(out.text, code ? code : U'?');
       if (code) out.glyphs.push_back(code);
     }
-    it = shown_.emplace(text, std::move(out)).first;
+    it = shown_.emplace(std::move(key), std::move(out)).first;
   } else {
     for (const char32_t code : it->second.glyphs) {
       if (const auto glyph = glyphs_.find(code); glyph != glyphs_.end()) glyph->second.drawn = frame_;
@@ -183,7 +184,9 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
   }
 }
 
-const char* shown(const std::string& text) { return current ? current->shown(text) : text.c_str(); }
+const char* shown(const std::string& text, Paragraph paragraph) {
+  return current ? current->shown(text, paragraph) : text.c_str();
+}
 
 void needGlyphs(std::string_view text) {
   if (current) current->needGlyphs(text);

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "ui/text_painter.hpp"
+#include "ui/text_runs.hpp"
 
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 struct ImFontAtlas;
@@ -38,7 +40,7 @@ class GlyphCache {
   bool missing() const { return painter_ && !missing_.empty(); }
   void beginFrame();
 
-  const char* shown(const std::string& text);
+  const char* shown(const std::string& text, Paragraph paragraph);
   void needGlyphs(std::string_view text);
 
   // At most this many painted glyphs; the least recently drawn make way.
@@ -71,13 +73,13 @@ class GlyphCache {
   std::map<char32_t, Missing> missing_;
   std::unordered_map<std::string, char32_t> runs_;  // run text → its private-use code point
   std::vector<char32_t> freeRunCodes_;
-  std::unordered_map<std::string, Shown> shown_;
+  std::map<std::pair<Paragraph, std::string>, Shown> shown_;
 };
 
 // What the views call. shown(): `text` as ImGui should draw it (in display order, each run a
 // glyph), alive until the next frame; needGlyphs(): for a text field's own buffer, which ImGui
 // draws as it is (each character, not reordered).
-const char* shown(const std::string& text);
+const char* shown(const std::string& text, Paragraph paragraph = Paragraph::FromText);
 void needGlyphs(std::string_view text);
 
 }  // namespace orbit

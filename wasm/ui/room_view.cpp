@@ -335,7 +335,7 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
   std::string marked = label;
   if (muted) marked += "  [muted]";
   if (cameraOff) marked += "  [camera off]";
-  const char* caption = shown(marked);
+  const char* caption = shown(marked, Paragraph::LeftToRight);
   const ImVec2 pad = ImGui::GetStyle().FramePadding;
   const ImVec2 textSize = ImGui::CalcTextSize(caption);
   const ImVec2 labelMin(min.x + pad.x, max.y - textSize.y - pad.y * 3);
@@ -608,7 +608,7 @@ void RoomView::drawChat() {
     noteItem("Chat length");
   }
   if (!chatError_.empty()) {
-    ImGui::TextColored(kBad, "%s", shown(chatError_));
+    ImGui::TextColored(kBad, "%s", shown(chatError_, Paragraph::LeftToRight));
     noteItem("Chat error");
   }
 }
@@ -629,7 +629,7 @@ void RoomView::drawPeople() {
   ImGui::Text("%zu in the room", others.size() + 1);
   ImGui::Separator();
   const MediaIndicators own = manager_.indicators();
-  ImGui::TextColored(kAccent, "%s", shown(nameOr(manager_.selfName()) + " (you)"));
+  ImGui::TextColored(kAccent, "%s", shown(nameOr(manager_.selfName()) + " (you)", Paragraph::LeftToRight));
   if (own.muted.value_or(false)) {
     ImGui::SameLine();
     ImGui::TextColored(kBad, "muted");
@@ -740,7 +740,7 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
                                                                                   : kGood;
       // A long one (why a connection failed) wraps rather than running off the window.
       ImGui::PushTextWrapPos(std::min(ImGui::GetFontSize() * 36, ImGui::GetIO().DisplaySize.x - margin * 4));
-      ImGui::TextColored(color, "%s", shown(it->text));
+      ImGui::TextColored(color, "%s", shown(it->text, Paragraph::LeftToRight));
       ImGui::PopTextWrapPos();
       noteWindow("Notification " + std::to_string(stacked + 1));
       y -= ImGui::GetWindowHeight() + margin;

@@ -122,12 +122,13 @@ void appendUtf8(std::string& out, char32_t c) {
   }
 }
 
-std::vector<TextRun> displayRuns(std::string_view text) {
+std::vector<TextRun> displayRuns(std::string_view text, Paragraph from) {
   std::vector<std::u32string> runs = splitRuns(decodeUtf8(text));
   std::vector<Direction> directions;
   for (const std::u32string& run : runs) directions.push_back(directionOf(run));
   const auto strong = std::find_if(directions.begin(), directions.end(), [](Direction d) { return d != Direction::Neutral; });
-  const Direction paragraph = strong != directions.end() ? *strong : Direction::Left;
+  const Direction paragraph =
+      from == Paragraph::FromText && strong != directions.end() ? *strong : Direction::Left;
 
   // Neutrals between runs of one direction take it; others the paragraph's.
   for (std::size_t i = 0; i < runs.size();) {
