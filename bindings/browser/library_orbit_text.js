@@ -18,12 +18,14 @@ mergeInto(LibraryManager.library, {
       OrbitText.context = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
     }
     var context = OrbitText.context;
-    var font = pixels + 'px sans-serif';
     var string = UTF8ToString(text);
-    context.font = font;
-    context.direction = rightToLeft ? 'rtl' : 'ltr';
-    context.textAlign = 'left';
-    context.textBaseline = 'alphabetic';
+    var configure = function() {
+      context.font = pixels + 'px sans-serif';
+      context.direction = rightToLeft ? 'rtl' : 'ltr';
+      context.textAlign = 'left';
+      context.textBaseline = 'alphabetic';
+    };
+    configure();
     var measure = context.measureText(string);
     var left = Math.ceil(Math.max(measure.actualBoundingBoxLeft, 0)) + 1;
     var right = Math.ceil(Math.max(measure.actualBoundingBoxRight, measure.width)) + 1;
@@ -37,11 +39,7 @@ mergeInto(LibraryManager.library, {
       canvas.width = Math.max(canvas.width, width);
       canvas.height = Math.max(canvas.height, height);
     }
-    // A resize resets the context's settings.
-    context.font = font;
-    context.direction = rightToLeft ? 'rtl' : 'ltr';
-    context.textAlign = 'left';
-    context.textBaseline = 'alphabetic';
+    configure();  // a resize resets the context's settings
     context.clearRect(0, 0, width, height);
     context.fillStyle = '#fff';
     context.fillText(string, left, ascent);

@@ -151,6 +151,7 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
   for (const auto& [code, glyph] : glyphs_) {
     const TextPainter::Bitmap& b = glyph.bitmap;
     if (b.width <= 0 || b.height <= 0) continue;
+    // ascent_: the built-in font's, from the last build; glyphs exist only after one at this size.
     const ImVec2 offset(static_cast<float>(b.left), std::round(ascent_) - static_cast<float>(b.baseline));
     rects.emplace_back(atlas.AddCustomRectFontGlyph(font, static_cast<ImWchar>(code), b.width, b.height, b.advance, offset),
                        &glyph);
