@@ -2,7 +2,8 @@
 // Devanagari, and colour emoji, are drawn as themselves and not as ProggyClean's '?'. Two pages
 // at twice the pixel density against a real orbit-server; every check reads the canvas where
 // the client says it drew the text (state().ui) and compares it with what the browser itself
-// draws for that text.
+// draws for that text. The lines are typed as people type them: keys, text inserted without a
+// key, and an input method's composition.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
