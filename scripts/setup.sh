@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev libhiredis-dev libsimdjson-dev redis-server
   emscripten dpkg-dev brotli
   clang-14 libclang-rt-14-dev
-  chromium
+  chromium firefox-esr
   nginx coturn curl sqlite3 systemd janus
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
@@ -64,7 +64,8 @@ if [ ! -f "$third/imgui/imgui.cpp" ]; then
   echo "setup: Dear ImGui sources in third_party/imgui"
 fi
 
-# Browser-test tooling from npm (playwright-core drives Debian's Chromium; it downloads no browser).
+# Browser-test tooling from npm (playwright-core drives Debian's Chromium, puppeteer-core its
+# Firefox ESR over WebDriver BiDi; neither downloads a browser).
 e2e="$root/tests/e2e"
 if [ -f "$e2e/package.json" ]; then
   stamp="$e2e/node_modules/.orbit-lock"
