@@ -2,7 +2,7 @@
 // orbit-server: two Firefox pages, and a Firefox page with a Chromium page. Every input goes
 // through the canvas where the client drew its controls.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 
 import { launchFirefox, openFirefoxPage } from './firefox.mjs';
 import {
@@ -55,10 +55,16 @@ async function allWell(page) {
   assert.deepEqual(notifications.filter((n) => n.kind === 'peer-failed' || n.kind === 'media-error'), []);
 }
 
-test('two Firefox pages in a room see each other\'s video advancing, with no connection trouble shown', async () => {
-  const pages = await join('ff-pair', ['Ann', 'Ben']);
-  try {
+// One call for the three tests: a Firefox page takes seconds to start on a software renderer.
+describe('two Firefox pages in one room', () => {
+  let pages = null;
+  before(async () => {
+    pages = await join('ff-pair', ['Ann', 'Ben']);
     for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+  });
+  after(() => pages && closeAll(pages));
+
+  test('each sees the other\'s video advancing, with no connection trouble shown', async () => {
     await videoBothWays(pages);
     for (const page of Object.values(pages)) {
       const [peer] = (await stateOf(page)).peers;
@@ -67,29 +73,17 @@ test('two Firefox pages in a room see each other\'s video advancing, with no con
       await allWell(page);
     }
     await screenshot(pages.Ben, 'firefox-call-ben');
-  } finally {
-    await closeAll(pages);
-  }
-});
+  });
 
-test('a chat line typed into the canvas in Firefox shows on the other Firefox page, and the answer comes back', async () => {
-  const pages = await join('ff-chat', ['Ann', 'Ben']);
-  try {
-    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+  test('a chat line typed into the canvas shows on the other page, and the answer comes back', async () => {
     await chat({ name: 'Ann', page: pages.Ann }, { name: 'Ben', page: pages.Ben }, 'hello from Firefox');
     await chat({ name: 'Ben', page: pages.Ben }, { name: 'Ann', page: pages.Ann }, 'hi Ann, Firefox here too');
     await waitForState(pages.Ann, 'Ann sees her own line', (s) => s.messages.some((m) => m.self));
     await screenshot(pages.Ann, 'firefox-chat-ann');
     for (const page of Object.values(pages)) await allWell(page);
-  } finally {
-    await closeAll(pages);
-  }
-});
+  });
 
-test('a mute clicked in Firefox shows on the other page, and so does the unmute', async () => {
-  const pages = await join('ff-mute', ['Ann', 'Ben']);
-  try {
-    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+  test('a mute clicked on the canvas shows on the other page, and so does the unmute', async () => {
     await clickItem(pages.Ann, 'Mute');
     await waitForState(pages.Ben, 'Ben sees Ann muted', (s) => s.peers[0].muted === true);
     assert.equal((await stateOf(pages.Ann)).media.muted, true);
@@ -97,9 +91,7 @@ test('a mute clicked in Firefox shows on the other page, and so does the unmute'
     await clickItem(pages.Ann, 'Mute');
     await waitForState(pages.Ben, 'Ben sees Ann unmuted', (s) => s.peers[0].muted === false);
     for (const page of Object.values(pages)) await allWell(page);
-  } finally {
-    await closeAll(pages);
-  }
+  });
 });
 
 test('a Firefox page and a Chromium page call each other: video both ways and a chat line each way', async () => {
