@@ -100,7 +100,16 @@ test('a Firefox page and a Chromium page call each other: video both ways and a 
   try {
     const context = await chromium.newContext({ viewport: { width: 1280, height: 720 } });
     const pages = { Ann: ann, Ben: await openPage(context, `${server.url}/room/ff-mixed?name=Ben`) };
-    for (const page of Object.values(pages)) await waitForState(page, 'the call is up', meshed, 1);
+    try {
+      // Up in about 5 s here; the longer wait leaves room for the client's ICE restart, which
+      // a loaded CI machine has needed once in a while between the two browsers.
+      for (const page of Object.values(pages)) {
+        await waitForState(page, 'the call is up', meshed, 1, { timeoutMs: 45000 });
+      }
+    } catch (e) {
+      for (const [name, page] of Object.entries(pages)) console.log(`${name}'s console:\n${page.logs.join('\n')}`);
+      throw e;
+    }
     await videoBothWays(pages);
     await chat({ name: 'Ann', page: pages.Ann }, { name: 'Ben', page: pages.Ben }, 'Firefox to Chromium');
     await chat({ name: 'Ben', page: pages.Ben }, { name: 'Ann', page: pages.Ann }, 'Chromium to Firefox');
