@@ -14,7 +14,7 @@ packages=(
   libsqlite3-dev libhiredis-dev libsimdjson-dev redis-server
   emscripten dpkg-dev brotli
   clang-14 libclang-rt-14-dev
-  chromium
+  chromium firefox-esr
   # Fonts for Devanagari and colour emoji, which the browser tests' Chromium paints with.
   fonts-noto-core fonts-noto-color-emoji
   nginx coturn curl sqlite3 systemd janus
@@ -66,7 +66,8 @@ if [ ! -f "$third/imgui/imgui.cpp" ]; then
   echo "setup: Dear ImGui sources in third_party/imgui"
 fi
 
-# Browser-test tooling from npm (playwright-core drives Debian's Chromium; it downloads no browser).
+# Browser-test tooling from npm (playwright-core drives Debian's Chromium, puppeteer-core its
+# Firefox ESR over WebDriver BiDi; neither downloads a browser).
 e2e="$root/tests/e2e"
 if [ -f "$e2e/package.json" ]; then
   stamp="$e2e/node_modules/.orbit-lock"

@@ -2,7 +2,7 @@
 # README command 2: set up a fresh Debian 12 machine, build everything and run every test:
 # the native suite (unit + integration against a real orbit-server), the same suite under
 # AddressSanitizer + UndefinedBehaviorSanitizer, the browser end-to-end tests in
-# headless Chromium, and each libFuzzer target briefly (ORBIT_FUZZ_SECONDS each, 20 by default).
+# headless Chromium and Firefox ESR, and each libFuzzer target briefly (ORBIT_FUZZ_SECONDS each, 20 by default).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"

@@ -86,7 +86,10 @@ mergeInto(LibraryManager.library, {
       pc.onicecandidate = function(event) {
         if (!live()) return;
         var c = event.candidate;
-        // A null candidate, and Chrome's empty one, both mean the end of candidates.
+        // Firefox ends each round twice: an empty candidate (the end of a generation), then
+        // null (gathering complete). Only null is passed on, or the core would count a second
+        // round that gathered nothing and report that no network path was found.
+        if (c && !c.candidate) return;
         var text = c ? c.candidate : '';
         var mid = c ? c.sdpMid : null;
         var index = c && c.sdpMLineIndex !== null && c.sdpMLineIndex !== undefined ? c.sdpMLineIndex : -1;

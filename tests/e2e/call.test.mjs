@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  clickItem, errorsOf, launchBrowser, openPage, pressKey, screenshot, serverAndBrowserPerFile, startServer, stateOf,
-  typeInto, waitForState,
+  clickItem, errorsOf, frames, launchBrowser, meshed, openPage, pressKey, screenshot, serverAndBrowserPerFile,
+  startServer, stateOf, typeInto, videoAdvances, waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -19,25 +19,6 @@ async function join(room, names, { on = shared.server, within = shared.browser }
   const pages = {};
   for (const name of names) pages[name] = await openPage(context, `${on.url}/room/${room}?name=${name}`);
   return { context, pages };
-}
-
-// Every page is connected to all the others and decodes their video.
-function meshed(state, expected) {
-  return state.connection === 'open' && state.peers.length === expected &&
-    state.peers.every((p) => p.connection === 'connected' && p.video.frames > 0);
-}
-
-// The decoded frame counts of every peer's video, by name.
-async function frames(page) {
-  const state = await stateOf(page);
-  return Object.fromEntries(state.peers.map((p) => [p.name, p.video.frames]));
-}
-
-// Waits until every peer's video on `page` has moved on by `count` frames from `since`.
-async function videoAdvances(page, what, since, count = 10) {
-  await waitForState(page, what, (state, arg) =>
-    state.peers.length === Object.keys(arg.since).length &&
-    state.peers.every((p) => p.video.frames >= (arg.since[p.name] ?? 0) + arg.count), { since, count });
 }
 
 test('two pages see each other\'s video advancing, and a chat line crosses', async () => {

@@ -7,7 +7,9 @@ import http from 'node:http';
 import { once } from 'node:events';
 import { after, before, test } from 'node:test';
 
-import { errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
+import {
+  errorsOf, launchBrowser, meshed, openPage, screenshot, startServer, stateOf, waitForState,
+} from './harness.mjs';
 
 const viewport = { width: 1280, height: 720 };
 
@@ -50,11 +52,6 @@ async function startHostPageServer() {
   host.url = `http://127.0.0.1:${server.address().port}`;
   host.close = () => new Promise((resolve) => server.close(resolve));
   return host;
-}
-
-function meshed(state, expected) {
-  return state.connection === 'open' && state.peers.length === expected &&
-    state.peers.every((p) => p.connection === 'connected' && p.video.frames > 0);
 }
 
 async function framesOf(page) {

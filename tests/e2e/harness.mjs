@@ -1,5 +1,6 @@
 // Shared pieces of the browser end-to-end tests: a real orbit-server on a free port (and a
-// redis-server for cluster mode), and Debian's Chromium driven by playwright-core.
+// redis-server for cluster mode), and Debian's Chromium driven by playwright-core. The helpers
+// that drive a page also take a puppeteer-core page (Firefox: firefox.mjs).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -158,13 +159,21 @@ export function launchBrowser({ fakeMediaUi = true, extraArgs = [] } = {}) {
 
 // Opens `url` in a new page of `context`, keeping the page's console output for failure reports.
 export async function openPage(context, url) {
-  const page = await context.newPage();
-  page.logs = [];
-  page.on('console', (message) => page.logs.push(`[${message.type()}] ${message.text()}`));
-  page.on('pageerror', (error) => page.logs.push(`[pageerror] ${error.message}`));
+  const page = keepConsole(await context.newPage());
   await page.goto(url);
   return page;
 }
+
+// Collects the page's console output and uncaught exceptions in `page.logs`.
+export function keepConsole(page) {
+  page.logs = [];
+  page.on('console', (message) => page.logs.push(`[${message.type()}] ${message.text()}`));
+  page.on('pageerror', (error) => page.logs.push(`[pageerror] ${error.message}`));
+  return page;
+}
+
+// puppeteer's waitForFunction takes its options second, playwright's third.
+const isPuppeteer = (page) => typeof page.browserContext === 'function';
 
 // The client's state as window.orbit.state() reports it; null before the client has started.
 export function stateOf(page) {
@@ -176,19 +185,37 @@ export function stateOf(page) {
 export async function waitForState(page, what, predicate, arg = null, { timeoutMs = 20000 } = {}) {
   try {
     // A string is evaluated in the page as an expression: it carries the predicate's source.
-    await page.waitForFunction(
-      `(() => {
+    const expression = `(() => {
         const state = window.orbit ? window.orbit.state() : null;
         return state !== null && (${predicate.toString()})(state, ${JSON.stringify(arg)});
-      })()`,
-      null,
-      { timeout: timeoutMs });
+      })()`;
+    await (isPuppeteer(page) ? page.waitForFunction(expression, { timeout: timeoutMs })
+                             : page.waitForFunction(expression, null, { timeout: timeoutMs }));
   } catch (error) {
     const state = await stateOf(page).catch(() => 'unavailable');
     throw new Error(`${page.url()}: ${what}: ${error.message}\n` +
                     `last state: ${JSON.stringify(state)}\npage console:\n${page.logs.join('\n')}`);
   }
   return stateOf(page);
+}
+
+// Every page is connected to all the others and decodes their video.
+export function meshed(state, expected) {
+  return state.connection === 'open' && state.peers.length === expected &&
+    state.peers.every((p) => p.connection === 'connected' && p.video.frames > 0);
+}
+
+// The decoded frame counts of every peer's video, by name.
+export async function frames(page) {
+  const state = await stateOf(page);
+  return Object.fromEntries(state.peers.map((p) => [p.name, p.video.frames]));
+}
+
+// Waits until every peer's video on `page` has moved on by `count` frames from `since`.
+export async function videoAdvances(page, what, since, count = 10) {
+  await waitForState(page, what, (state, arg) =>
+    state.peers.length === Object.keys(arg.since).length &&
+    state.peers.every((p) => p.video.frames >= (arg.since[p.name] ?? 0) + arg.count), { since, count });
 }
 
 // Where the client drew the control `name` ([x, y, width, height] in CSS pixels, from
@@ -204,7 +231,9 @@ export async function itemRect(page, name) {
 // when it is not at the page's top left (state().ui is relative to the canvas).
 export async function clickItem(page, name, { within = null } = {}) {
   const [x, y, width, height] = await itemRect(page, name);
-  const origin = within ? await page.locator(within).boundingBox() : { x: 0, y: 0 };
+  const origin = within
+    ? await page.evaluate((selector) => document.querySelector(selector).getBoundingClientRect().toJSON(), within)
+    : { x: 0, y: 0 };
   await page.mouse.move(origin.x + x + width / 2, origin.y + y + height / 2);
   await animationFrames(page, 2);
   await page.mouse.down();

@@ -14,7 +14,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { after, before, describe, test } from 'node:test';
 
-import { errorsOf, launchBrowser, openPage, screenshot, startServer, stateOf, waitForState } from './harness.mjs';
+import {
+  errorsOf, launchBrowser, meshed, openPage, screenshot, startServer, stateOf, waitForState,
+} from './harness.mjs';
 import { smallCameraAndConnections } from './rtc_probe.mjs';
 
 const viewport = { width: 1280, height: 720 };
@@ -164,12 +166,6 @@ async function statsUntil(page, done, timeoutMs) {
     report = await connectionReport(page);
   }
   return report;
-}
-
-// Every other page is connected and its video decoded.
-function meshed(state, expected) {
-  return state.connection === 'open' && state.peers.length === expected &&
-    state.peers.every((p) => p.connection === 'connected' && p.video.frames > 0);
 }
 
 // The TURN user names of orbit-server's REST credentials: "<expiry>:<client id>".
