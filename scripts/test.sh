@@ -13,6 +13,7 @@ step() {
   step_name="$1"; step_started=$SECONDS
   [ -z "$step_name" ] || echo "== $step_name"
 }
+trap 'step ""; echo "== all steps: $SECONDS s"' EXIT  # also when a step fails
 step "set-up"
 "$root/scripts/setup.sh"
 
@@ -44,5 +45,3 @@ ORBIT_SERVER_BIN="$root/build/server/orbit-server" ORBIT_WEB_ROOT="$root/build-w
 
 step "fuzzing: each libFuzzer target for ${ORBIT_FUZZ_SECONDS:-20} s (docs/robustness.md)"
 scripts/fuzz.sh all "${ORBIT_FUZZ_SECONDS:-20}"
-step ""
-echo "== all steps: $SECONDS s"

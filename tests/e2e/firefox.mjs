@@ -12,12 +12,9 @@ const prefs = {
   // Firefox refuses WebGL on a software renderer (llvmpipe here) unless forced, and the
   // client draws everything with WebGL2.
   'webgl.force-enabled': true,
-  // Host candidates as plain addresses, loopback among them, as Chromium's flags give
-  // (harness.mjs): an mDNS name would leave a Chromium peer to learn Firefox's address
-  // only from its connectivity checks, and a machine whose only interface is loopback
-  // would offer no candidate at all.
+  // Host candidates as plain addresses, as Chromium gives them (harness.mjs): an mDNS name
+  // would leave a Chromium peer to learn Firefox's address only from its connectivity checks.
   'media.peerconnection.ice.obfuscate_host_addresses': false,
-  'media.peerconnection.ice.loopback': true,
 };
 
 export function launchFirefox() {
