@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { animationFrames, clickItem, errorsOf, openPage, screenshot, serverAndBrowserPerFile, stateOf,
+import { animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
          waitForState } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -149,7 +149,9 @@ async function say(page, text, how) {
     await session.detach();
   }
   await animationFrames(page, 3);
-  await page.keyboard.press('Enter');
+  // Held across drawn frames: ImGui 1.86 reads keys once a frame, and an instant press and
+  // release is lost on a loaded machine.
+  await pressKey(page, 'Enter');
   await waitForState(page, 'the line is sent', (s, t) => s.messages.some((m) => m.text === t), text);
 }
 
