@@ -15,8 +15,9 @@ packages=(
   emscripten dpkg-dev brotli
   clang-14 libclang-rt-14-dev
   chromium firefox-esr
-  # Fonts for Devanagari and colour emoji, which the browser tests' Chromium paints with.
-  fonts-noto-core fonts-noto-color-emoji
+  # Fonts for Devanagari and colour emoji, which the browser tests' Chromium paints with; the
+  # web build subsets the UI's own fonts from Noto Sans and Fork Awesome with pyftsubset.
+  fonts-noto-core fonts-noto-color-emoji fonts-fork-awesome fonttools
   nginx coturn curl sqlite3 systemd janus
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -74,6 +74,12 @@ class Platform {
   // The drawing surface changed size or pixel density, which the host reports even while
   // the loop sleeps.
   virtual void setOnResize(std::function<void()> /*onResize*/) {}
+
+  // A file the host serves beside the client (the UI's fonts), by its name; nothing when it
+  // could not be had. `done` runs later, never from inside the call, and not at all once the
+  // client is destroyed. A host without such files never calls it.
+  using OnFile = std::function<void(std::optional<std::string> bytes)>;
+  virtual void fetchFile(std::string_view /*name*/, OnFile /*done*/) {}
 };
 
 }  // namespace orbit

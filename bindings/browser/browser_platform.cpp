@@ -23,6 +23,7 @@ void orbit_platform_text_input(int active, double x, double y);
 void orbit_platform_listen_wheel();
 void orbit_platform_listen_resume();
 void orbit_platform_listen_resize();
+void orbit_platform_fetch_file(const char* name, int id);
 }
 
 namespace {
@@ -128,11 +129,31 @@ void BrowserPlatform::resized() {
   if (onResize_) onResize_();
 }
 
+void BrowserPlatform::fetchFile(std::string_view name, OnFile done) {
+  const int id = ++nextFile_;
+  files_.emplace(id, std::move(done));
+  orbit_platform_fetch_file(std::string(name).c_str(), id);
+}
+
+void BrowserPlatform::fileArrived(int id, const char* bytes, int size) {
+  const auto it = files_.find(id);
+  if (it == files_.end()) return;
+  OnFile done = std::move(it->second);
+  files_.erase(it);
+  if (destroyed_ || !done) return;
+  if (bytes && size >= 0) {
+    done(std::string(bytes, static_cast<std::size_t>(size)));
+  } else {
+    done(std::nullopt);
+  }
+}
+
 void BrowserPlatform::destroy() {
   if (std::exchange(destroyed_, true)) return;
   if (onDestroy_) onDestroy_();
   stateSource_ = nullptr;
   commandSink_ = nullptr;
+  files_.clear();
   emscripten_cancel_main_loop();
   orbit_platform_release();
 }
@@ -192,6 +213,12 @@ EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
 // and deltaMode as the browser gave them. 1: the client took it; 0: it is the page's.
 EMSCRIPTEN_KEEPALIVE int orbit_platform_wheel(double deltaX, double deltaY, int deltaMode) {
   return embedded && embedded->wheel(deltaX, deltaY, deltaMode) ? 1 : 0;
+}
+
+// A file fetched for orbit_platform_fetch_file: its bytes, or null (size -1) when it could not
+// be had. The bytes are JavaScript's, freed after the call.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_file(int id, const char* bytes, int size) {
+  if (embedded) embedded->fileArrived(id, bytes, size);
 }
 
 // The network is back, or the page is in view again, from library_orbit_platform.js.

@@ -3,6 +3,7 @@
 #include "platform.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
 
 namespace orbit {
@@ -38,6 +39,8 @@ class BrowserPlatform final : public Platform {
   void wake() override;
   void setOnResize(std::function<void()> onResize) override;
   void resized();
+  void fetchFile(std::string_view name, OnFile done) override;
+  void fileArrived(int id, const char* bytes, int size);
 
   // What the embed API's destroy() runs (the composition root's teardown), after which the
   // platform undoes what it did to the page and the frame loop ends for good.
@@ -70,6 +73,8 @@ class BrowserPlatform final : public Platform {
   std::function<void()> onResume_;
   std::function<void()> onResize_;
   std::function<void()> onDestroy_;
+  std::map<int, OnFile> files_;  // fetches under way, by id
+  int nextFile_ = 0;
   bool asleep_ = false;
   bool hidden_ = false;     // the canvas is not shown: wake() waits for a resize
   bool destroyed_ = false;

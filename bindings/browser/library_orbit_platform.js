@@ -302,6 +302,28 @@ mergeInto(LibraryManager.library, {
     if (window.matchMedia) watchDensity();
   },
 
+  // Fetches a file served beside orbit.js (the UI's fonts), where Emscripten looks for
+  // orbit.wasm: the script's own folder, on the page's origin or another. Its bytes go to
+  // orbit_platform_file, or nothing (size -1) if it could not be had: the UI keeps its
+  // built-in font, and the console says why.
+  orbit_platform_fetch_file__deps: ['malloc', 'free'],
+  orbit_platform_fetch_file: function(name, id) {
+    var url = locateFile(UTF8ToString(name));
+    fetch(url, { credentials: 'same-origin' }).then(function(response) {
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      return response.arrayBuffer();
+    }).then(function(buffer) {
+      var bytes = new Uint8Array(buffer);
+      var at = _malloc(Math.max(bytes.length, 1));
+      HEAPU8.set(bytes, at);
+      _orbit_platform_file(id, at, bytes.length);
+      _free(at);
+    }, function(error) {
+      console.warn('orbit: ' + url + ': ' + error.message);
+      _orbit_platform_file(id, 0, -1);
+    });
+  },
+
   orbit_platform_state_changed: function() {
     var onChange = Module['onOrbitStateChanged'];
     if (onChange) onChange();

@@ -13,11 +13,12 @@ namespace {
 
 GlyphCache* current = nullptr;
 
-// The code points that stand for runs: the Basic Multilingual Plane's private use area, so
-// that ImGui's glyph index (as long as the highest code point) stays small. A lone private-use
-// character of the text is a run too, so the two never collide.
+// The code points that stand for runs: the first half of the Basic Multilingual Plane's private
+// use area, so that ImGui's glyph index (as long as the highest code point) stays small; the
+// icon font has U+F000 and up. A lone private-use character of the text is a run too, so the
+// two never collide.
 constexpr char32_t kFirstRunCode = 0xE000;
-constexpr char32_t kLastRunCode = 0xF8FF;
+constexpr char32_t kLastRunCode = 0xEFFF;
 bool isRunCode(char32_t c) { return c >= kFirstRunCode && c <= kLastRunCode; }
 
 // More strings than a screen holds: the map of shown texts starts again beyond it.
@@ -31,7 +32,10 @@ GlyphCache::~GlyphCache() {
   if (current == this) current = nullptr;
 }
 
-bool GlyphCache::builtIn(char32_t c) const { return c <= 0xFF || !painter_; }
+bool GlyphCache::builtIn(char32_t c) const {
+  return c <= 0xFF || !painter_ || (!fonts_.text.empty() && UiFonts::textCovers(c)) ||
+         (icons_ && UiFonts::iconsCover(c));
+}
 
 char32_t GlyphCache::glyphFor(const std::string& run, bool rightToLeft) {
   const std::u32string points = decodeUtf8(run);
@@ -104,7 +108,9 @@ bool GlyphCache::paintMissing() {
     Glyph glyph;
     glyph.drawn = frame_;
     // One that cannot be painted stays empty (ImGui draws its '?'), rather than asked for again.
-    if (auto bitmap = painter_->paint(run.text, static_cast<int>(fontPixels_), run.rightToLeft)) {
+    // The browser sizes type by its em, ImGui by its line.
+    const int em = static_cast<int>(std::lround(fontPixels_ * emPerLine_));
+    if (auto bitmap = painter_->paint(run.text, em, run.rightToLeft)) {
       glyph.bitmap = std::move(*bitmap);
     }
     glyphs_[code] = std::move(glyph);
@@ -133,19 +139,63 @@ void GlyphCache::evict() {
   shown_.clear();
 }
 
+void GlyphCache::setFonts(UiFonts fonts) {
+  // A font that is not one stays out: ImGui would stop at it.
+  if (!fonts.text.empty() && !emPerLine(fonts.text)) fonts.text.clear();
+  if (!fonts.icons.empty() && !emPerLine(fonts.icons)) fonts.icons.clear();
+  fonts_ = std::move(fonts);
+  fontsChanged_ = true;
+}
+
+void GlyphCache::forgetPainted() {
+  glyphs_.clear();
+  missing_.clear();
+  runs_.clear();
+  freeRunCodes_.clear();
+  shown_.clear();
+}
+
 void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
-  if (fontPixels != fontPixels_) {
+  if (fontPixels != fontPixels_ || fontsChanged_) {
     fontPixels_ = fontPixels;
-    glyphs_.clear();
-    missing_.clear();
-    runs_.clear();
-    freeRunCodes_.clear();
-    shown_.clear();
+    fontsChanged_ = false;
+    forgetPainted();
   }
   atlas.Clear();
-  ImFontConfig config;
-  config.SizePixels = fontPixels;
-  ImFont* font = atlas.AddFontDefault(&config);
+  // ImGui keeps pointers to the ranges and the font data until the next build.
+  static std::vector<ImWchar> textRanges;
+  static std::vector<ImWchar> iconRanges;
+  const auto ranges = [](std::vector<ImWchar>& out, const char32_t* from) {
+    out.clear();
+    for (; *from; ++from) out.push_back(static_cast<ImWchar>(*from));
+    out.push_back(0);
+    return out.data();
+  };
+  ImFont* font = nullptr;
+  if (!fonts_.text.empty()) {
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;
+    font = atlas.AddFontFromMemoryTTF(fonts_.text.data(), static_cast<int>(fonts_.text.size()), fontPixels, &config,
+                                      ranges(textRanges, UiFonts::kTextRanges));
+    emPerLine_ = emPerLine(fonts_.text).value_or(1.0f);
+  } else {
+    ImFontConfig config;
+    config.SizePixels = fontPixels;
+    font = atlas.AddFontDefault(&config);
+    emPerLine_ = 1.0f;
+  }
+  icons_ = false;
+  if (!fonts_.icons.empty()) {
+    // Into the text font, as wide as they are high and centred on its capitals.
+    ImFontConfig config;
+    config.MergeMode = true;
+    config.FontDataOwnedByAtlas = false;
+    config.GlyphMinAdvanceX = std::round(fontPixels * 0.9f);
+    config.GlyphOffset.y = std::round(fontPixels * 0.02f);
+    atlas.AddFontFromMemoryTTF(fonts_.icons.data(), static_cast<int>(fonts_.icons.size()), std::round(fontPixels * 0.85f),
+                               &config, ranges(iconRanges, UiFonts::kIconRanges));
+    icons_ = true;
+  }
   std::vector<std::pair<int, const Glyph*>> rects;
   int widest = 0;
   for (const auto& [code, glyph] : glyphs_) {
@@ -161,7 +211,12 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
   int width = 512;
   while (width < widest + 2 && width < 4096) width *= 2;
   atlas.TexDesiredWidth = width > 512 ? width : 0;
-  atlas.Build();
+  if (!atlas.Build() && (!fonts_.text.empty() || !fonts_.icons.empty())) {
+    // A font stb_truetype could not read: the built-in one, as before it came.
+    fonts_ = {};
+    fontsChanged_ = true;
+    return build(atlas, fontPixels);
+  }
   ascent_ = font->Ascent;
 
   unsigned char* pixels = nullptr;
@@ -192,5 +247,7 @@ const char* shown(const std::string& text, Paragraph paragraph) {
 void needGlyphs(std::string_view text) {
   if (current) current->needGlyphs(text);
 }
+
+bool iconsDrawn() { return current && current->iconsInAtlas(); }
 
 }  // namespace orbit

@@ -2,6 +2,7 @@
 
 #include "ui/text_painter.hpp"
 #include "ui/text_runs.hpp"
+#include "ui/ui_fonts.hpp"
 
 #include <cstdint>
 #include <map>
@@ -15,8 +16,8 @@ struct ImFontAtlas;
 
 namespace orbit {
 
-// The characters that ImGui's built-in font (ProggyClean: Latin-1) lacks, painted by the host
-// as they first appear and added to the font atlas. A character is a glyph at its own code
+// The UI's font atlas: the UI's own fonts (ImGui's built-in ProggyClean until they arrive), and
+// the characters they lack, painted by the host as they first appear. A character is a glyph at its own code
 // point; a run that must be shaped whole (an Arabic word, an emoji sequence) is one glyph at a
 // private-use code point that stands for it in the text handed to ImGui.
 //
@@ -31,13 +32,17 @@ class GlyphCache {
   GlyphCache(const GlyphCache&) = delete;
   GlyphCache& operator=(const GlyphCache&) = delete;
 
-  // Fills `atlas` with the built-in font at `fontPixels` and every glyph painted so far; a
-  // new size drops them all (they are painted again as they are drawn).
+  // The fonts to build with from now on. The glyphs painted so far are dropped (they are
+  // painted again, in the new font's size, as they are drawn).
+  void setFonts(UiFonts fonts);
+  // Fills `atlas` with the UI's fonts, `fontPixels` high, and every glyph painted so far; a
+  // new size drops them all, as new fonts do.
   void build(ImFontAtlas& atlas, float fontPixels);
   // Paints the glyphs the last frame lacked; true when there were any, and then the atlas
   // needs build() and a new texture.
   bool paintMissing();
   bool missing() const { return painter_ && !missing_.empty(); }
+  bool iconsInAtlas() const { return icons_; }
   void beginFrame();
 
   const char* shown(const std::string& text, Paragraph paragraph);
@@ -64,8 +69,13 @@ class GlyphCache {
   char32_t glyphFor(const std::string& run, bool rightToLeft);
   bool builtIn(char32_t codePoint) const;
   void evict();
+  void forgetPainted();
 
   TextPainter* painter_;
+  UiFonts fonts_;
+  bool fontsChanged_ = false;
+  float emPerLine_ = 1.0f;  // of the font in the atlas: ProggyClean's em is its line
+  bool icons_ = false;      // the icon font is in the atlas
   float fontPixels_ = 0;
   float ascent_ = 0;
   std::uint64_t frame_ = 0;
@@ -81,5 +91,7 @@ class GlyphCache {
 // draws as it is (each character, not reordered).
 const char* shown(const std::string& text, Paragraph paragraph = Paragraph::FromText);
 void needGlyphs(std::string_view text);
+// Whether the icon font is in the atlas (withIcon() asks).
+bool iconsDrawn();
 
 }  // namespace orbit

@@ -3,11 +3,13 @@
 #include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
 #include "ui/text_runs.hpp"
+#include "ui/ui_fonts.hpp"
 #include "ui/ui_items.hpp"
 
 #include <imgui.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -175,12 +177,15 @@ void RoomView::drawTopBar(const std::string& roomName, const std::string& invite
   }
   ImGui::PopTextWrapPos();
   // At the right end of the line, or on a line of its own when the status leaves no room.
-  const float copyWidth = ImGui::CalcTextSize("Copy invite link").x + ImGui::GetStyle().FramePadding.x * 2;
+  const std::string copyLabel =
+      withIcon(Icon::Link, now_ < copiedUntil_ ? "Copied!###copy" : "Copy invite link###copy");
+  const float copyWidth = ImGui::CalcTextSize(withIcon(Icon::Link, "Copy invite link").c_str()).x +
+                          ImGui::GetStyle().FramePadding.x * 2;
   const float right = ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + copyWidth <= right) {
     ImGui::SameLine(right - copyWidth);
   }
-  if (button(now_ < copiedUntil_ ? "Copied!###copy" : "Copy invite link###copy", "Copy invite link")) {
+  if (button(copyLabel.c_str(), "Copy invite link")) {
     if (hooks_.copyText) hooks_.copyText(inviteUrl);
     copiedUntil_ = now_ + Scheduler::Millis(2000);
   }
@@ -371,28 +376,51 @@ RoomView::Shortcut RoomView::shortcut() const {
 void RoomView::drawControls() {
   ImGui::Separator();
   const Shortcut key = shortcut();
+  // Each control with its icon, and a tooltip that names what it does and its key.
+  const auto control = [](const std::string& label, const char* item, Shortcut shortcut, bool active = false,
+                          const ImVec4* color = nullptr, const char* tip = nullptr) {
+    flow(label.c_str());
+    const bool pressed = button(label.c_str(), item, active, color);
+    if (ImGui::IsItemHovered()) {
+      const char* what = toString(shortcut);
+      char keyName = 0;
+      for (const auto& [k, action] : kShortcuts) {
+        if (action == shortcut) keyName = static_cast<char>(k);
+      }
+      if (keyName) {
+        ImGui::SetTooltip("%c%s (%c)", std::toupper(static_cast<unsigned char>(what[0])), what + 1, keyName);
+      } else {
+        ImGui::SetTooltip("%s", tip ? tip : item);
+      }
+    }
+    return pressed;
+  };
   const bool muted = manager_.muted();
   // "###": one ImGui id whatever the label says, so the keyboard's focus stays on a button
   // that a press relabels.
-  if (button(muted ? "Unmute###mute" : "Mute###mute", "Mute", muted) || key == Shortcut::Mute) {
+  if (control(withIcon(muted ? Icon::MicrophoneOff : Icon::Microphone, muted ? "Unmute###mute" : "Mute###mute"),
+              "Mute", Shortcut::Mute, muted) ||
+      key == Shortcut::Mute) {
     manager_.setMuted(!muted);
   }
   const bool cameraOn = manager_.cameraEnabled();
-  const char* cameraLabel = cameraOn ? "Camera off###camera" : "Camera on###camera";
-  flow(cameraLabel);
-  if (button(cameraLabel, "Camera", !cameraOn) || key == Shortcut::Camera) manager_.setCameraEnabled(!cameraOn);
+  if (control(withIcon(Icon::Camera, cameraOn ? "Camera off###camera" : "Camera on###camera"), "Camera",
+              Shortcut::Camera, !cameraOn) ||
+      key == Shortcut::Camera) {
+    manager_.setCameraEnabled(!cameraOn);
+  }
   const bool sharing = manager_.screen().has_value();
-  const char* shareLabel = sharing ? "Stop sharing###share" : "Share screen###share";
-  flow(shareLabel);
-  if (button(shareLabel, "Share screen", sharing) || key == Shortcut::Share) {
+  if (control(withIcon(Icon::Screen, sharing ? "Stop sharing###share" : "Share screen###share"), "Share screen",
+              Shortcut::Share, sharing) ||
+      key == Shortcut::Share) {
     if (sharing) {
       manager_.stopScreenShare();
     } else {
       manager_.startScreenShare();
     }
   }
-  flow("Devices");
-  if (button("Devices", "Devices")) {
+  if (control(withIcon(Icon::Devices, "Devices###devices"), "Devices", Shortcut::None, false, nullptr,
+              "Choose the camera, microphone and speaker")) {
     manager_.refreshDevices();
     ImGui::OpenPopup("devices");
   }
@@ -400,14 +428,18 @@ void RoomView::drawControls() {
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y - ImGui::GetStyle().ItemSpacing.y),
                           ImGuiCond_Appearing, ImVec2(0.0f, 1.0f));
   drawDevices();
-  flow("Keys");
-  if (button("Keys", "Keys") || key == Shortcut::Help) ImGui::OpenPopup("keys");
+  if (control(withIcon(Icon::Keys, "Keys###keys"), "Keys", Shortcut::Help) || key == Shortcut::Help) {
+    ImGui::OpenPopup("keys");
+  }
   ImGui::SetNextWindowPos(ImVec2(ImGui::GetItemRectMin().x, ImGui::GetItemRectMin().y - ImGui::GetStyle().ItemSpacing.y),
                           ImGuiCond_Appearing, ImVec2(0.0f, 1.0f));
   drawKeys();
-  flow("Leave");
   static const ImVec4 kLeave{0.75f, 0.22f, 0.22f, 1.0f};
-  if ((button("Leave", "Leave", false, &kLeave) || key == Shortcut::Leave) && hooks_.leave) hooks_.leave();
+  if ((control(withIcon(Icon::Leave, "Leave###leave"), "Leave", Shortcut::Leave, false, &kLeave) ||
+       key == Shortcut::Leave) &&
+      hooks_.leave) {
+    hooks_.leave();
+  }
   if (!manager_.mediaError().empty()) {
     ImGui::PushTextWrapPos(0.0f);
     ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());

@@ -11,6 +11,10 @@ inline const ImVec4 kBad{0.95f, 0.45f, 0.40f, 1.0f};
 inline const ImVec4 kQuiet{0.60f, 0.62f, 0.66f, 1.0f};
 inline const ImVec4 kAccent{0.30f, 0.55f, 0.95f, 1.0f};
 
+// Orbit's look, at one pixel per CSS pixel: rounded controls with room around their words, a
+// calm dark palette, and a keyboard focus ring that can be seen from across the room.
+ImGuiStyle look();
+
 // One window covering the whole canvas: the page itself. Pair with ImGui::End().
 bool beginPage(const char* id = "Orbit");
 

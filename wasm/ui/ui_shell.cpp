@@ -1,5 +1,6 @@
 #include "ui/ui_shell.hpp"
 
+#include "ui/style.hpp"
 #include "ui/ui_items.hpp"
 
 #define GLFW_INCLUDE_ES3
@@ -23,8 +24,11 @@ UiShell* imeShell = nullptr;
 // drawn this many times.
 constexpr int kSettleFrames = 3;
 
-// The size ProggyClean, ImGui's built-in font, is drawn for.
-constexpr float kFontPixels = 13.0f;
+// The height of a line of text in CSS pixels, from the ascent to the descent of the font:
+// ProggyClean, ImGui's built-in font, is drawn for 13; the UI's own font, Noto Sans, at 18 has
+// an em of 13.2, a browser's small text.
+constexpr float kBuiltInFontPixels = 13.0f;
+constexpr float kFontPixels = 18.0f;
 
 UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWindowUserPointer(window)); }
 
@@ -100,7 +104,24 @@ std::optional<Error> UiShell::open(const char* title) {
   ImGui_ImplOpenGL3_Init(nullptr);
   ImGui_ImplOpenGL3_CreateDeviceObjects();
   invalidate();
+  fetchFonts();
   return std::nullopt;
+}
+
+void UiShell::fetchFonts() {
+  // Both, or the text would be laid out twice within a moment.
+  const auto arrived = [this](std::string UiFonts::*which) {
+    return [this, which](std::optional<std::string> bytes) {
+      if (bytes && emPerLine(*bytes)) fonts_.*which = std::move(*bytes);
+      if (--fontsAwaited_ > 0 || (fonts_.text.empty() && fonts_.icons.empty())) return;
+      glyphs_.setFonts(fonts_);
+      fontsArrived_ = true;
+      invalidate();
+    };
+  };
+  fontsAwaited_ = 2;
+  platform_.fetchFile("orbit-text.ttf", arrived(&UiFonts::text));
+  platform_.fetchFile("orbit-icons.ttf", arrived(&UiFonts::icons));
 }
 
 void UiShell::installInputHooks() {
@@ -142,7 +163,7 @@ void UiShell::scroll(double linesX, double linesY) {
   // ImGui scrolls a window by five font heights per wheel step, and up for a positive step.
   ImGuiIO& io = ImGui::GetIO();
   const ImGuiStyle& style = ImGui::GetStyle();
-  const float fontSize = io.Fonts->Fonts.empty() ? kFontPixels : io.Fonts->Fonts[0]->FontSize;
+  const float fontSize = io.Fonts->Fonts.empty() ? kBuiltInFontPixels : io.Fonts->Fonts[0]->FontSize;
   const double stepsPerLine = (fontSize + style.ItemSpacing.y) / (5.0 * fontSize);
   io.MouseWheel -= static_cast<float>(linesY * stepsPerLine);
   io.MouseWheelH -= static_cast<float>(linesX * stepsPerLine);
@@ -152,16 +173,14 @@ void UiShell::applyPixelRatio(float ratio) {
   pixelRatio_ = ratio;
   rebuildFonts();
 
-  ImGuiStyle style;
-  ImGui::StyleColorsDark(&style);
-  // The keyboard's focus has to be seen from across the room: a bright ring.
-  style.Colors[ImGuiCol_NavHighlight] = ImVec4(1.0f, 0.85f, 0.30f, 1.0f);
+  ImGuiStyle style = ui::look();
   style.ScaleAllSizes(ratio);
   ImGui::GetStyle() = style;
 }
 
 void UiShell::rebuildFonts() {
-  glyphs_.build(*ImGui::GetIO().Fonts, std::round(kFontPixels * pixelRatio_));
+  const float pixels = fonts_.text.empty() ? kBuiltInFontPixels : kFontPixels;
+  glyphs_.build(*ImGui::GetIO().Fonts, std::round(pixels * pixelRatio_));
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
 }
@@ -195,7 +214,7 @@ void UiShell::frame() {
   --framesToDraw_;
   ++framesDrawn_;
   // The characters the last frame lacked, added between frames (ImGui locks the atlas within).
-  if (glyphs_.paintMissing()) rebuildFonts();
+  if (glyphs_.paintMissing() || std::exchange(fontsArrived_, false)) rebuildFonts();
 
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();

@@ -49,12 +49,16 @@ class UiShell {
   void scroll(double linesX, double linesY);
   void applyPixelRatio(float ratio);
   void rebuildFonts();
+  void fetchFonts();
   void updateTextInput();
 
   Platform& platform_;
   std::function<void()> draw_;
   GLFWwindow* window_ = nullptr;
   GlyphCache glyphs_;
+  UiFonts fonts_;          // as they arrive
+  int fontsAwaited_ = 0;   // files asked for and not answered yet
+  bool fontsArrived_ = false;  // the atlas is rebuilt with them before the next frame
   float pixelRatio_ = 0.0f;
   int framesToDraw_ = 0;
   std::uint64_t framesDrawn_ = 0;
