@@ -1,5 +1,5 @@
 // World scripts: names and chat lines in Latin, Cyrillic, Greek, CJK, Arabic, Hebrew and
-// Devanagari, and colour emoji, are drawn as themselves and not as ProggyClean's '?'. Two pages
+// Devanagari, and colour emoji, are drawn as themselves and not as ImGui's stand-in '?'. Two pages
 // at twice the pixel density against a real orbit-server; every check reads the canvas where
 // the client says it drew the text (state().ui) and compares it with what the browser itself
 // draws for that text. The lines are typed as people type them: keys, text inserted without a
@@ -22,7 +22,9 @@ const rooms = [
   { room: 'scripts-indic', first: { name: 'דוד לוי', alone: true, rtl: true }, second: { name: 'देवी', alone: true } },
 ];
 const scale = 2;
-const fontPixels = 13 * scale;  // ImGui's ProggyClean size, at the device's pixel density
+// The em of the UI's text font (Noto Sans, its lines 18 CSS pixels from ascent to descent) at
+// the device's pixel density: the size the browser paints the glyphs the font lacks.
+const fontPixels = Math.round(((18 * 1000) / 1362) * scale);
 
 // In the page: pixels of screenshots (base64 PNG) as the user sees them. "Ink" is what is much
 // brighter than the dark panel behind the text: over 43% of the brightest, so that a name in
@@ -96,7 +98,7 @@ function installPixelTools() {
     },
     // The ink of `base64` against `text` drawn by the browser in its own fonts at `pixels`:
     // both sizes, and how much of the ink overlaps once both are scaled to one box. Spaces are
-    // ProggyClean's in the client, half the type size wide: the browser draws en spaces.
+    // the UI font's in the client (Noto Sans), as narrow as the browser's own.
     async againstBrowser(base64, text, pixels, rtl) {
       const drawn = cropToInk(inkOf(await decode(base64)));
       const canvas = new OffscreenCanvas(pixels * text.length * 2 + 20, pixels * 3);
@@ -107,7 +109,7 @@ function installPixelTools() {
       context.direction = rtl ? 'rtl' : 'ltr';
       context.textAlign = 'left';
       context.fillStyle = '#fff';
-      context.fillText(text.replaceAll(' ', '\u2002'), 10, pixels * 2);
+      context.fillText(text, 10, pixels * 2);
       const reference = cropToInk(inkOf(context.getImageData(0, 0, canvas.width, canvas.height)));
       let both = 0;
       let either = 0;
@@ -157,7 +159,7 @@ async function say(page, text, how) {
 
 // Where the client drew the text of chat line `n` and its sender's name, once both are there:
 // the item's rectangle, half the items' spacing (2 CSS pixels) taller each way. Browser fonts
-// reach above and below ProggyClean's line (Devanagari's vowel signs), as they do on a page.
+// reach above and below the UI font's line (Devanagari's vowel signs), as they do on a page.
 async function chatRects(page, n) {
   const state = await waitForState(page, `chat line ${n} is on screen`,
                                    (s, k) => Array.isArray(s.ui[`Chat line ${k}`]) && Array.isArray(s.ui[`Chat name ${k}`]), n);
@@ -177,15 +179,16 @@ for (const { room, first, second } of rooms) {
         await context.addInitScript(installPixelTools);
         contexts.push(context);
         const page = await openPage(context, `${shared.server.url}/room/${room}?name=${encodeURIComponent(person.name)}`);
-        await waitForState(page, `${person.name} is in`, (s) => s.screen === 'room' && s.connection === 'open');
+        await waitForState(page, `${person.name} is in, in the UI's own fonts`,
+                           (s) => s.screen === 'room' && s.connection === 'open' && s.fonts.own);
         pages.push(page);
       }
       for (const [page, other] of [[pages[0], second], [pages[1], first]]) {
         await waitForState(page, `the other sees ${other.name}`, (s, n) => s.peers.some((p) => p.name === n), other.name);
       }
 
-      // A '?' as ProggyClean draws it, to look for in everything else: at the line's left, as
-      // its first strong letter is Latin.
+      // A '?' as the UI font draws it (ImGui's stand-in for a glyph it lacks), to look for in
+      // everything else: at the line's left, as its first strong letter is Latin.
       await say(pages[1], `? from ${second.name}`, 'keys');
       await say(pages[0], line, 'compose');
       const template = await chatRects(pages[0], 1);

@@ -1,5 +1,6 @@
 #include "ui/client_app.hpp"
 
+#include "ui/glyph_cache.hpp"
 #include "ui/ui_items.hpp"
 
 #include <string>
@@ -36,6 +37,7 @@ std::optional<Error> ClientApp::start(std::function<void(const Error&)> onFailur
             state["prejoin"]["devices"] = preJoinView_.snapshot();
             state["ui"] = itemRects();
             state["framesDrawn"] = shell_.framesDrawn();
+            state["fonts"] = {{"own", shell_.ownFonts()}, {"icons", iconsDrawn()}, {"pixels", shell_.fontPixels()}};
           },
       .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
   });

@@ -175,6 +175,10 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
   if (!fonts_.text.empty()) {
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;
+    // Each glyph on whole device pixels: a letter looks the same wherever it stands, and no
+    // oversampled copies are needed in the atlas.
+    config.PixelSnapH = true;
+    config.OversampleH = 1;
     font = atlas.AddFontFromMemoryTTF(fonts_.text.data(), static_cast<int>(fonts_.text.size()), fontPixels, &config,
                                       ranges(textRanges, UiFonts::kTextRanges));
     emPerLine_ = emPerLine(fonts_.text).value_or(1.0f);
@@ -195,6 +199,14 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
     atlas.AddFontFromMemoryTTF(fonts_.icons.data(), static_cast<int>(fonts_.icons.size()), std::round(fontPixels * 0.85f),
                                &config, ranges(iconRanges, UiFonts::kIconRanges));
     icons_ = true;
+  }
+  if (!fonts_.text.empty()) {
+    // Headings: the text font larger, Latin-1 only (for the UI's own words).
+    ImFontConfig config;
+    config.FontDataOwnedByAtlas = false;
+    static const ImWchar kLatin1[] = {0x0020, 0x00FF, 0};
+    atlas.AddFontFromMemoryTTF(fonts_.text.data(), static_cast<int>(fonts_.text.size()), std::round(fontPixels * 1.7f),
+                               &config, kLatin1);
   }
   std::vector<std::pair<int, const Glyph*>> rects;
   int widest = 0;
@@ -249,5 +261,10 @@ void needGlyphs(std::string_view text) {
 }
 
 bool iconsDrawn() { return current && current->iconsInAtlas(); }
+
+ImFont* headingFont() {
+  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+  return atlas && atlas->Fonts.Size > 1 ? atlas->Fonts[1] : nullptr;
+}
 
 }  // namespace orbit

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+struct ImFont;
 struct ImFontAtlas;
 
 namespace orbit {
@@ -93,5 +94,7 @@ const char* shown(const std::string& text, Paragraph paragraph = Paragraph::From
 void needGlyphs(std::string_view text);
 // Whether the icon font is in the atlas (withIcon() asks).
 bool iconsDrawn();
+// The UI's font for headings, once its own fonts are in: Latin-1 only. Null until then.
+ImFont* headingFont();
 
 }  // namespace orbit

@@ -15,32 +15,27 @@ using namespace ui;
 
 void LobbyView::draw() {
   if (beginPage("Lobby")) {
-    // ImGui's built-in font has no em dash.
-    ImGui::TextColored(kAccent, "Orbit");
-    ImGui::SameLine();
-    ImGui::TextColored(kQuiet, "- video calls in a room, peer to peer");
-    ImGui::Separator();
-    ImGui::Spacing();
-    const float width = std::min(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 36);
+    // One column in the middle of the page, as wide as a form reads well.
+    const float em = ImGui::GetFontSize();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float width = std::min(avail, em * 32);
+    ImGui::Dummy(ImVec2(0.0f, std::min(em, ImGui::GetContentRegionAvail().y * 0.04f)));
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::max(0.0f, (avail - width) / 2));
     ImGui::BeginGroup();
-    ImGui::PushItemWidth(width * 0.55f);
-    drawCreate();
-    ImGui::Spacing();
-    ImGui::Separator();
-    ImGui::Spacing();
-    drawJoinByName();
-    ImGui::PopItemWidth();
-    ImGui::Spacing();
-    ImGui::Separator();
-    ImGui::Spacing();
-    drawPublicRooms();
+    heading("Orbit", kAccent);
+    ImGui::TextColored(kQuiet, "Video calls in a room, peer to peer");
+    ImGui::Dummy(ImVec2(width, em * 0.4f));
+    card(width, createHeight_, [this](float inner) { drawCreate(inner); });
+    card(width, joinHeight_, [this](float inner) { drawJoinByName(inner); });
+    card(width, roomsHeight_, [this](float inner) { drawPublicRooms(inner); });
     ImGui::EndGroup();
   }
   ImGui::End();
 }
 
-void LobbyView::drawCreate() {
+void LobbyView::drawCreate(float width) {
   ImGui::TextUnformatted("Create a room");
+  ImGui::PushItemWidth(width * 0.6f);
   bool submit = ImGui::InputTextWithHint("Name##create", "Team sync", name_.data(), name_.size(),
                                          ImGuiInputTextFlags_EnterReturnsTrue);
   needGlyphs(name_.data());
@@ -53,23 +48,29 @@ void LobbyView::drawCreate() {
   noteItem("Guest limit");
   ImGui::Checkbox("Listed in public rooms", &isPublic_);
   noteItem("Public");
+  ImGui::PopItemWidth();
 
   ImGui::BeginDisabled(lobby_.creating());
+  // The page's main action, in the accent colour.
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(kAccent.x * 0.8f, kAccent.y * 0.8f, kAccent.z * 0.8f, 1.0f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonHovered, kAccent);
   submit |= ImGui::Button(lobby_.creating() ? "Creating..." : "Create room");
+  ImGui::PopStyleColor(2);
   noteItem("Create");
   ImGui::EndDisabled();
   if (submit && !lobby_.creating()) {
     lobby_.create({name_.data(), password_.data(), isPublic_, guestLimit_});
   }
   if (!lobby_.createError().empty()) {
-    ImGui::PushTextWrapPos(0.0f);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextColored(kBad, "%s", lobby_.createError().c_str());
     ImGui::PopTextWrapPos();
   }
 }
 
-void LobbyView::drawJoinByName() {
+void LobbyView::drawJoinByName(float width) {
   ImGui::TextUnformatted("Join a room by its name");
+  ImGui::SetNextItemWidth(width * 0.6f);
   bool submit = ImGui::InputTextWithHint("##joinname", "room name", joinName_.data(),
                                          joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
   needGlyphs(joinName_.data());
@@ -81,10 +82,10 @@ void LobbyView::drawJoinByName() {
   if (!lobby_.joinError().empty()) ImGui::TextColored(kBad, "%s", lobby_.joinError().c_str());
 }
 
-void LobbyView::drawPublicRooms() {
+void LobbyView::drawPublicRooms(float width) {
   ImGui::TextUnformatted("Public rooms");
   if (!lobby_.listError().empty()) {
-    ImGui::PushTextWrapPos(0.0f);
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
     ImGui::TextColored(kBad, "%s", lobby_.listError().c_str());
     ImGui::PopTextWrapPos();
   }
@@ -98,7 +99,7 @@ void LobbyView::drawPublicRooms() {
   }
   constexpr ImGuiTableFlags kFlags =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingFixedFit;
-  if (!ImGui::BeginTable("public-rooms", 4, kFlags)) return;
+  if (!ImGui::BeginTable("public-rooms", 4, kFlags, ImVec2(width, 0.0f))) return;
   ImGui::TableSetupColumn("Room", ImGuiTableColumnFlags_WidthStretch);
   ImGui::TableSetupColumn("People");
   ImGui::TableSetupColumn("Access");

@@ -16,9 +16,10 @@ class LobbyView {
   void draw();
 
  private:
-  void drawCreate();
-  void drawPublicRooms();
-  void drawJoinByName();
+  // Each in a card `width` wide inside.
+  void drawCreate(float width);
+  void drawPublicRooms(float width);
+  void drawJoinByName(float width);
 
   Lobby& lobby_;
   std::array<char, 65> name_{};
@@ -26,6 +27,10 @@ class LobbyView {
   bool isPublic_ = true;
   int guestLimit_ = 0;
   std::array<char, 65> joinName_{};
+  // The cards' heights in the last frame, for their backgrounds.
+  float createHeight_ = 0;
+  float joinHeight_ = 0;
+  float roomsHeight_ = 0;
 };
 
 }  // namespace orbit

@@ -1,5 +1,9 @@
 #include "ui/style.hpp"
 
+#include "ui/glyph_cache.hpp"
+
+#include <algorithm>
+
 namespace orbit::ui {
 
 ImGuiStyle look() {
@@ -49,6 +53,28 @@ ImGuiStyle look() {
   c[ImGuiCol_TableRowBgAlt] = rgb(255, 255, 255, 0.03f);
   c[ImGuiCol_NavHighlight] = rgb(255, 217, 77);
   return style;
+}
+
+void card(float width, float& height, const std::function<void(float innerWidth)>& draw) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 pad = style.WindowPadding;
+  const ImVec2 min = ImGui::GetCursorScreenPos();
+  ImGui::GetWindowDrawList()->AddRectFilled(min, ImVec2(min.x + width, min.y + height),
+                                            ImGui::GetColorU32(ImGuiCol_ChildBg), style.ChildRounding);
+  ImGui::SetCursorScreenPos(ImVec2(min.x + pad.x, min.y + pad.y));
+  ImGui::BeginGroup();
+  draw(std::max(width - pad.x * 2, 1.0f));
+  ImGui::EndGroup();
+  height = ImGui::GetItemRectMax().y - min.y + pad.y;
+  ImGui::SetCursorScreenPos(ImVec2(min.x, min.y + height));
+  ImGui::Dummy(ImVec2(width, 0.0f));
+}
+
+void heading(const char* text, const ImVec4& color) {
+  ImFont* font = headingFont();
+  if (font) ImGui::PushFont(font);
+  ImGui::TextColored(color, "%s", text);
+  if (font) ImGui::PopFont();
 }
 
 bool beginPage(const char* id) {

@@ -108,6 +108,13 @@ std::optional<Error> UiShell::open(const char* title) {
   return std::nullopt;
 }
 
+bool UiShell::ownFonts() const { return window_ && !fontsArrived_ && !fonts_.text.empty(); }
+
+float UiShell::fontPixels() const {
+  const ImFontAtlas* atlas = window_ ? ImGui::GetIO().Fonts : nullptr;
+  return atlas && !atlas->Fonts.empty() ? atlas->Fonts[0]->FontSize : 0.0f;
+}
+
 void UiShell::fetchFonts() {
   // Both, or the text would be laid out twice within a moment.
   const auto arrived = [this](std::string UiFonts::*which) {

@@ -39,6 +39,10 @@ class UiShell {
   void invalidate();
   // Frames drawn since the start, for the state (tests count them while idle).
   std::uint64_t framesDrawn() const { return framesDrawn_; }
+  // The font the text is drawn in: the UI's own (else ImGui's built-in one), and the height of
+  // its lines in device pixels, for the state (tests wait for the fonts and read their size).
+  bool ownFonts() const;
+  float fontPixels() const;
 
  private:
   void installInputHooks();
