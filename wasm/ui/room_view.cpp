@@ -155,6 +155,8 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
 
 void RoomView::drawTopBar(const std::string& roomName, const std::string& inviteUrl) {
   const Signaler& signaler = manager_.signaler();
+  // On the line of the invite button's words.
+  ImGui::AlignTextToFramePadding();
   ImGui::TextUnformatted(shown(roomName));
   noteItem("Room title");
   ImGui::SameLine();
