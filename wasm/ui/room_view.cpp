@@ -134,7 +134,7 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
       ImGui::EndChild();
       gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
     } else {
-      const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 26);
+      const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 20);
       ImGui::BeginChild("grid", ImVec2(avail.x - sideWidth - ImGui::GetStyle().ItemSpacing.x, mainHeight), false,
                         ImGuiWindowFlags_NoScrollbar);
       drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);

@@ -46,8 +46,9 @@ class RoomView {
 
  private:
   enum class Panel { Call, Chat, People, Connections };
-  // Below this width, in font heights, the grid and the side panel take turns.
-  static constexpr float kNarrowFonts = 44.0f;
+  // Below this width, in font heights (lines of Noto Sans, 18 CSS pixels), the grid and the
+  // side panel take turns: about 570 CSS pixels.
+  static constexpr float kNarrowFonts = 32.0f;
 
   // The shortcut pressed in this frame, if any.
   Shortcut shortcut() const;
