@@ -14,6 +14,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace orbit {
@@ -73,6 +74,10 @@ bool button(const char* label, const char* item, bool active = false, const ImVe
   if (color) ImGui::PushStyleColor(ImGuiCol_Button, *color);
   if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
   const bool pressed = ImGui::Button(label);
+  // A label that follows the state ("Unmute###mute") is noted as drawn too, before the stable
+  // name, which stays the focus's.
+  const std::string_view drawn = std::string_view(label).substr(0, std::string_view(label).find("###"));
+  if (drawn != item) noteItem(drawn);
   noteItem(item);
   if (active) ImGui::PopStyleColor();
   if (color) ImGui::PopStyleColor();
