@@ -461,7 +461,7 @@ void RoomView::drawKeys() {
   }
   row("Arrow keys", "move between the controls");
   row("Space", "press the control in focus");
-  row("Tab", "go to the next text field");
+  row("Tab", "next text field, or out of the canvas");
   row("Escape", "close a menu or this list");
   noteWindow("Keys list");
   ImGui::EndPopup();
