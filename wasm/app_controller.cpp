@@ -36,7 +36,7 @@ void AppController::start() {
   manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
   // New connection figures: the state has them, and the UI draws them only when shown.
   manager_.setOnStats([this] {
-    platform_.stateChanged();
+    platform_.statsChanged();
     if (hooks_.statsChanged) hooks_.statsChanged();
   });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });

@@ -99,7 +99,7 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard'],
+  orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard', '$OrbitA11y'],
   orbit_platform_init: function() {
     // A program without a canvas (the binding tests in tests/browser) draws nothing and takes
     // no keys.
@@ -107,6 +107,7 @@ mergeInto(LibraryManager.library, {
     OrbitPage.adopt(Module['canvas']);
     OrbitPage.scopeKeyboard();
     OrbitClipboard.listen();
+    OrbitA11y.mount(Module['canvas']);
   },
 
   // Undoes what the client did to the page: its listeners, its hidden text field, the canvas's
@@ -307,7 +308,10 @@ mergeInto(LibraryManager.library, {
     if (window.matchMedia) watchDensity();
   },
 
-  orbit_platform_state_changed: function() {
+  // statsOnly: only the connection figures changed, which the page elements do not show.
+  orbit_platform_state_changed__deps: ['$OrbitA11y'],
+  orbit_platform_state_changed: function(statsOnly) {
+    if (!statsOnly) OrbitA11y.changed();
     var onChange = Module['onOrbitStateChanged'];
     if (onChange) onChange();
   },
