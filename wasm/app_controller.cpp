@@ -36,7 +36,7 @@ void AppController::start() {
   manager_.setOnEvent([this](const ManagerEvent& event) { handleEvent(event); });
   // New connection figures: the state has them, and the UI draws them only when shown.
   manager_.setOnStats([this] {
-    platform_.stateChanged();
+    platform_.statsChanged();
     if (hooks_.statsChanged) hooks_.statsChanged();
   });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
@@ -117,7 +117,8 @@ std::optional<Error> AppController::command(std::string_view text) {
     if (!json.contains(key) || !json[key].is_boolean()) return std::nullopt;
     return json[key].get<bool>();
   };
-  if (screen_ == Screen::Left && (name == "sendText" || name == "setMuted" || name == "setCamera")) {
+  if (screen_ == Screen::Left &&
+      (name == "sendText" || name == "setMuted" || name == "setCamera" || name == "setScreenShare")) {
     return Error{"cannot " + name + ": you have left the room (rejoin() goes back in)"};
   }
   if (name == "sendText") {
@@ -136,6 +137,16 @@ std::optional<Error> AppController::command(std::string_view text) {
     const auto on = flag("on");
     if (!on) return Error{"setCamera needs \"on\": true or false"};
     manager_.setCameraEnabled(*on);
+    return std::nullopt;
+  }
+  if (name == "setScreenShare") {
+    const auto on = flag("on");
+    if (!on) return Error{"setScreenShare needs \"on\": true or false"};
+    if (*on) {
+      manager_.startScreenShare();
+    } else {
+      manager_.stopScreenShare();
+    }
     return std::nullopt;
   }
   if (name == "leave") {

@@ -38,6 +38,9 @@ class Platform {
   virtual void publishEvent(std::string_view json) = 0;
   // The state has changed since the host last asked (hosts may poll instead).
   virtual void stateChanged() = 0;
+  // Only the connection figures changed (once a second per connection): a host that shows
+  // none of them need not look again.
+  virtual void statsChanged() { stateChanged(); }
   // The client moved to another address without reloading (the lobby opened a room): a host
   // that is the client's own page shows `url` in its address bar, so the invite link is right;
   // a page that embeds the client keeps its own address.

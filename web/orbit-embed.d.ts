@@ -98,6 +98,8 @@ export interface OrbitCall {
   sendText(text: string, to?: string): void;
   setMuted(muted: boolean): void;
   setCamera(on: boolean): void;
+  /** Browsers ask for a click before a screen is shared: call it from one. */
+  setScreenShare(on: boolean): void;
   leave(): void;
   rejoin(): void;
   destroy(): void;
@@ -112,6 +114,7 @@ export interface OrbitFramedCall {
   sendText(text: string, to?: string): Promise<void>;
   setMuted(muted: boolean): Promise<void>;
   setCamera(on: boolean): Promise<void>;
+  setScreenShare(on: boolean): Promise<void>;
   leave(): Promise<void>;
   rejoin(): Promise<void>;
   destroy(): Promise<void>;

@@ -15,7 +15,7 @@ int orbit_platform_fit_canvas();
 char* orbit_platform_take_password();
 void orbit_platform_publish_state(const char* json);
 void orbit_platform_publish_event(const char* json);
-void orbit_platform_state_changed();
+void orbit_platform_state_changed(int statsOnly);
 void orbit_platform_show_address(const char* url);
 void orbit_platform_copy_text(const char* text);
 char* orbit_platform_clipboard_text();
@@ -62,7 +62,9 @@ void BrowserPlatform::publishEvent(std::string_view json) {
   orbit_platform_publish_event(std::string(json).c_str());
 }
 
-void BrowserPlatform::stateChanged() { orbit_platform_state_changed(); }
+void BrowserPlatform::stateChanged() { orbit_platform_state_changed(0); }
+
+void BrowserPlatform::statsChanged() { orbit_platform_state_changed(1); }
 
 void BrowserPlatform::showAddress(std::string_view url) { orbit_platform_show_address(std::string(url).c_str()); }
 

@@ -25,6 +25,7 @@ class BrowserPlatform final : public Platform {
   void setCommandSink(CommandSink sink) override;
   void publishEvent(std::string_view json) override;
   void stateChanged() override;
+  void statsChanged() override;
   void showAddress(std::string_view url) override;
   void copyText(std::string_view text) override;
   std::string clipboardText() override;

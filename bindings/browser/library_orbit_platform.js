@@ -65,7 +65,9 @@ mergeInto(LibraryManager.library, {
     // an input method, OrbitTextInput) has the focus. Emscripten's GLFW listens on the whole
     // window, and blocks Backspace and Tab there; its handlers are wrapped before glfwInit
     // adds them, so that its listeners (and glfwTerminate's removal) are the wrapped ones.
-    // A key released elsewhere is still let through if the call saw it go down.
+    // A key released elsewhere is still let through if the call saw it go down. Tab on the
+    // canvas itself (no text field of the call being typed into) is the page's, so that the focus
+    // is never trapped in the call: on to what follows the canvas, and back with Shift+Tab.
     ownsFocus: function() {
       var active = document.activeElement;
       return active !== null && (active === Module['canvas'] ||
@@ -75,7 +77,10 @@ mergeInto(LibraryManager.library, {
       var keydown = GLFW.onKeydown;
       var keypress = GLFW.onKeyPress;
       var keyup = GLFW.onKeyup;
-      GLFW.onKeydown = function(event) { if (OrbitPage.ownsFocus()) keydown(event); };
+      GLFW.onKeydown = function(event) {
+        if (event.keyCode === 9 && document.activeElement === Module['canvas']) return;
+        if (OrbitPage.ownsFocus()) keydown(event);
+      };
       GLFW.onKeyPress = function(event) { if (OrbitPage.ownsFocus()) keypress(event); };
       GLFW.onKeyup = function(event) {
         if (OrbitPage.ownsFocus() || (GLFW.active && GLFW.active.domKeys[event.keyCode])) keyup(event);
@@ -94,7 +99,7 @@ mergeInto(LibraryManager.library, {
     },
   },
 
-  orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard'],
+  orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard', '$OrbitA11y'],
   orbit_platform_init: function() {
     // A program without a canvas (the binding tests in tests/browser) draws nothing and takes
     // no keys.
@@ -102,6 +107,7 @@ mergeInto(LibraryManager.library, {
     OrbitPage.adopt(Module['canvas']);
     OrbitPage.scopeKeyboard();
     OrbitClipboard.listen();
+    OrbitA11y.mount(Module['canvas']);
   },
 
   // Undoes what the client did to the page: its listeners, its hidden text field, the canvas's
@@ -324,7 +330,10 @@ mergeInto(LibraryManager.library, {
     });
   },
 
-  orbit_platform_state_changed: function() {
+  // statsOnly: only the connection figures changed, which the page elements do not show.
+  orbit_platform_state_changed__deps: ['$OrbitA11y'],
+  orbit_platform_state_changed: function(statsOnly) {
+    if (!statsOnly) OrbitA11y.changed();
     var onChange = Module['onOrbitStateChanged'];
     if (onChange) onChange();
   },

@@ -175,6 +175,11 @@ TEST_CASE("each embed command reaches the call, and a malformed or unknown one i
   CHECK_FALSE(rig.app.manager().cameraEnabled());
   REQUIRE_FALSE(command(R"({"command":"setCamera","on":true})"));
   CHECK(rig.app.manager().cameraEnabled());
+  REQUIRE_FALSE(command(R"({"command":"setScreenShare","on":true})"));
+  rig.clock.advance(100ms);
+  CHECK(rig.app.manager().screen().has_value());
+  REQUIRE_FALSE(command(R"({"command":"setScreenShare","on":false})"));
+  CHECK_FALSE(rig.app.manager().screen().has_value());
 
   const auto refusal = [&command](const std::string& json) {
     auto error = command(json);
@@ -188,6 +193,7 @@ TEST_CASE("each embed command reaches the call, and a malformed or unknown one i
   CHECK_THAT(refusal(R"({"command":"sendText","text":""})"), Catch::Contains("empty"));
   CHECK_THAT(refusal(R"({"command":"setMuted","muted":"yes"})"), Catch::Contains("setMuted needs"));
   CHECK_THAT(refusal(R"({"command":"setCamera"})"), Catch::Contains("setCamera needs"));
+  CHECK_THAT(refusal(R"({"command":"setScreenShare","on":1})"), Catch::Contains("setScreenShare needs"));
   CHECK(rig.app.manager().muted());  // a refused command changes nothing
   CHECK(rig.app.screen() == AppController::Screen::Room);
 

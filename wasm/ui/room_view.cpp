@@ -16,6 +16,7 @@
 #include <ctime>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace orbit {
@@ -75,6 +76,10 @@ bool button(const char* label, const char* item, bool active = false, const ImVe
   if (color) ImGui::PushStyleColor(ImGuiCol_Button, *color);
   if (active) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
   const bool pressed = ImGui::Button(label);
+  // A label that follows the state ("Unmute###mute") is noted as drawn too, before the stable
+  // name, which stays the focus's.
+  const std::string_view drawn = std::string_view(label).substr(0, std::string_view(label).find("###"));
+  if (drawn != item) noteItem(drawn);
   noteItem(item);
   if (active) ImGui::PopStyleColor();
   if (color) ImGui::PopStyleColor();
@@ -490,7 +495,7 @@ void RoomView::drawKeys() {
   }
   row("Arrow keys", "move between the controls");
   row("Space", "press the control in focus");
-  row("Tab", "go to the next text field");
+  row("Tab", "next text field, or out of the canvas");
   row("Escape", "close a menu or this list");
   noteWindow("Keys list");
   ImGui::EndPopup();
