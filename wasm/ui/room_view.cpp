@@ -78,7 +78,8 @@ bool button(const char* label, const char* item, bool active = false, const ImVe
   const bool pressed = ImGui::Button(label);
   // A label that follows the state ("Unmute###mute") is noted as drawn too, before the stable
   // name, which stays the focus's.
-  const std::string_view drawn = std::string_view(label).substr(0, std::string_view(label).find("###"));
+  const std::string_view words = withoutIcon(label);
+  const std::string_view drawn = words.substr(0, words.find("###"));
   if (drawn != item) noteItem(drawn);
   noteItem(item);
   if (active) ImGui::PopStyleColor();

@@ -63,14 +63,24 @@ std::optional<float> emPerLine(std::string_view ttf) {
   return static_cast<float>(unitsPerEm) / static_cast<float>(ascent - descent);
 }
 
+namespace {
+constexpr std::string_view kIconGap = "  ";
+}
+
 std::string withIcon(Icon icon, std::string_view label) {
   std::string out;
   if (iconsDrawn()) {
     appendUtf8(out, static_cast<char32_t>(icon));
-    out += "  ";
+    out += kIconGap;
   }
   out += label;
   return out;
+}
+
+std::string_view withoutIcon(std::string_view label) {
+  const std::u32string first = decodeUtf8(label.substr(0, 3));
+  if (first.size() != 1 || !UiFonts::iconsCover(first[0]) || label.substr(3, kIconGap.size()) != kIconGap) return label;
+  return label.substr(3 + kIconGap.size());
 }
 
 }  // namespace orbit

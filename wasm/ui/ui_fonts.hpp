@@ -44,5 +44,7 @@ enum class Icon : char32_t {
 
 // `label` after its icon, when the icon font is in the atlas; `label` alone until then.
 std::string withIcon(Icon icon, std::string_view label);
+// The words of a label withIcon() made.
+std::string_view withoutIcon(std::string_view label);
 
 }  // namespace orbit
