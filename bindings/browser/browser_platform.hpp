@@ -32,6 +32,9 @@ class BrowserPlatform final : public Platform {
   void composed(const char* text);
   void setOnWheel(OnWheel onWheel) override;
   bool wheel(double deltaX, double deltaY, int deltaMode);
+  void setOnTouch(OnTouch onTouch) override;
+  bool touch(int phase, int id, double x, double y);
+  bool coarsePointer() const override;
   void setOnResume(std::function<void()> onResume) override;
   void resume();
   void sleep() override;
@@ -67,6 +70,7 @@ class BrowserPlatform final : public Platform {
   CommandSink commandSink_;
   std::function<void(std::string_view)> onComposedText_;
   OnWheel onWheel_;
+  OnTouch onTouch_;
   std::function<void()> onResume_;
   std::function<void()> onResize_;
   std::function<void()> onDestroy_;
