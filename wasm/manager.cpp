@@ -858,6 +858,7 @@ void Manager::handleText(const Message& message) {
 
 void Manager::addChat(ChatEntry entry) {
   chat_.push_back(std::move(entry));
+  ++chatAdded_;
   while (chat_.size() > kMaxChatEntries) chat_.pop_front();
   changed();
 }

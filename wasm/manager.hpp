@@ -204,6 +204,9 @@ class Manager {
   // The last problem: an `error` from the server, a frame that did not decode, a peer's.
   const std::string& lastProblem() const { return lastProblem_; }
   const std::deque<ChatEntry>& chat() const { return chat_; }
+  // Lines ever added to the chat: chat() keeps only the last kMaxChatEntries, so a view that
+  // remembers this count knows how many came since, at the cap too.
+  std::uint64_t chatAdded() const { return chatAdded_; }
 
   // Every other member, in the room's order, then connections left from before a reconnect.
   std::vector<std::string> others() const;
@@ -371,6 +374,7 @@ class Manager {
   std::map<std::string, PeerConnectionState> sfuReported_;  // member → state last told
   LocalMedia localMedia_;
   std::deque<ChatEntry> chat_;
+  std::uint64_t chatAdded_ = 0;
   std::deque<UnsentLine> unsent_;
   std::uint64_t lastLineId_ = 0;
   double textTokens_ = kTextBurst;  // lines sendText may still take now

@@ -65,6 +65,15 @@ class Platform {
   using OnWheel = std::function<bool(double linesX, double linesY)>;
   virtual void setOnWheel(OnWheel /*onWheel*/) {}
 
+  // A touch screen's finger over the client (CSS pixels of the surface), from the first one down
+  // to the last one up. Returns whether a touch that ends is a tap on a text field: the host
+  // then brings up its on-screen keyboard at once, within the gesture, as browsers require.
+  enum class TouchPhase { Start = 0, Move = 1, End = 2, Cancel = 3 };
+  using OnTouch = std::function<bool(TouchPhase phase, int id, float x, float y)>;
+  virtual void setOnTouch(OnTouch /*onTouch*/) {}
+  // The main pointer is a finger (CSS `pointer: coarse`): controls are made big enough for it.
+  virtual bool coarsePointer() const { return false; }
+
   // The network came back, or the user turned to the page again: a good moment to retry a
   // lost connection at once rather than at its timer.
   virtual void setOnResume(std::function<void()> /*onResume*/) {}

@@ -21,6 +21,8 @@ void orbit_platform_copy_text(const char* text);
 char* orbit_platform_clipboard_text();
 void orbit_platform_text_input(int active, double x, double y);
 void orbit_platform_listen_wheel();
+void orbit_platform_listen_touch();
+int orbit_platform_coarse_pointer();
 void orbit_platform_listen_resume();
 void orbit_platform_listen_resize();
 void orbit_platform_fetch_file(const char* name, int id);
@@ -97,6 +99,18 @@ bool BrowserPlatform::wheel(double deltaX, double deltaY, int deltaMode) {
   const auto unit = static_cast<WheelUnit>(deltaMode);
   return onWheel_(wheelLines(deltaX, unit), wheelLines(deltaY, unit));
 }
+
+void BrowserPlatform::setOnTouch(OnTouch onTouch) {
+  onTouch_ = std::move(onTouch);
+  orbit_platform_listen_touch();
+}
+
+bool BrowserPlatform::touch(int phase, int id, double x, double y) {
+  if (!onTouch_ || destroyed_ || phase < 0 || phase > 3) return false;
+  return onTouch_(static_cast<TouchPhase>(phase), id, static_cast<float>(x), static_cast<float>(y));
+}
+
+bool BrowserPlatform::coarsePointer() const { return orbit_platform_coarse_pointer() != 0; }
 
 void BrowserPlatform::setOnResume(std::function<void()> onResume) {
   onResume_ = std::move(onResume);
@@ -221,6 +235,13 @@ EMSCRIPTEN_KEEPALIVE int orbit_platform_wheel(double deltaX, double deltaY, int 
 // be had. The bytes are JavaScript's, freed after the call.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_file(int id, const char* bytes, int size) {
   if (embedded) embedded->fileArrived(id, bytes, size);
+}
+
+// A finger on the canvas, from library_orbit_platform.js: phase 0 down, 1 moved, 2 up, 3
+// cancelled; x and y in CSS pixels of the canvas. 1: a tap on a text field, whose hidden
+// textarea the page then focuses within the gesture.
+EMSCRIPTEN_KEEPALIVE int orbit_platform_touch(int phase, int id, double x, double y) {
+  return embedded && embedded->touch(phase, id, x, y) ? 1 : 0;
 }
 
 // The network is back, or the page is in view again, from library_orbit_platform.js.

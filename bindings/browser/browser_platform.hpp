@@ -34,6 +34,9 @@ class BrowserPlatform final : public Platform {
   void composed(const char* text);
   void setOnWheel(OnWheel onWheel) override;
   bool wheel(double deltaX, double deltaY, int deltaMode);
+  void setOnTouch(OnTouch onTouch) override;
+  bool touch(int phase, int id, double x, double y);
+  bool coarsePointer() const override;
   void setOnResume(std::function<void()> onResume) override;
   void resume();
   void sleep() override;
@@ -71,6 +74,7 @@ class BrowserPlatform final : public Platform {
   CommandSink commandSink_;
   std::function<void(std::string_view)> onComposedText_;
   OnWheel onWheel_;
+  OnTouch onTouch_;
   std::function<void()> onResume_;
   std::function<void()> onResize_;
   std::function<void()> onDestroy_;

@@ -32,7 +32,8 @@ mergeInto(LibraryManager.library, {
                          tabindex: canvas.getAttribute('tabindex') };
       var style = { width: canvas.style.getPropertyValue('width'), height: canvas.style.getPropertyValue('height'),
                     widthPriority: canvas.style.getPropertyPriority('width'),
-                    heightPriority: canvas.style.getPropertyPriority('height') };
+                    heightPriority: canvas.style.getPropertyPriority('height'),
+                    touchAction: canvas.style.getPropertyValue('touch-action') };
       OrbitPage.undo.push(function() {
         ['width', 'height', 'tabindex'].forEach(function(name) {
           if (attributes[name] === null) canvas.removeAttribute(name);
@@ -40,7 +41,11 @@ mergeInto(LibraryManager.library, {
         });
         canvas.style.setProperty('width', style.width, style.widthPriority);
         canvas.style.setProperty('height', style.height, style.heightPriority);
+        canvas.style.setProperty('touch-action', style.touchAction);
       });
+      // A finger on the call drags its lists and presses its buttons: the page must neither
+      // scroll nor zoom meanwhile (orbit_platform_listen_touch).
+      canvas.style.setProperty('touch-action', 'none');
       OrbitPage.pin(canvas);
       // Focusable, so that the keyboard reaches the call only while it has the focus.
       if (attributes.tabindex === null) canvas.setAttribute('tabindex', '0');
@@ -97,6 +102,18 @@ mergeInto(LibraryManager.library, {
       // The wheel goes through orbit_platform_listen_wheel instead.
       GLFW.onMouseWheel = function() {};
     },
+
+    // Emscripten's GLFW takes a touch for a press of the mouse at wherever the mouse last was
+    // (touch events carry no pageX), and a moving finger for no move at all: touches go
+    // through orbit_platform_listen_touch instead, and GLFW sees only the mouse.
+    scopeTouch: function() {
+      var unlessTouch = function(handler) {
+        return function(event) { if (event.type.lastIndexOf('touch', 0) !== 0) handler(event); };
+      };
+      GLFW.onMousemove = unlessTouch(GLFW.onMousemove);
+      GLFW.onMouseButtonDown = unlessTouch(GLFW.onMouseButtonDown);
+      GLFW.onMouseButtonUp = unlessTouch(GLFW.onMouseButtonUp);
+    },
   },
 
   orbit_platform_init__deps: ['$OrbitPage', '$OrbitClipboard', '$OrbitA11y'],
@@ -106,6 +123,7 @@ mergeInto(LibraryManager.library, {
     if (!Module['canvas']) return;
     OrbitPage.adopt(Module['canvas']);
     OrbitPage.scopeKeyboard();
+    OrbitPage.scopeTouch();
     OrbitClipboard.listen();
     OrbitA11y.mount(Module['canvas']);
   },
@@ -210,6 +228,16 @@ mergeInto(LibraryManager.library, {
       area.style.top = (rect.top + wanted.y) + 'px';
       if (document.activeElement !== area) area.focus({ preventScroll: true });
     },
+    // A tap on one of the call's text fields: on-screen keyboards open only for a focus given
+    // within the tap's own event handler, before the client has drawn the field as active.
+    // The client says soon after whether a field did become active (orbit_platform_text_input).
+    focusNow: function(x, y) {
+      var area = OrbitTextInput.area || (OrbitTextInput.area = OrbitTextInput.make());
+      var rect = Module['canvas'].getBoundingClientRect();
+      area.style.left = (rect.left + x) + 'px';
+      area.style.top = (rect.top + y) + 'px';
+      if (document.activeElement !== area) area.focus({ preventScroll: true });
+    },
     make: function() {
       var area = document.createElement('textarea');
       area.setAttribute('aria-hidden', 'true');
@@ -267,6 +295,45 @@ mergeInto(LibraryManager.library, {
     OrbitPage.listen(Module['canvas'], 'wheel', function(event) {
       if (_orbit_platform_wheel(event.deltaX, event.deltaY, event.deltaMode)) event.preventDefault();
     }, { passive: false });
+  },
+
+  // One finger at a time over the canvas goes to the client (orbit_platform_touch), which makes
+  // a tap a click and a drag a scroll. Every touch event is the client's: its default would
+  // scroll or zoom the page, and the mouse events a browser makes up after a tap would click a
+  // second time. Taking them also keeps the focus where it is, so a tap gives it to the canvas,
+  // or to the hidden text field when the tap lands on a text field.
+  orbit_platform_listen_touch__deps: ['$OrbitPage', '$OrbitTextInput'],
+  orbit_platform_listen_touch: function() {
+    var canvas = Module['canvas'];
+    if (!canvas || Module['orbitTouchListening']) return;
+    Module['orbitTouchListening'] = true;
+    var phases = { touchstart: 0, touchmove: 1, touchend: 2, touchcancel: 3 };
+    var handle = function(event) {
+      if (event.cancelable) event.preventDefault();
+      var rect = canvas.getBoundingClientRect();
+      var phase = phases[event.type];
+      for (var i = 0; i < event.changedTouches.length; i++) {
+        var touch = event.changedTouches[i];
+        var x = touch.clientX - rect.left;
+        var y = touch.clientY - rect.top;
+        var onTextField = _orbit_platform_touch(phase, touch.identifier, x, y);
+        if (phase !== 2) continue;
+        if (onTextField) OrbitTextInput.focusNow(x, y);
+        else if (!OrbitPage.ownsFocus()) canvas.focus({ preventScroll: true });
+      }
+    };
+    Object.keys(phases).forEach(function(type) { OrbitPage.listen(canvas, type, handle, { passive: false }); });
+  },
+
+  // Whether the main pointer is a finger, as CSS media queries say; asked before each drawn
+  // frame, of one live query.
+  $OrbitPointer: { coarse: null },
+  orbit_platform_coarse_pointer__deps: ['$OrbitPointer'],
+  orbit_platform_coarse_pointer: function() {
+    if (!OrbitPointer.coarse) {
+      OrbitPointer.coarse = window.matchMedia ? window.matchMedia('(pointer: coarse)') : { matches: false };
+    }
+    return OrbitPointer.coarse.matches ? 1 : 0;
   },
 
   orbit_platform_listen_resume__deps: ['$OrbitPage'],

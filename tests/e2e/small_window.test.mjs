@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  animationFrames, clickItem, errorsOf, itemRect, openPage, screenshot, serverAndBrowserPerFile, stateOf,
+  animationFrames, clickItem, errorsOf, itemRect, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
   waitForState,
 } from './harness.mjs';
 
@@ -14,7 +14,7 @@ function inside([x, y, width, height], viewport) {
   return x >= 0 && y >= 0 && x + width <= viewport.width && y + height <= viewport.height && width > 0 && height > 0;
 }
 
-test('at 320×240 every control of the call is on screen, and the panels take turns with the grid', async () => {
+test('at 320×240 every control of the call is on screen, and the panels open in a drawer over the grid', async () => {
   const viewport = { width: 320, height: 240 };
   const context = await shared.browser.newContext({ viewport });
   try {
@@ -22,20 +22,26 @@ test('at 320×240 every control of the call is on screen, and the panels take tu
     await waitForState(page, 'Ann is in the room', (s) => s.screen === 'room' && s.connection === 'open');
     await animationFrames(page, 6);
     const { ui } = await stateOf(page);
-    for (const name of ['Mute', 'Camera', 'Share screen', 'Devices', 'Keys', 'Leave', 'Copy invite link', 'Tab Call',
-                        'Tab Chat']) {
+    for (const name of ['Mute', 'Camera', 'Share screen', 'Devices', 'Keys', 'Leave', 'Copy invite link', 'Chat',
+                        'People']) {
       assert.ok(Array.isArray(ui[name]), `${name} is not drawn`);
       assert.ok(inside(ui[name], viewport), `${name} at ${ui[name]} is outside the 320×240 window`);
     }
-    assert.ok(Array.isArray(ui['Tile Ann (you)']), 'the call tab shows the grid first');
+    assert.ok(Array.isArray(ui['Tile Ann (you)']), 'the grid is not shown');
+    assert.equal(ui.Drawer, undefined, 'the drawer is open from the start');
     await screenshot(page, 'small-window-call');
 
-    await clickItem(page, 'Tab Chat');
+    await clickItem(page, 'Chat');
     await waitForState(page, 'the chat is shown', (s) => Array.isArray(s.ui['Chat input']));
     const chat = (await stateOf(page)).ui;
-    assert.ok(inside(chat['Chat input'], viewport), `the chat input at ${chat['Chat input']} is off screen`);
-    assert.equal(chat['Tile Ann (you)'], undefined);
+    for (const name of ['Drawer', 'Chat input', 'Send', 'Close drawer', 'Tab Connections']) {
+      assert.ok(inside(chat[name], viewport), `${name} at ${chat[name]} is off screen`);
+    }
     await screenshot(page, 'small-window-chat');
+    // Escape puts the drawer away (once no text field has the keyboard).
+    await clickItem(page, 'Tab People');
+    await pressKey(page, 'Escape');
+    await waitForState(page, 'Escape closes the drawer', (s) => s.ui.Drawer === undefined);
 
     await clickItem(page, 'Leave');
     await waitForState(page, 'Leave was reached and works', (s) => s.screen === 'left');

@@ -133,19 +133,47 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     const float mainHeight = std::max(avail.y - controlsHeight, ImGui::GetFrameHeightWithSpacing() * 2);
     const ImVec2 gridCorner = ImGui::GetCursorScreenPos();
-    if (avail.x < ImGui::GetFontSize() * kNarrowFonts) {
-      // Too narrow for the grid and a panel side by side: one at a time, the grid a tab.
-      ImGui::BeginChild("side", ImVec2(avail.x, mainHeight), false);
-      drawSidePanel(true);
+    gridTopLeft_ = gridCorner;
+    gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
+    narrow_ = avail.x < ImGui::GetFontSize() * kDrawerFonts;
+    if (narrow_) {
+      // Too narrow for the grid and a panel side by side: the grid takes the width, and the
+      // panel slides over it from the right when asked for, leaving a strip of the grid to
+      // tap (or Escape, or Close) to put it away.
+      ImGui::BeginChild("grid", ImVec2(avail.x, mainHeight), false, ImGuiWindowFlags_NoScrollbar);
+      drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
+      if (drawerOpen_) {
+        ImGui::GetWindowDrawList()->AddRectFilled(ImGui::GetWindowPos(),
+                                                  ImVec2(gridCorner.x + avail.x, gridCorner.y + mainHeight),
+                                                  IM_COL32(0, 0, 0, 120));
+      }
       ImGui::EndChild();
-      gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
+      if (drawerOpen_) {
+        const float width = std::min(avail.x, std::max(ImGui::GetFontSize() * 26, avail.x * 0.6f));
+        const ImVec2 drawerMin(gridCorner.x + avail.x - width, gridCorner.y);
+        ImGui::SetCursorScreenPos(drawerMin);
+        // Opaque, over the grid: a child window has no background of its own.
+        ImVec4 background = ImGui::GetStyleColorVec4(ImGuiCol_WindowBg);
+        background.w = 1.0f;
+        ImGui::PushStyleColor(ImGuiCol_ChildBg, background);
+        ImGui::BeginChild("drawer", ImVec2(width, mainHeight), true);
+        ImGui::PopStyleColor();
+        drawSidePanel(true);
+        ImGui::EndChild();
+        noteItem("Drawer");
+        const ImGuiIO& io = ImGui::GetIO();
+        const ImVec2 stripMax(drawerMin.x, drawerMin.y + mainHeight);
+        const bool besideDrawer = ImGui::IsMouseHoveringRect(gridCorner, stripMax, false);
+        const bool escape = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false) && !io.WantTextInput;
+        if (!popupWasOpen_ && ((ImGui::IsMouseClicked(0) && besideDrawer) || escape)) drawerOpen_ = false;
+      }
     } else {
+      drawerOpen_ = false;
       const float sideWidth = std::min(avail.x * 0.38f, ImGui::GetFontSize() * 20);
       ImGui::BeginChild("grid", ImVec2(avail.x - sideWidth - ImGui::GetStyle().ItemSpacing.x, mainHeight), false,
                         ImGuiWindowFlags_NoScrollbar);
       drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y);
       ImGui::EndChild();
-      gridBottomLeft_ = ImVec2(gridCorner.x, gridCorner.y + mainHeight);
       ImGui::SameLine();
       ImGui::BeginChild("side", ImVec2(sideWidth, mainHeight), true);
       drawSidePanel(false);
@@ -155,6 +183,7 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
     drawControls();
     controlsHeight_ = ImGui::GetCursorPosY() - top;
   }
+  popupWasOpen_ = ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId);
   ImGui::End();
   drawNotifications(notifications, now);
 }
@@ -417,6 +446,7 @@ void RoomView::drawControls() {
       key == Shortcut::Camera) {
     manager_.setCameraEnabled(!cameraOn);
   }
+  if (narrow_) drawDrawerButtons();
   const bool sharing = manager_.screen().has_value();
   if (control(withIcon(Icon::Screen, sharing ? "Stop sharing###share" : "Share screen###share"), "Share screen",
               Shortcut::Share, sharing) ||
@@ -453,6 +483,31 @@ void RoomView::drawControls() {
     ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
     ImGui::PopTextWrapPos();
   }
+}
+
+void RoomView::drawDrawerButtons() {
+  const auto toggle = [this](Panel panel) {
+    drawerOpen_ = !(drawerOpen_ && panel_ == panel);
+    panel_ = panel;
+  };
+  // New lines counted on the button, so that none goes unseen while the drawer is closed.
+  const std::size_t unread = unreadLines();
+  const std::string chat =
+      withIcon(Icon::Chat, unread > 0 ? "Chat (" + std::to_string(unread) + ")###chat" : std::string("Chat###chat"));
+  flow(chat.c_str());
+  if (button(chat.c_str(), "Chat", drawerOpen_ && panel_ == Panel::Chat)) toggle(Panel::Chat);
+  const std::string people = withIcon(Icon::People, "People###people");
+  flow(people.c_str());
+  if (button(people.c_str(), "People", drawerOpen_ && panel_ == Panel::People)) toggle(Panel::People);
+}
+
+std::size_t RoomView::unreadLines() const {
+  const auto& chat = manager_.chat();
+  const auto fresh = static_cast<std::ptrdiff_t>(
+      std::min<std::uint64_t>(manager_.chatAdded() - chatSeen_, chat.size()));
+  return static_cast<std::size_t>(std::count_if(chat.end() - fresh, chat.end(), [](const ChatEntry& entry) {
+    return !entry.self && !entry.history;
+  }));
 }
 
 void RoomView::drawDevices() {
@@ -502,31 +557,56 @@ void RoomView::drawKeys() {
   ImGui::EndPopup();
 }
 
-void RoomView::drawSidePanel(bool withCall) {
-  if (!ImGui::BeginTabBar("panels")) return;
-  const auto tab = [this](const char* title, Panel panel) {
-    const bool open = ImGui::BeginTabItem(title);
-    noteItem(std::string("Tab ") + title);
-    if (open) {
-      panel_ = panel;
-      ImGui::EndTabItem();
-    }
-  };
-  if (withCall) {
-    tab("Call", Panel::Call);
-  } else if (panel_ == Panel::Call) {
-    panel_ = Panel::Chat;  // the grid is beside the panel again
+void RoomView::drawSidePanel(bool inDrawer) {
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const float tabsHeight = ImGui::GetFrameHeight();
+  bool close = false;
+  if (inDrawer) {
+    // The tab bar takes the whole width of its window: it gets a window of its own, beside Close.
+    const float closeWidth = ImGui::CalcTextSize("Close").x + style.FramePadding.x * 2;
+    ImGui::BeginChild("tabs", ImVec2(ImGui::GetContentRegionAvail().x - closeWidth - style.ItemSpacing.x, tabsHeight),
+                      false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
   }
-  tab("Chat", Panel::Chat);
-  tab("People", Panel::People);
-  tab("Connections", Panel::Connections);
-  ImGui::EndTabBar();
+  // Whole words while they fit; ImGui would otherwise shrink every tab to a cut-off stub.
+  const std::size_t unread = panel_ == Panel::Chat ? 0 : unreadLines();
+  const std::string chat = unread > 0 ? "Chat (" + std::to_string(unread) + ")###Chat" : std::string("Chat###Chat");
+  const auto natural = [&style](const char* title) {
+    return ImGui::CalcTextSize(title, nullptr, true).x + style.FramePadding.x * 2 + style.ItemInnerSpacing.x;
+  };
+  const bool fits =
+      natural(chat.c_str()) + natural("People") + natural("Connections") <= ImGui::GetContentRegionAvail().x;
+  if (ImGui::BeginTabBar("panels")) {
+    // A button chose the panel (the drawer's, or Message): its tab is selected, which ImGui
+    // shows from the next frame on; until then the panel stays the chosen one.
+    const bool chosen = panel_ != tabShown_;
+    Panel visible = panel_;
+    const auto tab = [this, chosen, &visible](const char* title, const char* item, Panel panel) {
+      const bool open =
+          ImGui::BeginTabItem(title, nullptr, chosen && panel == panel_ ? ImGuiTabItemFlags_SetSelected : 0);
+      noteItem(std::string("Tab ") + item);
+      if (open) {
+        visible = panel;
+        if (!chosen) panel_ = panel;
+        ImGui::EndTabItem();
+      }
+    };
+    tab(chat.c_str(), "Chat", Panel::Chat);
+    tab("People", "People", Panel::People);
+    tab(fits ? "Connections###Connections" : "Net###Connections", "Connections", Panel::Connections);
+    ImGui::EndTabBar();
+    tabShown_ = visible;
+  }
+  if (inDrawer) {
+    ImGui::EndChild();
+    ImGui::SameLine();
+    close = button("Close", "Close drawer");
+  }
   switch (panel_) {
-    case Panel::Call: drawGrid(ImGui::GetContentRegionAvail().x, ImGui::GetContentRegionAvail().y); break;
     case Panel::Chat: drawChat(); break;
     case Panel::People: drawPeople(); break;
     case Panel::Connections: drawConnections(); break;
   }
+  if (close) drawerOpen_ = false;
 }
 
 void RoomView::drawChat() {
@@ -594,8 +674,8 @@ void RoomView::drawChat() {
     }
     ImGui::PopID();
   }
-  if (manager_.chat().size() != chatSeen_ || manager_.unsentLines().size() != unsentSeen_) {
-    chatSeen_ = manager_.chat().size();
+  if (manager_.chatAdded() != chatSeen_ || manager_.unsentLines().size() != unsentSeen_) {
+    chatSeen_ = manager_.chatAdded();
     unsentSeen_ = manager_.unsentLines().size();
     ImGui::SetScrollHereY(1.0f);
   }
@@ -763,12 +843,15 @@ void RoomView::drawConnections() {
 
 void RoomView::drawNotifications(const std::deque<Notification>& notifications, Scheduler::Millis now) {
   // Stacked up from the grid's bottom left corner, clear of the tabs and the controls.
+  // While the drawer is open they hang from the top instead, clear of the chat's text field.
   const float margin = ImGui::GetFontSize() / 2;
-  float y = gridBottomLeft_.y - margin;
+  const bool fromTop = drawerOpen_;
+  float y = fromTop ? gridTopLeft_.y + ImGui::GetFrameHeight() * 2 : gridBottomLeft_.y - margin;
   int stacked = 0;
   for (auto it = notifications.rbegin(); it != notifications.rend() && stacked < 4; ++it) {
     if (it->shownUntil <= now) continue;
-    ImGui::SetNextWindowPos(ImVec2(gridBottomLeft_.x + margin, y), ImGuiCond_Always, ImVec2(0.0f, 1.0f));
+    ImGui::SetNextWindowPos(ImVec2(gridBottomLeft_.x + margin, y), ImGuiCond_Always,
+                            ImVec2(0.0f, fromTop ? 0.0f : 1.0f));
     ImGui::SetNextWindowBgAlpha(0.85f);
     const std::string id = "##toast" + std::to_string(stacked);
     constexpr ImGuiWindowFlags kToast = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
@@ -783,7 +866,7 @@ void RoomView::drawNotifications(const std::deque<Notification>& notifications, 
       ImGui::TextColored(color, "%s", shown(it->text, Paragraph::LeftToRight));
       ImGui::PopTextWrapPos();
       noteWindow("Notification " + std::to_string(stacked + 1));
-      y -= ImGui::GetWindowHeight() + margin;
+      y += (fromTop ? 1 : -1) * (ImGui::GetWindowHeight() + margin);
     }
     ImGui::End();
     ++stacked;

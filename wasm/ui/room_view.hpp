@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
@@ -20,7 +21,8 @@ namespace orbit {
 // The room: a video grid that adapts to the number of people (self-view included), name
 // labels, mute and camera-off marks and a speaking ring; the controls (microphone, camera,
 // screen share, devices, leave); side panels for chat, participants and each connection's
-// numbers; the invite link; notifications.
+// numbers; the invite link; notifications. In a narrow window (a phone) the side panels are
+// a drawer over the grid, opened from the row of controls.
 class RoomView {
  public:
   struct Hooks {
@@ -45,10 +47,10 @@ class RoomView {
   };
 
  private:
-  enum class Panel { Call, Chat, People, Connections };
-  // Below this width, in font heights (lines of Noto Sans, 18 CSS pixels), the grid and the
-  // side panel take turns: about 570 CSS pixels.
-  static constexpr float kNarrowFonts = 32.0f;
+  enum class Panel { Chat, People, Connections };
+  // Below this width, in font heights (lines of Noto Sans, 18 CSS pixels: about 700 CSS
+  // pixels), the grid takes the whole width and the side panel is a drawer over it.
+  static constexpr float kDrawerFonts = 39.0f;
 
   // The shortcut pressed in this frame, if any.
   Shortcut shortcut() const;
@@ -61,9 +63,13 @@ class RoomView {
   void drawTile(int index, const char* label, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
                 float level, bool muted, bool cameraOff, const char* status, float width, float height);
   void drawControls();
+  // The buttons that open the drawer at a panel, or close it.
+  void drawDrawerButtons();
   void drawDevices();
-  // `withCall`: the grid is one of the panels, for a window too narrow for both.
-  void drawSidePanel(bool withCall);
+  // `inDrawer`: with a button that closes the drawer beside the tabs.
+  void drawSidePanel(bool inDrawer);
+  // Room lines from others that came since the chat was last on screen.
+  std::size_t unreadLines() const;
   void drawChat();
   void drawPeople();
   void drawConnections();
@@ -74,17 +80,22 @@ class RoomView {
   MediaSink& sink_;
   Hooks hooks_;
   Panel panel_ = Panel::Chat;
+  Panel tabShown_ = Panel::Chat;  // the tab the tab bar showed in the last frame
   // Room for the protocol's longest line, whatever its script: 4 bytes a code point.
   std::array<char, kMaxTextChars * 4 + 1> chatInput_{};
   std::string chatTo_;      // empty: everyone
   std::string chatToName_;  // the name chatTo_ went by, to find them again after a reconnect
   bool focusChat_ = false;
   std::string chatError_;
-  std::size_t chatSeen_ = 0;      // log lines seen, to scroll to new ones
+  std::uint64_t chatSeen_ = 0;    // Manager::chatAdded() when the log was last drawn, to scroll to new lines
   std::size_t unsentSeen_ = 0;  // and lines waiting to go out
   Scheduler::Millis copiedUntil_{0};
   float controlsHeight_ = 0;  // in the last frame
+  bool narrow_ = false;          // the side panel is a drawer, in the last frame
+  bool drawerOpen_ = false;
+  bool popupWasOpen_ = false;    // in the last frame: Escape then closed the popup, not the drawer
   ImVec2 gridBottomLeft_{0, 0};  // where notifications stack up from
+  ImVec2 gridTopLeft_{0, 0};     // and down from, while the drawer covers the grid's bottom
   Scheduler::Millis now_{0};
   std::map<std::string, Scheduler::Millis> lastSpoke_;  // member → when its level last rose
 };

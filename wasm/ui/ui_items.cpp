@@ -1,9 +1,11 @@
 #include "ui/ui_items.hpp"
 
 #include <imgui.h>
+#include <imgui_internal.h>
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 namespace orbit {
 namespace {
@@ -20,6 +22,12 @@ Json& published() {
 
 float cssPerPixel = 1.0f;
 
+// The visible part of each text field drawn in the frame.
+std::vector<ImRect>& textFields() {
+  static std::vector<ImRect> fields;
+  return fields;
+}
+
 void noteRect(std::string_view name, ImVec2 min, ImVec2 max) {
   const float scale = cssPerPixel;
   const auto css = [scale](float v) { return std::lround(v * scale); };
@@ -32,6 +40,20 @@ void noteItem(std::string_view name) {
   noteRect(name, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   // Where the keyboard is: the control its arrows, Space and Enter act on.
   if (ImGui::IsItemFocused()) current()[kFocusKey] = std::string(name);
+  // ImGui marks text fields (and nothing else these views draw) as taking typed input.
+  const ImGuiContext& g = *GImGui;
+  if (g.LastItemData.InFlags & ImGuiItemFlags_Inputable) {
+    ImRect visible = g.LastItemData.Rect;
+    visible.ClipWithFull(g.CurrentWindow->ClipRect);
+    if (visible.GetWidth() > 0 && visible.GetHeight() > 0) textFields().push_back(visible);
+  }
+}
+
+bool textFieldAt(float x, float y) {
+  for (const ImRect& field : textFields()) {
+    if (field.Contains(ImVec2(x, y))) return true;
+  }
+  return false;
 }
 
 void noteWindow(std::string_view name) {
@@ -43,6 +65,7 @@ void noteWindow(std::string_view name) {
 void beginItems(float pixelRatio) {
   cssPerPixel = pixelRatio > 0 ? 1.0f / pixelRatio : 1.0f;
   current() = Json::object();
+  textFields().clear();
 }
 
 const Json& itemRects() { return published(); }

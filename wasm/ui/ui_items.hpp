@@ -14,6 +14,9 @@ namespace orbit {
 void noteItem(std::string_view name);
 // The same for the window being drawn (a popup, say) as a whole.
 void noteWindow(std::string_view name);
+// Whether the last drawn frame had a named text field at (x, y), in ImGui's device pixels: a
+// tap there brings up the on-screen keyboard.
+bool textFieldAt(float x, float y);
 // Starts a frame's map; ImGui draws in device pixels, `pixelRatio` of them per CSS pixel.
 void beginItems(float pixelRatio);
 // {"Join": [x, y, w, h], ..., "focus": "Join"}: "focus" names the control that has the

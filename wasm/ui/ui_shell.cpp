@@ -10,6 +10,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <cfloat>
 #include <cmath>
 #include <utility>
 
@@ -29,6 +30,9 @@ constexpr int kSettleFrames = 3;
 // an em of 13.2, a browser's small text.
 constexpr float kBuiltInFontPixels = 13.0f;
 constexpr float kFontPixels = 18.0f;
+
+// The smallest control a finger hits reliably, in CSS pixels.
+constexpr float kTouchTarget = 44.0f;
 
 UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWindowUserPointer(window)); }
 
@@ -98,6 +102,7 @@ std::optional<Error> UiShell::open(const char* title) {
     invalidate();
     return true;
   });
+  platform_.setOnTouch([this](Platform::TouchPhase phase, int id, float x, float y) { return touch(phase, id, x, y); });
   platform_.setOnResize([this] { invalidate(); });
   // A blinking caret would need a frame twice a second for as long as a field has focus.
   io.ConfigInputTextCursorBlink = false;
@@ -132,7 +137,12 @@ void UiShell::fetchFonts() {
 }
 
 void UiShell::installInputHooks() {
-  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) { shellOf(w).invalidate(); });
+  glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double, double) {
+    // A mouse moved (the platform keeps touches away from GLFW): it has the pointer again.
+    UiShell& shell = shellOf(w);
+    if (!shell.touch_.touching() && !shell.touch_.pending()) shell.touchOwnsPointer_ = false;
+    shell.invalidate();
+  });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int) { shellOf(w).invalidate(); });
   glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int, int, int) { shellOf(w).invalidate(); });
   glfwSetKeyCallback(window_, [](GLFWwindow* w, int, int, int, int) { shellOf(w).invalidate(); });
@@ -176,18 +186,101 @@ void UiShell::scroll(double linesX, double linesY) {
   io.MouseWheelH -= static_cast<float>(linesX * stepsPerLine);
 }
 
-void UiShell::applyPixelRatio(float ratio) {
-  pixelRatio_ = ratio;
-  rebuildFonts();
+bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y) {
+  touchOwnsPointer_ = true;
+  invalidate();
+  const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
+  switch (phase) {
+    case Platform::TouchPhase::Start:
+      if (!touch_.touching()) {
+        dragTargetsKnown_ = false;
+        dragX_ = dragY_ = 0;
+      }
+      touch_.start(id, x, y);
+      return false;
+    case Platform::TouchPhase::Move: {
+      const TouchPointer::Drag drag = touch_.move(id, x, y);
+      dragX_ += drag.x * ratio;
+      dragY_ += drag.y * ratio;
+      return false;
+    }
+    case Platform::TouchPhase::End:
+      if (!touch_.end(id, x, y)) return false;
+      return textFieldAt(x * ratio, y * ratio);
+    case Platform::TouchPhase::Cancel:
+      touch_.cancel(id);
+      return false;
+  }
+  return false;
+}
+
+void UiShell::applyDrag() {
+  if (dragX_ == 0 && dragY_ == 0) return;
+  ImGuiContext* context = ImGui::GetCurrentContext();
+  if (!dragTargetsKnown_) {
+    // The last frame had the pointer where the finger went down (feedTouch keeps it there
+    // until now), so the window ImGui found under it is the one the finger is on.
+    if (!context->HoveredWindow) return;
+    // As the wheel goes (canScroll): from the window under the finger out to the first one
+    // that scrolls that way.
+    const auto target = [context](float ImVec2::*axis) -> ImGuiID {
+      ImGuiWindow* window = context->HoveredWindow;
+      while (window && window->ScrollMax.*axis == 0.0f && (window->Flags & ImGuiWindowFlags_ChildWindow)) {
+        window = window->ParentWindow;
+      }
+      if (!window || window->ScrollMax.*axis == 0.0f || (window->Flags & ImGuiWindowFlags_NoScrollWithMouse)) return 0;
+      return window->ID;
+    };
+    dragTargetX_ = target(&ImVec2::x);
+    dragTargetY_ = target(&ImVec2::y);
+    dragTargetsKnown_ = true;
+  }
+  // The content follows the finger: a finger moving down shows what is above.
+  if (ImGuiWindow* window = dragTargetY_ ? ImGui::FindWindowByID(dragTargetY_) : nullptr) {
+    ImGui::SetScrollY(window, window->Scroll.y - dragY_);
+  }
+  if (ImGuiWindow* window = dragTargetX_ ? ImGui::FindWindowByID(dragTargetX_) : nullptr) {
+    ImGui::SetScrollX(window, window->Scroll.x - dragX_);
+  }
+  dragX_ = dragY_ = 0;
+}
+
+void UiShell::feedTouch() {
+  if (!touchOwnsPointer_) return;
+  TouchPointer::Pointer pointer = touch_.next();
+  // A drag keeps the pointer where it went down until the window it drags is known.
+  if (touch_.dragging() && !dragTargetsKnown_) pointer = touch_.startPoint();
+  ImGuiIO& io = ImGui::GetIO();
+  io.MousePos = pointer.present ? ImVec2(pointer.x * pixelRatio_, pointer.y * pixelRatio_) : ImVec2(-FLT_MAX, -FLT_MAX);
+  io.MouseDown[0] = pointer.down;
+  if (touch_.pending() || (touch_.dragging() && !dragTargetsKnown_)) {
+    invalidate();
+    // A tap into a text field made its platform text input take the focus at once; once the
+    // tap has been drawn, it is told again whether a field really is active.
+    textInputCheck_ = 2;
+  }
+}
+
+void UiShell::applyStyle(float ratio, bool coarse) {
+  if (ratio != pixelRatio_) {
+    pixelRatio_ = ratio;
+    rebuildFonts();
+  }
+  coarsePointer_ = coarse;
 
   ImGuiStyle style = ui::look();
+  // A fingertip needs 44 CSS pixels each way (Apple's and the W3C's guidance): frames (buttons,
+  // tabs, fields) get that height, and the shortest label, four letters, that width.
+  if (coarse) style.FramePadding.x = 12.0f;
   style.ScaleAllSizes(ratio);
+  if (coarse) style.FramePadding.y = std::ceil((kTouchTarget * ratio - std::round(linePixels() * ratio)) / 2);
   ImGui::GetStyle() = style;
 }
 
+float UiShell::linePixels() const { return fonts_.text.empty() ? kBuiltInFontPixels : kFontPixels; }
+
 void UiShell::rebuildFonts() {
-  const float pixels = fonts_.text.empty() ? kBuiltInFontPixels : kFontPixels;
-  glyphs_.build(*ImGui::GetIO().Fonts, std::round(pixels * pixelRatio_));
+  glyphs_.build(*ImGui::GetIO().Fonts, std::round(linePixels() * pixelRatio_));
   ImGui_ImplOpenGL3_DestroyFontsTexture();
   ImGui_ImplOpenGL3_CreateFontsTexture();
 }
@@ -196,7 +289,8 @@ void UiShell::updateTextInput() {
   const bool active = ImGui::GetIO().WantTextInput;
   const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
   const std::pair<float, float> at{imePosition_.first / ratio, imePosition_.second / ratio};
-  if (active == textInputActive_ && (!active || at == textInputAt_)) return;
+  const bool recheck = textInputCheck_ > 0 && --textInputCheck_ == 0;
+  if (!recheck && active == textInputActive_ && (!active || at == textInputAt_)) return;
   textInputActive_ = active;
   textInputAt_ = at;
   platform_.setTextInput(active, at.first, at.second);
@@ -212,8 +306,10 @@ void UiShell::frame() {
   glfwPollEvents();
   // Not shown: nothing to draw until a resize brings it back.
   if (!platform_.fitSurface()) return platform_.sleep();
-  if (float ratio = platform_.pixelRatio(); ratio != pixelRatio_) {
-    applyPixelRatio(ratio);
+  const float ratio = platform_.pixelRatio();
+  const bool coarse = platform_.coarsePointer();
+  if (ratio != pixelRatio_ || coarse != coarsePointer_) {
+    applyStyle(ratio, coarse);
     invalidate();
   }
   // Nothing changed: the loop sleeps until an input, a resize or invalidate() wakes it.
@@ -221,10 +317,17 @@ void UiShell::frame() {
   --framesToDraw_;
   ++framesDrawn_;
   // The characters the last frame lacked, added between frames (ImGui locks the atlas within).
-  if (glyphs_.paintMissing() || std::exchange(fontsArrived_, false)) rebuildFonts();
+  if (std::exchange(fontsArrived_, false)) {
+    rebuildFonts();
+    applyStyle(pixelRatio_, coarsePointer_);  // touch frames are sized by the font's line
+  } else if (glyphs_.paintMissing()) {
+    rebuildFonts();
+  }
 
+  applyDrag();
   ImGui_ImplOpenGL3_NewFrame();
   ImGui_ImplGlfw_NewFrame();
+  feedTouch();
   ImGui::NewFrame();
   beginItems(pixelRatio_);
   glyphs_.beginFrame();

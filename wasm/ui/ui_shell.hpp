@@ -2,6 +2,7 @@
 
 #include "platform.hpp"
 #include "result.hpp"
+#include "touch.hpp"
 #include "ui/glyph_cache.hpp"
 #include "ui/text_painter.hpp"
 
@@ -51,8 +52,17 @@ class UiShell {
   bool canScroll(double linesX, double linesY) const;
   // Scrolls what is under the pointer by lines of text (positive: down, right).
   void scroll(double linesX, double linesY);
-  void applyPixelRatio(float ratio);
+  // A finger on the surface: taps become presses of ImGui's mouse, drags scroll.
+  bool touch(Platform::TouchPhase phase, int id, float x, float y);
+  // Hands ImGui the finger's pointer for this frame, in place of the mouse's.
+  void feedTouch();
+  // Scrolls what the finger drags by what it moved since the last frame.
+  void applyDrag();
+  // The style at `ratio` device pixels per CSS pixel, with controls a finger can hit when `coarse`.
+  void applyStyle(float ratio, bool coarse);
   void rebuildFonts();
+  // The height of a line of the font the atlas is built with, in CSS pixels.
+  float linePixels() const;
   void fetchFonts();
   void updateTextInput();
 
@@ -70,6 +80,16 @@ class UiShell {
   std::pair<float, float> imePosition_{0, 0};  // the active field's cursor, device pixels
   bool textInputActive_ = false;
   std::pair<float, float> textInputAt_{0, 0};  // CSS pixels, as last told to the platform
+  bool coarsePointer_ = false;
+  TouchPointer touch_;
+  bool touchOwnsPointer_ = false;  // since the last touch, until a mouse moves
+  int textInputCheck_ = 0;         // frames until the text field state is told again after a tap
+  // What a drag scrolls: the windows it started over, found once a frame has seen the finger.
+  bool dragTargetsKnown_ = false;
+  unsigned dragTargetX_ = 0;  // ImGuiIDs; 0: nothing scrolls that way
+  unsigned dragTargetY_ = 0;
+  float dragX_ = 0;  // device pixels moved and not yet scrolled
+  float dragY_ = 0;
 };
 
 }  // namespace orbit
