@@ -149,7 +149,9 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
       }
       ImGui::EndChild();
       if (drawerOpen_) {
-        const float width = std::min(avail.x, std::max(ImGui::GetFontSize() * 26, avail.x * 0.6f));
+        // 19 lines of the font wide, or 60% of the window, but always a strip of the grid.
+        const float width =
+            std::min(avail.x - ImGui::GetFontSize() * 2.5f, std::max(ImGui::GetFontSize() * 19, avail.x * 0.6f));
         const ImVec2 drawerMin(gridCorner.x + avail.x - width, gridCorner.y);
         ImGui::SetCursorScreenPos(drawerMin);
         // Opaque, over the grid: a child window has no background of its own.
