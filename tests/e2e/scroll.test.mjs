@@ -11,9 +11,9 @@ import {
 
 const shared = serverAndBrowserPerFile();
 
-// The client's text line with its spacing: ImGui's 13 px font and 4 px between items, at a
-// device pixel ratio of 1.
-const kLine = 17;
+// The client's text line with its spacing: the UI's font, 18 px lines, and 6 px between items,
+// at a device pixel ratio of 1.
+const kLine = 24;
 
 // Waits until the client has drawn `name` somewhere other than `before` and the position has
 // held for a few frames; returns it.
@@ -51,7 +51,8 @@ test('the wheel and the trackpad scroll the chat the way every page scrolls', as
   const context = await shared.browser.newContext({ viewport: { width: 1100, height: 620 } });
   try {
     const page = await openPage(context, `${shared.server.url}/room/scrolling?name=Ann`);
-    await waitForState(page, 'Ann is in the room', (s) => s.screen === 'room' && s.connection === 'open');
+    await waitForState(page, 'Ann is in the room, in the UI\'s own font',
+                       (s) => s.screen === 'room' && s.connection === 'open' && s.fonts.own);
     await page.evaluate(() => { for (let n = 1; n <= 60; n += 1) window.orbit.sendText(`line ${n}`); });
     await waitForState(page, 'all 60 lines are in the log', (s) => s.messages.length === 60);
     // New lines keep the log at its end.
@@ -115,6 +116,9 @@ test('the wheel scrolls the lobby down towards the rooms further down the list',
   const context = await shared.browser.newContext({ viewport: { width: 900, height: 500 } });
   try {
     const page = await openPage(context, `${shared.server.url}/`);
+    await waitForState(page, 'the lobby lists the rooms in the UI\'s own font',
+                       (s) => s.fonts.own && Array.isArray(s.ui['Join scroll-30']));
+    await animationFrames(page, 4);
     const last = await itemRect(page, 'Join scroll-30');
     await wheelOver(page, [0, 0, 900, 500], 100);
     const after = await settledRect(page, 'Join scroll-30', last);

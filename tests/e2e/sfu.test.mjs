@@ -219,7 +219,9 @@ test('through Janus each tile gets the simulcast layer its size needs, and a spe
     assert.ok(tile >= 400, `Ben's tile is ${tile} px wide`);
     await decoded('a large tile: the full layer', 320);
 
-    await ann.setViewportSize({ width: 620, height: 260 });
+    // Narrow (the side panel a drawer, the grid the whole width) and short: two tiles side by
+    // side, each as small as the height leaves it.
+    await ann.setViewportSize({ width: 620, height: 210 });
     await waitForState(ann, 'Ben\'s tile is small', (s) => s.ui['Tile Ben']?.[2] < 180);
     tile = (await stateOf(ann)).ui['Tile Ben'][2];
     await decoded(`a tile ${tile} px wide`, layerFor(tile));

@@ -370,8 +370,12 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
     std::string first;
     appendUtf8(first, points.empty() ? U'?' : points.front());
     const char* initial = shown(first);
+    // In the heading size when that font has the letter (it has Latin-1 only).
+    ImFont* large = !points.empty() && points.front() <= 0xFF ? headingFont() : nullptr;
+    if (large) ImGui::PushFont(large);
     const ImVec2 size = ImGui::CalcTextSize(initial);
     draw->AddText(ImVec2(centre.x - size.x / 2, centre.y - size.y / 2), IM_COL32_WHITE, initial);
+    if (large) ImGui::PopFont();
   }
   if (level > kSpeaking && !muted) draw->AddRect(min, max, kSpeakingRing, rounding, 0, 3.0f * ImGui::GetFontSize() / 13.0f);
 
@@ -586,6 +590,9 @@ void RoomView::drawSidePanel(bool inDrawer) {
       const bool open =
           ImGui::BeginTabItem(title, nullptr, chosen && panel == panel_ ? ImGuiTabItemFlags_SetSelected : 0);
       noteItem(std::string("Tab ") + item);
+      // And by the word it shows, which is shorter where the whole names do not fit.
+      const std::string_view words(title);
+      noteItem(std::string("Tab label ") + std::string(words.substr(0, words.find("###"))));
       if (open) {
         visible = panel;
         if (!chosen) panel_ = panel;
