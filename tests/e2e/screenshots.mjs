@@ -40,6 +40,7 @@ try {
   await waitForState(lobby, 'the lobby lists the room', (s) => s.screen === 'lobby' && s.lobby.rooms.length === 1 && s.fonts.own);
   await animationFrames(lobby, 6);
   await lobby.screenshot({ path: path.join(out, 'lobby.png') });
+  await lobby.context().close();
 
   // Three people, a few lines of chat.
   const room = `${server.url}/room/weekly-sync`;
@@ -58,6 +59,8 @@ try {
   await waitForState(people[0], 'Chloé is muted', (s) => s.peers.some((p) => p.name === 'Chloé' && p.muted));
   await animationFrames(people[0], 10);
   await people[0].screenshot({ path: path.join(out, 'three-way-call.png') });
+  // Each page of video costs a share of the machine: the next call gets it back.
+  for (const page of people) await page.context().close();
 
   // A phone in a call with a laptop.
   const phoneRoom = `${server.url}/room/on-the-go`;
@@ -70,6 +73,7 @@ try {
   await waitForState(phone, 'the line is in', (s) => s.messages.length === 1);
   await animationFrames(phone, 10);
   await phone.screenshot({ path: path.join(out, 'phone.png') });
+  for (const page of [laptop, phone]) await page.context().close();
 
   // Firefox calling Chromium.
   const firefox = await launchFirefox();

@@ -62,12 +62,13 @@ char32_t GlyphCache::glyphFor(const std::string& run, bool rightToLeft) {
 }
 
 const char* GlyphCache::shown(const std::string& text, Paragraph paragraph) {
-  if (std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
-    return text.c_str();
-  }
+  // Always a copy of its own, alive until the next frame: callers pass temporaries.
   auto key = std::make_pair(paragraph, text);
   auto it = shown_.find(key);
-  if (it == shown_.end()) {
+  if (it == shown_.end() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; })) {
+    it = shown_.emplace(std::move(key), Shown{text, {}}).first;
+  } else if (it == shown_.end()) {
     Shown out;
     for (const TextRun& run : displayRuns(text, paragraph)) {
       const std::u32string points = decodeUtf8(run.text);
