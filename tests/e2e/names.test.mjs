@@ -33,3 +33,29 @@ test('two people named Sam are "Sam" and "Sam (2)" on both screens, in the tiles
     for (const context of contexts) await context.close();
   }
 });
+
+// A sender's name in the chat is drawn whole, however long: ASCII text longer than the
+// client's short-string buffer was once drawn from freed memory ("L??").
+test('a long name is drawn whole beside its line in the chat', async () => {
+  const name = 'Maximilian Oberhuber-Castellano';
+  const contexts = [];
+  try {
+    const pages = [];
+    for (const who of [name, 'Ann']) {
+      const context = await shared.browser.newContext({ viewport: { width: 1100, height: 600 } });
+      contexts.push(context);
+      const page = await openPage(context, `${shared.server.url}/room/long-names?name=${encodeURIComponent(who)}`);
+      await waitForState(page, `${who} is in, in the UI's own font`,
+                         (s) => s.screen === 'room' && s.connection === 'open' && s.fonts.own);
+      pages.push(page);
+    }
+    await pages[0].evaluate(() => window.orbit.sendText('hello'));
+    const { ui } = await waitForState(pages[1], 'the line is on screen with its name',
+                                      (s) => Array.isArray(s.ui['Chat name 1']) && Array.isArray(s.ui['Chat line 1']));
+    // Noto Sans at 18 px lines: over 5 CSS px a character for these letters.
+    assert.ok(ui['Chat name 1'][2] >= name.length * 5, `the name is ${ui['Chat name 1'][2]} px wide`);
+    for (const page of pages) assert.deepEqual(errorsOf(page), []);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});
