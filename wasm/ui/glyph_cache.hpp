@@ -44,6 +44,8 @@ class GlyphCache {
   bool paintMissing();
   bool missing() const { return painter_ && !missing_.empty(); }
   bool iconsInAtlas() const { return icons_; }
+  // A text font of the UI's own is set (and not found unreadable).
+  bool hasTextFont() const { return !fonts_.text.empty(); }
   void beginFrame();
 
   const char* shown(const std::string& text, Paragraph paragraph);

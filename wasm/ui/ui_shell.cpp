@@ -113,7 +113,7 @@ std::optional<Error> UiShell::open(const char* title) {
   return std::nullopt;
 }
 
-bool UiShell::ownFonts() const { return window_ && !fontsArrived_ && !fonts_.text.empty(); }
+bool UiShell::ownFonts() const { return window_ && !fontsArrived_ && glyphs_.hasTextFont(); }
 
 float UiShell::fontPixels() const {
   const ImFontAtlas* atlas = window_ ? ImGui::GetIO().Fonts : nullptr;
@@ -124,9 +124,10 @@ void UiShell::fetchFonts() {
   // Both, or the text would be laid out twice within a moment.
   const auto arrived = [this](std::string UiFonts::*which) {
     return [this, which](std::optional<std::string> bytes) {
-      if (bytes && emPerLine(*bytes)) fonts_.*which = std::move(*bytes);
-      if (--fontsAwaited_ > 0 || (fonts_.text.empty() && fonts_.icons.empty())) return;
-      glyphs_.setFonts(fonts_);
+      if (bytes) arriving_.*which = std::move(*bytes);
+      if (--fontsAwaited_ > 0 || (arriving_.text.empty() && arriving_.icons.empty())) return;
+      // The cache checks them, keeps them and says which it builds with from now on.
+      glyphs_.setFonts(std::exchange(arriving_, {}));
       fontsArrived_ = true;
       invalidate();
     };
@@ -277,7 +278,7 @@ void UiShell::applyStyle(float ratio, bool coarse) {
   ImGui::GetStyle() = style;
 }
 
-float UiShell::linePixels() const { return fonts_.text.empty() ? kBuiltInFontPixels : kFontPixels; }
+float UiShell::linePixels() const { return glyphs_.hasTextFont() ? kFontPixels : kBuiltInFontPixels; }
 
 void UiShell::rebuildFonts() {
   glyphs_.build(*ImGui::GetIO().Fonts, std::round(linePixels() * pixelRatio_));

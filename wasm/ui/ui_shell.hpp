@@ -70,7 +70,7 @@ class UiShell {
   std::function<void()> draw_;
   GLFWwindow* window_ = nullptr;
   GlyphCache glyphs_;
-  UiFonts fonts_;          // as they arrive
+  UiFonts arriving_;       // until both files have answered
   int fontsAwaited_ = 0;   // files asked for and not answered yet
   bool fontsArrived_ = false;  // the atlas is rebuilt with them before the next frame
   float pixelRatio_ = 0.0f;
