@@ -174,9 +174,16 @@ test('on a phone the video takes the width, the chat is a drawer, and taps, typi
     // People from the controls, and from there a message to Ben; a tap on the strip of grid
     // beside the drawer puts it away.
     await tap(ann, cdp, 'People');
-    await waitForState(ann, 'the drawer shows the people', (s) => Array.isArray(s.ui['Message Ben']));
+    ({ ui } = await waitForState(ann, 'the drawer shows the people', (s) => Array.isArray(s.ui['Message Ben'])));
+    assertFingerSized(ui, ['Message Ben']);
     await tap(ann, cdp, 'Message Ben');
-    ({ ui } = await waitForState(ann, 'Message opens the chat', (s) => Array.isArray(s.ui['Chat input'])));
+    await waitForState(ann, 'Message opens the chat', (s) => Array.isArray(s.ui['Chat input']));
+    // The recipient's list: each choice a fingertip high, and a tap on one chooses it.
+    await tap(ann, cdp, 'Chat recipient');
+    ({ ui } = await waitForState(ann, 'the list of recipients opens', (s) => Array.isArray(s.ui['Chat to Everyone'])));
+    assertFingerSized(ui, ['Chat to Everyone', 'Chat to Ben']);
+    await tap(ann, cdp, 'Chat to Everyone');
+    ({ ui } = await waitForState(ann, 'the list closes', (s) => s.ui['Chat to Everyone'] === undefined));
     await tapAt(ann, cdp, { x: ui.Drawer[0] / 2, y: ui.Drawer[1] + ui.Drawer[3] / 2 });
     await waitForState(ann, 'a tap beside the drawer closes it', (s) => s.ui.Drawer === undefined);
 
@@ -191,5 +198,33 @@ test('on a phone the video takes the width, the chat is a drawer, and taps, typi
   } finally {
     await hand.close();
     await desk.close();
+  }
+});
+
+test('on a phone the lobby\'s controls and a public room\'s Join are a fingertip\'s size, and a tap joins', async () => {
+  const made = await fetch(`${shared.server.url}/api/rooms`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Beach', public: true }),
+  });
+  assert.equal(made.status, 201, await made.clone().text());
+  const room = (await made.json()).room_id;
+  const hand = await shared.browser.newContext(phone);
+  try {
+    const ann = await openPage(hand, `${shared.server.url}/?name=Ann`);
+    const cdp = await hand.newCDPSession(ann);
+    await waitForState(ann, 'the lobby lists the public room, in the UI\'s own fonts',
+                       (s, id) => s.screen === 'lobby' && s.fonts.own && Array.isArray(s.ui[`Join ${id}`]), room);
+    // The table's columns take their widths a frame or two after their content.
+    await animationFrames(ann, 6);
+    const { ui } = await stateOf(ann);
+    const controls = ['Room name', 'Room password', 'Guest limit', 'Public', 'Create', 'Join name', 'Join by name',
+                      `Join ${room}`];
+    await screenshot(ann, 'phone-lobby');
+    assertFingerSized(ui, controls);
+    for (const name of controls) assert.ok(within(ui[name], [0, 0, 390, 844]), `${name} at ${ui[name]} is off screen`);
+    await tap(ann, cdp, `Join ${room}`);
+    await waitForState(ann, 'the tap leaves the lobby for the room', (s) => s.screen === 'prejoin' || s.screen === 'room');
+    assert.deepEqual(errorsOf(ann), []);
+  } finally {
+    await hand.close();
   }
 });

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
+import { animationFrames, clickItem, errorsOf, itemRect, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
          waitForState } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -73,6 +73,19 @@ function installPixelTools() {
         if (high - Math.min(data[i], data[i + 1], data[i + 2]) > 80 && high > 120) count += 1;
       }
       return count;
+    },
+    // The box of the pixels in strong colour, in the image's pixels; null when there are none.
+    async colouredBox(base64) {
+      const { data, width } = await decode(base64);
+      let box = null;
+      for (let i = 0; i < data.length; i += 4) {
+        const high = Math.max(data[i], data[i + 1], data[i + 2]);
+        if (high - Math.min(data[i], data[i + 1], data[i + 2]) <= 80 || high <= 120) continue;
+        const [x, y] = [(i / 4) % width, Math.floor(i / 4 / width)];
+        box = box ? { x0: Math.min(box.x0, x), y0: Math.min(box.y0, y), x1: Math.max(box.x1, x), y1: Math.max(box.y1, y) }
+          : { x0: x, y0: y, x1: x, y1: y };
+      }
+      return box;
     },
     // How often the glyph of `templateBase64` appears in `base64`.
     async occurrences(base64, templateBase64) {
@@ -224,3 +237,48 @@ for (const { room, first, second } of rooms) {
     }
   });
 }
+
+// A right-to-left paragraph too long for one line wraps as a page wraps it: its first words on
+// the top line, read from the right, and the lines against the log's right edge. The second
+// word is a colour emoji, to be found among the white letters. (ImGui's own wrapping of the
+// reordered text puts the first words on the bottom line, at the left.)
+test('a right-to-left paragraph that wraps starts at the top right', async () => {
+  const words = 'שלום 🎉 חברים יקרים זוהי שורה ארוכה מאוד שנכתבה בעברית כדי לבדוק איך היא נשברת בין כמה שורות בחלון הצאט ' +
+                'ואיך קוראים אותה מימין לשמאל מההתחלה ועד הסוף בלי לדלג על אף מילה';
+  const contexts = [];
+  try {
+    const pages = [];
+    for (const name of ['Noa', 'Dan']) {
+      const context = await shared.browser.newContext({ viewport: { width: 1100, height: 620 }, deviceScaleFactor: scale });
+      await context.addInitScript(installPixelTools);
+      contexts.push(context);
+      const page = await openPage(context, `${shared.server.url}/room/scripts-wrap?name=${name}`);
+      await waitForState(page, `${name} is in, in the UI's own fonts`,
+                         (s) => s.screen === 'room' && s.connection === 'open' && s.fonts.own);
+      pages.push(page);
+    }
+    await waitForState(pages[1], 'Dan sees Noa', (s) => s.peers.some((p) => p.name === 'Noa'));
+    await pages[0].evaluate((text) => window.orbit.sendText(text), words);
+    // Once its glyphs are painted (until then each is as wide as ImGui's '?'), the line takes
+    // three lines of 18 px or more.
+    await chatRects(pages[1], 1);
+    const row = 18;
+    const { ui } = await waitForState(pages[1], 'the paragraph wraps onto three lines',
+                                      (s, least) => s.ui['Chat line 1'][3] >= least, 3 * row);
+    const [x, y, width, height] = ui['Chat line 1'];
+    const rect = [x, y - 2, width, height + 4];
+    const log = ui['Chat log'];
+    const box = await pages[1].evaluate((a) => window.orbitTestPixels.colouredBox(a), await shot(pages[1], rect));
+    assert.ok(box, 'the emoji is not drawn');
+    const emoji = { top: box.y0 / scale, bottom: box.y1 / scale, right: box.x1 / scale };
+    assert.ok(emoji.bottom <= row + 6, `the paragraph's second word is ${emoji.top}–${emoji.bottom} px down its ` +
+              `${rect[3]} px, not on its top line`);
+    assert.ok(emoji.right >= rect[2] * 0.7, `the top line's start is ${emoji.right} px from the left of ` +
+              `${rect[2]} px: it does not start at the right`);
+    assert.ok(rect[0] + rect[2] >= log[0] + log[2] - 30, `the paragraph ${rect} does not reach the right of the log ${log}`);
+    await screenshot(pages[1], 'scripts-wrapped-rtl');
+    for (const page of pages) assert.deepEqual(errorsOf(page), []);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});

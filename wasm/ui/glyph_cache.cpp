@@ -1,6 +1,6 @@
 #include "ui/glyph_cache.hpp"
 
-#include "ui/text_runs.hpp"
+#include "text_runs.hpp"
 
 #include <imgui.h>
 
@@ -259,6 +259,34 @@ const char* shown(const std::string& text, Paragraph paragraph) {
 
 void needGlyphs(std::string_view text) {
   if (current) current->needGlyphs(text);
+}
+
+void paragraph(const std::string& text) {
+  if (!hasRightToLeft(text)) {
+    ImGui::TextWrapped("%s", shown(text));
+    return;
+  }
+  // Wrapped in typed order, then each line put in display order with the paragraph's direction
+  // (ImGui would wrap the display order: a right-to-left paragraph would read bottom line
+  // first). A right-to-left paragraph stands at the right, as it does in a page.
+  const Paragraph direction = rightToLeft(text) ? Paragraph::RightToLeft : Paragraph::LeftToRight;
+  const float width = std::max(ImGui::GetContentRegionAvail().x, 1.0f);
+  const auto widthOf = [direction](std::string_view piece) {
+    return ImGui::CalcTextSize(shown(std::string(piece), direction)).x;
+  };
+  const float left = ImGui::GetCursorPosX();
+  ImGui::BeginGroup();
+  // Lines as close as ImGui's own wrapped lines; the usual spacing after the paragraph.
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ImGui::GetStyle().ItemSpacing.x, 0.0f));
+  for (const std::string& line : wrapLines(text, width, widthOf)) {
+    const char* drawn = shown(line, direction);
+    if (direction == Paragraph::RightToLeft) {
+      ImGui::SetCursorPosX(left + std::max(0.0f, width - ImGui::CalcTextSize(drawn).x));
+    }
+    ImGui::TextUnformatted(drawn);
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndGroup();
 }
 
 bool iconsDrawn() { return current && current->iconsInAtlas(); }

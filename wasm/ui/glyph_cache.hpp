@@ -1,7 +1,7 @@
 #pragma once
 
 #include "ui/text_painter.hpp"
-#include "ui/text_runs.hpp"
+#include "text_runs.hpp"
 #include "ui/ui_fonts.hpp"
 
 #include <cstdint>
@@ -94,6 +94,10 @@ class GlyphCache {
 // draws as it is (each character, not reordered).
 const char* shown(const std::string& text, Paragraph paragraph = Paragraph::FromText);
 void needGlyphs(std::string_view text);
+// What a person wrote, wrapped to the space left on the line as ImGui::TextWrapped does, but
+// cut into lines before its right-to-left words are reordered, so that every line reads in
+// order; a right-to-left paragraph stands at the right. One item (a group) for noteItem().
+void paragraph(const std::string& text);
 // Whether the icon font is in the atlas (withIcon() asks).
 bool iconsDrawn();
 // The UI's font for headings, once its own fonts are in: Latin-1 only. Null until then.

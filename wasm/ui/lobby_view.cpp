@@ -35,20 +35,27 @@ void LobbyView::draw() {
 
 void LobbyView::drawCreate(float width) {
   ImGui::TextUnformatted("Create a room");
-  ImGui::PushItemWidth(width * 0.6f);
-  bool submit = ImGui::InputTextWithHint("Name##create", "Team sync", name_.data(), name_.size(),
+  // Each field's label beside it, or above it where the column is too narrow for the longest
+  // beside its field (a phone).
+  constexpr const char* kLimit = "Guest limit (0: the server's)";
+  const bool above = ImGui::CalcTextSize(kLimit).x + ImGui::GetStyle().ItemInnerSpacing.x > width * 0.4f;
+  const auto label = [&](const char* text) {
+    if (above) ImGui::TextUnformatted(text);
+    ImGui::SetNextItemWidth(above ? width : width * 0.6f);
+    return std::string(above ? "##" : "") + text;
+  };
+  bool submit = ImGui::InputTextWithHint(label("Name").c_str(), "Team sync", name_.data(), name_.size(),
                                          ImGuiInputTextFlags_EnterReturnsTrue);
   needGlyphs(name_.data());
   noteItem("Room name");
   submit |=
-      ImGui::InputTextWithHint("Password##create", "none", password_.data(), password_.size(),
+      ImGui::InputTextWithHint(label("Password").c_str(), "none", password_.data(), password_.size(),
                                ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
   noteItem("Room password");
-  ImGui::InputInt("Guest limit (0: the server's)", &guestLimit_);
+  ImGui::InputInt(label(kLimit).c_str(), &guestLimit_);
   noteItem("Guest limit");
   ImGui::Checkbox("Listed in public rooms", &isPublic_);
   noteItem("Public");
-  ImGui::PopItemWidth();
 
   ImGui::BeginDisabled(lobby_.creating());
   // The page's main action, in the accent colour.
@@ -109,16 +116,19 @@ void LobbyView::drawPublicRooms(float width) {
     ImGui::PushID(room.roomId.str().c_str());
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
+    alignWithInlineButtons();
     ImGui::TextUnformatted(shown(room.name.empty() ? room.roomId.str() : room.name));
     ImGui::SameLine();
     ImGui::TextColored(kQuiet, "/%s", room.roomId.str().c_str());
     ImGui::TableNextColumn();
+    alignWithInlineButtons();
     if (room.guestLimit > 0) {
       ImGui::Text("%zu / %zu", room.clients, room.guestLimit);
     } else {
       ImGui::Text("%zu", room.clients);
     }
     ImGui::TableNextColumn();
+    alignWithInlineButtons();
     if (room.hasPassword) {
       ImGui::TextColored(kWaiting, "password");
     } else {
@@ -127,7 +137,7 @@ void LobbyView::drawPublicRooms(float width) {
     ImGui::TableNextColumn();
     const bool full = room.guestLimit > 0 && room.clients >= room.guestLimit;
     ImGui::BeginDisabled(full);
-    if (ImGui::SmallButton(full ? "Full" : "Join")) lobby_.join(room.roomId);
+    if (ui::inlineButton(full ? "Full" : "Join")) lobby_.join(room.roomId);
     noteItem("Join " + room.roomId.str());
     ImGui::EndDisabled();
     ImGui::PopID();

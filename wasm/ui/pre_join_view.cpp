@@ -203,7 +203,7 @@ void PreJoinView::drawDeviceCombo(const char* label, const char* item, TrackKind
                                    : device.label;
       const bool selected =
           chosen.empty() ? (track && device.label == track->label) : device.deviceId == chosen;
-      if (ImGui::Selectable(shown(name), selected) && device.deviceId != chosen) {
+      if (ui::listItem(shown(name), selected) && device.deviceId != chosen) {
         chosen = device.deviceId;
         manager_.switchDevice(kind, device.deviceId);
       }

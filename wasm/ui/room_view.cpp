@@ -2,7 +2,7 @@
 
 #include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
-#include "ui/text_runs.hpp"
+#include "text_runs.hpp"
 #include "ui/ui_fonts.hpp"
 #include "ui/ui_items.hpp"
 
@@ -527,7 +527,7 @@ void RoomView::drawDevices() {
       for (const MediaDevice& device : manager_.devices()) {
         if (device.kind != kind) continue;
         const std::string name = device.label.empty() ? device.deviceId : device.label;
-        if (ImGui::Selectable(shown(name), current && current->label == device.label)) {
+        if (ui::listItem(shown(name), current && current->label == device.label)) {
           manager_.switchDevice(track, device.deviceId);
         }
         noteItem(item + " " + name);
@@ -642,7 +642,7 @@ void RoomView::drawChat() {
       ImGui::TextColored(kWaiting, "%s", shown(to));
     }
     if (entry.history) ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
-    ImGui::TextWrapped("%s", shown(entry.text));
+    paragraph(entry.text);
     if (entry.history) ImGui::PopStyleColor();
     // Where each line is, scrolled or not: tests compare it with the log's own rectangle.
     noteItem("Chat line " + std::to_string(++line));
@@ -666,7 +666,7 @@ void RoomView::drawChat() {
       ImGui::TextColored(kQuiet, "to %s (private)", shown(out.toName));
     }
     ImGui::PushStyleColor(ImGuiCol_Text, kQuiet);
-    ImGui::TextWrapped("%s", shown(out.text));
+    paragraph(out.text);
     ImGui::PopStyleColor();
     noteItem("Unsent line " + n);
     if (out.state == UnsentLine::State::Waiting) {
@@ -675,10 +675,10 @@ void RoomView::drawChat() {
       ImGui::PushTextWrapPos(0.0f);
       ImGui::TextColored(kBad, "not sent: %s", out.why.c_str());
       ImGui::PopTextWrapPos();
-      if (ImGui::SmallButton("Retry")) manager_.retryLine(out.id);
+      if (ui::inlineButton("Retry")) manager_.retryLine(out.id);
       noteItem("Retry " + n);
       ImGui::SameLine();
-      if (ImGui::SmallButton("Drop")) manager_.dropLine(out.id);
+      if (ui::inlineButton("Drop")) manager_.dropLine(out.id);
       noteItem("Drop " + n);
     }
     ImGui::PopID();
@@ -701,12 +701,12 @@ void RoomView::drawChat() {
   if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = manager_.displayName(chatTo_);
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##to", shown("To: " + toName))) {
-    if (ImGui::Selectable("Everyone", chatTo_.empty())) chatTo_.clear();
+    if (ui::listItem("Everyone", chatTo_.empty())) chatTo_.clear();
     noteItem("Chat to Everyone");
     for (const std::string& id : manager_.others()) {
       if (!manager_.isMember(id)) continue;
       ImGui::PushID(id.c_str());
-      if (ImGui::Selectable(orNoName(manager_.displayName(id)), chatTo_ == id)) {
+      if (ui::listItem(orNoName(manager_.displayName(id)), chatTo_ == id)) {
         chatTo_ = id;
         chatToName_ = manager_.nameOf(id);
       }
@@ -765,6 +765,7 @@ void RoomView::drawPeople() {
   }
   for (const std::string& id : others) {
     ImGui::PushID(id.c_str());
+    if (manager_.isMember(id)) alignWithInlineButtons();
     ImGui::TextUnformatted(orNoName(manager_.displayName(id)));
     if (const RoomClient* member = manager_.memberOf(id)) {
       if (member->indicators.muted.value_or(false)) {
@@ -792,7 +793,7 @@ void RoomView::drawPeople() {
     }
     if (manager_.isMember(id)) {
       ImGui::SameLine();
-      if (ImGui::SmallButton("Message")) {
+      if (ui::inlineButton("Message")) {
         chatTo_ = id;
         chatToName_ = manager_.nameOf(id);
         panel_ = Panel::Chat;

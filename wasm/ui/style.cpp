@@ -5,6 +5,27 @@
 #include <algorithm>
 
 namespace orbit::ui {
+namespace {
+
+bool touchTargets = false;
+
+}  // namespace
+
+void setTouchTargets(bool finger) { touchTargets = finger; }
+
+bool inlineButton(const char* label) { return touchTargets ? ImGui::Button(label) : ImGui::SmallButton(label); }
+
+void alignWithInlineButtons() {
+  if (touchTargets) ImGui::AlignTextToFramePadding();
+}
+
+bool listItem(const char* label, bool selected) {
+  if (!touchTargets) return ImGui::Selectable(label, selected);
+  ImGui::PushStyleVar(ImGuiStyleVar_SelectableTextAlign, ImVec2(0.0f, 0.5f));
+  const bool chosen = ImGui::Selectable(label, selected, 0, ImVec2(0.0f, ImGui::GetFrameHeight()));
+  ImGui::PopStyleVar();
+  return chosen;
+}
 
 ImGuiStyle look() {
   ImGuiStyle style;

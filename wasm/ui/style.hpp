@@ -25,6 +25,18 @@ void card(float width, float& height, const std::function<void(float innerWidth)
 // A heading in the heading font (the text font until that has come).
 void heading(const char* text, const ImVec4& color);
 
+// Whether the person points with a finger (CSS `pointer: coarse`): then every control, the
+// small ones below included, is a fingertip's 44 CSS pixels high. The shell sets it with the style.
+void setTouchTargets(bool finger);
+// A button inside a line of text (Retry, Message, a room's Join): as small as the line for a
+// mouse, a full frame for a finger.
+bool inlineButton(const char* label);
+// Before the text on a line that ends in an inline button: the text sits level with the
+// button's label (a finger's button is taller than the line).
+void alignWithInlineButtons();
+// A choice in a list (a combo's items): a line high for a mouse, a frame for a finger.
+bool listItem(const char* label, bool selected);
+
 // One window covering the whole canvas: the page itself. Pair with ImGui::End().
 bool beginPage(const char* id = "Orbit");
 

@@ -268,6 +268,7 @@ void UiShell::applyStyle(float ratio, bool coarse) {
     rebuildFonts();
   }
   coarsePointer_ = coarse;
+  ui::setTouchTargets(coarse);
 
   ImGuiStyle style = ui::look();
   // A fingertip needs 44 CSS pixels each way (Apple's and the W3C's guidance): frames (buttons,

@@ -1,4 +1,4 @@
-#include "ui/text_runs.hpp"
+#include "text_runs.hpp"
 
 #include <algorithm>
 
@@ -127,8 +127,9 @@ std::vector<TextRun> displayRuns(std::string_view text, Paragraph from) {
   std::vector<Direction> directions;
   for (const std::u32string& run : runs) directions.push_back(directionOf(run));
   const auto strong = std::find_if(directions.begin(), directions.end(), [](Direction d) { return d != Direction::Neutral; });
-  const Direction paragraph =
-      from == Paragraph::FromText && strong != directions.end() ? *strong : Direction::Left;
+  const Direction paragraph = from == Paragraph::RightToLeft ? Direction::Right
+                              : from == Paragraph::FromText && strong != directions.end() ? *strong
+                                                                                           : Direction::Left;
 
   // Neutrals between runs of one direction take it; others the paragraph's.
   for (std::size_t i = 0; i < runs.size();) {
@@ -175,6 +176,82 @@ std::vector<TextRun> displayRuns(std::string_view text, Paragraph from) {
     out.push_back(std::move(run));
   }
   return out;
+}
+
+bool rightToLeft(std::string_view text) {
+  for (const std::u32string& run : splitRuns(decodeUtf8(text))) {
+    const Direction direction = directionOf(run);
+    if (direction != Direction::Neutral) return direction == Direction::Right;
+  }
+  return false;
+}
+
+bool hasRightToLeft(std::string_view text) {
+  const std::u32string codePoints = decodeUtf8(text);
+  return std::any_of(codePoints.begin(), codePoints.end(), isRightToLeft);
+}
+
+namespace {
+
+// The lines of one line of text (no newline in it), appended to `lines`.
+void wrapLine(std::string_view text, float width, const std::function<float(std::string_view)>& widthOf,
+              float space, std::vector<std::string>& lines) {
+  std::string line;
+  float used = 0;
+  bool started = false;  // `line` holds a word (maybe an empty one, between two spaces)
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t end = std::min(text.find(' ', at), text.size());
+    const std::string_view word = text.substr(at, end - at);
+    at = end + 1;
+    const float wordWidth = word.empty() ? 0.0f : widthOf(word);
+    if (started && used + space + wordWidth <= width) {
+      line += ' ';
+      line += word;
+      used += space + wordWidth;
+      continue;
+    }
+    if (started) lines.push_back(std::move(line));
+    line.clear();
+    used = 0;
+    started = true;
+    if (wordWidth <= width) {
+      line = word;
+      used = wordWidth;
+      continue;
+    }
+    // Wider than a line: cut between its runs, as many as fit on each line.
+    for (const std::u32string& run : splitRuns(decodeUtf8(word))) {
+      std::string piece;
+      for (const char32_t c : run) appendUtf8(piece, c);
+      const float pieceWidth = widthOf(piece);
+      if (!line.empty() && used + pieceWidth > width) {
+        lines.push_back(std::move(line));
+        line.clear();
+        used = 0;
+      }
+      line += piece;
+      used += pieceWidth;
+    }
+  }
+  lines.push_back(std::move(line));
+}
+
+}  // namespace
+
+std::vector<std::string> wrapLines(std::string_view text, float width,
+                                   const std::function<float(std::string_view)>& widthOf) {
+  std::vector<std::string> lines;
+  const float space = widthOf(" ");
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t end = text.find('\n', at);
+    wrapLine(text.substr(at, end == std::string_view::npos ? std::string_view::npos : end - at), width, widthOf,
+             space, lines);
+    if (end == std::string_view::npos) break;
+    at = end + 1;
+  }
+  return lines;
 }
 
 }  // namespace orbit
