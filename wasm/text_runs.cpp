@@ -191,6 +191,11 @@ bool hasRightToLeft(std::string_view text) {
   return std::any_of(codePoints.begin(), codePoints.end(), isRightToLeft);
 }
 
+bool hasShapedText(std::string_view text) {
+  const std::u32string codePoints = decodeUtf8(text);
+  return std::any_of(codePoints.begin(), codePoints.end(), isShaped);
+}
+
 namespace {
 
 // The lines of one line of text (no newline in it), appended to `lines`.

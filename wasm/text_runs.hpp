@@ -32,6 +32,9 @@ std::vector<TextRun> displayRuns(std::string_view text, Paragraph paragraph = Pa
 bool rightToLeft(std::string_view text);
 // Whether any letter of `text` is written right to left.
 bool hasRightToLeft(std::string_view text);
+// Whether `text` has letters that change shape with their neighbours or are reordered around
+// them (Arabic, Hebrew, Indic scripts): drawn a character at a time, it would read wrong.
+bool hasShapedText(std::string_view text);
 
 // `text` cut into lines at most `width` wide, each in logical (typed) order, as a paragraph is
 // wrapped before it is put in display order: the first line holds the first words, whichever

@@ -52,6 +52,10 @@ TEST_CASE("a paragraph's direction is its first strong letter's", "[client][text
   CHECK_FALSE(orbit::rightToLeft("123 ..."));
   CHECK(orbit::hasRightToLeft("world שלום"));
   CHECK_FALSE(orbit::hasRightToLeft("Привет, 你好 👋"));
+  // Text a field cannot draw a character at a time.
+  CHECK(orbit::hasShapedText("नमस्ते"));
+  CHECK(orbit::hasShapedText("hi مرحبا"));
+  CHECK_FALSE(orbit::hasShapedText("Zoë Ключ 王小明 👋"));
 }
 
 TEST_CASE("a paragraph wraps at spaces, each line in typed order", "[client][text]") {

@@ -261,6 +261,39 @@ void needGlyphs(std::string_view text) {
   if (current) current->needGlyphs(text);
 }
 
+bool textField(const char* label, const char* hint, char* buffer, std::size_t size, int flags) {
+  const std::string text = buffer;
+  const bool over = hasShapedText(text);
+  if (over) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
+  const bool entered = ImGui::InputTextWithHint(label, hint, buffer, size, flags);
+  if (over) ImGui::PopStyleColor();
+  needGlyphs(buffer);
+  if (!over) return entered;
+
+  // What ImGui drew this frame is the text as it was before this frame's keys: the next frame
+  // (the shell draws a few after each input) shows what they typed.
+  const ImGuiStyle& style = ImGui::GetStyle();
+  const ImVec2 min(ImGui::GetItemRectMin().x + style.FramePadding.x, ImGui::GetItemRectMin().y + style.FramePadding.y);
+  const ImVec2 max(ImGui::GetItemRectMax().x - style.FramePadding.x, ImGui::GetItemRectMax().y - style.FramePadding.y);
+  const bool rtl = rightToLeft(text);
+  const char* drawn = shown(text, rtl ? Paragraph::RightToLeft : Paragraph::LeftToRight);
+  const float width = ImGui::CalcTextSize(drawn).x;
+  const float room = max.x - min.x;
+  // A right-to-left line is typed at its left end, a left-to-right one at its right: that end
+  // stays in view.
+  const float x = rtl ? (width <= room ? max.x - width : min.x) : (width <= room ? min.x : max.x - width);
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->PushClipRect(ImVec2(min.x - 1, min.y), ImVec2(max.x + 1, max.y), true);
+  const ImU32 color = ImGui::GetColorU32(ImGuiCol_Text);
+  draw->AddText(ImVec2(x, min.y), color, drawn);
+  if (ImGui::IsItemActive()) {
+    const float caret = std::round(rtl ? x - 1 : x + width + 1);
+    draw->AddLine(ImVec2(caret, min.y), ImVec2(caret, min.y + ImGui::GetFontSize()), color);
+  }
+  draw->PopClipRect();
+  return entered;
+}
+
 void paragraph(const std::string& text) {
   if (!hasRightToLeft(text)) {
     ImGui::TextWrapped("%s", shown(text));

@@ -98,6 +98,11 @@ void needGlyphs(std::string_view text);
 // cut into lines before its right-to-left words are reordered, so that every line reads in
 // order; a right-to-left paragraph stands at the right. One item (a group) for noteItem().
 void paragraph(const std::string& text);
+// ImGui::InputTextWithHint for what a person types (a name, a chat line), with the glyphs it
+// needs. ImGui draws a field a character at a time in typed order; text with shaped or
+// right-to-left words is drawn over the field instead as it will be shown once sent: shaped, in
+// display order, its typing end in view, with the caret there.
+bool textField(const char* label, const char* hint, char* buffer, std::size_t size, int flags = 0);
 // Whether the icon font is in the atlas (withIcon() asks).
 bool iconsDrawn();
 // The UI's font for headings, once its own fonts are in: Latin-1 only. Null until then.

@@ -44,9 +44,8 @@ void LobbyView::drawCreate(float width) {
     ImGui::SetNextItemWidth(above ? width : width * 0.6f);
     return std::string(above ? "##" : "") + text;
   };
-  bool submit = ImGui::InputTextWithHint(label("Name").c_str(), "Team sync", name_.data(), name_.size(),
-                                         ImGuiInputTextFlags_EnterReturnsTrue);
-  needGlyphs(name_.data());
+  bool submit = textField(label("Name").c_str(), "Team sync", name_.data(), name_.size(),
+                          ImGuiInputTextFlags_EnterReturnsTrue);
   noteItem("Room name");
   submit |=
       ImGui::InputTextWithHint(label("Password").c_str(), "none", password_.data(), password_.size(),
@@ -78,9 +77,8 @@ void LobbyView::drawCreate(float width) {
 void LobbyView::drawJoinByName(float width) {
   ImGui::TextUnformatted("Join a room by its name");
   ImGui::SetNextItemWidth(width * 0.6f);
-  bool submit = ImGui::InputTextWithHint("##joinname", "room name", joinName_.data(),
-                                         joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-  needGlyphs(joinName_.data());
+  bool submit =
+      textField("##joinname", "room name", joinName_.data(), joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
   noteItem("Join name");
   ImGui::SameLine();
   submit |= ImGui::Button("Join##byname");

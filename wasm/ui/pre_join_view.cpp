@@ -82,10 +82,9 @@ void PreJoinView::draw() {
 
     ImGui::TextUnformatted("Your name");
     if (std::exchange(focusName_, false)) ImGui::SetKeyboardFocusHere();
-    bool submit = ImGui::InputTextWithHint("##name", "name others see", name_.data(), name_.size(),
-                                           ImGuiInputTextFlags_EnterReturnsTrue);
+    bool submit =
+        textField("##name", "name others see", name_.data(), name_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited()) preJoin_.nameChanged(name_.data());
-    needGlyphs(name_.data());
     noteItem("Your name");
     if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
       ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);

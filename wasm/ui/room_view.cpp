@@ -722,9 +722,8 @@ void RoomView::drawChat() {
   }
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Send").x - ImGui::GetStyle().FramePadding.x * 2 -
                           ImGui::GetStyle().ItemSpacing.x);
-  const bool entered = ImGui::InputTextWithHint("##message", "Message", chatInput_.data(), chatInput_.size(),
-                                                ImGuiInputTextFlags_EnterReturnsTrue);
-  needGlyphs(chatInput_.data());
+  const bool entered =
+      textField("##message", "Message", chatInput_.data(), chatInput_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
   noteItem("Chat input");
   ImGui::SameLine();
   const bool clicked = button("Send", "Send");
