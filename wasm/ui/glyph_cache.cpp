@@ -206,8 +206,10 @@ void GlyphCache::build(ImFontAtlas& atlas, float fontPixels) {
     ImFontConfig config;
     config.FontDataOwnedByAtlas = false;
     static const ImWchar kLatin1[] = {0x0020, 0x00FF, 0};
-    atlas.AddFontFromMemoryTTF(fonts_.text.data(), static_cast<int>(fonts_.text.size()), std::round(fontPixels * 1.7f),
-                               &config, kLatin1);
+    heading_ = atlas.AddFontFromMemoryTTF(fonts_.text.data(), static_cast<int>(fonts_.text.size()),
+                                          std::round(fontPixels * 1.7f), &config, kLatin1);
+  } else {
+    heading_ = nullptr;
   }
   std::vector<std::pair<int, const Glyph*>> rects;
   int widest = 0;
@@ -324,9 +326,6 @@ void paragraph(const std::string& text) {
 
 bool iconsDrawn() { return current && current->iconsInAtlas(); }
 
-ImFont* headingFont() {
-  const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
-  return atlas && atlas->Fonts.Size > 1 ? atlas->Fonts[1] : nullptr;
-}
+ImFont* headingFont() { return current ? current->heading() : nullptr; }
 
 }  // namespace orbit

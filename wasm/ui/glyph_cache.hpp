@@ -44,6 +44,8 @@ class GlyphCache {
   bool paintMissing();
   bool missing() const { return painter_ && !missing_.empty(); }
   bool iconsInAtlas() const { return icons_; }
+  // The text font larger, for headings, once the UI's own fonts are in the atlas; else null.
+  ImFont* heading() const { return heading_; }
   // A text font of the UI's own is set (and not found unreadable).
   bool hasTextFont() const { return !fonts_.text.empty(); }
   void beginFrame();
@@ -79,6 +81,7 @@ class GlyphCache {
   bool fontsChanged_ = false;
   float emPerLine_ = 1.0f;  // of the font in the atlas: ProggyClean's em is its line
   bool icons_ = false;      // the icon font is in the atlas
+  ImFont* heading_ = nullptr;
   float fontPixels_ = 0;
   float ascent_ = 0;
   std::uint64_t frame_ = 0;

@@ -609,6 +609,7 @@ void RoomView::drawSidePanel(bool inDrawer) {
     ImGui::EndChild();
     ImGui::SameLine();
     close = button("Close", "Close drawer");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Close the panel (Esc)");
   }
   switch (panel_) {
     case Panel::Chat: drawChat(); break;
