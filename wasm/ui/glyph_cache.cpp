@@ -264,16 +264,16 @@ void needGlyphs(std::string_view text) {
 }
 
 bool textField(const char* label, const char* hint, char* buffer, std::size_t size, int flags) {
-  const std::string text = buffer;
-  const bool over = hasShapedText(text);
+  // Whether ImGui's own drawing is hidden is known before this frame's keys reach the buffer;
+  // what is drawn over it is the buffer after them.
+  const bool over = hasShapedText(buffer);
   if (over) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0, 0, 0, 0));
   const bool entered = ImGui::InputTextWithHint(label, hint, buffer, size, flags);
   if (over) ImGui::PopStyleColor();
   needGlyphs(buffer);
   if (!over) return entered;
 
-  // What ImGui drew this frame is the text as it was before this frame's keys: the next frame
-  // (the shell draws a few after each input) shows what they typed.
+  const std::string text = buffer;
   const ImGuiStyle& style = ImGui::GetStyle();
   const ImVec2 min(ImGui::GetItemRectMin().x + style.FramePadding.x, ImGui::GetItemRectMin().y + style.FramePadding.y);
   const ImVec2 max(ImGui::GetItemRectMax().x - style.FramePadding.x, ImGui::GetItemRectMax().y - style.FramePadding.y);
