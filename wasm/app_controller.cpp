@@ -1,7 +1,10 @@
 #include "app_controller.hpp"
 
 #include "codec.hpp"
+#include "slug.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <utility>
 
 namespace orbit {
@@ -158,6 +161,85 @@ std::optional<Error> AppController::command(std::string_view text) {
   if (name == "rejoin") {
     if (screen_ != Screen::Left) return Error{"cannot rejoin: the room was not left"};
     rejoin();
+    return std::nullopt;
+  }
+  return screenCommand(name, json);
+}
+
+std::optional<Error> AppController::screenCommand(const std::string& name, const Json& json) {
+  // What the lobby's, the pre-join screen's and the Left screen's buttons do, for the page
+  // elements that mirror them (library_orbit_a11y.js): the same Lobby and PreJoin calls, each
+  // refused on a screen that does not show its button.
+  const auto text = [&json](const char* key) {
+    return json.contains(key) && json[key].is_string() ? json[key].get<std::string>() : std::string();
+  };
+  const auto notOn = [this, &name](std::string_view where) {
+    return Error{"cannot " + name + ": not on the " + std::string(where) + " (the screen is " +
+                 std::string(toString(screen_)) + ")"};
+  };
+  if (name == "createRoom") {
+    if (screen_ != Screen::Lobby) return notOn("lobby");
+    if (!json.contains("name") || !json["name"].is_string()) return Error{"createRoom needs a \"name\" string"};
+    Lobby::CreateForm form{text("name"), text("password"), true, 0};
+    if (json.contains("public")) {
+      if (!json["public"].is_boolean()) return Error{"createRoom's \"public\" is true or false"};
+      form.isPublic = json["public"].get<bool>();
+    }
+    if (json.contains("guestLimit")) {
+      const Json& limit = json["guestLimit"];
+      if (!limit.is_number_integer() || limit.get<std::int64_t>() > std::numeric_limits<int>::max() ||
+          limit.get<std::int64_t>() < std::numeric_limits<int>::min()) {
+        return Error{"createRoom's \"guestLimit\" is a whole number"};
+      }
+      form.guestLimit = limit.get<int>();  // below 0: the Lobby says why, as for the canvas's field
+    }
+    // Refused while a creation is on its way, as the canvas's button is disabled then.
+    if (lobby_.creating()) return Error{"cannot createRoom: a room is being created"};
+    lobby_.create(form);
+    return std::nullopt;
+  }
+  if (name == "openRoom") {
+    if (screen_ != Screen::Lobby) return notOn("lobby");
+    if (json.contains("room") && json["room"].is_string()) {
+      // A Join button of the public list: the room as listed.
+      const std::string room = json["room"].get<std::string>();
+      if (!isValidSlug(room)) return Error{"openRoom: \"" + room + "\" is no room's id"};
+      lobby_.join(RoomId(room));
+      return std::nullopt;
+    }
+    if (!json.contains("name") || !json["name"].is_string()) {
+      return Error{"openRoom needs a \"name\" (as typed) or a \"room\" (an id of the list) string"};
+    }
+    lobby_.joinByName(text("name"));
+    return std::nullopt;
+  }
+  if (name == "join" || name == "waitForPlace") {
+    if (screen_ != Screen::PreJoin) return notOn("pre-join screen");
+    if (!json.contains("name") || !json["name"].is_string()) return Error{name + " needs a \"name\" string"};
+    if (preJoin_.waiting()) return Error{"cannot " + name + ": waiting for a place (stopWaiting first)"};
+    if (name == "waitForPlace") {
+      if (!preJoin_.full()) return Error{"cannot waitForPlace: the room is not full"};
+      preJoin_.waitForPlace(text("name"), text("password"));
+    } else {
+      if (preJoin_.busy()) return Error{"cannot join yet: waiting for the server's answer"};
+      preJoin_.join(text("name"), text("password"));
+    }
+    return std::nullopt;
+  }
+  if (name == "nameChanged") {
+    if (screen_ != Screen::PreJoin) return notOn("pre-join screen");
+    if (!json.contains("name") || !json["name"].is_string()) return Error{"nameChanged needs a \"name\" string"};
+    preJoin_.nameChanged(text("name"));
+    return std::nullopt;
+  }
+  if (name == "stopWaiting") {
+    if (screen_ != Screen::PreJoin) return notOn("pre-join screen");
+    preJoin_.stopWaiting();
+    return std::nullopt;
+  }
+  if (name == "backToLobby") {
+    if (screen_ != Screen::Left) return notOn("Left screen");
+    backToLobby();
     return std::nullopt;
   }
   return Error{"unknown command \"" + name + "\""};
@@ -382,6 +464,9 @@ Json AppController::snapshot() {
   out["screen"] = toString(screen_);
   out["lobby"] = lobby_.snapshot();
   out["prejoin"] = preJoin_.snapshot();
+  // The name the pre-join screen's field starts with (the address's ?name=, else the one we
+  // last joined under).
+  out["prejoin"]["username"] = address_.username;
   Json notifications = Json::array();
   for (const Notification& n : notifications_) {
     notifications.push_back({{"kind", n.kind}, {"text", n.text}, {"time", n.time}});

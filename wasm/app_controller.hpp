@@ -69,7 +69,13 @@ class AppController {
 
   // One command of the embed API, as JSON: {"command": "sendText", "text": "...", "to": "<id>"},
   // {"command": "setMuted", "muted": true}, {"command": "setCamera", "on": false},
-  // {"command": "leave"}. Returns why a command was refused.
+  // {"command": "leave"}; and, for the page elements that mirror the other screens
+  // (library_orbit_a11y.js), what their buttons do: in the lobby {"command": "createRoom",
+  // "name", "password"?, "public"?, "guestLimit"?} and {"command": "openRoom", "name": "<as
+  // typed>"} or {"room": "<id of the list>"}; on the pre-join screen {"command": "join" or
+  // "waitForPlace", "name", "password"?}, {"command": "nameChanged", "name"} and
+  // {"command": "stopWaiting"}; on the Left screen {"command": "backToLobby"}. Returns why a
+  // command was refused (a command of another screen than the one shown is).
   std::optional<Error> command(std::string_view json);
   // Hangs up: the Left screen offers to rejoin or go back to the lobby.
   void leave();
@@ -99,6 +105,8 @@ class AppController {
   PreJoin& preJoin() { return preJoin_; }
 
  private:
+  // The commands of the lobby, the pre-join and the Left screens (see command()).
+  std::optional<Error> screenCommand(const std::string& name, const Json& json);
   void enterRoom();
   // The lobby opened `room`: the address bar follows, then the pre-join screen.
   void goToRoom(RoomId room, std::string token, std::string password);

@@ -143,6 +143,7 @@ void Lobby::enter(RoomId room, std::string token, std::string password) {
 
 Json Lobby::snapshot() const {
   return {{"rooms", toJson(rooms_)},
+          {"listed", listed_},
           {"listError", listError_},
           {"creating", creating_},
           {"createError", createError_},

@@ -75,7 +75,7 @@ class Lobby {
   // Refreshes that got an answer (tests count cadence with it).
   unsigned refreshes() const { return refreshes_; }
 
-  // {"rooms": [{"room_id","name","clients","guest_limit","has_password"}], "listError",
+  // {"rooms": [{"room_id","name","clients","guest_limit","has_password"}], "listed", "listError",
   //  "creating", "createError", "joinError"}
   Json snapshot() const;
 

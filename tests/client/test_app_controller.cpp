@@ -686,3 +686,188 @@ TEST_CASE("?relay=1 makes every connection relay-only, and one the relay refuses
   CHECK(std::count(notes.begin(), notes.end(), "peer-failed: " + text) == 1);
   CHECK(rig.published({{"event", "peer-failed"}, {"peer", kX}, {"name", "Xena"}, {"text", text}}));
 }
+
+// The commands behind the page elements that mirror the lobby, the pre-join and the Left screens
+// for screen readers (library_orbit_a11y.js): each does what the canvas's button does.
+namespace {
+
+std::string refusalOf(AppRig& rig, const std::string& json) {
+  auto error = rig.platform.commandSink(json);
+  return error ? error->message : std::string("(accepted)");
+}
+
+}  // namespace
+
+TEST_CASE("createRoom creates the room as the lobby's form does, and a refusal is the form's error",
+          "[app][a11y]") {
+  AppRig rig("http://orbit.test/");
+  rig.app.start();
+  rig.http.reply(200, "[]");
+
+  // What the canvas's form refuses is the form's error, in the state; the command itself went through.
+  CHECK(refusalOf(rig, R"({"command":"createRoom","name":"!!!"})") == "(accepted)");
+  CHECK(rig.app.snapshot()["lobby"]["createError"] == "Give the room a name with some letters or digits.");
+  CHECK(refusalOf(rig, R"({"command":"createRoom","name":"Den","guestLimit":-2})") == "(accepted)");
+  CHECK_THAT(rig.app.lobby().createError(), Catch::Contains("guest limit"));
+  CHECK(rig.http.requests.empty());
+  // A malformed command is refused, and nothing is asked.
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom"})"), Catch::Contains("createRoom needs a \"name\" string"));
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom","name":"Den","public":"yes"})"), Catch::Contains("\"public\""));
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom","name":"Den","guestLimit":1.5})"),
+             Catch::Contains("\"guestLimit\""));
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom","name":"Den","guestLimit":99999999999})"),
+             Catch::Contains("\"guestLimit\""));
+  CHECK(rig.http.requests.empty());
+
+  const std::string create =
+      R"({"command":"createRoom","name":"Team Sync","password":"pw","public":false,"guestLimit":3})";
+  CHECK(refusalOf(rig, create) == "(accepted)");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].method == "POST");
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
+  CHECK(Json::parse(*rig.http.requests[0].body) ==
+        Json{{"name", "Team Sync"}, {"public", false}, {"guest_limit", 3}, {"password", "pw"}});
+  CHECK(rig.app.snapshot()["lobby"]["creating"] == true);
+  // Pressed again while the first is on its way (the canvas's button is disabled then).
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom","name":"Team Sync"})"), Catch::Contains("being created"));
+  CHECK(rig.http.requests.size() == 1);
+
+  // Its creator is not asked for the password she chose: the token comes with the room.
+  rig.http.reply(201, R"({"room_id":"team-sync","token":"t0ken"})");
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  CHECK(rig.platform.addresses.back() == "http://orbit.test/room/team-sync");
+  CHECK_THAT(refusalOf(rig, R"({"command":"createRoom","name":"Again"})"), Catch::Contains("not on the lobby"));
+
+  // The defaults are the canvas's form's: public, no guest limit of its own.
+  AppRig other("http://orbit.test/");
+  other.app.start();
+  other.http.reply(200, "[]");
+  REQUIRE_FALSE(other.platform.commandSink(R"({"command":"createRoom","name":"Open Plan"})"));
+  CHECK(Json::parse(*other.http.requests[0].body) ==
+        Json{{"name", "Open Plan"}, {"public", true}, {"guest_limit", 0}});
+  other.http.reply(409, R"({"error":"taken"})");
+  CHECK(other.app.screen() == AppController::Screen::Lobby);
+  CHECK_THAT(other.app.snapshot()["lobby"]["createError"].get<std::string>(), Catch::Contains("exists already"));
+}
+
+TEST_CASE("openRoom opens a room by its typed name or from the public list, as the lobby's Join buttons do",
+          "[app][a11y]") {
+  AppRig rig("http://orbit.test/");
+  rig.app.start();
+  CHECK(rig.app.snapshot()["lobby"]["listed"] == false);  // "Loading...", not "no rooms"
+  rig.http.reply(200, R"([{"room_id":"standup","name":"Stand-up","clients":1,"guest_limit":50,"has_password":false}])");
+  CHECK(rig.app.snapshot()["lobby"]["listed"] == true);
+
+  CHECK(refusalOf(rig, R"({"command":"openRoom","name":"  !!  "})") == "(accepted)");
+  CHECK(rig.app.snapshot()["lobby"]["joinError"] == "Type the room's name: some letters or digits.");
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+  CHECK_THAT(refusalOf(rig, R"({"command":"openRoom"})"), Catch::Contains("openRoom needs a \"name\""));
+  CHECK_THAT(refusalOf(rig, R"({"command":"openRoom","room":"Stand Up"})"), Catch::Contains("is no room's id"));
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+
+  // By its name as typed: the slug of it.
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"openRoom","name":"Team Sync"})"));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  CHECK(rig.app.snapshot()["prejoin"]["room"] == "team-sync");
+  CHECK(rig.platform.addresses.back() == "http://orbit.test/room/team-sync");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/team-sync");
+  CHECK_THAT(refusalOf(rig, R"({"command":"openRoom","room":"standup"})"), Catch::Contains("not on the lobby"));
+
+  // From the list: the room's id.
+  AppRig listed("http://orbit.test/");
+  listed.app.start();
+  listed.http.reply(200, "[]");
+  REQUIRE_FALSE(listed.platform.commandSink(R"({"command":"openRoom","room":"standup"})"));
+  CHECK(listed.app.screen() == AppController::Screen::PreJoin);
+  CHECK(listed.app.snapshot()["prejoin"]["room"] == "standup");
+}
+
+TEST_CASE("join on the pre-join screen lets in with the typed name and password, and says why not as the screen does",
+          "[app][a11y]") {
+  AppRig rig("http://orbit.test/room/standup");
+  rig.app.start();
+  CHECK(rig.app.snapshot()["prejoin"]["username"] == "");
+  // Still looking the room up: Join is disabled on the canvas, and refused here.
+  CHECK_THAT(refusalOf(rig, R"({"command":"join","name":"Ann"})"), Catch::Contains("waiting for the server's answer"));
+  rig.http.reply(200, described("standup", true, true));
+  CHECK(rig.app.snapshot()["prejoin"]["access"] == "password");
+  CHECK_THAT(refusalOf(rig, R"({"command":"join"})"), Catch::Contains("join needs a \"name\" string"));
+  CHECK_THAT(refusalOf(rig, R"({"command":"leave"})"), Catch::Contains("not in a room"));
+
+  // A name the server would refuse, then the name mended: the error goes, as when typed in the canvas.
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"   ","password":"x"})"));
+  CHECK(rig.app.preJoin().errorCode() == "bad-name");
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"nameChanged","name":"Ann"})"));
+  CHECK(rig.app.preJoin().error().empty());
+  CHECK(rig.http.requests.empty());
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"Ann"})"));
+  CHECK(rig.app.preJoin().errorCode() == "password-required");
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"Ann","password":"guess"})"));
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms/standup/join");
+  CHECK(Json::parse(*rig.http.requests[0].body) == Json{{"password", "guess"}});
+  rig.http.reply(401, R"({"error":"wrong password"})");
+  CHECK(rig.app.snapshot()["prejoin"]["errorCode"] == "wrong-password");
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"Ann","password":"sesame"})"));
+  rig.http.reply(200, R"({"token":"t0ken"})");
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK(rig.probe->offered.back() == std::vector<std::string>{"orbit", "orbit-token.t0ken"});
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK(rig.app.snapshot()["self"]["name"] == "Ann");
+  CHECK(rig.app.snapshot()["prejoin"]["username"] == "Ann");  // the name a rejoin starts with
+  CHECK_THAT(refusalOf(rig, R"({"command":"join","name":"Ann"})"), Catch::Contains("not on the pre-join screen"));
+  CHECK_THAT(refusalOf(rig, R"({"command":"nameChanged","name":"Ann"})"),
+             Catch::Contains("not on the pre-join screen"));
+}
+
+TEST_CASE("waitForPlace and stopWaiting wait for a place in a full room, as the pre-join screen's buttons do",
+          "[app][a11y]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.app.start();
+  CHECK(rig.app.snapshot()["prejoin"]["username"] == "Ann");
+  rig.http.reply(200, described("standup", true, false, 5, 5));
+  CHECK(rig.app.preJoin().errorCode() == "room-full");
+  CHECK_THAT(refusalOf(rig, R"({"command":"waitForPlace"})"), Catch::Contains("waitForPlace needs a \"name\""));
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"waitForPlace","name":"Ann"})"));
+  CHECK(rig.app.snapshot()["prejoin"]["waiting"] == true);
+  CHECK_THAT(refusalOf(rig, R"({"command":"join","name":"Ann"})"), Catch::Contains("waiting for a place"));
+  CHECK_THAT(refusalOf(rig, R"({"command":"waitForPlace","name":"Ann"})"), Catch::Contains("waiting for a place"));
+  REQUIRE(rig.http.requests.size() == 1);
+  rig.http.reply(200, described("standup", true, false, 5, 5));
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"stopWaiting"})"));
+  CHECK(rig.app.snapshot()["prejoin"]["waiting"] == false);
+  rig.clock.advance(PreJoin::kWaitPoll);
+  CHECK(rig.http.requests.empty());  // no more asking
+
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"waitForPlace","name":"Ann"})"));
+  rig.http.reply(200, described("standup", true, false, 4, 5));
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  CHECK_THAT(refusalOf(rig, R"({"command":"stopWaiting"})"), Catch::Contains("not on the pre-join screen"));
+
+  // A room with room to spare: there is nothing to wait for.
+  AppRig roomy("http://orbit.test/room/standup");
+  roomy.app.start();
+  roomy.http.reply(200, described("standup", true, false, 1, 5));
+  CHECK_THAT(refusalOf(roomy, R"({"command":"waitForPlace","name":"Ann"})"), Catch::Contains("not full"));
+}
+
+TEST_CASE("backToLobby goes from the Left screen to the lobby, as its button does, and only from there",
+          "[app][a11y]") {
+  AppRig rig("http://orbit.test/room/standup?name=Ann");
+  rig.enterOpenRoom();
+  rig.serverJoin({{kSelf, "Ann"}});
+  CHECK_THAT(refusalOf(rig, R"({"command":"backToLobby"})"), Catch::Contains("not on the Left screen"));
+  CHECK(rig.app.screen() == AppController::Screen::Room);
+  rig.app.leave();
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"backToLobby"})"));
+  CHECK(rig.app.screen() == AppController::Screen::Lobby);
+  CHECK(rig.platform.addresses.back() == "http://orbit.test/");
+  REQUIRE(rig.http.requests.size() == 1);
+  CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
+  CHECK_THAT(refusalOf(rig, R"({"command":"backToLobby"})"), Catch::Contains("not on the Left screen"));
+}

@@ -1,7 +1,8 @@
-// What a screen reader gets of a call: the page elements beside the canvas
+// What a screen reader gets of Orbit: the page elements beside the canvas
 // (bindings/browser/library_orbit_a11y.js), read from Chromium's own accessibility tree (CDP
-// Accessibility.getFullAXTree), and its buttons pressed through their roles. Headless Chromium
-// against a real orbit-server.
+// Accessibility.getFullAXTree), its fields and buttons found by role and name, focused with Tab
+// or through their accessibility node, and typed into and pressed with the keyboard: the lobby,
+// the pre-join screen, the call and the Left screen. Headless Chromium against a real orbit-server.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -23,7 +24,9 @@ async function axTree(page) {
       const property = (name) => node.properties?.find((p) => p.name === name)?.value?.value;
       return {
         role: node.role?.value, name: node.name?.value ?? '', pressed: property('pressed'), live: property('live'),
-        focused: property('focused') === true, text: textOf(node),
+        focused: property('focused') === true, disabled: property('disabled') === true,
+        checked: property('checked'), description: node.description?.value ?? '', text: textOf(node),
+        backendId: node.backendDOMNodeId,
         children: () => childrenOf(node).filter((child) => !child.ignored).map(shape),
       };
     };
@@ -38,6 +41,36 @@ function only(tree, role, name) {
   assert.equal(found.length, 1, `one ${role} "${name}" in the accessibility tree, not ${found.length}: ` +
                JSON.stringify(tree.map((node) => `${node.role} "${node.name}"`)));
   return found[0];
+}
+
+// Moves the focus to the element behind an accessibility node, as a screen reader does when
+// the person picks it from its list of fields or buttons.
+async function focusNode(page, node) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.focus', { backendNodeId: node.backendId });
+  } finally {
+    await cdp.detach();
+  }
+}
+
+// The names of the buttons a screen reader finds on the page.
+const buttonsIn = (tree) => tree.filter((node) => node.role === 'button').map((node) => node.name);
+
+// Console errors, less Chromium's line for every 4xx answer: the API's 401 (a wrong password)
+// and 409 (a taken name) are answers these tests ask for.
+function unexpectedErrors(page) {
+  return errorsOf(page).filter(
+    (line) => !/Failed to load resource: the server responded with a status of (401|409)/.test(line));
+}
+
+async function createRoom(body) {
+  const response = await fetch(`${shared.server.url}/api/rooms`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 201, text);
+  return JSON.parse(text).room_id;
 }
 
 // The lines of the live region and the people list (null when there is none), as a screen
@@ -143,7 +176,8 @@ test('a screen reader hears the people, the chat and the notifications, and its 
     ax = await heard(ann);
     assert.ok(only(ax.tree, 'button', 'Rejoin').focused, 'the focus is on Rejoin');
     assert.ok(ax.lines.includes('You left the call.'), JSON.stringify(ax.lines));
-    assert.deepEqual(ax.tree.filter((node) => node.role === 'button').map((node) => node.name), ['Rejoin']);
+    assert.deepEqual(buttonsIn(ax.tree), ['Rejoin', 'Back to the lobby']);
+    assert.ok(ax.tree.some((node) => node.text === 'You left "a11y".'), 'the Left screen says what it is');
     assert.equal(ax.people, null);
     assert.ok((await heard(ben)).lines.includes('Ann left'));
     await ann.keyboard.press('Enter');
@@ -172,8 +206,9 @@ test('destroy() takes the page elements away with the call, and mount() puts the
                role: canvas.getAttribute('role'), label: canvas.getAttribute('aria-label') };
     });
     assert.deepEqual(await mirror(), { mirrors: 1, nextToCanvas: true, role: 'application', label: 'Orbit video call' });
-    // No call yet: nothing to press.
-    assert.equal((await axTree(page)).filter((node) => node.role === 'button').length, 0);
+    // The lobby's buttons, none of the call's.
+    const lobbyButtons = buttonsIn(await axTree(page));
+    assert.ok(lobbyButtons.includes('Create room') && !lobbyButtons.includes('Mute'), JSON.stringify(lobbyButtons));
 
     await page.evaluate(() => window.orbit.destroy());
     assert.deepEqual(await mirror(), { mirrors: 0, nextToCanvas: false, role: null, label: null });
@@ -185,5 +220,178 @@ test('destroy() takes the page elements away with the call, and mount() puts the
     assert.deepEqual(errorsOf(page), []);
   } finally {
     await context.close();
+  }
+});
+
+test('from the home page the mirror alone opens a room, gets through the pre-join screen and joins under the typed name', async () => {
+  const contexts = [];
+  const newPage = async (url) => {
+    const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+    contexts.push(context);
+    return openPage(context, url);
+  };
+  try {
+    const ann = await newPage(`${shared.server.url}/`);
+    await waitForState(ann, 'the lobby is up with its list', (s) => s.screen === 'lobby' && s.lobby.listed);
+    let ax = await axTree(ann);
+    // No public room yet, and the mirror says so.
+    assert.ok(ax.some((node) => node.text === 'No public rooms yet: create one above.'), 'the empty list is told');
+    // The lobby's fields and buttons, and nothing of the call or the other screens.
+    for (const [role, name] of [['textbox', 'Room name'], ['textbox', 'Room password'],
+                                ['spinbutton', 'Guest limit (0: the server\'s)'],
+                                ['checkbox', 'Listed in public rooms'], ['button', 'Create room'],
+                                ['textbox', 'Name of the room to join'], ['button', 'Join by name']]) {
+      only(ax, role, name);
+    }
+    assert.equal(only(ax, 'checkbox', 'Listed in public rooms').checked, 'true');
+    for (const name of ['Mute', 'Leave', 'Rejoin', 'Join the room']) {
+      assert.ok(!buttonsIn(ax).includes(name), `no ${name} in the lobby: ${JSON.stringify(buttonsIn(ax))}`);
+    }
+    assert.ok(!ax.some((node) => node.name === 'Your name' || node.name === 'Chat message to everyone'));
+
+    // Tab goes from the canvas to the lobby's first field.
+    await ann.locator('#canvas').focus();
+    await ann.keyboard.press('Tab');
+    assert.ok(only(await axTree(ann), 'textbox', 'Room name').focused, 'Tab from the canvas reaches the room name');
+
+    // The room's name, typed into the field a screen reader lists; Enter opens it.
+    await focusNode(ann, only(ax, 'textbox', 'Name of the room to join'));
+    await ann.keyboard.type('Mirror Hall');
+    await ann.keyboard.press('Enter');
+    await waitForState(ann, 'the pre-join screen of mirror-hall is up, the room looked up',
+                       (s) => s.screen === 'prejoin' && s.prejoin.room === 'mirror-hall' && s.prejoin.access === 'open');
+    const withCamera = await waitForState(ann, 'the camera and microphone are on',
+                                          (s) => s.media.camera !== null && s.media.microphone !== null);
+    ax = await axTree(ann);
+    // The focus moved with the screen, to its name field, which says where and with what.
+    const name = only(ax, 'textbox', 'Your name');
+    assert.ok(name.focused, 'the focus is on the name field');
+    assert.match(name.description, /mirror-hall/);
+    assert.ok(name.description.includes(`Camera: ${withCamera.media.camera.label}`), name.description);
+    assert.ok(name.description.includes(`Microphone: ${withCamera.media.microphone.label}`), name.description);
+    assert.ok(!ax.some((node) => node.name === 'Room name' || node.name === 'Password'), 'the lobby is gone, no password asked');
+    assert.deepEqual(buttonsIn(ax), ['Join the room']);
+
+    await ann.keyboard.type('Ann Mirror');
+    await ann.keyboard.press('Tab');
+    assert.ok(only(await axTree(ann), 'button', 'Join the room').focused, 'Tab goes on to Join');
+    await ann.keyboard.press('Space');
+    const inside = await waitForState(ann, 'Ann is in the room', inRoom);
+    assert.equal(inside.self.name, 'Ann Mirror');
+    ax = await heard(ann);
+    assert.ok(only(ax.tree, 'button', 'Mute').focused, 'the focus went on to the call\'s first button');
+    assert.ok(ax.lines.includes('You are in the call.'), JSON.stringify(ax.lines));
+    assert.ok(!ax.tree.some((node) => node.name === 'Your name' || node.name === 'Join the room'));
+
+    // An ordinary page in the same room has her under the name typed in the mirror.
+    const ben = await newPage(`${shared.server.url}/room/mirror-hall?name=Ben`);
+    await waitForState(ben, 'Ben sees Ann Mirror', (s) => s.screen === 'room' && s.peers.some((p) => p.name === 'Ann Mirror'));
+    await waitForState(ann, 'Ann hears Ben joined', (s) => s.peers.length === 1);
+    assert.deepEqual((await heard(ann)).people, ['Ann Mirror (you)', 'Ben']);
+
+    // Leave, then back to the lobby: the focus follows each screen.
+    await focusNode(ann, only(await axTree(ann), 'button', 'Leave'));
+    await ann.keyboard.press('Enter');
+    await waitForState(ann, 'Ann left', (s) => s.screen === 'left');
+    assert.ok(only(await axTree(ann), 'button', 'Rejoin').focused);
+    await ann.keyboard.press('Tab');
+    assert.ok(only(await axTree(ann), 'button', 'Back to the lobby').focused);
+    await ann.keyboard.press('Enter');
+    await waitForState(ann, 'Ann is back in the lobby', (s) => s.screen === 'lobby');
+    ax = await axTree(ann);
+    assert.ok(only(ax, 'textbox', 'Room name').focused, 'the focus is on the lobby\'s first field');
+    assert.ok(!buttonsIn(ax).includes('Rejoin') && !buttonsIn(ax).includes('Mute'), JSON.stringify(buttonsIn(ax)));
+    for (const page of [ann, ben]) assert.deepEqual(errorsOf(page), []);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});
+
+test('a password room asks for its password in the mirror, a wrong one is announced, the right one lets in', async () => {
+  await createRoom({ name: 'Mirror Vault', password: 'sesame', public: false });
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    const page = await openPage(context, `${shared.server.url}/`);
+    await waitForState(page, 'the lobby is up', (s) => s.screen === 'lobby');
+    await focusNode(page, only(await axTree(page), 'textbox', 'Name of the room to join'));
+    await page.keyboard.type('Mirror Vault');
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'the pre-join screen asks for the password',
+                       (s) => s.screen === 'prejoin' && s.prejoin.room === 'mirror-vault' && s.prejoin.access === 'password');
+    let ax = await heard(page);
+    assert.ok(only(ax.tree, 'textbox', 'Your name').focused);
+    assert.match(only(ax.tree, 'textbox', 'Your name').description, /protected by a password/);
+    only(ax.tree, 'textbox', 'Password');
+
+    await page.keyboard.type('Pat');
+    await page.keyboard.press('Tab');
+    assert.ok(only(await axTree(page), 'textbox', 'Password').focused, 'Tab goes on to the password');
+    await page.keyboard.type('guess');
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'the wrong password is refused',
+                       (s) => s.prejoin.errorCode === 'wrong-password' && !s.prejoin.busy);
+    ax = await heard(page);
+    assert.ok(ax.lines.includes('Wrong password: try again.'), JSON.stringify(ax.lines));
+    assert.ok(only(ax.tree, 'textbox', 'Password').focused, 'the focus stays on the password');
+
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('sesame');
+    await page.keyboard.press('Enter');
+    const inside = await waitForState(page, 'Pat is in', inRoom);
+    assert.equal(inside.self.name, 'Pat');
+    assert.equal(inside.room, 'mirror-vault');
+    assert.ok(only(await axTree(page), 'button', 'Mute').focused);
+    assert.deepEqual(unexpectedErrors(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the mirror lists the public rooms, each with its count and a Join button, and says why a room cannot be created', async () => {
+  await createRoom({ name: 'Open Plaza', public: true });
+  await createRoom({ name: 'Full House', public: true, guest_limit: 1 });
+  const contexts = [];
+  const newPage = async (url) => {
+    const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+    contexts.push(context);
+    return openPage(context, url);
+  };
+  try {
+    const cy = await newPage(`${shared.server.url}/room/full-house?name=Cy`);
+    await waitForState(cy, 'Cy is in Full House', inRoom);
+    const page = await newPage(`${shared.server.url}/`);
+    await waitForState(page, 'the lobby lists both rooms, Full House with Cy in it',
+                       (s) => s.screen === 'lobby' && s.lobby.rooms.some((r) => r.room_id === 'open-plaza') &&
+                              s.lobby.rooms.some((r) => r.room_id === 'full-house' && r.clients === 1));
+    let ax = await axTree(page);
+    const list = only(ax, 'list', 'Public rooms');
+    const items = list.children().map((item) => item.text);
+    assert.ok(items.some((text) => /^Open Plaza: 0 of \d+ people, open(?!, full)/.test(text)), JSON.stringify(items));
+    assert.ok(items.some((text) => text.startsWith('Full House: 1 of 1 people, open, full')), JSON.stringify(items));
+    assert.equal(only(ax, 'button', 'Join Open Plaza').disabled, false);
+    assert.equal(only(ax, 'button', 'Join Full House').disabled, true);
+
+    // A taken name, announced.
+    await focusNode(page, only(ax, 'textbox', 'Room name'));
+    await page.keyboard.type('Open Plaza');
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'the taken name is refused', (s) => s.lobby.createError !== '');
+    ax = await heard(page);
+    assert.ok(ax.lines.some((line) => line.startsWith('A room called "open-plaza" exists already')),
+              JSON.stringify(ax.lines));
+    assert.ok(only(ax.tree, 'textbox', 'Room name').focused, 'the focus stays in the form');
+
+    // Its Join button opens the room.
+    await focusNode(page, only(ax.tree, 'button', 'Join Open Plaza'));
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'the pre-join screen of Open Plaza',
+                       (s) => s.screen === 'prejoin' && s.prejoin.room === 'open-plaza');
+    ax = await axTree(page);
+    assert.ok(only(ax, 'textbox', 'Your name').focused);
+    assert.ok(!ax.some((node) => node.role === 'list' && node.name === 'Public rooms'));
+    assert.deepEqual(unexpectedErrors(page), []);
+    assert.deepEqual(errorsOf(cy), []);
+  } finally {
+    for (const context of contexts) await context.close();
   }
 });
