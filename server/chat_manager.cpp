@@ -373,16 +373,19 @@ void ChatManager::handleServerMessage(ChatClient& client, Message& msg, TimePoin
   switch (msg.type) {
     case MessageType::Ping:
       sendTo(client, fromServer(client, MessageType::Pong, std::move(msg.data)));
+      // A send can drop a client too far behind, and with it the room it emptied: `r` is then
+      // gone, and nothing more goes to the client.
+      if (!client.connection()) return;
       // Now that the client knows its id, the room-info it was spared catches up with it.
       if (client.introduce() && r)
         sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
-      replayHistory(client, r);
+      replayHistory(client);
       return;
     case MessageType::GetRoomInfo:
       // Asked for, so always answered, even before the client knows its id.
       client.introduce();
       if (r) sendTo(client, fromServer(client, MessageType::RoomInfo, toJson(r->info())));
-      replayHistory(client, r);
+      replayHistory(client);
       return;
     case MessageType::Profile: {
       auto profile = parseProfile(*msg.data);  // decode() validated it already
@@ -446,7 +449,10 @@ std::string ChatManager::cannotForward(const ChatClient& client) const {
          (n == 1 ? " person" : " people") + "); this client cannot take part in its call: use Orbit's client";
 }
 
-void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {
+void ChatManager::replayHistory(ChatClient& client) {
+  // Found again, not passed in: the send before this one may have dropped the client, and
+  // closed the room it left empty.
+  const ChatRoom* room = client.connection() ? findRoom(client.roomId().str()) : nullptr;
   // Once, after the room-info: the newcomer knows who is here before it reads what was said.
   if (!room || !client.introduced() || std::exchange(client.historyReplayed, true)) return;
   if (config_.cluster) {
@@ -464,7 +470,10 @@ void ChatManager::replayHistory(ChatClient& client, const ChatRoom* room) {
     });
     return;
   }
-  for (const SharedFrame& line : room->history()) sendFrame(client, std::make_shared<const std::string>(historyLine(*line)));
+  for (const SharedFrame& line : room->history()) {
+    sendFrame(client, std::make_shared<const std::string>(historyLine(*line)));
+    if (!client.connection()) return;  // dropped as too slow: the room may be gone with it
+  }
 }
 
 SharedFrame ChatManager::outgoing(const Message& msg, std::string_view frame) {

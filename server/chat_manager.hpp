@@ -209,7 +209,7 @@ class ChatManager {
   static SharedFrame outgoing(const Message& msg, std::string_view frame);
   // A relayed room line as a newcomer reads it later: marked "history": true.
   static std::string historyLine(const std::string& relayed);
-  void replayHistory(ChatClient& client, const ChatRoom* room);
+  void replayHistory(ChatClient& client);
   // After a change of its members: room-info to all, or the room goes when no one is left.
   void membersChanged(ChatRoom& room, TimePoint now);
   void sendTo(ChatClient& client, const Message& msg);

@@ -885,6 +885,30 @@ TEST_CASE("when a slow receiver is dropped the others get room-info without it",
   checkRoomInfo(got[0], sender, "alpha", {sender.id()});
 }
 
+TEST_CASE("a client the answer to its ping drops as too slow leaves its room, which closes, and nothing more is sent",
+          "[manager][slow]") {
+  // Found by fuzz_chat_manager: the pong overflowed the queue, the client was dropped and its
+  // room, now empty, closed; the room-info and the history that follow a pong then read the
+  // closed room (a use after free).
+  ManagerConfig config;
+  config.clientLimits.maxQueuedBytes = 200;
+  config.historyLines = 3;
+  Harness h(config);
+  const std::string request = GENERATE(std::string("ping"), std::string("get-room-info"));
+  INFO(request);
+  Peer& solo = h.join("solo", t0);
+  // The room-info that answers lists the long name: more than the queue holds.
+  h.send(solo, to("ground control", "profile", Json{{"username", std::string(60, 'n')}}), t0);
+  REQUIRE(solo.inbox().empty());
+  h.send(solo, to("ground control", request), t0);
+  REQUIRE(solo.connection.closes.size() == 1);
+  CHECK(solo.connection.closes[0].code == CloseCode::TryAgainLater);
+  CHECK(h.manager.room("solo") == nullptr);
+  CHECK(h.manager.clientCount() == 0);
+  CHECK(h.manager.metrics().clientsDroppedSlow == 1);
+  CHECK(solo.client->queuedBytes() <= 200);
+}
+
 // ---------------------------------------------------------------- admission
 
 TEST_CASE("admit refuses invalid ids, missing or bad tokens, full rooms and a stopping server",
