@@ -6,7 +6,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { errorsOf, openPage, serverAndBrowserPerFile, stateOf, waitForState } from './harness.mjs';
+import {
+  createRoom as createRoomAt, errorsOf, openPage, serverAndBrowserPerFile, stateOf, waitForState,
+} from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
 
@@ -64,14 +66,7 @@ function unexpectedErrors(page) {
     (line) => !/Failed to load resource: the server responded with a status of (401|409)/.test(line));
 }
 
-async function createRoom(body) {
-  const response = await fetch(`${shared.server.url}/api/rooms`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, 201, text);
-  return JSON.parse(text).room_id;
-}
+const createRoom = (body) => createRoomAt(shared.server.url, body);
 
 // The lines of the live region and the people list (null when there is none), as a screen
 // reader has them.

@@ -6,20 +6,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  animationFrames, clickItem, errorsOf, openPage, pressKey, screenshot, serverAndBrowserPerFile, stateOf,
-  waitForState,
+  animationFrames, clickItem, createRoom as createRoomAt, errorsOf, openPage, pressKey, screenshot,
+  serverAndBrowserPerFile, stateOf, waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
 
-async function createRoom(body) {
-  const response = await fetch(`${shared.server.url}/api/rooms`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  assert.equal(response.status, 201, text);
-  return JSON.parse(text).room_id;
-}
+const createRoom = (body) => createRoomAt(shared.server.url, body);
 
 const inRoom = (s) => s.screen === 'room' && s.connection === 'open';
 

@@ -98,6 +98,17 @@ export async function startServer({ timeoutMs = 20000, webRoot: ownWebRoot = nul
 
 // A throwaway redis-server (Debian's) on 127.0.0.1 and a free port, keeping nothing on disk;
 // resolves once it accepts connections, with the URL orbit-server's --redis takes.
+// A room made through the rooms API of the server at `url` (POST /api/rooms, docs/protocol.md),
+// as an operator's script or another site would: its id.
+export async function createRoom(url, body) {
+  const response = await fetch(`${url}/api/rooms`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /api/rooms answered ${response.status}: ${text}`);
+  return JSON.parse(text).room_id;
+}
+
 export async function startRedis({ timeoutMs = 10000 } = {}) {
   const port = await new Promise((resolve, reject) => {
     const probe = net.createServer().once('error', reject).listen(0, '127.0.0.1', () => {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  animationFrames, errorsOf, itemRect, meshed, openPage, screenshot, serverAndBrowserPerFile, stateOf, waitForState,
+  animationFrames, createRoom, errorsOf, itemRect, meshed, openPage, screenshot, serverAndBrowserPerFile, stateOf,
+  waitForState,
 } from './harness.mjs';
 
 const shared = serverAndBrowserPerFile();
@@ -202,11 +203,7 @@ test('on a phone the video takes the width, the chat is a drawer, and taps, typi
 });
 
 test('on a phone the lobby\'s controls and a public room\'s Join are a fingertip\'s size, and a tap joins', async () => {
-  const made = await fetch(`${shared.server.url}/api/rooms`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'Beach', public: true }),
-  });
-  assert.equal(made.status, 201, await made.clone().text());
-  const room = (await made.json()).room_id;
+  const room = await createRoom(shared.server.url, { name: 'Beach', public: true });
   const hand = await shared.browser.newContext(phone);
   try {
     const ann = await openPage(hand, `${shared.server.url}/?name=Ann`);
