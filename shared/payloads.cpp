@@ -118,6 +118,43 @@ std::string toValidUtf8(std::string_view s) {
   return out;
 }
 
+std::u32string decodeUtf8(std::string_view s) {
+  std::u32string out;
+  out.reserve(s.size());
+  while (!s.empty()) {
+    const std::size_t n = utf8SequenceLength(s);
+    if (n == 0) {
+      out.push_back(U'\uFFFD');
+      s.remove_prefix(1);
+      continue;
+    }
+    const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
+    char32_t cp = n == 1 ? byte(0) : byte(0) & (0x7F >> n);
+    for (std::size_t i = 1; i < n; ++i) cp = (cp << 6) | (byte(i) & 0x3F);
+    out.push_back(cp);
+    s.remove_prefix(n);
+  }
+  return out;
+}
+
+void appendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
 std::size_t utf8Length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) {

@@ -141,4 +141,10 @@ bool isValidUtf8(std::string_view s);
 // bytes (in an error message, say) into JSON that must stay valid.
 std::string toValidUtf8(std::string_view s);
 
+// The code points of UTF-8 text, each ill-formed byte as U+FFFD (as toValidUtf8 does).
+std::u32string decodeUtf8(std::string_view s);
+
+// `codePoint` written as UTF-8 at the end of `out`.
+void appendUtf8(std::string& out, char32_t codePoint);
+
 }  // namespace orbit

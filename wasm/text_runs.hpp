@@ -43,8 +43,4 @@ bool hasShapedText(std::string_view text);
 std::vector<std::string> wrapLines(std::string_view text, float width,
                                    const std::function<float(std::string_view)>& widthOf);
 
-// The code points of UTF-8 `text`; a malformed byte becomes U+FFFD.
-std::u32string decodeUtf8(std::string_view text);
-void appendUtf8(std::string& out, char32_t codePoint);
-
 }  // namespace orbit

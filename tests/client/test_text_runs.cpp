@@ -1,5 +1,7 @@
 #include "text_runs.hpp"
 
+#include "payloads.hpp"
+
 #include <catch2/catch.hpp>
 
 #include <string>

@@ -89,13 +89,18 @@ function shown(page, name) {
   });
 }
 
+// A page at `url` in a 1000×600 context of its own, which goes into `contexts` for the test to close.
+async function newPage(contexts, url) {
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  contexts.push(context);
+  return openPage(context, url);
+}
+
 test('a screen reader hears the people, the chat and the notifications, and its buttons act as the canvas\'s do', async () => {
   const contexts = [];
   const pages = {};
   for (const name of ['Ann', 'Ben']) {
-    const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
-    contexts.push(context);
-    pages[name] = await openPage(context, `${shared.server.url}/room/a11y?name=${name}`);
+    pages[name] = await newPage(contexts, `${shared.server.url}/room/a11y?name=${name}`);
     await waitForState(pages[name], `${name} is in the room`, inRoom);
   }
   const { Ann: ann, Ben: ben } = pages;
@@ -220,13 +225,8 @@ test('destroy() takes the page elements away with the call, and mount() puts the
 
 test('from the home page the mirror alone opens a room, gets through the pre-join screen and joins under the typed name', async () => {
   const contexts = [];
-  const newPage = async (url) => {
-    const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
-    contexts.push(context);
-    return openPage(context, url);
-  };
   try {
-    const ann = await newPage(`${shared.server.url}/`);
+    const ann = await newPage(contexts, `${shared.server.url}/`);
     await waitForState(ann, 'the lobby is up with its list', (s) => s.screen === 'lobby' && s.lobby.listed);
     let ax = await axTree(ann);
     // No public room yet, and the mirror says so.
@@ -279,7 +279,7 @@ test('from the home page the mirror alone opens a room, gets through the pre-joi
     assert.ok(!ax.tree.some((node) => node.name === 'Your name' || node.name === 'Join the room'));
 
     // An ordinary page in the same room has her under the name typed in the mirror.
-    const ben = await newPage(`${shared.server.url}/room/mirror-hall?name=Ben`);
+    const ben = await newPage(contexts, `${shared.server.url}/room/mirror-hall?name=Ben`);
     await waitForState(ben, 'Ben sees Ann Mirror', (s) => s.screen === 'room' && s.peers.some((p) => p.name === 'Ann Mirror'));
     await waitForState(ann, 'Ann hears Ben joined', (s) => s.peers.length === 1);
     assert.deepEqual((await heard(ann)).people, ['Ann Mirror (you)', 'Ben']);
@@ -346,15 +346,10 @@ test('the mirror lists the public rooms, each with its count and a Join button, 
   await createRoom({ name: 'Open Plaza', public: true });
   await createRoom({ name: 'Full House', public: true, guest_limit: 1 });
   const contexts = [];
-  const newPage = async (url) => {
-    const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
-    contexts.push(context);
-    return openPage(context, url);
-  };
   try {
-    const cy = await newPage(`${shared.server.url}/room/full-house?name=Cy`);
+    const cy = await newPage(contexts, `${shared.server.url}/room/full-house?name=Cy`);
     await waitForState(cy, 'Cy is in Full House', inRoom);
-    const page = await newPage(`${shared.server.url}/`);
+    const page = await newPage(contexts, `${shared.server.url}/`);
     await waitForState(page, 'the lobby lists both rooms, Full House with Cy in it',
                        (s) => s.screen === 'lobby' && s.lobby.rooms.some((r) => r.room_id === 'open-plaza') &&
                               s.lobby.rooms.some((r) => r.room_id === 'full-house' && r.clients === 1));

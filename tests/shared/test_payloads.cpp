@@ -421,6 +421,19 @@ TEST_CASE("toValidUtf8 replaces only the bad bytes", "[payloads][utf8]") {
   CHECK(orbit::toValidUtf8("\xC3(") == "\xEF\xBF\xBD(");
 }
 
+TEST_CASE("decodeUtf8 gives the code points, and appendUtf8 writes them back", "[payloads][utf8]") {
+  const std::string text = "a" + kEAcute + kEuro + kGrin + "\xF4\x8F\xBF\xBF";
+  const std::u32string points = orbit::decodeUtf8(text);
+  CHECK(points == std::u32string{U'a', U'\u00E9', U'\u20AC', U'\U0001F600', U'\U0010FFFF'});
+  std::string back;
+  for (const char32_t c : points) orbit::appendUtf8(back, c);
+  CHECK(back == text);
+  // Each ill-formed byte is one U+FFFD, as toValidUtf8 writes it; what follows reads on.
+  CHECK(orbit::decodeUtf8("\xC0\x80x") == std::u32string{U'\uFFFD', U'\uFFFD', U'x'});
+  CHECK(orbit::decodeUtf8("ok\xF0\x9F\x98") == std::u32string{U'o', U'k', U'\uFFFD', U'\uFFFD', U'\uFFFD'});
+  CHECK(orbit::decodeUtf8("\xED\xA0\x80") == std::u32string(3, U'\uFFFD'));  // a surrogate
+}
+
 // ---- ice-servers ---------------------------------------------------------------------
 
 TEST_CASE("ice-servers data parses into typed servers and back", "[payloads][ice-servers]") {

@@ -1,5 +1,6 @@
 #include "ui/glyph_cache.hpp"
 
+#include "payloads.hpp"
 #include "text_runs.hpp"
 
 #include <imgui.h>

@@ -2,6 +2,7 @@
 
 #include "ui/glyph_cache.hpp"
 #include "ui/style.hpp"
+#include "payloads.hpp"
 #include "text_runs.hpp"
 #include "ui/ui_fonts.hpp"
 #include "ui/ui_items.hpp"

@@ -1,7 +1,7 @@
 #include "ui/ui_fonts.hpp"
 
 #include "ui/glyph_cache.hpp"
-#include "text_runs.hpp"
+#include "payloads.hpp"
 
 #include <cstdint>
 
