@@ -28,7 +28,11 @@ fi
 
 scripts/build.sh fuzz
 
-export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}"
+# malloc_context_size=0: AddressSanitizer still finds every bad access, but does not record the
+# stack of each allocation, which took a seventh of the stateful targets' time; a crash is
+# replayed below with the stacks, for its report.
+asan_report="abort_on_error=1:detect_leaks=1:allocator_may_return_null=1"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-$asan_report:malloc_context_size=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 failed=()
 summary=()
@@ -62,6 +66,8 @@ for t in "${run[@]}"; do
     for crash in $(grep -oE "Test unit written to [^ ]+" "$work/log" | sed 's/Test unit written to //'); do
       echo "-- $crash (base64):" >&2
       base64 -w 100 "$crash" | head -40 >&2
+      echo "-- $crash replayed, with the stacks of allocations:" >&2
+      ASAN_OPTIONS="$asan_report" "build-fuzz/tests/fuzz/fuzz_$t" "$crash" 2>&1 | tail -80 >&2 || true
     done
   fi
   summary+=("$line")

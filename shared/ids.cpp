@@ -7,9 +7,10 @@
 namespace orbit {
 
 std::string randomHexId() {
-  // std::random_device reads getrandom() natively and crypto.getRandomValues() under
-  // Emscripten; a fresh one per id keeps this free of shared state between threads.
-  std::random_device rd;
+  // std::random_device reads the CPU's generator or getrandom() natively and
+  // crypto.getRandomValues() under Emscripten. One per thread: no state shared between threads,
+  // and not made anew per id (making one asks the CPU what it has, a costly cpuid in a VM).
+  thread_local std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(32);
