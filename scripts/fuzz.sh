@@ -7,7 +7,7 @@
 # ft: features). Fails on any crash, sanitizer report, timeout, leak or out-of-memory: the input
 # is saved under build-fuzz/fuzz/TARGET/crashes/ and printed; replay it with
 #   build-fuzz/tests/fuzz/fuzz_TARGET build-fuzz/fuzz/TARGET/crashes/<file>
-# Extra arguments after SECONDS go to libFuzzer (e.g. -jobs=2, -max_len=8192).
+# Extra arguments after SECONDS go to libFuzzer (e.g. -runs=10000000, -max_len=8192).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
