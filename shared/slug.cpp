@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <optional>
 
 namespace orbit {
 namespace {
@@ -27,21 +26,6 @@ struct LatinFold {
 };
 
 #include "unicode_tables.inc"
-
-// The code point at the start of `s`, consumed; nothing (and one byte consumed) when the
-// bytes there are not well-formed UTF-8.
-std::optional<char32_t> takeCodePoint(std::string_view& s) {
-  const std::size_t n = utf8SequenceLength(s);
-  if (n == 0) {
-    s.remove_prefix(1);
-    return std::nullopt;
-  }
-  const auto byte = [&](std::size_t i) { return static_cast<char32_t>(static_cast<unsigned char>(s[i])); };
-  char32_t cp = n == 1 ? byte(0) : byte(0) & (0x7F >> n);
-  for (std::size_t i = 1; i < n; ++i) cp = (cp << 6) | (byte(i) & 0x3F);
-  s.remove_prefix(n);
-  return cp;
-}
 
 bool isWord(char32_t cp) {
   if (cp < 0x80) return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
@@ -87,13 +71,13 @@ std::string slugify(std::string_view name) {
     ++length;
     return true;
   };
-  while (!name.empty()) {
-    const std::optional<char32_t> cp = takeCodePoint(name);
-    if (cp && *cp >= 0x80) {
+  // An ill-formed byte reads as U+FFFD, which is no word character: a separator, as a space.
+  for (const char32_t cp : decodeUtf8(name)) {
+    if (cp >= 0x80) {
       // The small letter's fold too: the table folds some small letters only (ƒ, not Ƒ), and
       // a capital kept as its small form would give an id that isValidSlug() refuses.
-      const char* ascii = latinFold(*cp);
-      if (!ascii) ascii = latinFold(toLower(*cp));
+      const char* ascii = latinFold(cp);
+      if (!ascii) ascii = latinFold(toLower(cp));
       if (ascii) {
         bool room = true;
         for (const char* c = ascii; *c && room; ++c) room = keep(static_cast<char32_t>(*c));
@@ -101,11 +85,11 @@ std::string slugify(std::string_view name) {
         continue;
       }
     }
-    if (!cp || !isWord(*cp)) {
+    if (!isWord(cp)) {
       pendingDash = !out.empty();
       continue;
     }
-    if (!keep(toLower(*cp))) break;
+    if (!keep(toLower(cp))) break;
   }
   return out;
 }
@@ -113,12 +97,12 @@ std::string slugify(std::string_view name) {
 bool isValidSlug(std::string_view s) {
   if (s.empty()) return false;
   std::size_t length = 0;
-  while (!s.empty()) {
-    const std::optional<char32_t> cp = takeCodePoint(s);
-    if (!cp || ++length > kMaxSlugLength) return false;
-    if (*cp == '-') continue;
+  // An ill-formed byte reads as U+FFFD, which is no word character: refused, as it must be.
+  for (const char32_t cp : decodeUtf8(s)) {
+    if (++length > kMaxSlugLength) return false;
+    if (cp == '-') continue;
     // What slugify() would change (upper case, accents) or drop is no room id.
-    if (!isWord(*cp) || toLower(*cp) != *cp || (*cp >= 0x80 && latinFold(*cp))) return false;
+    if (!isWord(cp) || toLower(cp) != cp || (cp >= 0x80 && latinFold(cp))) return false;
   }
   return true;
 }

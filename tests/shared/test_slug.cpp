@@ -64,6 +64,16 @@ TEST_CASE("symbols, punctuation and emoji of any script separate words", "[slug]
   CHECK(slugify("\xE3\x80\x8C\xE4\xBC\x9A\xE8\xAD\xB0\xE3\x80\x8D") == "\xE4\xBC\x9A\xE8\xAD\xB0");  // 「会議」
   CHECK(slugify("\xC2\xBFqu\xC3\xA9?") == "que");
   CHECK(slugify("bad\xFF\xFE" "bytes") == "bad-bytes");
+  CHECK(slugify("bad\xEF\xBF\xBD" "bytes") == "bad-bytes");  // U+FFFD as such
+  CHECK(slugify("\xC0\xAF" "x\xED\xA0\x80") == "x");           // an overlong '/', a surrogate
+}
+
+TEST_CASE("an id with an ill-formed byte, or U+FFFD, is no room id", "[slug]") {
+  CHECK(isValidSlug("\xE4\xBC\x9A\xE8\xAD\xB0"));              // 会議
+  CHECK_FALSE(isValidSlug("\xE4\xBC\x9A\xE8\xAD"));             // cut short
+  CHECK_FALSE(isValidSlug("\xE4\xBC\x9A\xE8\xAD\xB0\xFF"));
+  CHECK_FALSE(isValidSlug("a\xEF\xBF\xBD" "b"));
+  CHECK_FALSE(isValidSlug("\xC1\xA1"));  // an overlong 'a'
 }
 
 TEST_CASE("a slug of another script is capped at 64 code points, not bytes", "[slug]") {
