@@ -529,6 +529,8 @@ void Manager::handlePeerMessage(const Message& message) {
     if (session_.early.size() < kMaxEarlyMessages) session_.early.push_back(message);
     return;
   }
+  // Ourselves, as a server that echoes us stamps it: the room lists us, but we are nobody to call.
+  if (from == selfId().str()) return;
   if (message.type == MessageType::Bye) {
     if (peers_.count(from)) {
       session_.hungUp.insert(from);

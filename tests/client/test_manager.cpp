@@ -297,6 +297,27 @@ TEST_CASE("a later pong naming another id on the same connection does not change
   // (A new connection is a new id: test_signaler.cpp.)
 }
 
+// Found by tests/fuzz/fuzz_client_manager ("a connection to itself",
+// corpus/client_manager/regression-message-from-ourselves): a negotiation message that the
+// server stamped with our own id opened a connection to ourselves, since the room lists us.
+TEST_CASE("a message stamped with our own id opens no connection to ourselves", "[manager][fuzz]") {
+  Rig rig;
+  rig.manager.startMedia({});
+  rig.join(kSelf, {kSelf, kX});
+  rig.clock.advance(200ms);
+  REQUIRE(rig.peerIds() == std::set<std::string>{kX});
+  const std::size_t before = rig.probe->sent.size();
+  rig.probe->injectText(fromPeer(kSelf, kSelf, MessageType::IceCandidate,
+                                 toJson(IceCandidateData{"candidate:1 1 udp 1 127.0.0.1 9 typ host", "0", 0})));
+  rig.probe->injectText(fromPeer(kSelf, kSelf, MessageType::Offer, Json{{"type", "offer"}, {"sdp", "v=0\r\n"}}));
+  rig.clock.advance(kOfferWait + 1000ms);
+  CHECK(rig.peerIds() == std::set<std::string>{kX});
+  for (const Message& m : rig.sentSince(before)) {
+    INFO("sent " << toString(m.type) << " to \"" << m.receiver << "\"");
+    CHECK(m.receiver != kSelf);
+  }
+}
+
 TEST_CASE("room-info churn leaves exactly one connection per member and leaks none", "[manager]") {
   Rig rig;
   rig.manager.startMedia({});

@@ -120,7 +120,10 @@ class Rig {
           probe_->injectOpen();
         }
         break;
-      case 1: probe_->injectClose(in.ConsumeBool() ? 1006 : in.ConsumeIntegralInRange<std::uint16_t>(1000, 4999)); break;
+      case 1:
+        probe_->injectClose(in.ConsumeBool() ? 1006 : in.ConsumeIntegralInRange<std::uint16_t>(1000, 4999));
+        closed_ = true;
+        break;
       case 2: probe_->injectText(in.ConsumeRandomLengthString(256)); break;
       case 3:
       case 4:
@@ -166,11 +169,12 @@ class Rig {
       }
     }
     const std::string self = manager_->selfId().str();
-    // On the first connection only: after a reconnect, connections from the last one live on
-    // until the new room-info (media is peer to peer), and a server that hands us a member's
-    // old id as ours meets one of them; that is not a connection made to ourselves.
+    // Until the first connection closes only: connections from it live on until the next
+    // room-info (media is peer to peer), and a server that then hands us a member's old id as
+    // ours (on the next connection, or in a frame the harness injects between the two) meets one
+    // of them; that is not a connection made to ourselves.
     for (const ClientId& id : manager_->peerIds()) {
-      ORBIT_FUZZ_CHECK(opens_ > 1 || self.empty() || id.str() != self, "a connection to itself: " + self);
+      ORBIT_FUZZ_CHECK(closed_ || self.empty() || id.str() != self, "a connection to itself: " + self);
     }
     ORBIT_FUZZ_CHECK(manager_->chat().size() <= Manager::kMaxChatEntries, "chat log over its bound");
     ORBIT_FUZZ_CHECK(manager_->unsentLines().size() <= Manager::kMaxUnsent, "waiting lines over their bound");
@@ -199,6 +203,7 @@ class Rig {
   MockMediaBackend media_{clock_};
   std::unique_ptr<Manager> manager_;  // last: it points at the others
   std::size_t opens_ = 0;
+  bool closed_ = false;  // the first connection (or its attempt) has closed
   std::size_t checked_ = 0;
 };
 
