@@ -216,7 +216,9 @@ void Signaler::checkHeartbeat() {
 }
 
 void Signaler::handleText(std::string_view text) {
-  if (abandoned_) return;
+  // Frames come between the transport's open and its close; one outside them (from a
+  // connection given up on, or a transport that misbehaves) belongs to no session of ours.
+  if (abandoned_ || !connectionOpen_) return;
   lastHeard_ = scheduler_.now();
   auto decoded = decode(text);
   if (!decoded) {

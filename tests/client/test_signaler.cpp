@@ -124,6 +124,26 @@ TEST_CASE("the server's pong tells the signaler its id", "[signaler]") {
   CHECK(rig.signaler.selfId().str() == kIdA);
 }
 
+TEST_CASE("a frame outside an open connection is ignored: no id, no message, no answer", "[signaler]") {
+  Rig rig;
+  rig.signaler.connect("ws://server/room/r/ws");
+  rig.probe->injectText(fromServer("pong", kIdA));
+  rig.probe->injectText(fromServer("room-info", kIdA, roomInfo(kIdA, "a")));
+  CHECK(rig.signaler.selfId().empty());
+  CHECK(rig.received.empty());
+
+  rig.probe->injectOpen();
+  rig.probe->injectText(fromServer("pong", kIdB));
+  CHECK(rig.signaler.selfId().str() == kIdB);
+  rig.probe->injectClose(1006);
+  // A late frame of the closed connection: the next one gets its own id.
+  rig.probe->injectText(fromServer("pong", kIdA));
+  rig.probe->injectText(fromServer("ping", kIdA, "7"));
+  CHECK(rig.signaler.selfId().empty());
+  CHECK(rig.received.size() == 1);
+  CHECK(rig.problems.empty());
+}
+
 TEST_CASE("the signaler answers a ping with a pong that echoes its data", "[signaler]") {
   Rig rig;
   rig.connectAndOpen();
