@@ -57,6 +57,12 @@ class Platform {
   // active, with the composition shown at the field's cursor (x, y in CSS pixels).
   virtual void setTextInput(bool active, float x, float y) = 0;
   virtual void setOnComposedText(std::function<void(std::string_view text)> onText) = 0;
+  // Tab in the active text field goes to the next one (Shift+Tab: the one before) while there
+  // is one, as the client says here whenever that changes; from the last (the first) the host
+  // moves its focus on, past the client, and calls `onLeft`: the client lets go of the field,
+  // keeping what was typed. A host whose focus never leaves the client ignores both.
+  virtual void setTextFieldTabs(bool /*previous*/, bool /*next*/) {}
+  virtual void setOnTextFieldLeft(std::function<void()> /*onLeft*/) {}
 
   // The wheel or trackpad over the client, in lines of text with the browser's sign
   // (positive scrolls down or right). Returns whether the client takes it: something under

@@ -54,6 +54,7 @@ PreJoin::PreJoin(HttpClient& http, Scheduler& scheduler, std::string apiBase)
 void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::string password) {
   room_ = std::move(room);
   ++opened_;
+  nameField_ = joinAs;
   status_ = RoomStatus{room_};
   waiting_ = false;
   knownToken_ = std::move(token);
@@ -195,10 +196,14 @@ std::optional<std::string> PreJoin::usableName(std::string_view name) {
 }
 
 void PreJoin::nameChanged(std::string_view name) {
-  if (!nameRefused_ || !normalizeUsername(name, "Your name")) return;
-  nameRefused_ = false;
-  clearError();
-  changed();
+  bool changes = name != nameField_;
+  nameField_ = name;
+  if (nameRefused_ && normalizeUsername(name, "Your name")) {
+    nameRefused_ = false;
+    clearError();
+    changes = true;
+  }
+  if (changes) changed();
 }
 
 void PreJoin::waitForPlace(std::string name, std::string password) {
@@ -278,7 +283,8 @@ void PreJoin::admit(std::string token, std::string name) {
 Json PreJoin::snapshot() const {
   return {{"room", room_.str()},         {"name", roomName()},          {"access", toString(access_)},
           {"busy", busy_},               {"error", error_}, {"errorCode", errorCode_},             {"full", full()},
-          {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity}};
+          {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity},
+          {"nameField", nameField_}};
 }
 
 void PreJoin::setError(std::string code, std::string text) {

@@ -20,6 +20,7 @@ void orbit_platform_show_address(const char* url);
 void orbit_platform_copy_text(const char* text);
 char* orbit_platform_clipboard_text();
 void orbit_platform_text_input(int active, double x, double y);
+void orbit_platform_text_field_tabs(int previous, int next);
 void orbit_platform_listen_wheel();
 void orbit_platform_listen_touch();
 int orbit_platform_coarse_pointer();
@@ -83,6 +84,14 @@ void BrowserPlatform::setTextInput(bool active, float x, float y) { orbit_platfo
 
 void BrowserPlatform::setOnComposedText(std::function<void(std::string_view text)> onText) {
   onComposedText_ = std::move(onText);
+}
+
+void BrowserPlatform::setTextFieldTabs(bool previous, bool next) { orbit_platform_text_field_tabs(previous, next); }
+
+void BrowserPlatform::setOnTextFieldLeft(std::function<void()> onLeft) { onTextFieldLeft_ = std::move(onLeft); }
+
+void BrowserPlatform::textFieldLeft() {
+  if (onTextFieldLeft_) onTextFieldLeft_();
 }
 
 void BrowserPlatform::composed(const char* text) {
@@ -223,6 +232,12 @@ EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
 // Text an input method composed, or inserted without a key, from library_orbit_platform.js.
 EMSCRIPTEN_KEEPALIVE void orbit_platform_composed(const char* text) {
   if (embedded) embedded->composed(text);
+}
+
+// Tab or Shift+Tab in one of the call's text fields, from library_orbit_platform.js: the focus
+// goes on to the page.
+EMSCRIPTEN_KEEPALIVE void orbit_platform_text_field_left() {
+  if (embedded) embedded->textFieldLeft();
 }
 
 // A wheel event over the canvas, from library_orbit_platform.js: WheelEvent's deltaX, deltaY

@@ -32,6 +32,9 @@ class BrowserPlatform final : public Platform {
   void setTextInput(bool active, float x, float y) override;
   void setOnComposedText(std::function<void(std::string_view text)> onText) override;
   void composed(const char* text);
+  void setTextFieldTabs(bool previous, bool next) override;
+  void setOnTextFieldLeft(std::function<void()> onLeft) override;
+  void textFieldLeft();
   void setOnWheel(OnWheel onWheel) override;
   bool wheel(double deltaX, double deltaY, int deltaMode);
   void setOnTouch(OnTouch onTouch) override;
@@ -73,6 +76,7 @@ class BrowserPlatform final : public Platform {
   StateSource stateSource_;
   CommandSink commandSink_;
   std::function<void(std::string_view)> onComposedText_;
+  std::function<void()> onTextFieldLeft_;
   OnWheel onWheel_;
   OnTouch onTouch_;
   std::function<void()> onResume_;

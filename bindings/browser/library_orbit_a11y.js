@@ -321,17 +321,19 @@ mergeInto(LibraryManager.library, {
       Object.keys(parts.screens).forEach(function(name) { OrbitA11y.show(parts.screens[name], name === screen); });
       OrbitA11y.text(parts.keys, room ? 'Keys: M mute, V camera, S share screen, H keys, L leave. ' +
                                         'Tab: the same controls as page elements, the people and the chat.'
-                                      : 'Tab: this screen as page elements (from a text field of the canvas: ' +
-                                        'Escape, then Tab).');
+                                      : 'Tab: this screen as page elements (from a text field of the canvas, ' +
+                                        'once past its last field).');
       var said = [];
 
       if (screen === 'lobby') OrbitA11y.updateLobby(state.lobby, said);
       if (screen === 'prejoin') {
-        // The fields start as the canvas's do: the name we go by, no password.
-        if (opened) {
-          parts.preJoin.elements.name.value = state.prejoin.username || '';
-          parts.preJoin.elements.password.value = '';
+        // The name field shows what was typed into the canvas's (the name we go by, at first),
+        // unless this one is being typed into; the password starts empty.
+        var nameField = parts.preJoin.elements.name;
+        if (document.activeElement !== nameField && nameField.value !== state.prejoin.nameField) {
+          nameField.value = state.prejoin.nameField;
         }
+        if (opened) parts.preJoin.elements.password.value = '';
         OrbitA11y.updatePreJoin(state, said);
       }
       if (left) OrbitA11y.text(parts.leftSays, 'You left "' + state.prejoin.name + '".');

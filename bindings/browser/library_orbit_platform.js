@@ -70,9 +70,11 @@ mergeInto(LibraryManager.library, {
     // an input method, OrbitTextInput) has the focus. Emscripten's GLFW listens on the whole
     // window, and blocks Backspace and Tab there; its handlers are wrapped before glfwInit
     // adds them, so that its listeners (and glfwTerminate's removal) are the wrapped ones.
-    // A key released elsewhere is still let through if the call saw it go down. Tab on the
-    // canvas itself (no text field of the call being typed into) is the page's, so that the focus
-    // is never trapped in the call: on to what follows the canvas, and back with Shift+Tab.
+    // A key released elsewhere is still let through if the call saw it go down. Tab is the
+    // page's, so that the focus is never trapped in the call: on to what follows the canvas,
+    // and back with Shift+Tab. In one of the call's text fields it goes to the next (previous)
+    // one while there is one (OrbitTextInput.tabs); from the last (first), the client lets go
+    // of the field, keeping what was typed, and the browser moves on from the canvas.
     ownsFocus: function() {
       var active = document.activeElement;
       return active !== null && (active === Module['canvas'] ||
@@ -83,7 +85,14 @@ mergeInto(LibraryManager.library, {
       var keypress = GLFW.onKeyPress;
       var keyup = GLFW.onKeyup;
       GLFW.onKeydown = function(event) {
-        if (event.keyCode === 9 && document.activeElement === Module['canvas']) return;
+        if (event.keyCode === 9 && OrbitPage.ownsFocus()) {
+          if (document.activeElement === Module['canvas']) return;
+          if (event.shiftKey ? OrbitTextInput.tabs.previous : OrbitTextInput.tabs.next) return keydown(event);
+          OrbitTextInput.wanted = null;
+          Module['canvas'].focus({ preventScroll: true });
+          _orbit_platform_text_field_left();
+          return;
+        }
         if (OrbitPage.ownsFocus()) keydown(event);
       };
       GLFW.onKeyPress = function(event) { if (OrbitPage.ownsFocus()) keypress(event); };
@@ -136,6 +145,7 @@ mergeInto(LibraryManager.library, {
     if (OrbitTextInput.area) OrbitTextInput.area.remove();
     OrbitTextInput.area = null;
     OrbitTextInput.wanted = null;
+    OrbitTextInput.tabs = { previous: false, next: false };
   },
 
   // Returns 0 when the canvas is not shown (display: none, or no size): nothing is drawn then.
@@ -219,6 +229,7 @@ mergeInto(LibraryManager.library, {
   $OrbitTextInput: {
     area: null,
     wanted: null,  // {x, y}: where the active field's cursor is, in CSS pixels of the canvas
+    tabs: { previous: false, next: false },  // the active field has one before it, after it
     take: function() {
       var wanted = OrbitTextInput.wanted;
       if (!wanted || !OrbitPage.ownsFocus()) return;
@@ -242,6 +253,7 @@ mergeInto(LibraryManager.library, {
       var area = document.createElement('textarea');
       area.setAttribute('aria-hidden', 'true');
       area.setAttribute('autocomplete', 'off');
+      area.tabIndex = -1;  // only ever focused by the client: Tab does not stop on it
       area.style.cssText = 'position:fixed;left:0;top:0;width:2em;height:1.5em;opacity:0;' +
                            'border:0;padding:0;resize:none;pointer-events:none;z-index:-1';
       var send = function(data) {
@@ -281,6 +293,11 @@ mergeInto(LibraryManager.library, {
     }
     OrbitTextInput.wanted = { x: x, y: y };
     OrbitTextInput.take();
+  },
+
+  orbit_platform_text_field_tabs__deps: ['$OrbitTextInput'],
+  orbit_platform_text_field_tabs: function(previous, next) {
+    OrbitTextInput.tabs = { previous: !!previous, next: !!next };
   },
 
   // The wheel over the canvas goes to the client with the browser's own units and sign

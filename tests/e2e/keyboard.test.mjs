@@ -113,3 +113,82 @@ test('Escape closes the Devices menu and the recipient list, and typing M in the
     await context.close();
   }
 });
+
+// Where the page's keyboard focus is: the call's canvas, its hidden field for typed text (one
+// of the canvas's text fields is being typed into), or a page element by its label.
+function pageFocus(page) {
+  return page.evaluate(() => {
+    const active = document.activeElement;
+    if (active === document.getElementById('canvas')) return 'canvas';
+    if (active.tagName === 'TEXTAREA' && active.getAttribute('aria-hidden') === 'true') return 'canvas text field';
+    return `${active.tagName.toLowerCase()} ${active.getAttribute('aria-label') ?? active.textContent}` +
+           (active.tagName === 'INPUT' ? `: ${active.value}` : '');
+  });
+}
+
+async function pressTab(page, { shift = false } = {}) {
+  if (shift) await page.keyboard.down('Shift');
+  await pressKey(page, 'Tab');
+  if (shift) await page.keyboard.up('Shift');
+  await animationFrames(page, 2);
+}
+
+test('Tab goes from each of the canvas\'s text fields to the next, and from the last on to the page, keeping what was typed', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+  try {
+    // The pre-join screen's one field: Tab takes the name typed into it to the page's copy of the
+    // screen (library_orbit_a11y.js), and the page's Join joins under it.
+    const page = await openPage(context, `${shared.server.url}/room/tab-out`);
+    await waitForState(page, 'the pre-join screen is up', (s) => s.screen === 'prejoin' && s.prejoin.access === 'open');
+    await waitForState(page, 'the name field has the focus', (s) => s.ui.focus === 'Your name');
+    assert.equal(await pageFocus(page), 'canvas text field');
+    await page.keyboard.type('Kim');
+    await animationFrames(page, 2);
+    await pressTab(page);
+    assert.equal(await pageFocus(page), 'input Your name: Kim');
+    // The other way: what is typed on the page is in the canvas's field, whose Join takes it.
+    await page.keyboard.type('Lee');  // Tab selected the field's text: typing replaces it
+    await pressTab(page, { shift: true });
+    assert.equal(await pageFocus(page), 'canvas');
+    await page.keyboard.type('xyz');  // the canvas has the keyboard, but no field of it is typed into
+    await animationFrames(page, 2);
+    assert.equal((await stateOf(page)).prejoin.nameField, 'Lee');
+    await clickItem(page, 'Join');
+    await waitForState(page, 'Lee is in the room', (s) => s.screen === 'room' && s.self.name === 'Lee');
+
+    // The chat's field: a line half typed stays while the keyboard is on the page's controls.
+    await clickItem(page, 'Chat input');
+    await page.keyboard.type('half a line');
+    await animationFrames(page, 2);
+    await pressTab(page);
+    assert.equal(await pageFocus(page), 'button Mute');
+    await clickItem(page, 'Chat input');
+    await pressKey(page, 'Enter');
+    await waitForState(page, 'the line typed before Tab is sent', (s) => s.messages.some((m) => m.text === 'half a line'));
+
+    // The lobby's fields, one after the other in the canvas; the last one's Tab leaves it.
+    await page.goto(`${shared.server.url}/`);
+    await waitForState(page, 'the lobby is up', (s) => s.screen === 'lobby');
+    await clickItem(page, 'Room name');
+    await page.keyboard.type('Hall');
+    for (const next of ['Room password', 'Guest limit', 'Join name']) {
+      await pressTab(page);
+      await waitForState(page, `Tab went on to ${next}`, (s, name) => s.ui.focus === name, next);
+      assert.equal(await pageFocus(page), 'canvas text field');
+    }
+    await pressTab(page, { shift: true });
+    await waitForState(page, 'Shift+Tab went back to Guest limit', (s) => s.ui.focus === 'Guest limit');
+    await pressTab(page);
+    await pressTab(page);
+    assert.equal(await pageFocus(page), 'input Room name: ');
+    await screenshot(page, 'keyboard-tab-out-of-the-lobby');
+    await pressTab(page, { shift: true });
+    assert.equal(await pageFocus(page), 'canvas');
+    // Nothing typed was lost on the way: the room is created under the name typed first.
+    await clickItem(page, 'Create');
+    await waitForState(page, 'the room Hall is created and opened', (s) => s.screen !== 'lobby' && s.prejoin.room === 'hall');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});

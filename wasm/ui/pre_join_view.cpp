@@ -25,9 +25,17 @@ PreJoinView::PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media
 
 PreJoinView::~PreJoinView() = default;
 
-void PreJoinView::opened(std::string_view name) {
+void PreJoinView::setName(std::string_view name) {
+  std::size_t size = std::min(name.size(), name_.size() - 1);
+  // Cut at a character's start.
+  while (size < name.size() && size > 0 && (static_cast<unsigned char>(name[size]) & 0xC0) == 0x80) --size;
   name_.fill('\0');
-  std::memcpy(name_.data(), name.data(), std::min(name.size(), name_.size() - 1));
+  std::memcpy(name_.data(), name.data(), size);
+}
+
+void PreJoinView::opened(std::string_view name) {
+  setName(name);
+  nameActive_ = false;
   password_.fill('\0');
   focusName_ = true;
   listDevices();
@@ -82,9 +90,13 @@ void PreJoinView::draw() {
 
     ImGui::TextUnformatted("Your name");
     if (std::exchange(focusName_, false)) ImGui::SetKeyboardFocusHere();
+    // What was typed into the page's name field (library_orbit_a11y.js), unless this one is
+    // being typed into.
+    if (!nameActive_ && preJoin_.nameField() != name_.data()) setName(preJoin_.nameField());
     bool submit =
         textField("##name", "name others see", name_.data(), name_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::IsItemEdited()) preJoin_.nameChanged(name_.data());
+    nameActive_ = ImGui::IsItemActive();
     noteItem("Your name");
     if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
       ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);

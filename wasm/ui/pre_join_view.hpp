@@ -36,6 +36,7 @@ class PreJoinView {
 
  private:
   void listDevices();
+  void setName(std::string_view name);  // cut to name_'s size at a character's start
   void drawPreview(float width);
   void drawDeviceCombo(const char* label, const char* item, TrackKind kind,
                        const std::vector<MediaDevice>& devices,
@@ -52,6 +53,7 @@ class PreJoinView {
   // a reason rather than cut short without a word.
   std::array<char, kMaxUsernameChars * 4 * 2 + 1> name_{};
   bool focusName_ = false;  // the next frame puts the keyboard in the name field
+  bool nameActive_ = false;  // the name field was being typed into in the last frame
   std::array<char, 129> password_{};
   std::vector<MediaDevice> cameras_;
   std::vector<MediaDevice> microphones_;

@@ -3,6 +3,7 @@
 #include <imgui.h>
 #include <imgui_internal.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -28,6 +29,17 @@ std::vector<ImRect>& textFields() {
   return fields;
 }
 
+// The frame's text fields that Tab stops at, in ImGui's order: Tab goes from one to the next
+// within the window.
+struct TabStop {
+  ImGuiID window;
+  bool active;
+};
+std::vector<TabStop>& tabStops() {
+  static std::vector<TabStop> stops;
+  return stops;
+}
+
 void noteRect(std::string_view name, ImVec2 min, ImVec2 max) {
   const float scale = cssPerPixel;
   const auto css = [scale](float v) { return std::lround(v * scale); };
@@ -46,7 +58,23 @@ void noteItem(std::string_view name) {
     ImRect visible = g.LastItemData.Rect;
     visible.ClipWithFull(g.CurrentWindow->ClipRect);
     if (visible.GetWidth() > 0 && visible.GetHeight() > 0) textFields().push_back(visible);
+    if ((g.LastItemData.InFlags & (ImGuiItemFlags_NoTabStop | ImGuiItemFlags_Disabled)) == 0) {
+      tabStops().push_back({g.CurrentWindow->ID, ImGui::IsItemActive()});
+    }
+  } else if (g.ActiveId != 0 && g.LastItemData.ID == g.ActiveId && g.InputTextState.ID == g.ActiveId) {
+    // A group holding the text field being typed into: InputInt's number and its - and +
+    // buttons. (When it is not active, it is not seen as one: no screen has it as the only
+    // field before or after another.)
+    tabStops().push_back({g.CurrentWindow->ID, true});
   }
+}
+
+TextFieldTabs activeTextFieldTabs() {
+  const auto& stops = tabStops();
+  const auto active = std::find_if(stops.begin(), stops.end(), [](const TabStop& stop) { return stop.active; });
+  if (active == stops.end()) return {};
+  const auto sameWindow = [&active](const TabStop& stop) { return stop.window == active->window; };
+  return {std::any_of(stops.begin(), active, sameWindow), std::any_of(active + 1, stops.end(), sameWindow)};
 }
 
 bool textFieldAt(float x, float y) {
@@ -66,6 +94,7 @@ void beginItems(float pixelRatio) {
   cssPerPixel = pixelRatio > 0 ? 1.0f / pixelRatio : 1.0f;
   current() = Json::object();
   textFields().clear();
+  tabStops().clear();
 }
 
 const Json& itemRects() { return published(); }

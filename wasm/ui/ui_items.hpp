@@ -17,6 +17,14 @@ void noteWindow(std::string_view name);
 // Whether the last drawn frame had a named text field at (x, y), in ImGui's device pixels: a
 // tap there brings up the on-screen keyboard.
 bool textFieldAt(float x, float y);
+// Whether the last drawn frame's active text field has another before it and after it that
+// Tab and Shift+Tab go to; from the first and the last they leave the client.
+struct TextFieldTabs {
+  bool previous = false;
+  bool next = false;
+  bool operator==(const TextFieldTabs&) const = default;
+};
+TextFieldTabs activeTextFieldTabs();
 // Starts a frame's map; ImGui draws in device pixels, `pixelRatio` of them per CSS pixel.
 void beginItems(float pixelRatio);
 // {"Join": [x, y, w, h], ..., "focus": "Join"}: "focus" names the control that has the

@@ -96,6 +96,10 @@ std::optional<Error> UiShell::open(const char* title) {
     ImGui::GetIO().AddInputCharactersUTF8(std::string(text).c_str());
     invalidate();
   });
+  platform_.setOnTextFieldLeft([this] {
+    leaveTextField_ = true;
+    invalidate();
+  });
   platform_.setOnWheel([this](double linesX, double linesY) {
     if (!canScroll(linesX, linesY)) return false;
     scroll(linesX, linesY);
@@ -289,6 +293,10 @@ void UiShell::rebuildFonts() {
 
 void UiShell::updateTextInput() {
   const bool active = ImGui::GetIO().WantTextInput;
+  if (const TextFieldTabs tabs = active ? activeTextFieldTabs() : TextFieldTabs{}; tabs != textFieldTabs_) {
+    textFieldTabs_ = tabs;
+    platform_.setTextFieldTabs(tabs.previous, tabs.next);
+  }
   const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
   const std::pair<float, float> at{imePosition_.first / ratio, imePosition_.second / ratio};
   const bool recheck = textInputCheck_ > 0 && --textInputCheck_ == 0;
@@ -331,6 +339,8 @@ void UiShell::frame() {
   ImGui_ImplGlfw_NewFrame();
   feedTouch();
   ImGui::NewFrame();
+  // As a click beside the field would: what was typed stays in it (Escape would undo it).
+  if (std::exchange(leaveTextField_, false) && ImGui::GetIO().WantTextInput) ImGui::ClearActiveID();
   beginItems(pixelRatio_);
   glyphs_.beginFrame();
   draw_();

@@ -5,6 +5,7 @@
 #include "touch.hpp"
 #include "ui/glyph_cache.hpp"
 #include "ui/text_painter.hpp"
+#include "ui/ui_items.hpp"
 
 #include <cstdint>
 #include <functional>
@@ -80,10 +81,12 @@ class UiShell {
   std::pair<float, float> imePosition_{0, 0};  // the active field's cursor, device pixels
   bool textInputActive_ = false;
   std::pair<float, float> textInputAt_{0, 0};  // CSS pixels, as last told to the platform
+  TextFieldTabs textFieldTabs_;                // as last told to the platform
   bool coarsePointer_ = false;
   TouchPointer touch_;
   bool touchOwnsPointer_ = false;  // since the last touch, until a mouse moves
   int textInputCheck_ = 0;         // frames until the text field state is told again after a tap
+  bool leaveTextField_ = false;    // the keyboard went on to the page: the next frame lets go of the field
   // What a drag scrolls: the windows it started over, found once a frame has seen the finger.
   bool dragTargetsKnown_ = false;
   unsigned dragTargetX_ = 0;  // ImGuiIDs; 0: nothing scrolls that way
