@@ -72,10 +72,12 @@ class Platform {
   virtual void setOnWheel(OnWheel /*onWheel*/) {}
 
   // A touch screen's finger over the client (CSS pixels of the surface), from the first one down
-  // to the last one up. Returns whether a touch that ends is a tap on a text field: the host
-  // then brings up its on-screen keyboard at once, within the gesture, as browsers require.
+  // to the last one up, with when it happened on the Scheduler's clock (a flick's speed comes
+  // from these, not from when they are handled). Returns whether a touch that ends is a tap on a
+  // text field: the host then brings up its on-screen keyboard at once, within the gesture, as
+  // browsers require.
   enum class TouchPhase { Start = 0, Move = 1, End = 2, Cancel = 3 };
-  using OnTouch = std::function<bool(TouchPhase phase, int id, float x, float y)>;
+  using OnTouch = std::function<bool(TouchPhase phase, int id, float x, float y, double timeMs)>;
   virtual void setOnTouch(OnTouch /*onTouch*/) {}
   // The main pointer is a finger (CSS `pointer: coarse`): controls are made big enough for it.
   virtual bool coarsePointer() const { return false; }

@@ -1,5 +1,6 @@
 #include "touch.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace orbit {
@@ -59,6 +60,51 @@ TouchPointer::Pointer TouchPointer::next() {
 TouchPointer::Pointer TouchPointer::startPoint() const {
   if (!finger_) return {};
   return Pointer{true, finger_->startX, finger_->startY, false};
+}
+
+void Fling::track(double t, float x, float y) {
+  moving_ = false;
+  samples_.push_back({t, x, y});
+  while (samples_.size() > 2 && samples_.front().t < t - kWindow) samples_.pop_front();
+}
+
+void Fling::release(double t) {
+  while (!samples_.empty() && samples_.front().t < t - kWindow) samples_.pop_front();
+  moving_ = false;
+  if (samples_.size() >= 2 && t > samples_.front().t) {
+    // Over the whole window up to the lift: a finger that slowed or paused before it lifted
+    // throws less.
+    const Sample& first = samples_.front();
+    const Sample& last = samples_.back();
+    const double elapsed = t - first.t;
+    speedX_ = (last.x - first.x) / elapsed;
+    speedY_ = (last.y - first.y) / elapsed;
+    const double speed = std::hypot(speedX_, speedY_);
+    if (speed >= kMinSpeed) {
+      const double scale = std::min(1.0, kMaxSpeed / speed);
+      speedX_ *= scale;
+      speedY_ *= scale;
+      moving_ = true;
+      start_ = t;
+      last_ = 0;
+    }
+  }
+  samples_.clear();
+}
+
+void Fling::stop() {
+  moving_ = false;
+  samples_.clear();
+}
+
+TouchPointer::Drag Fling::step(double t) {
+  if (!moving_) return {};
+  const double now = std::max(t - start_, last_);
+  // The way covered at a speed v0 * e^(-s/T) from the last step to now.
+  const double share = kTimeConstant * (std::exp(-last_ / kTimeConstant) - std::exp(-now / kTimeConstant));
+  last_ = now;
+  if (std::hypot(speedX_, speedY_) * std::exp(-now / kTimeConstant) < kStopSpeed) moving_ = false;
+  return {static_cast<float>(speedX_ * share), static_cast<float>(speedY_ * share)};
 }
 
 }  // namespace orbit

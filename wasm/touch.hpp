@@ -63,4 +63,41 @@ class TouchPointer {
   Pointer resting_;  // after the steps: over the finger while it is down, else none
 };
 
+// A flick: content thrown by a dragging finger goes on after it lifts, at the finger's last
+// speed and slowing down as a phone's own lists do (an exponential decay), until it stops, a
+// finger touches again or there is no further to go. Times in milliseconds on any monotonic
+// clock, positions in CSS pixels.
+class Fling {
+ public:
+  // The finger's moves within this long before it lifts give its speed: one that stood still
+  // that long before lifting throws nothing.
+  static constexpr double kWindow = 100;
+  static constexpr double kMinSpeed = 0.25;  // px/ms (250 px/s): slower is a drag put down, no flick
+  static constexpr double kMaxSpeed = 8.0;
+  static constexpr double kTimeConstant = 325;  // ms: the speed falls to 1/e in this long
+  static constexpr double kStopSpeed = 0.02;  // px/ms: slower than this, it has stopped
+
+  // Where the dragging finger is at `t`.
+  void track(double t, float x, float y);
+  // The finger lifted at `t`: a flick starts if it was moving fast enough.
+  void release(double t);
+  void stop();
+  bool moving() const { return moving_; }
+  // How far the content moves from the last step to `t`, as TouchPointer::move's drags go.
+  TouchPointer::Drag step(double t);
+
+ private:
+  struct Sample {
+    double t;
+    float x;
+    float y;
+  };
+  std::deque<Sample> samples_;
+  bool moving_ = false;
+  double start_ = 0;  // when the finger lifted
+  double last_ = 0;   // the last step, since start_
+  double speedX_ = 0;  // px/ms at start_
+  double speedY_ = 0;
+};
+
 }  // namespace orbit

@@ -114,9 +114,9 @@ void BrowserPlatform::setOnTouch(OnTouch onTouch) {
   orbit_platform_listen_touch();
 }
 
-bool BrowserPlatform::touch(int phase, int id, double x, double y) {
+bool BrowserPlatform::touch(int phase, int id, double x, double y, double timeMs) {
   if (!onTouch_ || destroyed_ || phase < 0 || phase > 3) return false;
-  return onTouch_(static_cast<TouchPhase>(phase), id, static_cast<float>(x), static_cast<float>(y));
+  return onTouch_(static_cast<TouchPhase>(phase), id, static_cast<float>(x), static_cast<float>(y), timeMs);
 }
 
 bool BrowserPlatform::coarsePointer() const { return orbit_platform_coarse_pointer() != 0; }
@@ -253,10 +253,11 @@ EMSCRIPTEN_KEEPALIVE void orbit_platform_file(int id, const char* bytes, int siz
 }
 
 // A finger on the canvas, from library_orbit_platform.js: phase 0 down, 1 moved, 2 up, 3
-// cancelled; x and y in CSS pixels of the canvas. 1: a tap on a text field, whose hidden
-// textarea the page then focuses within the gesture.
-EMSCRIPTEN_KEEPALIVE int orbit_platform_touch(int phase, int id, double x, double y) {
-  return embedded && embedded->touch(phase, id, x, y) ? 1 : 0;
+// cancelled; x and y in CSS pixels of the canvas; the event's timeStamp, on performance.now()'s
+// clock, as BrowserScheduler's. 1: a tap on a text field, whose hidden textarea the page then
+// focuses within the gesture.
+EMSCRIPTEN_KEEPALIVE int orbit_platform_touch(int phase, int id, double x, double y, double timeMs) {
+  return embedded && embedded->touch(phase, id, x, y, timeMs) ? 1 : 0;
 }
 
 // The network is back, or the page is in view again, from library_orbit_platform.js.

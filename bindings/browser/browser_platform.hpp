@@ -38,7 +38,7 @@ class BrowserPlatform final : public Platform {
   void setOnWheel(OnWheel onWheel) override;
   bool wheel(double deltaX, double deltaY, int deltaMode);
   void setOnTouch(OnTouch onTouch) override;
-  bool touch(int phase, int id, double x, double y);
+  bool touch(int phase, int id, double x, double y, double timeMs);
   bool coarsePointer() const override;
   void setOnResume(std::function<void()> onResume) override;
   void resume();

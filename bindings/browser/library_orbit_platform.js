@@ -333,7 +333,7 @@ mergeInto(LibraryManager.library, {
         var touch = event.changedTouches[i];
         var x = touch.clientX - rect.left;
         var y = touch.clientY - rect.top;
-        var onTextField = _orbit_platform_touch(phase, touch.identifier, x, y);
+        var onTextField = _orbit_platform_touch(phase, touch.identifier, x, y, event.timeStamp);
         if (phase !== 2) continue;
         if (onTextField) OrbitTextInput.focusNow(x, y);
         else if (!OrbitPage.ownsFocus()) canvas.focus({ preventScroll: true });

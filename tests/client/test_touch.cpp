@@ -4,6 +4,7 @@
 
 #include <vector>
 
+using orbit::Fling;
 using orbit::TouchPointer;
 
 namespace {
@@ -70,4 +71,88 @@ TEST_CASE("a second finger and a cancelled touch press nothing", "[client][touch
   CHECK_FALSE(touch.touching());
   for (const auto& pointer : frames(touch, 3)) CHECK_FALSE(pointer.down);
   CHECK_FALSE(touch.end(1, 0, 0));
+}
+
+namespace {
+
+// A finger drawn `dy` px down from y = 0 in 8 moves 16 ms apart (a frame each), from t = 0.
+void draw(Fling& fling, float dy) {
+  for (int i = 0; i <= 8; ++i) fling.track(16.0 * i, 0, dy * static_cast<float>(i) / 8);
+}
+
+// Steps a frame (16 ms) apart from `from` while the fling moves: the whole way, and the steps.
+std::vector<float> steps(Fling& fling, double from) {
+  std::vector<float> out;
+  for (double t = from + 16; fling.moving() && out.size() < 1000; t += 16) out.push_back(fling.step(t).y);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a flick goes on after the finger lifts, in its direction, slowing down until it stops", "[client][touch]") {
+  Fling fling;
+  draw(fling, 150);  // 150 px in 128 ms: about 1.2 px/ms
+  fling.release(128);
+  REQUIRE(fling.moving());
+  const std::vector<float> way = steps(fling, 128);
+  REQUIRE(way.size() > 10);
+  CHECK(fling.moving() == false);  // it stops by itself, within a few seconds
+  CHECK(way.size() * 16 < 3000);
+  for (std::size_t i = 1; i < way.size(); ++i) {
+    CHECK(way[i] > 0);  // the finger went down: the content goes on down
+    CHECK(way[i] <= way[i - 1]);
+  }
+  // The way adds up to the speed times the time constant (the decay's integral), near enough.
+  float total = 0;
+  for (float y : way) total += y;
+  const double speed = 150.0 / 128.0;
+  CHECK(total == Approx(speed * Fling::kTimeConstant).epsilon(0.05));
+  // Upwards, the same the other way.
+  draw(fling, -150);
+  fling.release(128);
+  CHECK(fling.step(144).y < 0);
+}
+
+TEST_CASE("a drag put down slowly, or held still before lifting, throws nothing", "[client][touch]") {
+  Fling slow;
+  draw(slow, 20);  // 20 px in 128 ms: 0.16 px/ms
+  slow.release(128);
+  CHECK_FALSE(slow.moving());
+  CHECK(slow.step(144).y == 0);
+
+  Fling held;
+  draw(held, 150);
+  held.release(128 + 150);  // still for 150 ms before lifting
+  CHECK_FALSE(held.moving());
+
+  Fling tapped;  // one position is no speed
+  tapped.track(0, 5, 5);
+  tapped.release(10);
+  CHECK_FALSE(tapped.moving());
+}
+
+TEST_CASE("a finger touching again, or a new drag, stops a flick at once", "[client][touch]") {
+  Fling fling;
+  draw(fling, 300);
+  fling.release(128);
+  REQUIRE(fling.moving());
+  CHECK(fling.step(144).y > 0);
+  fling.stop();
+  CHECK_FALSE(fling.moving());
+  CHECK(fling.step(160).y == 0);
+
+  draw(fling, 300);
+  fling.release(128);
+  REQUIRE(fling.moving());
+  fling.track(150, 0, 0);
+  CHECK_FALSE(fling.moving());
+}
+
+TEST_CASE("a flick is never faster than the cap, however fast the finger", "[client][touch]") {
+  Fling fling;
+  fling.track(0, 0, 0);
+  fling.track(1, 0, 1000);  // 1000 px in a millisecond
+  fling.release(1);
+  REQUIRE(fling.moving());
+  CHECK(fling.step(2).y <= Fling::kMaxSpeed * 1.0 + 0.01);
 }

@@ -1,7 +1,7 @@
 // A phone in a call: a 390×844 touch screen (Chromium's device emulation: mobile, touch, 3×
 // pixels) with a desktop page on the other end. The video takes the phone's whole width, the
 // chat is a drawer opened and closed by taps, a line goes out through an on-screen keyboard, a
-// drag scrolls the chat, a tap mutes, and every control is big enough for a finger. Headless
+// drag scrolls the chat and a flick throws it on, a tap mutes, and every control is big enough for a finger. Headless
 // Chromium against a real orbit-server; where things are comes from state().ui.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -35,7 +35,9 @@ async function tap(page, cdp, name) {
   await tapAt(page, cdp, centre(await itemRect(page, name)));
 }
 
-// A finger drawn from `from` by `dy` CSS pixels in steps, a frame or two apart, then lifted.
+// A finger drawn from `from` by `dy` CSS pixels in steps, a frame or two apart, then held
+// still and lifted: a drag put down, which throws nothing. (The client takes the finger's speed
+// from its moves within the 100 ms before it lifts, Fling::kWindow: the hold is the gesture.)
 async function drag(page, cdp, from, dy, steps = 8) {
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from] });
   await animationFrames(page, 2);
@@ -44,8 +46,24 @@ async function drag(page, cdp, from, dy, steps = 8) {
                    { type: 'touchMove', touchPoints: [{ x: from.x, y: from.y + (dy * i) / steps }] });
     await animationFrames(page, 1);
   }
+  await new Promise((resolve) => { setTimeout(resolve, 200); });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await animationFrames(page, 4);
+}
+
+// A flick: the finger drawn by `dy` CSS pixels in `steps` moves 16 ms apart, and lifted at once.
+// The events carry those times (the client takes a flick's speed from the events' own times),
+// however long a loaded machine takes to send them.
+async function flick(page, cdp, from, dy, steps = 8) {
+  const start = Date.now() / 1000;
+  const at = (i) => start + (i * 16) / 1000;
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: [from], timestamp: at(0) });
+  for (let i = 1; i <= steps; i += 1) {
+    await cdp.send('Input.dispatchTouchEvent', {
+      type: 'touchMove', touchPoints: [{ x: from.x, y: from.y + (dy * i) / steps }], timestamp: at(i),
+    });
+  }
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [], timestamp: at(steps) });
 }
 
 // Where `name` is once it has stayed put for a few frames.
@@ -171,6 +189,16 @@ test('on a phone the video takes the width, the chat is a drawer, and taps, typi
     await drag(ann, cdp, { x: log[0] + log[2] / 2, y: log[1] + (log[3] * 3) / 4 }, -300);
     const back = await restingRect(ann, last);
     assert.ok(Math.abs(back[1] - atEnd[1]) <= 1, `dragging up came back to ${back[1]}, not ${atEnd[1]}`);
+    // A flick goes on after the finger lifts, then comes to rest; one the other way comes back
+    // to the newest line and stops there.
+    await flick(ann, cdp, { x: log[0] + log[2] / 2, y: log[1] + log[3] / 4 }, 100);
+    const flicked = await restingRect(ann, last);
+    assert.ok(flicked[1] - atEnd[1] >= 150, `a 100 px flick moved the log by only ${flicked[1] - atEnd[1]} px`);
+    assert.deepEqual(await ann.evaluate(() => ({ scrollY: window.scrollY, scale: window.visualViewport.scale })),
+                     { scrollY: 0, scale: 1 }, 'the page scrolled or zoomed under the flick');
+    await flick(ann, cdp, { x: log[0] + log[2] / 2, y: log[1] + (log[3] * 3) / 4 }, -300);
+    const flickedBack = await restingRect(ann, last);
+    assert.ok(Math.abs(flickedBack[1] - atEnd[1]) <= 1, `flicking up came back to ${flickedBack[1]}, not ${atEnd[1]}`);
 
     // People from the controls, and from there a message to Ben; a tap on the strip of grid
     // beside the drawer puts it away.

@@ -15,7 +15,7 @@ ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, S
       scheduler_(scheduler),
       sink_(sink),
       controller_(platform, std::move(transport), scheduler, peers, media, sink, http, std::move(address)),
-      shell_(platform, &painter, [this] { draw(); }),
+      shell_(platform, scheduler, &painter, [this] { draw(); }),
       room_(controller_.manager(), sink,
             {.copyText = [this](const std::string& text) { platform_.copyText(text); },
              .leave = [this] { controller_.leave(); }}),

@@ -38,8 +38,8 @@ UiShell& shellOf(GLFWwindow* window) { return *static_cast<UiShell*>(glfwGetWind
 
 }  // namespace
 
-UiShell::UiShell(Platform& platform, TextPainter* painter, std::function<void()> draw)
-    : platform_(platform), draw_(std::move(draw)), glyphs_(painter) {}
+UiShell::UiShell(Platform& platform, Scheduler& clock, TextPainter* painter, std::function<void()> draw)
+    : platform_(platform), clock_(clock), draw_(std::move(draw)), glyphs_(painter) {}
 
 UiShell::~UiShell() { close(); }
 
@@ -106,7 +106,9 @@ std::optional<Error> UiShell::open(const char* title) {
     invalidate();
     return true;
   });
-  platform_.setOnTouch([this](Platform::TouchPhase phase, int id, float x, float y) { return touch(phase, id, x, y); });
+  platform_.setOnTouch([this](Platform::TouchPhase phase, int id, float x, float y, double timeMs) {
+    return touch(phase, id, x, y, timeMs);
+  });
   platform_.setOnResize([this] { invalidate(); });
   // A blinking caret would need a frame twice a second for as long as a field has focus.
   io.ConfigInputTextCursorBlink = false;
@@ -191,13 +193,16 @@ void UiShell::scroll(double linesX, double linesY) {
   io.MouseWheelH -= static_cast<float>(linesX * stepsPerLine);
 }
 
-bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y) {
+bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double now) {
   touchOwnsPointer_ = true;
   invalidate();
   const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
   switch (phase) {
     case Platform::TouchPhase::Start:
       if (!touch_.touching()) {
+        // A finger on flicked content stops it, as on a phone.
+        fling_.stop();
+        fling_.track(now, x, y);
         dragTargetsKnown_ = false;
         dragX_ = dragY_ = 0;
       }
@@ -207,19 +212,32 @@ bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y) {
       const TouchPointer::Drag drag = touch_.move(id, x, y);
       dragX_ += drag.x * ratio;
       dragY_ += drag.y * ratio;
+      if (touch_.dragging()) fling_.track(now, x, y);
       return false;
     }
-    case Platform::TouchPhase::End:
-      if (!touch_.end(id, x, y)) return false;
-      return textFieldAt(x * ratio, y * ratio);
+    case Platform::TouchPhase::End: {
+      const bool dragged = touch_.dragging();
+      const bool tap = touch_.end(id, x, y);
+      if (dragged && !touch_.touching()) fling_.release(now);
+      return tap && textFieldAt(x * ratio, y * ratio);
+    }
     case Platform::TouchPhase::Cancel:
       touch_.cancel(id);
+      fling_.stop();
       return false;
   }
   return false;
 }
 
 void UiShell::applyDrag() {
+  if (fling_.moving()) {
+    const TouchPointer::Drag drag = fling_.step(static_cast<double>(clock_.now().count()));
+    const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
+    dragX_ += drag.x * ratio;
+    dragY_ += drag.y * ratio;
+    // Until it stops: the frames go on without input.
+    invalidate();
+  }
   if (dragX_ == 0 && dragY_ == 0) return;
   ImGuiContext* context = ImGui::GetCurrentContext();
   if (!dragTargetsKnown_) {
@@ -240,13 +258,18 @@ void UiShell::applyDrag() {
     dragTargetY_ = target(&ImVec2::y);
     dragTargetsKnown_ = true;
   }
-  // The content follows the finger: a finger moving down shows what is above.
+  // The content follows the finger: a finger moving down shows what is above. A flick stops
+  // where there is no further to go, in either direction it moves.
+  bool further = false;
   if (ImGuiWindow* window = dragTargetY_ ? ImGui::FindWindowByID(dragTargetY_) : nullptr) {
+    if (dragY_ != 0) further |= dragY_ > 0 ? window->Scroll.y > 0 : window->Scroll.y < window->ScrollMax.y;
     ImGui::SetScrollY(window, window->Scroll.y - dragY_);
   }
   if (ImGuiWindow* window = dragTargetX_ ? ImGui::FindWindowByID(dragTargetX_) : nullptr) {
+    if (dragX_ != 0) further |= dragX_ > 0 ? window->Scroll.x > 0 : window->Scroll.x < window->ScrollMax.x;
     ImGui::SetScrollX(window, window->Scroll.x - dragX_);
   }
+  if (fling_.moving() && !further) fling_.stop();
   dragX_ = dragY_ = 0;
 }
 

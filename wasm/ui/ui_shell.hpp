@@ -2,6 +2,7 @@
 
 #include "platform.hpp"
 #include "result.hpp"
+#include "scheduler.hpp"
 #include "touch.hpp"
 #include "ui/glyph_cache.hpp"
 #include "ui/text_painter.hpp"
@@ -24,7 +25,7 @@ namespace orbit {
 class UiShell {
  public:
   // `draw` makes the ImGui calls of one frame.
-  UiShell(Platform& platform, TextPainter* painter, std::function<void()> draw);
+  UiShell(Platform& platform, Scheduler& clock, TextPainter* painter, std::function<void()> draw);
   ~UiShell();
   UiShell(const UiShell&) = delete;
   UiShell& operator=(const UiShell&) = delete;
@@ -54,7 +55,7 @@ class UiShell {
   // Scrolls what is under the pointer by lines of text (positive: down, right).
   void scroll(double linesX, double linesY);
   // A finger on the surface: taps become presses of ImGui's mouse, drags scroll.
-  bool touch(Platform::TouchPhase phase, int id, float x, float y);
+  bool touch(Platform::TouchPhase phase, int id, float x, float y, double timeMs);
   // Hands ImGui the finger's pointer for this frame, in place of the mouse's.
   void feedTouch();
   // Scrolls what the finger drags by what it moved since the last frame.
@@ -68,6 +69,7 @@ class UiShell {
   void updateTextInput();
 
   Platform& platform_;
+  Scheduler& clock_;  // for a flick's speed and its slowing down
   std::function<void()> draw_;
   GLFWwindow* window_ = nullptr;
   GlyphCache glyphs_;
@@ -93,6 +95,7 @@ class UiShell {
   unsigned dragTargetY_ = 0;
   float dragX_ = 0;  // device pixels moved and not yet scrolled
   float dragY_ = 0;
+  Fling fling_;  // what a flick moves after the finger lifted, into the same windows
 };
 
 }  // namespace orbit
