@@ -1,8 +1,9 @@
 // A phone in a call: a 390×844 touch screen (Chromium's device emulation: mobile, touch, 3×
 // pixels) with a desktop page on the other end. The video takes the phone's whole width, the
 // chat is a drawer opened and closed by taps, a line goes out through an on-screen keyboard, a
-// drag scrolls the chat and a flick throws it on, a tap mutes, and every control is big enough for a finger. Headless
-// Chromium against a real orbit-server; where things are comes from state().ui.
+// drag scrolls the chat and a flick throws it on, a tap mutes, and every control is big enough
+// for a finger. Headless Chromium against a real orbit-server; where things are comes from
+// state().ui.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
