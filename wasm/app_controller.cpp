@@ -3,6 +3,7 @@
 #include "codec.hpp"
 #include "slug.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <utility>
@@ -150,6 +151,32 @@ std::optional<Error> AppController::command(std::string_view text) {
     } else {
       manager_.stopScreenShare();
     }
+    return std::nullopt;
+  }
+  if (name == "switchDevice") {
+    // The pre-join screen's and the call's camera and microphone choice.
+    if (screen_ != Screen::PreJoin && screen_ != Screen::Room) {
+      return Error{"cannot switchDevice: no camera or microphone is in use on the " + std::string(toString(screen_)) +
+                   " screen"};
+    }
+    const std::string kind = json.contains("kind") && json["kind"].is_string() ? json["kind"].get<std::string>() : "";
+    if (kind != "camera" && kind != "microphone") {
+      return Error{"switchDevice needs \"kind\": \"camera\" or \"microphone\""};
+    }
+    if (!json.contains("deviceId") || !json["deviceId"].is_string()) {
+      return Error{"switchDevice needs a \"deviceId\" string"};
+    }
+    const std::string deviceId = json["deviceId"].get<std::string>();
+    const DeviceKind wanted = kind == "camera" ? DeviceKind::VideoInput : DeviceKind::AudioInput;
+    const auto& devices = manager_.devices();
+    if (std::none_of(devices.begin(), devices.end(), [&](const MediaDevice& device) {
+          return device.kind == wanted && device.deviceId == deviceId;
+        })) {
+      return Error{"switchDevice: no " + kind + " \"" + deviceId + "\" (media.devices lists them)"};
+    }
+    const TrackKind track = kind == "camera" ? TrackKind::Video : TrackKind::Audio;
+    manager_.switchDevice(track, deviceId);
+    if (hooks_.deviceChosen) hooks_.deviceChosen(track, deviceId);
     return std::nullopt;
   }
   if (name == "leave") {
@@ -462,6 +489,15 @@ Json AppController::snapshot() {
   out["media"]["muted"] = manager_.indicators().muted.value_or(true);
   out["media"]["cameraEnabled"] = manager_.cameraEnabled() && manager_.camera().has_value();
   out["screen"] = toString(screen_);
+  // The cameras and microphones to choose from (labelled once a capture was allowed).
+  Json devices = Json::array();
+  for (const MediaDevice& device : manager_.devices()) {
+    if (device.kind == DeviceKind::AudioOutput) continue;
+    devices.push_back({{"kind", device.kind == DeviceKind::VideoInput ? "camera" : "microphone"},
+                       {"deviceId", device.deviceId},
+                       {"label", device.label}});
+  }
+  out["media"]["devices"] = std::move(devices);
   out["lobby"] = lobby_.snapshot();
   out["prejoin"] = preJoin_.snapshot();
   // The name the pre-join screen's field starts with (the address's ?name=, else the one we

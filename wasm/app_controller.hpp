@@ -48,6 +48,8 @@ class AppController {
     std::function<void(Json& state)> extendSnapshot;
     // The pre-join screen opens, its name field holding `name`.
     std::function<void(std::string_view name)> preJoinOpened;
+    // A command (switchDevice) chose the device the camera or microphone takes from now on.
+    std::function<void(TrackKind kind, const std::string& deviceId)> deviceChosen;
   };
 
   struct Options {

@@ -82,7 +82,9 @@ export interface OrbitState {
   unsent: { id: number; text: string; to: string | null; state: 'waiting' | 'failed'; why: string }[];
   media: { muted: boolean; cameraEnabled: boolean; microphone: { id: number; label: string } | null;
            camera: { id: number; label: string } | null; screen: { id: number; label: string } | null;
-           error: string | null };
+           error: string | null;
+           /** The cameras and microphones to choose from; labels are empty until a capture was allowed. */
+           devices: { kind: 'camera' | 'microphone'; deviceId: string; label: string }[] };
   notifications: { kind: string; text: string; time: number }[];
   /** 'relay' with ?relay=1 or mount's `relay: true`: every connection through the TURN server. */
   iceTransportPolicy: 'all' | 'relay';

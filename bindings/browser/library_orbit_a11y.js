@@ -22,6 +22,9 @@ mergeInto(LibraryManager.library, {
       // The standard clip technique, not display: none, which would hide it from screen readers
       // too. Shown as a panel over the canvas's corner while one of its controls has the focus.
       root.className = 'orbit-a11y';
+      // The camera and microphone to take, on the pre-join screen and in the call.
+      var devices = '<div role="group" aria-label="Devices"><select aria-label="Camera"></select> ' +
+                    '<select aria-label="Microphone"></select></div>';
       root.innerHTML =
         '<style>.orbit-a11y:not(:focus-within),.orbit-a11y .orbit-a11y-hidden{position:absolute;width:1px;' +
         'height:1px;margin:-1px;padding:0;overflow:hidden;clip-path:inset(50%);white-space:nowrap}' +
@@ -45,11 +48,11 @@ mergeInto(LibraryManager.library, {
         '<form aria-label="Join the room"><input name="name" aria-label="Your name" autocomplete="off" ' +
         'aria-describedby="' + id + '-prejoin"> <input name="password" type="password" aria-label="Password" ' +
         'autocomplete="off"> <button>Join the room</button> <button type="button">Wait for a place</button> ' +
-        '<button type="button">Stop waiting</button><p></p></form></div>' +
+        '<button type="button">Stop waiting</button><p></p></form>' + devices + '</div>' +
         // The call.
         '<div data-screen="room" hidden><div role="group" aria-label="Call controls">' +
         '<button aria-pressed="false">Mute</button> <button aria-pressed="false">Camera off</button> ' +
-        '<button aria-pressed="false">Share screen</button> <button>Leave</button></div>' +
+        '<button aria-pressed="false">Share screen</button> <button>Leave</button></div>' + devices +
         '<ul class="orbit-a11y-hidden" aria-label="People in the call"></ul>' +
         '<form><input aria-label="Chat message to everyone" autocomplete="off"> <button>Send</button></form></div>' +
         // The Left screen.
@@ -72,6 +75,7 @@ mergeInto(LibraryManager.library, {
         waitForPlace: preJoinButtons[1], stopWaiting: preJoinButtons[2], preJoinError: preJoinForm.querySelector('p'),
         callButtons: callButtons, people: screens.room.querySelector('ul'), chat: chat, input: chat.querySelector('input'),
         leftSays: screens.left.querySelector('p'), log: root.querySelector('[role=log]'),
+        devices: { prejoin: screens.prejoin.querySelectorAll('select'), room: screens.room.querySelectorAll('select') },
       };
       // The control each screen's focus goes to when that screen comes up under it.
       parts.first = {
@@ -122,6 +126,14 @@ mergeInto(LibraryManager.library, {
         if (parts.input.value && !OrbitA11y.command({ command: 'sendText', text: parts.input.value })) {
           parts.input.value = '';
         }
+      });
+      ['prejoin', 'room'].forEach(function(screen) {
+        OrbitA11y.deviceKinds.forEach(function(kind, i) {
+          var select = parts.devices[screen][i];
+          select.addEventListener('change', function() {
+            if (select.value) OrbitA11y.command({ command: 'switchDevice', kind: kind, deviceId: select.value });
+          });
+        });
       });
       leftButtons[0].addEventListener('click', function() { OrbitA11y.command({ command: 'rejoin' }); });
       leftButtons[1].addEventListener('click', function() { OrbitA11y.command({ command: 'backToLobby' }); });
@@ -310,6 +322,30 @@ mergeInto(LibraryManager.library, {
       OrbitA11y.error('preJoinError', parts.preJoinError, preJoin.waiting ? '' : preJoin.error, said);
     },
 
+    deviceKinds: ['camera', 'microphone'],
+
+    // A screen's camera and microphone lists: the devices to choose from, the one in use chosen
+    // (unless the list has the focus: a choice being made is not undone under it).
+    updateDevices: function(selects, media) {
+      OrbitA11y.deviceKinds.forEach(function(kind, i) {
+        var select = selects[i];
+        var list = (media.devices || []).filter(function(device) { return device.kind === kind; });
+        var key = JSON.stringify(list);
+        if (select.dataset.listed !== key) {
+          select.dataset.listed = key;
+          select.replaceChildren.apply(select, list.map(function(device, n) {
+            var label = kind === 'camera' ? 'Camera ' : 'Microphone ';
+            return new Option(device.label || label + (n + 1), device.deviceId);
+          }));
+        }
+        var current = media[kind];
+        if (document.activeElement !== select) {
+          select.selectedIndex = list.findIndex(function(device) { return current && device.label === current.label; });
+        }
+        OrbitA11y.show(select, list.length > 0);
+      });
+    },
+
     // null: no state yet (or any more), nothing to show but the log.
     update: function(state) {
       var parts = OrbitA11y.parts;
@@ -335,7 +371,9 @@ mergeInto(LibraryManager.library, {
         }
         if (opened) parts.preJoin.elements.password.value = '';
         OrbitA11y.updatePreJoin(state, said);
+        OrbitA11y.updateDevices(parts.devices.prejoin, state.media);
       }
+      if (room) OrbitA11y.updateDevices(parts.devices.room, state.media);
       if (left) OrbitA11y.text(parts.leftSays, 'You left "' + state.prejoin.name + '".');
 
       var media = room ? state.media : {};

@@ -871,3 +871,52 @@ TEST_CASE("backToLobby goes from the Left screen to the lobby, as its button doe
   CHECK(rig.http.requests[0].url == "http://orbit.test/api/rooms");
   CHECK_THAT(refusalOf(rig, R"({"command":"backToLobby"})"), Catch::Contains("not on the Left screen"));
 }
+
+TEST_CASE("switchDevice takes the camera or microphone from the device named, as the Devices menus do", "[app][a11y]") {
+  AppRig lobby("http://orbit.test/");
+  lobby.app.start();
+  CHECK_THAT(refusalOf(lobby, R"({"command":"switchDevice","kind":"microphone","deviceId":"mic-2"})"),
+             Catch::Contains("no camera or microphone is in use on the lobby screen"));
+
+  AppRig rig("http://orbit.test/room/standup");
+  rig.app.start();
+  rig.http.reply(200, described("standup", true, false));
+  REQUIRE(rig.app.screen() == AppController::Screen::PreJoin);
+  rig.clock.advance(100ms);  // the pre-join screen's capture, then the devices' names
+  const Json devices = rig.app.snapshot()["media"]["devices"];
+  // Cameras and microphones, not the speaker.
+  CHECK(devices == Json::parse(R"([
+      {"kind":"microphone","deviceId":"mic-1","label":"Mock microphone"},
+      {"kind":"microphone","deviceId":"mic-2","label":"Mock microphone mic-2"},
+      {"kind":"camera","deviceId":"cam-1","label":"Mock camera"},
+      {"kind":"camera","deviceId":"cam-2","label":"Mock camera cam-2"}])"));
+  REQUIRE(rig.app.snapshot()["media"]["microphone"]["label"] == "Mock microphone");
+
+  std::vector<std::pair<TrackKind, std::string>> chosen;
+  rig.app.setHooks({.redraw = [] {},
+                    .statsChanged = [] {},
+                    .extendSnapshot = [](Json&) {},
+                    .preJoinOpened = [](std::string_view) {},
+                    .deviceChosen = [&chosen](TrackKind kind, const std::string& id) { chosen.emplace_back(kind, id); }});
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"switchDevice","kind":"microphone","deviceId":"mic-2"})"));
+  rig.clock.advance(100ms);
+  CHECK(rig.app.snapshot()["media"]["microphone"]["label"] == "Mock microphone mic-2");
+  CHECK(chosen == std::vector<std::pair<TrackKind, std::string>>{{TrackKind::Audio, "mic-2"}});
+
+  // Said why, and nothing switched: a kind that is not one, a device not listed, or one of the other kind.
+  CHECK_THAT(refusalOf(rig, R"({"command":"switchDevice","kind":"speaker","deviceId":"out-1"})"),
+             Catch::Contains("\"kind\": \"camera\" or \"microphone\""));
+  CHECK_THAT(refusalOf(rig, R"({"command":"switchDevice","kind":"camera"})"), Catch::Contains("\"deviceId\" string"));
+  CHECK_THAT(refusalOf(rig, R"({"command":"switchDevice","kind":"camera","deviceId":"mic-1"})"),
+             Catch::Contains("no camera \"mic-1\""));
+  rig.clock.advance(100ms);
+  CHECK(rig.app.snapshot()["media"]["camera"]["label"] == "Mock camera");
+  CHECK(chosen.size() == 1);
+
+  // In the call too.
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"Ann"})"));  // an open room: no token
+  REQUIRE(rig.app.screen() == AppController::Screen::Room);
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"switchDevice","kind":"camera","deviceId":"cam-2"})"));
+  rig.clock.advance(100ms);
+  CHECK(rig.app.snapshot()["media"]["camera"]["label"] == "Mock camera cam-2");
+}

@@ -385,3 +385,44 @@ test('the mirror lists the public rooms, each with its count and a Join button, 
     for (const context of contexts) await context.close();
   }
 });
+
+test('the mirror lists the cameras and microphones, and one chosen there is the one the call takes', async () => {
+  const contexts = [];
+  try {
+    const page = await newPage(contexts, `${shared.server.url}/room/devices-mirror`);
+    const before = await waitForState(page, 'the pre-join screen has the devices and their names',
+                                      (s) => s.screen === 'prejoin' && s.media.microphone !== null &&
+                                             s.media.devices.filter((d) => d.kind === 'microphone' && d.label).length > 1);
+    const microphones = before.media.devices.filter((d) => d.kind === 'microphone');
+    // Chromium's fake devices: one camera, a default microphone and two more.
+    const other = microphones.find((d) => d.label !== before.media.microphone.label);
+    let ax = await axTree(page);
+    const list = only(ax, 'combobox', 'Microphone');
+    only(ax, 'combobox', 'Camera');
+    const chosen = () => page.evaluate(() => [...document.querySelectorAll('.orbit-a11y [data-screen]:not([hidden]) select')]
+      .map((select) => `${select.getAttribute('aria-label')}: ${select.selectedOptions[0]?.textContent ?? '(none)'}`));
+    assert.deepEqual(await chosen(), [`Camera: ${before.media.camera.label}`, `Microphone: ${before.media.microphone.label}`]);
+
+    // The keyboard picks another microphone, as a screen reader's user does: the call takes it.
+    await focusNode(page, list);
+    const steps = microphones.indexOf(other) - microphones.findIndex((d) => d.label === before.media.microphone.label);
+    for (let i = 0; i < Math.abs(steps); i += 1) await page.keyboard.press(steps > 0 ? 'ArrowDown' : 'ArrowUp');
+    await waitForState(page, `the microphone is ${other.label}`, (s, label) => s.media.microphone?.label === label,
+                       other.label);
+
+    // In the call, the call's own list says so, and the camera can be chosen there too.
+    await focusNode(page, only(await axTree(page), 'textbox', 'Your name'));
+    await page.keyboard.type('Dee');
+    await focusNode(page, only(await axTree(page), 'button', 'Join the room'));
+    await page.keyboard.press('Enter');
+    await waitForState(page, 'in the call', inRoom);
+    ax = await axTree(page);
+    only(ax, 'combobox', 'Camera');
+    only(ax, 'combobox', 'Microphone');
+    assert.deepEqual(await chosen(), [`Camera: ${before.media.camera.label}`, `Microphone: ${other.label}`]);
+    assert.equal((await stateOf(page)).media.microphone.label, other.label);
+    assert.deepEqual(unexpectedErrors(page), []);
+  } finally {
+    for (const context of contexts) await context.close();
+  }
+});

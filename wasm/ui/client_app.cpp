@@ -40,6 +40,7 @@ std::optional<Error> ClientApp::start(std::function<void(const Error&)> onFailur
             state["fonts"] = {{"own", shell_.ownFonts()}, {"icons", iconsDrawn()}, {"pixels", shell_.fontPixels()}};
           },
       .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
+      .deviceChosen = [this](TrackKind kind, const std::string& deviceId) { preJoinView_.chose(kind, deviceId); },
   });
   controller_.start();
   if (controller_.screen() == AppController::Screen::Lobby) return openWindow();

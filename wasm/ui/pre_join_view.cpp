@@ -41,6 +41,10 @@ void PreJoinView::opened(std::string_view name) {
   listDevices();
 }
 
+void PreJoinView::chose(TrackKind kind, const std::string& deviceId) {
+  (kind == TrackKind::Audio ? chosenMicrophone_ : chosenCamera_) = deviceId;
+}
+
 void PreJoinView::listDevices() {
   listedForCamera_ = manager_.camera() ? manager_.camera()->id : 0;
   listedForMicrophone_ = manager_.microphone() ? manager_.microphone()->id : 0;

@@ -31,6 +31,8 @@ class PreJoinView {
   void opened(std::string_view name);
   void draw();
 
+  // The page's copy of the screen chose a device: it is the one shown as chosen here too.
+  void chose(TrackKind kind, const std::string& deviceId);
   // The devices as last listed, for the state: {"cameras": [...], "microphones": [...]}
   Json snapshot() const;
 

@@ -21,6 +21,7 @@ const unsubscribe: () => void = call.on('left', (event: OrbitEvents['left']) => 
 unsubscribe();
 const state = call.state();
 if (state) console.log(state.peers.map((peer) => peer.video.frames), state.media.muted);
+if (state) console.log(state.media.devices.filter((device) => device.kind === 'microphone').map((device) => device.label));
 // Relay-only, and why a connection could not come up.
 const relayed: OrbitCall = mount('#relayed', { server: 'https://orbit.example', room: 'standup', relay: true });
 relayed.on('peer-failed', (event) => console.log(event.peer, event.name, event.text));
