@@ -54,7 +54,8 @@ mergeInto(LibraryManager.library, {
         '<button aria-pressed="false">Mute</button> <button aria-pressed="false">Camera off</button> ' +
         '<button aria-pressed="false">Share screen</button> <button>Leave</button></div>' + devices +
         '<ul class="orbit-a11y-hidden" aria-label="People in the call"></ul>' +
-        '<form><input aria-label="Chat message to everyone" autocomplete="off"> <button>Send</button></form></div>' +
+        '<form><select aria-label="Send to"><option value="">Everyone</option></select> ' +
+        '<input aria-label="Chat message to everyone" autocomplete="off"> <button>Send</button></form></div>' +
         // The Left screen.
         '<div data-screen="left" hidden><p></p><button>Rejoin</button> <button>Back to the lobby</button></div>' +
         '<div class="orbit-a11y-hidden" role="log" aria-live="polite" aria-label="Chat and notifications"></div>';
@@ -74,6 +75,7 @@ mergeInto(LibraryManager.library, {
         preJoinSays: screens.prejoin.querySelector('p'), preJoin: preJoinForm, join: preJoinButtons[0],
         waitForPlace: preJoinButtons[1], stopWaiting: preJoinButtons[2], preJoinError: preJoinForm.querySelector('p'),
         callButtons: callButtons, people: screens.room.querySelector('ul'), chat: chat, input: chat.querySelector('input'),
+        recipient: chat.querySelector('select'),
         leftSays: screens.left.querySelector('p'), log: root.querySelector('[role=log]'),
         devices: { prejoin: screens.prejoin.querySelectorAll('select'), room: screens.room.querySelectorAll('select') },
       };
@@ -121,11 +123,16 @@ mergeInto(LibraryManager.library, {
           if (state) OrbitA11y.command(command(state.media));
         });
       });
+      // The field's name says whom it goes to at once, not at the next change of state.
+      parts.recipient.addEventListener('change', function() {
+        var state = OrbitA11y.read();
+        if (state) OrbitA11y.updateRecipients(state.peers);
+      });
       submit(chat, function() {
         // A line refused stays in the field, and the log says why.
-        if (parts.input.value && !OrbitA11y.command({ command: 'sendText', text: parts.input.value })) {
-          parts.input.value = '';
-        }
+        var line = { command: 'sendText', text: parts.input.value };
+        if (parts.recipient.value) line.to = parts.recipient.value;
+        if (parts.input.value && !OrbitA11y.command(line)) parts.input.value = '';
       });
       ['prejoin', 'room'].forEach(function(screen) {
         OrbitA11y.deviceKinds.forEach(function(kind, i) {
@@ -346,6 +353,25 @@ mergeInto(LibraryManager.library, {
       });
     },
 
+    // Whom the chat field's line goes to: everyone, or one of the people in the call. One who
+    // left is no choice any more, and the line goes to everyone again.
+    updateRecipients: function(peers) {
+      var select = OrbitA11y.parts.recipient;
+      var chosen = select.value;
+      var key = JSON.stringify(peers.map(function(peer) { return [peer.id, peer.name]; }));
+      if (select.dataset.listed !== key) {
+        select.dataset.listed = key;
+        select.replaceChildren.apply(select, [new Option('Everyone', '')].concat(peers.map(function(peer) {
+          return new Option(peer.name, peer.id);
+        })));
+        select.value = chosen;
+        if (select.selectedIndex < 0) select.value = '';
+      }
+      var to = select.selectedIndex > 0 ? select.selectedOptions[0].textContent : '';
+      OrbitA11y.attribute(OrbitA11y.parts.input, 'aria-label',
+                          to ? 'Private message to ' + to : 'Chat message to everyone');
+    },
+
     // null: no state yet (or any more), nothing to show but the log.
     update: function(state) {
       var parts = OrbitA11y.parts;
@@ -373,7 +399,10 @@ mergeInto(LibraryManager.library, {
         OrbitA11y.updatePreJoin(state, said);
         OrbitA11y.updateDevices(parts.devices.prejoin, state.media);
       }
-      if (room) OrbitA11y.updateDevices(parts.devices.room, state.media);
+      if (room) {
+        OrbitA11y.updateDevices(parts.devices.room, state.media);
+        OrbitA11y.updateRecipients(state.peers);
+      }
       if (left) OrbitA11y.text(parts.leftSays, 'You left "' + state.prejoin.name + '".');
 
       var media = room ? state.media : {};

@@ -127,6 +127,21 @@ test('a screen reader hears the people, the chat and the notifications, and its 
     assert.deepEqual(ax.lines.filter((line) => line === 'Ben: hello from Ben'), ['Ben: hello from Ben'],
                      JSON.stringify(ax.lines));
 
+    // A line to Ann alone: Ben picks her in "Send to", and the field's name says so.
+    const recipient = only(await axTree(ben), 'combobox', 'Send to');
+    await focusNode(ben, recipient);
+    await ben.keyboard.press('ArrowDown');
+    const privateField = ben.getByRole('textbox', { name: 'Private message to Ann' });
+    await privateField.pressSequentially('just for Ann');
+    await privateField.press('Enter');
+    const annId = (await stateOf(ann)).self.id;
+    const got = await waitForState(ann, 'Ann gets Ben\'s private line', (s) => s.messages.some((m) => m.text === 'just for Ann'));
+    assert.equal(got.messages.find((m) => m.text === 'just for Ann').to, annId, 'the line went to Ann alone');
+    assert.ok((await heard(ann)).lines.includes('Ben (private): just for Ann'));
+    await focusNode(ben, recipient);
+    await ben.keyboard.press('ArrowUp');
+    await ben.getByRole('textbox', { name: 'Chat message to everyone' }).waitFor();
+
     // Ann mutes with the button found by its role: the client, the canvas and Ben all see it.
     await ann.getByRole('button', { name: 'Mute' }).press('Enter');
     await waitForState(ann, 'the mirror\'s Mute muted Ann', (s) => s.media.muted === true);
