@@ -414,7 +414,7 @@ test('the mirror lists the cameras and microphones, and one chosen there is the 
     let ax = await axTree(page);
     const list = only(ax, 'combobox', 'Microphone');
     only(ax, 'combobox', 'Camera');
-    const chosen = () => page.evaluate(() => [...document.querySelectorAll('.orbit-a11y [data-screen]:not([hidden]) select')]
+    const chosen = () => page.evaluate(() => [...document.querySelectorAll('.orbit-a11y [data-screen]:not([hidden]) [aria-label=Devices] select')]
       .map((select) => `${select.getAttribute('aria-label')}: ${select.selectedOptions[0]?.textContent ?? '(none)'}`));
     assert.deepEqual(await chosen(), [`Camera: ${before.media.camera.label}`, `Microphone: ${before.media.microphone.label}`]);
 
