@@ -102,6 +102,8 @@ export interface OrbitCall {
   setCamera(on: boolean): void;
   /** Browsers ask for a click before a screen is shared: call it from one. */
   setScreenShare(on: boolean): void;
+  /** Takes the camera or microphone from one of state().media.devices; throws an OrbitError when refused. */
+  switchDevice(kind: 'camera' | 'microphone', deviceId: string): void;
   leave(): void;
   rejoin(): void;
   destroy(): void;
@@ -117,6 +119,7 @@ export interface OrbitFramedCall {
   setMuted(muted: boolean): Promise<void>;
   setCamera(on: boolean): Promise<void>;
   setScreenShare(on: boolean): Promise<void>;
+  switchDevice(kind: 'camera' | 'microphone', deviceId: string): Promise<void>;
   leave(): Promise<void>;
   rejoin(): Promise<void>;
   destroy(): Promise<void>;

@@ -31,13 +31,16 @@
 //                      peers: [{id, name, connection, ice, audio, muted, cameraOff,
 //                               video: {received, width, height, frames}, stats}],
 //                      messages: [{from, fromId, to, text, time, self}],
-//                      media: {muted, cameraEnabled, ...}, notifications, ...};
+//                      media: {muted, cameraEnabled, camera, microphone, devices, ...},
+//                      notifications, ...};
 //                      null until the module has started, and after destroy()
 //   sendText(text, to) to the room, or to one participant's id; throws an Orbit.OrbitError
 //                      saying why not
 //   setMuted(bool), setCamera(bool), leave(), rejoin() (after leave(), the same room again)
 //   setScreenShare(bool) shares the screen, or stops; browsers ask for a click first, so call it
 //                      from one (the share's failure is a 'media-error' event)
+//   switchDevice(kind, deviceId) takes the 'camera' or 'microphone' from that device, one of
+//                      state().media.devices (on the pre-join screen and in the call)
 //   destroy()          ends the call and frees everything: the camera, the socket, the frame
 //                      loop, every listener the client added to the page; 'left' (reason
 //                      'destroy') if it was in a room. The canvas gets its own size back.
@@ -197,7 +200,8 @@
     return {
       ready: ready,
       state: function () { return null; },
-      sendText: refuse, setMuted: refuse, setCamera: refuse, setScreenShare: refuse, leave: refuse, rejoin: refuse,
+      sendText: refuse, setMuted: refuse, setCamera: refuse, setScreenShare: refuse, switchDevice: refuse,
+      leave: refuse, rejoin: refuse,
       destroy: function () {},
       on: function () { return function () {}; },
     };
@@ -234,6 +238,9 @@
       setMuted: function (muted) { command({ command: 'setMuted', muted: !!muted }); },
       setCamera: function (on) { command({ command: 'setCamera', on: !!on }); },
       setScreenShare: function (on) { command({ command: 'setScreenShare', on: !!on }); },
+      switchDevice: function (kind, deviceId) {
+        command({ command: 'switchDevice', kind: String(kind), deviceId: String(deviceId) });
+      },
       leave: function () { command({ command: 'leave' }); },
       rejoin: function () { command({ command: 'rejoin' }); },
       destroy: function () {
@@ -305,8 +312,8 @@
   // its parent window at that origin, and posts events only to that origin. Messages are
   // {orbit: 1, type, ...}: the host sends 'call' (a handle method and its arguments) with an
   // id, and the frame answers 'result' with that id; the frame sends 'event' for each event.
-  var handleMethods = ['state', 'sendText', 'setMuted', 'setCamera', 'setScreenShare', 'leave', 'rejoin', 'destroy',
-                       'ready'];
+  var handleMethods = ['state', 'sendText', 'setMuted', 'setCamera', 'setScreenShare', 'switchDevice', 'leave',
+                       'rejoin', 'destroy', 'ready'];
 
   function errorJson(error) {
     return { code: error && error.code ? error.code : 'refused', message: String(error && error.message || error) };
@@ -414,7 +421,7 @@
       on: events.on,
     };
     // Each method of mount's handle, run in the frame (which checks and converts the arguments).
-    ['state', 'sendText', 'setMuted', 'setCamera', 'setScreenShare', 'leave', 'rejoin'].forEach(function (method) {
+    ['state', 'sendText', 'setMuted', 'setCamera', 'setScreenShare', 'switchDevice', 'leave', 'rejoin'].forEach(function (method) {
       handle[method] = function () { return call(method, Array.prototype.slice.call(arguments)); };
     });
     handle.ready = call('ready', []).then(function () { return handle; });

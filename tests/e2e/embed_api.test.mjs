@@ -404,6 +404,25 @@ test('events let a host page mirror the call: who is there, mute and camera, pri
                          e.cameraOff === true, benId);
       await ben.evaluate(() => window.orbit.setCamera(true));
 
+      // A microphone of the list: the call takes it, and Ann still hears Ben; one not listed is refused, saying why.
+      const other = await ben.evaluate(() => {
+        const { media } = window.orbit.state();
+        return media.devices.find((d) => d.kind === 'microphone' && d.label !== media.microphone.label);
+      });
+      await ben.evaluate((id) => window.orbit.switchDevice('microphone', id), other.deviceId);
+      await waitForState(ben, `Ben's microphone is ${other.label}`, (s, label) => s.media.microphone?.label === label,
+                         other.label);
+      const unknownDevice = await ben.evaluate(() => {
+        try {
+          window.orbit.switchDevice('camera', 'no-such-camera');
+          return null;
+        } catch (error) {
+          return { name: error.name, code: error.code, message: error.message };
+        }
+      });
+      assert.equal(unknownDevice?.code, 'refused');
+      assert.match(unknownDevice.message, /no camera "no-such-camera"/);
+
       await ben.evaluate((id) => window.orbit.sendText('for Ann only', id), annId);
       await ben.evaluate(() => window.orbit.sendText('for everyone'));
       await waitForEvent(ann, 'the private line says so', (e, id) => e.event === 'text' && e.text === 'for Ann only' &&

@@ -21,7 +21,8 @@ const unsubscribe: () => void = call.on('left', (event: OrbitEvents['left']) => 
 unsubscribe();
 const state = call.state();
 if (state) console.log(state.peers.map((peer) => peer.video.frames), state.media.muted);
-if (state) console.log(state.media.devices.filter((device) => device.kind === 'microphone').map((device) => device.label));
+const microphone = state?.media.devices.find((device) => device.kind === 'microphone');
+if (microphone) call.switchDevice(microphone.kind, microphone.deviceId);
 // Relay-only, and why a connection could not come up.
 const relayed: OrbitCall = mount('#relayed', { server: 'https://orbit.example', room: 'standup', relay: true });
 relayed.on('peer-failed', (event) => console.log(event.peer, event.name, event.text));
@@ -35,6 +36,8 @@ call.on('peer-came', () => {});
 call.on('text', (event) => console.log(event.state));
 // @ts-expect-error: setMuted takes a boolean
 call.setMuted('yes');
+// @ts-expect-error: a camera or a microphone, not a speaker
+call.switchDevice('speaker', 'default');
 // @ts-expect-error: a canvas or a selector, not a number
 mount(42);
 // @ts-expect-error: relay is a boolean, as the README says
