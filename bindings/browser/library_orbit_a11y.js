@@ -77,7 +77,8 @@ mergeInto(LibraryManager.library, {
         callButtons: callButtons, people: screens.room.querySelector('ul'), chat: chat, input: chat.querySelector('input'),
         recipient: chat.querySelector('select'),
         leftSays: screens.left.querySelector('p'), log: root.querySelector('[role=log]'),
-        devices: { prejoin: screens.prejoin.querySelectorAll('select'), room: screens.room.querySelectorAll('select') },
+        devices: { prejoin: screens.prejoin.querySelectorAll('[aria-label=Devices] select'),
+                   room: screens.room.querySelectorAll('[aria-label=Devices] select') },
       };
       // The control each screen's focus goes to when that screen comes up under it.
       parts.first = {

@@ -193,7 +193,7 @@ void UiShell::scroll(double linesX, double linesY) {
   io.MouseWheelH -= static_cast<float>(linesX * stepsPerLine);
 }
 
-bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double now) {
+bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double timeMs) {
   touchOwnsPointer_ = true;
   invalidate();
   const float ratio = pixelRatio_ > 0 ? pixelRatio_ : 1.0f;
@@ -202,7 +202,7 @@ bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double
       if (!touch_.touching()) {
         // A finger on flicked content stops it, as on a phone.
         fling_.stop();
-        fling_.track(now, x, y);
+        fling_.track(timeMs, x, y);
         dragTargetsKnown_ = false;
         dragX_ = dragY_ = 0;
       }
@@ -212,13 +212,13 @@ bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double
       const TouchPointer::Drag drag = touch_.move(id, x, y);
       dragX_ += drag.x * ratio;
       dragY_ += drag.y * ratio;
-      if (touch_.dragging()) fling_.track(now, x, y);
+      if (touch_.dragging()) fling_.track(timeMs, x, y);
       return false;
     }
     case Platform::TouchPhase::End: {
       const bool dragged = touch_.dragging();
       const bool tap = touch_.end(id, x, y);
-      if (dragged && !touch_.touching()) fling_.release(now);
+      if (dragged && !touch_.touching()) fling_.release(timeMs);
       return tap && textFieldAt(x * ratio, y * ratio);
     }
     case Platform::TouchPhase::Cancel:
