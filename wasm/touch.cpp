@@ -99,6 +99,13 @@ void Fling::stop() {
 
 TouchPointer::Drag Fling::step(double t) {
   if (!moving_) return {};
+  // A flick is over within a few seconds (kMaxSpeed slows to kStopSpeed in 2 s). Steps far from
+  // the lift's time mean two clocks that disagree (an old browser's touch times since the epoch):
+  // it stops, rather than asking for frames for ever.
+  if (t < start_ - kClockSlack || t > start_ + kClockSlack) {
+    moving_ = false;
+    return {};
+  }
   const double now = std::max(t - start_, last_);
   // The way covered at a speed v0 * e^(-s/T) from the last step to now.
   const double share = kTimeConstant * (std::exp(-last_ / kTimeConstant) - std::exp(-now / kTimeConstant));

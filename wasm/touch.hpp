@@ -76,6 +76,7 @@ class Fling {
   static constexpr double kMaxSpeed = 8.0;
   static constexpr double kTimeConstant = 325;  // ms: the speed falls to 1/e in this long
   static constexpr double kStopSpeed = 0.02;  // px/ms: slower than this, it has stopped
+  static constexpr double kClockSlack = 5000;  // ms: a step further than this from the lift ends it
 
   // Where the dragging finger is at `t`.
   void track(double t, float x, float y);

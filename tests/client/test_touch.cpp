@@ -156,3 +156,21 @@ TEST_CASE("a flick is never faster than the cap, however fast the finger", "[cli
   REQUIRE(fling.moving());
   CHECK(fling.step(2).y <= Fling::kMaxSpeed * 1.0 + 0.01);
 }
+
+TEST_CASE("a flick whose steps come far from its lift's time stops instead of asking for frames for ever", "[client][touch]") {
+  // As when the touch times and the frames' clock are not the same clock.
+  Fling ahead;
+  draw(ahead, 300);
+  ahead.release(128);
+  REQUIRE(ahead.moving());
+  CHECK(ahead.step(128 + 60'000).y == 0);
+  CHECK_FALSE(ahead.moving());
+
+  Fling behind;
+  behind.track(1.7e12, 0, 0);
+  behind.track(1.7e12 + 16, 0, 40);
+  behind.release(1.7e12 + 20);
+  REQUIRE(behind.moving());
+  CHECK(behind.step(5000).y == 0);
+  CHECK_FALSE(behind.moving());
+}
