@@ -65,8 +65,10 @@ class TouchPointer {
 
 // A flick: content thrown by a dragging finger goes on after it lifts, at the finger's last
 // speed and slowing down as a phone's own lists do (an exponential decay), until it stops, a
-// finger touches again or there is no further to go. Times in milliseconds on any monotonic
-// clock, positions in CSS pixels.
+// finger touches again or there is no further to go. Times in milliseconds, positions in CSS
+// pixels. The finger's speed comes from the touch events' own times; the slowing down runs on
+// the frames' clock from when the lift is handled: the two need not be one clock, and a lift
+// handled late (a busy page) still starts its flick at full speed.
 class Fling {
  public:
   // The finger's moves within this long before it lifts give its speed: one that stood still
@@ -76,12 +78,12 @@ class Fling {
   static constexpr double kMaxSpeed = 8.0;
   static constexpr double kTimeConstant = 325;  // ms: the speed falls to 1/e in this long
   static constexpr double kStopSpeed = 0.02;  // px/ms: slower than this, it has stopped
-  static constexpr double kClockSlack = 5000;  // ms: a step further than this from the lift ends it
 
   // Where the dragging finger is at `t`.
   void track(double t, float x, float y);
-  // The finger lifted at `t`: a flick starts if it was moving fast enough.
-  void release(double t);
+  // The finger lifted at `t` (its event's time), handled at `now` (the frames' clock): a flick
+  // starts if it was moving fast enough.
+  void release(double t, double now);
   void stop();
   bool moving() const { return moving_; }
   // How far the content moves from the last step to `t`, as TouchPointer::move's drags go.
@@ -95,7 +97,7 @@ class Fling {
   };
   std::deque<Sample> samples_;
   bool moving_ = false;
-  double start_ = 0;  // when the finger lifted
+  double start_ = 0;  // when the lift was handled, on the frames' clock
   double last_ = 0;   // the last step, since start_
   double speedX_ = 0;  // px/ms at start_
   double speedY_ = 0;

@@ -92,7 +92,7 @@ std::vector<float> steps(Fling& fling, double from) {
 TEST_CASE("a flick goes on after the finger lifts, in its direction, slowing down until it stops", "[client][touch]") {
   Fling fling;
   draw(fling, 150);  // 150 px in 128 ms: about 1.2 px/ms
-  fling.release(128);
+  fling.release(128, 128);
   REQUIRE(fling.moving());
   const std::vector<float> way = steps(fling, 128);
   REQUIRE(way.size() > 10);
@@ -109,32 +109,32 @@ TEST_CASE("a flick goes on after the finger lifts, in its direction, slowing dow
   CHECK(total == Approx(speed * Fling::kTimeConstant).epsilon(0.05));
   // Upwards, the same the other way.
   draw(fling, -150);
-  fling.release(128);
+  fling.release(128, 128);
   CHECK(fling.step(144).y < 0);
 }
 
 TEST_CASE("a drag put down slowly, or held still before lifting, throws nothing", "[client][touch]") {
   Fling slow;
   draw(slow, 20);  // 20 px in 128 ms: 0.16 px/ms
-  slow.release(128);
+  slow.release(128, 128);
   CHECK_FALSE(slow.moving());
   CHECK(slow.step(144).y == 0);
 
   Fling held;
   draw(held, 150);
-  held.release(128 + 150);  // still for 150 ms before lifting
+  held.release(128 + 150, 128 + 150);  // still for 150 ms before lifting
   CHECK_FALSE(held.moving());
 
   Fling tapped;  // one position is no speed
   tapped.track(0, 5, 5);
-  tapped.release(10);
+  tapped.release(10, 10);
   CHECK_FALSE(tapped.moving());
 }
 
 TEST_CASE("a finger touching again, or a new drag, stops a flick at once", "[client][touch]") {
   Fling fling;
   draw(fling, 300);
-  fling.release(128);
+  fling.release(128, 128);
   REQUIRE(fling.moving());
   CHECK(fling.step(144).y > 0);
   fling.stop();
@@ -142,7 +142,7 @@ TEST_CASE("a finger touching again, or a new drag, stops a flick at once", "[cli
   CHECK(fling.step(160).y == 0);
 
   draw(fling, 300);
-  fling.release(128);
+  fling.release(128, 128);
   REQUIRE(fling.moving());
   fling.track(150, 0, 0);
   CHECK_FALSE(fling.moving());
@@ -152,25 +152,19 @@ TEST_CASE("a flick is never faster than the cap, however fast the finger", "[cli
   Fling fling;
   fling.track(0, 0, 0);
   fling.track(1, 0, 1000);  // 1000 px in a millisecond
-  fling.release(1);
+  fling.release(1, 1);
   REQUIRE(fling.moving());
   CHECK(fling.step(2).y <= Fling::kMaxSpeed * 1.0 + 0.01);
 }
 
-TEST_CASE("a flick whose steps come far from its lift's time stops instead of asking for frames for ever", "[client][touch]") {
-  // As when the touch times and the frames' clock are not the same clock.
-  Fling ahead;
-  draw(ahead, 300);
-  ahead.release(128);
-  REQUIRE(ahead.moving());
-  CHECK(ahead.step(128 + 60'000).y == 0);
-  CHECK_FALSE(ahead.moving());
-
-  Fling behind;
-  behind.track(1.7e12, 0, 0);
-  behind.track(1.7e12 + 16, 0, 40);
-  behind.release(1.7e12 + 20);
-  REQUIRE(behind.moving());
-  CHECK(behind.step(5000).y == 0);
-  CHECK_FALSE(behind.moving());
+TEST_CASE("a lift handled late still throws at the finger's speed, from when it is handled", "[client][touch]") {
+  // The touch events' times and the frames' clock need not be one clock: a page busy for a
+  // second, or touch times on another origin.
+  Fling fling;
+  for (int i = 0; i <= 8; ++i) fling.track(1.7e12 + 16.0 * i, 0, 150.0f * static_cast<float>(i) / 8);
+  fling.release(1.7e12 + 128, 5000);
+  REQUIRE(fling.moving());
+  const float first = fling.step(5016).y;
+  CHECK(first == Approx(150.0 / 128.0 * 16).epsilon(0.05));  // about the finger's speed for a frame
+  CHECK(fling.moving());
 }

@@ -218,7 +218,7 @@ bool UiShell::touch(Platform::TouchPhase phase, int id, float x, float y, double
     case Platform::TouchPhase::End: {
       const bool dragged = touch_.dragging();
       const bool tap = touch_.end(id, x, y);
-      if (dragged && !touch_.touching()) fling_.release(timeMs);
+      if (dragged && !touch_.touching()) fling_.release(timeMs, static_cast<double>(clock_.now().count()));
       return tap && textFieldAt(x * ratio, y * ratio);
     }
     case Platform::TouchPhase::Cancel:
