@@ -338,14 +338,9 @@ mergeInto(LibraryManager.library, {
       OrbitA11y.deviceKinds.forEach(function(kind, i) {
         var select = selects[i];
         var list = (media.devices || []).filter(function(device) { return device.kind === kind; });
-        var key = JSON.stringify(list);
-        if (select.dataset.listed !== key) {
-          select.dataset.listed = key;
-          select.replaceChildren.apply(select, list.map(function(device, n) {
-            var label = kind === 'camera' ? 'Camera ' : 'Microphone ';
-            return new Option(device.label || label + (n + 1), device.deviceId);
-          }));
-        }
+        OrbitA11y.options(select, list.map(function(device, n) {
+          return [device.label || (kind === 'camera' ? 'Camera ' : 'Microphone ') + (n + 1), device.deviceId];
+        }));
         var current = media[kind];
         if (document.activeElement !== select) {
           select.selectedIndex = list.findIndex(function(device) { return current && device.label === current.label; });
@@ -359,18 +354,24 @@ mergeInto(LibraryManager.library, {
     updateRecipients: function(peers) {
       var select = OrbitA11y.parts.recipient;
       var chosen = select.value;
-      var key = JSON.stringify(peers.map(function(peer) { return [peer.id, peer.name]; }));
-      if (select.dataset.listed !== key) {
-        select.dataset.listed = key;
-        select.replaceChildren.apply(select, [new Option('Everyone', '')].concat(peers.map(function(peer) {
-          return new Option(peer.name, peer.id);
-        })));
+      var people = peers.map(function(peer) { return [peer.name, peer.id]; });
+      if (OrbitA11y.options(select, [['Everyone', '']].concat(people))) {
         select.value = chosen;
         if (select.selectedIndex < 0) select.value = '';
       }
       var to = select.selectedIndex > 0 ? select.selectedOptions[0].textContent : '';
       OrbitA11y.attribute(OrbitA11y.parts.input, 'aria-label',
                           to ? 'Private message to ' + to : 'Chat message to everyone');
+    },
+
+    // A list's choices, each [text, value]: put in only when they changed, so that a list being
+    // looked through is not rebuilt under the person at every change of state. True when they were.
+    options: function(select, choices) {
+      var key = JSON.stringify(choices);
+      if (select.dataset.listed === key) return false;
+      select.dataset.listed = key;
+      select.replaceChildren.apply(select, choices.map(function(choice) { return new Option(choice[0], choice[1]); }));
+      return true;
     },
 
     // null: no state yet (or any more), nothing to show but the log.
