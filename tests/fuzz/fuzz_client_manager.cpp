@@ -171,9 +171,9 @@ class Rig {
     const std::string self = manager_->selfId().str();
     // Until the first connection ends only (the harness closes it, or the client does, as when
     // the server stops answering its pings): connections from it live on until the next
-    // room-info (media is peer to peer), and a server that then hands us a member's old id as
-    // ours (on the next connection, or in a frame the harness injects between the two) meets one
-    // of them; that is not a connection made to ourselves.
+    // room-info (media is peer to peer), and a server that hands us a member's old id as ours on
+    // the next connection meets one of them; that is not a connection made to ourselves. (A
+    // frame the harness injects between a close and the next open, the Signaler ignores.)
     const bool firstConnection = !closed_ && probe_->closeCalls.empty() && probe_->opened.size() <= 1;
     for (const ClientId& id : manager_->peerIds()) {
       ORBIT_FUZZ_CHECK(!firstConnection || self.empty() || id.str() != self, "a connection to itself: " + self);
