@@ -95,7 +95,8 @@ std::string slugify(std::string_view name) {
 }
 
 bool isValidSlug(std::string_view s) {
-  if (s.empty()) return false;
+  // A code point takes at most 4 bytes: a longer id is refused before any of it is decoded.
+  if (s.empty() || s.size() > 4 * kMaxSlugLength) return false;
   std::size_t length = 0;
   // An ill-formed byte reads as U+FFFD, which is no word character: refused, as it must be.
   for (const char32_t cp : decodeUtf8(s)) {

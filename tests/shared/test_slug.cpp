@@ -85,6 +85,16 @@ TEST_CASE("a slug of another script is capped at 64 code points, not bytes", "[s
   CHECK_FALSE(isValidSlug(s + "\xE6\x97\xA5"));
 }
 
+TEST_CASE("a slug of 64 four-byte code points is valid, and a 65th refuses it", "[slug]") {
+  std::string s;
+  for (int i = 0; i < 64; ++i) s += "\xF0\xA0\x80\x80";  // U+20000, a CJK ideograph
+  CHECK(s.size() == 4 * 64);
+  CHECK(isValidSlug(s));
+  CHECK(slugify(s) == s);
+  CHECK_FALSE(isValidSlug(s + "\xF0\xA0\x80\x80"));
+  CHECK_FALSE(isValidSlug(std::string(1 << 20, 'a')));
+}
+
 TEST_CASE("slugify returns an empty string when nothing usable is left", "[slug]") {
   CHECK(slugify("").empty());
   CHECK(slugify("   ").empty());
