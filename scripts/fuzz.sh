@@ -7,7 +7,8 @@
 # ft: features). Fails on any crash, sanitizer report, timeout, leak or out-of-memory: the input
 # is saved under build-fuzz/fuzz/TARGET/crashes/ and printed; replay it with
 #   build-fuzz/tests/fuzz/fuzz_TARGET build-fuzz/fuzz/TARGET/crashes/<file>
-# Extra arguments after SECONDS go to libFuzzer (e.g. -runs=10000000, -max_len=8192).
+# Extra arguments after SECONDS go to libFuzzer (e.g. -runs=10000000, -max_len=8192); with
+# -jobs=N, N processes share the corpus and the summary adds them up.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -36,34 +37,53 @@ export ASAN_OPTIONS="${ASAN_OPTIONS:-$asan_report:malloc_context_size=0}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 failed=()
 summary=()
+# -jobs=N (libFuzzer's): N processes on one corpus, each running the whole -runs or time, as many
+# at once as -workers says (here N unless given). Each writes its own log, fuzz-JOB.log, beside
+# log; the summary adds up their executions and execs/s.
+jobs="$(printf '%s\n' "$@" | sed -n 's/^-jobs=//p' | tail -1)"
+extra=("$@")
+if [ -n "$jobs" ] && ! printf '%s\n' "$@" | grep -q '^-workers='; then extra+=(-workers="$jobs"); fi
+sum() { awk '{ s += $1 } END { if (NR) printf "%d", s }'; }
 for t in "${run[@]}"; do
-  work="build-fuzz/fuzz/$t"
+  work="$root/build-fuzz/fuzz/$t"
   mkdir -p "$work/corpus" "$work/crashes"
+  rm -f "$work"/fuzz-*.log
   options=(-max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048
            -artifact_prefix="$work/crashes/")
   [ "$t" = http_api ] && dict=http.dict || dict=protocol.dict
-  options+=(-dict="tests/fuzz/$dict")
+  options+=(-dict="$root/tests/fuzz/$dict")
   # The two stateful targets see tens of thousands of features; libFuzzer's entropic schedule
   # then spends more time weighing them than running the target (2.4x fewer execs/s here).
   [[ "$t" == *_manager ]] && options+=(-entropic=0)
-  echo "== fuzz $t for ${seconds}s"
+  echo "== fuzz $t for ${seconds}s${jobs:+, $jobs jobs}"
   started=$SECONDS
   status=0
-  # New inputs go to the first folder; the seeds in the repository stay as they are.
-  "build-fuzz/tests/fuzz/fuzz_$t" "${options[@]}" "$@" "$work/corpus" "tests/fuzz/corpus/$t" >"$work/log" 2>&1 || status=$?
+  # New inputs go to the first folder; the seeds in the repository stay as they are. It runs in
+  # $work, where -jobs puts its logs.
+  (cd "$work" && "$root/build-fuzz/tests/fuzz/fuzz_$t" "${options[@]}" "${extra[@]}" "$work/corpus" "$root/tests/fuzz/corpus/$t") \
+    >"$work/log" 2>&1 || status=$?
   elapsed=$((SECONDS - started))
-  last="$(grep -E '^#[0-9]+' "$work/log" | tail -1 || true)"
-  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" | tail -1)"
-  rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" | tail -1)"
-  cov="$(grep -oE 'cov: [0-9]+' <<<"$last" | tail -1 || true)"
-  ft="$(grep -oE 'ft: [0-9]+' <<<"$last" | tail -1 || true)"
-  line="$t: ${runs:-?} executions in ${elapsed}s, ${rate:-?} execs/s, ${cov:-cov: ?}, ${ft:-ft: ?}"
-  if [ "$status" -ne 0 ] || grep -qE '^==[0-9]+==ERROR|runtime error:|invariant broken' "$work/log"; then
+  logs=("$work/log")
+  [ -n "$jobs" ] && logs=("$work"/fuzz-*.log)
+  runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "${logs[@]}" | sum)"
+  rate="$(sed -n 's/^stat::average_exec_per_sec: *//p' "${logs[@]}" | sum)"
+  cov="" ft=""
+  for log in "${logs[@]}"; do  # the furthest any job got
+    last="$(grep -E '^#[0-9]+' "$log" | tail -1 || true)"
+    c="$(grep -oE 'cov: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || true)"
+    f="$(grep -oE 'ft: [0-9]+' <<<"$last" | grep -oE '[0-9]+' || true)"
+    [ -n "$c" ] && [ "$c" -gt "${cov:-0}" ] && cov="$c"
+    [ -n "$f" ] && [ "$f" -gt "${ft:-0}" ] && ft="$f"
+  done
+  line="$t: ${runs:-?} executions in ${elapsed}s, ${rate:-?} execs/s, cov: ${cov:-?}, ft: ${ft:-?}"
+  if [ "$status" -ne 0 ] || grep -qE '^==[0-9]+==ERROR|runtime error:|invariant broken' "${logs[@]}"; then
     failed+=("$t")
     line="$line — FAILED"
-    echo "fuzz $t failed (exit $status); the end of its log ($work/log):" >&2
-    tail -60 "$work/log" >&2
-    for crash in $(grep -oE "Test unit written to [^ ]+" "$work/log" | sed 's/Test unit written to //'); do
+    for log in "${logs[@]}"; do
+      echo "fuzz $t failed (exit $status); the end of its log ($log):" >&2
+      tail -60 "$log" >&2
+    done
+    for crash in $(grep -hoE "Test unit written to [^ ]+" "${logs[@]}" | sed 's/Test unit written to //'); do
       echo "-- $crash (base64):" >&2
       base64 -w 100 "$crash" | head -40 >&2
       echo "-- $crash replayed, with the stacks of allocations:" >&2
