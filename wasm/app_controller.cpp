@@ -45,6 +45,7 @@ void AppController::start() {
   });
   platform_.setStateSource([this] { return dumpJson(snapshot()); });
   platform_.setCommandSink([this](std::string_view json) { return command(json); });
+  platform_.setDraftSource([this] { return dumpJson(drafts_.toJson()); });
   // The network is back or the page in view again: no need to wait for the reconnect timer.
   platform_.setOnResume([this] { manager_.signaler().retryNow(); });
   lobby_.setOnChange([this] { changed(); });
@@ -91,7 +92,9 @@ void AppController::openPreJoin(std::string token, std::string password) {
   screen_ = Screen::PreJoin;
   // The self-view runs while the name is typed; the same tracks go into the room.
   startMediaOnce();
-  if (hooks_.preJoinOpened) hooks_.preJoinOpened(address_.username);
+  drafts_.name = address_.username;
+  drafts_.password.clear();
+  if (hooks_.preJoinOpened) hooks_.preJoinOpened();
   // May admit at once (a name in the URL and a token in hand), so it comes last.
   preJoin_.open(address_.room, std::move(token), address_.username, std::move(password));
   changed();
@@ -253,10 +256,11 @@ std::optional<Error> AppController::screenCommand(const std::string& name, const
     }
     return std::nullopt;
   }
-  if (name == "nameChanged") {
-    if (screen_ != Screen::PreJoin) return notOn("pre-join screen");
-    if (!json.contains("name") || !json["name"].is_string()) return Error{"nameChanged needs a \"name\" string"};
-    preJoin_.nameChanged(text("name"));
+  if (name == "draft") {
+    if (auto error = drafts_.update(json)) return Error{"draft: " + error->message};
+    // As the canvas's name field: an error about the name goes once the name would do.
+    if (json.contains("name") && screen_ == Screen::PreJoin) preJoin_.nameChanged(drafts_.name);
+    redraw();  // the canvas's fields show it
     return std::nullopt;
   }
   if (name == "stopWaiting") {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connection_state.hpp"
+#include "drafts.hpp"
 #include "http_client.hpp"
 #include "liveness.hpp"
 #include "lobby.hpp"
@@ -46,8 +47,8 @@ class AppController {
     std::function<void()> statsChanged;
     // Adds what only the UI knows to the state (the controls' rectangles, say).
     std::function<void(Json& state)> extendSnapshot;
-    // The pre-join screen opens, its name field holding `name`.
-    std::function<void(std::string_view name)> preJoinOpened;
+    // The pre-join screen opens, its name field holding drafts().name.
+    std::function<void()> preJoinOpened;
     // A command (switchDevice) chose the device the camera or microphone takes from now on.
     std::function<void(TrackKind kind, const std::string& deviceId)> deviceChosen;
   };
@@ -75,9 +76,10 @@ class AppController {
   // (library_orbit_a11y.js), what their buttons do: in the lobby {"command": "createRoom",
   // "name", "password"?, "public"?, "guestLimit"?} and {"command": "openRoom", "name": "<as
   // typed>"} or {"room": "<id of the list>"}; on the pre-join screen {"command": "join" or
-  // "waitForPlace", "name", "password"?}, {"command": "nameChanged", "name"} and
-  // {"command": "stopWaiting"}; on the Left screen {"command": "backToLobby"}. Returns why a
-  // command was refused (a command of another screen than the one shown is).
+  // "waitForPlace", "name", "password"?} and {"command": "stopWaiting"}; on the Left screen
+  // {"command": "backToLobby"}; and on any screen {"command": "draft", <fields of Drafts>}, what
+  // was typed into the page's fields. Returns why a command was refused (a command of another
+  // screen than the one shown is).
   std::optional<Error> command(std::string_view json);
   // Hangs up: the Left screen offers to rejoin or go back to the lobby.
   void leave();
@@ -105,6 +107,9 @@ class AppController {
   Manager& manager() { return manager_; }
   Lobby& lobby() { return lobby_; }
   PreJoin& preJoin() { return preJoin_; }
+  // What the fields hold; the views' fields write each edit here (and the pre-join name field
+  // tells preJoin().nameChanged() too).
+  Drafts& drafts() { return drafts_; }
 
  private:
   // The commands of the lobby, the pre-join and the Left screens (see command()).
@@ -147,6 +152,7 @@ class AppController {
   Manager manager_;
   Lobby lobby_;
   PreJoin preJoin_;
+  Drafts drafts_;
   bool mediaStarted_ = false;
   Screen screen_ = Screen::Lobby;
   std::deque<Notification> notifications_;

@@ -33,6 +33,12 @@ class Platform {
   virtual void setStateSource(StateSource source) = 0;
   // Commands from the host, as JSON text; an Error says why one was refused.
   virtual void setCommandSink(CommandSink sink) = 0;
+  // What is being typed into the screens' fields (Drafts, as JSON), for a host that shows the
+  // same fields itself (the browser's page elements for screen readers and Tab): kept apart
+  // from the state, since it holds passwords. draftsChanged(): the client's own fields changed
+  // it. A host without such fields ignores both.
+  virtual void setDraftSource(StateSource /*source*/) {}
+  virtual void draftsChanged() {}
   // Something happened, as a JSON object with an "event" name; the host passes it to its
   // subscribers.
   virtual void publishEvent(std::string_view json) = 0;

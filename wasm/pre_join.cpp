@@ -54,7 +54,6 @@ PreJoin::PreJoin(HttpClient& http, Scheduler& scheduler, std::string apiBase)
 void PreJoin::open(RoomId room, std::string token, std::string joinAs, std::string password) {
   room_ = std::move(room);
   ++opened_;
-  nameField_ = joinAs;
   status_ = RoomStatus{room_};
   waiting_ = false;
   knownToken_ = std::move(token);
@@ -196,14 +195,10 @@ std::optional<std::string> PreJoin::usableName(std::string_view name) {
 }
 
 void PreJoin::nameChanged(std::string_view name) {
-  bool changes = name != nameField_;
-  nameField_ = name;
-  if (nameRefused_ && normalizeUsername(name, "Your name")) {
-    nameRefused_ = false;
-    clearError();
-    changes = true;
-  }
-  if (changes) changed();
+  if (!nameRefused_ || !normalizeUsername(name, "Your name")) return;
+  nameRefused_ = false;
+  clearError();
+  changed();
 }
 
 void PreJoin::waitForPlace(std::string name, std::string password) {
@@ -283,8 +278,7 @@ void PreJoin::admit(std::string token, std::string name) {
 Json PreJoin::snapshot() const {
   return {{"room", room_.str()},         {"name", roomName()},          {"access", toString(access_)},
           {"busy", busy_},               {"error", error_}, {"errorCode", errorCode_},             {"full", full()},
-          {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity},
-          {"nameField", nameField_}};
+          {"waiting", waiting_},         {"clients", status_.clients},  {"capacity", status_.capacity}};
 }
 
 void PreJoin::setError(std::string code, std::string text) {

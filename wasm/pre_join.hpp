@@ -61,11 +61,9 @@ class PreJoin {
   // characters, broken UTF-8) becomes error() with the reason, and so do a missing or wrong
   // password and a network failure.
   void join(std::string name, std::string password = {});
-  // The name field changed, in the canvas or in the page's mirror of it: nameField() follows,
-  // so the other shows the same text, and an error about the name goes once the name would do.
+  // The name field changed (Drafts::name, in the canvas or in the page's copy of the field):
+  // an error about the name goes once the name would do.
   void nameChanged(std::string_view name);
-  // The name field's text: the name open() was given until one of the two fields changes it.
-  const std::string& nameField() const { return nameField_; }
 
   // The room is full: asks again every kWaitPoll and joins (as join() would) once a place is
   // free. stopWaiting() gives up.
@@ -107,8 +105,7 @@ class PreJoin {
   // try again in error()); "" without an error.
   const std::string& errorCode() const { return errorCode_; }
 
-  // {"room","name","access","busy","error","errorCode","full","waiting","clients","capacity",
-  //  "nameField"}
+  // {"room","name","access","busy","error","errorCode","full","waiting","clients","capacity"}
   Json snapshot() const;
 
  private:
@@ -154,7 +151,6 @@ class PreJoin {
   std::string error_;
   std::string errorCode_;
   bool nameRefused_ = false;  // error_ is about the name
-  std::string nameField_;
   RoomStatus status_;
   bool waiting_ = false;
   unsigned waits_ = 0;  // bumped by stopWaiting(): a poll of an earlier wait is dropped

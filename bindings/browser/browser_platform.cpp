@@ -16,6 +16,7 @@ char* orbit_platform_take_password();
 void orbit_platform_publish_state(const char* json);
 void orbit_platform_publish_event(const char* json);
 void orbit_platform_state_changed(int statsOnly);
+void orbit_platform_drafts_changed();
 void orbit_platform_show_address(const char* url);
 void orbit_platform_copy_text(const char* text);
 char* orbit_platform_clipboard_text();
@@ -64,6 +65,10 @@ void BrowserPlatform::setCommandSink(CommandSink sink) { commandSink_ = std::mov
 void BrowserPlatform::publishEvent(std::string_view json) {
   orbit_platform_publish_event(std::string(json).c_str());
 }
+
+void BrowserPlatform::setDraftSource(StateSource source) { draftSource_ = std::move(source); }
+
+void BrowserPlatform::draftsChanged() { orbit_platform_drafts_changed(); }
 
 void BrowserPlatform::stateChanged() { orbit_platform_state_changed(0); }
 
@@ -177,6 +182,7 @@ void BrowserPlatform::destroy() {
   if (std::exchange(destroyed_, true)) return;
   if (onDestroy_) onDestroy_();
   stateSource_ = nullptr;
+  draftSource_ = nullptr;
   commandSink_ = nullptr;
   files_.clear();
   emscripten_cancel_main_loop();
@@ -197,6 +203,11 @@ std::string BrowserPlatform::takePassword() {
 const std::string& BrowserPlatform::state() {
   state_ = stateSource_ ? stateSource_() : std::string("null");
   return state_;
+}
+
+const std::string& BrowserPlatform::drafts() {
+  drafts_ = draftSource_ ? draftSource_() : std::string("{}");
+  return drafts_;
 }
 
 const std::string* BrowserPlatform::command(const char* json) {
@@ -227,6 +238,12 @@ extern "C" {
 // The state as JSON text; "null" before the client has started.
 EMSCRIPTEN_KEEPALIVE const char* orbit_embed_state() {
   return embedded ? embedded->state().c_str() : "null";
+}
+
+// What is being typed into the screens' fields, as JSON, for the page's copies of them
+// (library_orbit_a11y.js); "{}" before the client has started. Not in the state: it holds passwords.
+EMSCRIPTEN_KEEPALIVE const char* orbit_a11y_drafts() {
+  return embedded ? embedded->drafts().c_str() : "{}";
 }
 
 // Text an input method composed, or inserted without a key, from library_orbit_platform.js.

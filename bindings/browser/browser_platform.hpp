@@ -23,6 +23,8 @@ class BrowserPlatform final : public Platform {
   bool fitSurface() override;
   void setStateSource(StateSource source) override;
   void setCommandSink(CommandSink sink) override;
+  void setDraftSource(StateSource source) override;
+  void draftsChanged() override;
   void publishEvent(std::string_view json) override;
   void stateChanged() override;
   void statsChanged() override;
@@ -67,6 +69,7 @@ class BrowserPlatform final : public Platform {
 
   // For the exported entry points.
   const std::string& state();
+  const std::string& drafts();
   const std::string* command(const char* json);
 
  private:
@@ -74,6 +77,7 @@ class BrowserPlatform final : public Platform {
 
   std::function<void()> frame_;
   StateSource stateSource_;
+  StateSource draftSource_;
   CommandSink commandSink_;
   std::function<void(std::string_view)> onComposedText_;
   std::function<void()> onTextFieldLeft_;
@@ -88,6 +92,7 @@ class BrowserPlatform final : public Platform {
   bool hidden_ = false;     // the canvas is not shown: wake() waits for a resize
   bool destroyed_ = false;
   std::string state_;   // the last state handed to JS, kept alive until the next call
+  std::string drafts_;  // likewise
   std::string refusal_;  // the last command's error, likewise
 };
 

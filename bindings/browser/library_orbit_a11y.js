@@ -109,9 +109,24 @@ mergeInto(LibraryManager.library, {
       submit(parts.preJoin, function() { asTyped('join'); });
       parts.waitForPlace.addEventListener('click', function() { asTyped('waitForPlace'); });
       parts.stopWaiting.addEventListener('click', function() { OrbitA11y.command({ command: 'stopWaiting' }); });
-      // As the canvas's field: an error about the name goes once the name would do.
-      parts.preJoin.elements.name.addEventListener('input', function() {
-        OrbitA11y.command({ command: 'nameChanged', name: parts.preJoin.elements.name.value });
+      // The fields the canvas has too, by their keys in the drafts (orbit_a11y_drafts): the two
+      // show one value, so that Tab from one to the other finds what was typed, and either's
+      // button sends the same thing. Each edit here goes to the drafts, and the canvas shows it.
+      parts.drafts = [
+        [parts.create.elements.name, 'roomName'], [parts.create.elements.password, 'roomPassword'],
+        [parts.create.elements.limit, 'guestLimit'], [parts.create.elements.public, 'isPublic'],
+        [parts.joinByName.elements.name, 'joinName'], [parts.preJoin.elements.name, 'name'],
+        [parts.preJoin.elements.password, 'password'], [parts.input, 'chatText'],
+      ];
+      parts.drafts.forEach(function(draft) {
+        var field = draft[0];
+        field.addEventListener(field.type === 'checkbox' ? 'change' : 'input', function() {
+          var edit = { command: 'draft' };
+          edit[draft[1]] = field.type === 'checkbox' ? field.checked
+                         : field.type === 'number' ? Math.max(-2147483648, Math.min(2147483647, Math.trunc(Number(field.value)) || 0))
+                         : field.value;
+          OrbitA11y.command(edit);
+        });
       });
 
       // Each call button's command, from the state as it is when pressed.
@@ -133,7 +148,10 @@ mergeInto(LibraryManager.library, {
         // A line refused stays in the field, and the log says why.
         var line = { command: 'sendText', text: parts.input.value };
         if (parts.recipient.value) line.to = parts.recipient.value;
-        if (parts.input.value && !OrbitA11y.command(line)) parts.input.value = '';
+        if (parts.input.value && !OrbitA11y.command(line)) {
+          parts.input.value = '';
+          OrbitA11y.command({ command: 'draft', chatText: '' });
+        }
       });
       ['prejoin', 'room'].forEach(function(screen) {
         OrbitA11y.deviceKinds.forEach(function(kind, i) {
@@ -176,6 +194,23 @@ mergeInto(LibraryManager.library, {
 
     read: function() {
       return JSON.parse(UTF8ToString(_orbit_embed_state()));
+    },
+
+    // The fields take the drafts, except the one being typed into.
+    fillDrafts: function() {
+      var parts = OrbitA11y.parts;
+      if (!parts) return;
+      var drafts = JSON.parse(UTF8ToString(_orbit_a11y_drafts()));
+      parts.drafts.forEach(function(draft) {
+        var field = draft[0];
+        var value = drafts[draft[1]];
+        if (field === document.activeElement || value === undefined) return;
+        if (field.type === 'checkbox') {
+          if (field.checked !== value) field.checked = value;
+        } else if (field.value !== String(value)) {
+          field.value = String(value);
+        }
+      });
     },
 
     // Runs a command; a refusal is said in the log, and returned.
@@ -390,14 +425,8 @@ mergeInto(LibraryManager.library, {
       var said = [];
 
       if (screen === 'lobby') OrbitA11y.updateLobby(state.lobby, said);
+      if (state) OrbitA11y.fillDrafts();
       if (screen === 'prejoin') {
-        // The name field shows what was typed into the canvas's (the name we go by, at first),
-        // unless this one is being typed into; the password starts empty.
-        var nameField = parts.preJoin.elements.name;
-        if (document.activeElement !== nameField && nameField.value !== state.prejoin.nameField) {
-          nameField.value = state.prejoin.nameField;
-        }
-        if (opened) parts.preJoin.elements.password.value = '';
         OrbitA11y.updatePreJoin(state, said);
         OrbitA11y.updateDevices(parts.devices.prejoin, state.media);
       }

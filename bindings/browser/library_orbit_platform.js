@@ -415,6 +415,12 @@ mergeInto(LibraryManager.library, {
   },
 
   // statsOnly: only the connection figures changed, which the page elements do not show.
+  // What was typed into the canvas's fields changed: the page's copies of them follow.
+  orbit_platform_drafts_changed__deps: ['$OrbitA11y'],
+  orbit_platform_drafts_changed: function() {
+    OrbitA11y.fillDrafts();
+  },
+
   orbit_platform_state_changed__deps: ['$OrbitA11y'],
   orbit_platform_state_changed: function(statsOnly) {
     if (!statsOnly) OrbitA11y.changed();

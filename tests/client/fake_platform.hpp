@@ -15,6 +15,7 @@ class FakePlatform final : public Platform {
   bool fitSurface() override { return true; }
   void setStateSource(StateSource source) override { stateSource = std::move(source); }
   void setCommandSink(CommandSink sink) override { commandSink = std::move(sink); }
+  void setDraftSource(StateSource source) override { draftSource = std::move(source); }
   void publishEvent(std::string_view json) override { events.emplace_back(json); }
   void stateChanged() override { ++stateChanges; }
   void showAddress(std::string_view url) override { addresses.emplace_back(url); }
@@ -27,6 +28,7 @@ class FakePlatform final : public Platform {
   StateSource stateSource;
   std::function<void()> resume;  // the host calls it when the network or the page comes back
   CommandSink commandSink;
+  StateSource draftSource;
   std::vector<std::string> events;     // every event published, as JSON text
   unsigned stateChanges = 0;
   std::vector<std::string> addresses;  // every address shown

@@ -50,7 +50,7 @@ struct AppRig {
     app.setHooks({.redraw = [this] { ++redraws; },
                   .statsChanged = [] {},
                   .extendSnapshot = [](Json& state) { state["ui"] = {{"Join", {1, 2, 3, 4}}}; },
-                  .preJoinOpened = [this](std::string_view name) { preJoinOpenedWith.emplace_back(name); }});
+                  .preJoinOpened = [this] { preJoinOpenedWith.push_back(app.drafts().name); }});
   }
 
   // Starts on the room's page with ?name=: the room is looked up, then joined.
@@ -99,7 +99,7 @@ struct AppRig {
   FakeMediaSink sink;
   FakeHttp http;
   int redraws = 0;
-  std::vector<std::string> preJoinOpenedWith;
+  std::vector<std::string> preJoinOpenedWith;  // the name field's draft, each time
   AppController app;
 };
 
@@ -798,7 +798,7 @@ TEST_CASE("join on the pre-join screen lets in with the typed name and password,
   // A name the server would refuse, then the name mended: the error goes, as when typed in the canvas.
   REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"join","name":"   ","password":"x"})"));
   CHECK(rig.app.preJoin().errorCode() == "bad-name");
-  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"nameChanged","name":"Ann"})"));
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"draft","name":"Ann"})"));
   CHECK(rig.app.preJoin().error().empty());
   CHECK(rig.http.requests.empty());
 
@@ -820,8 +820,46 @@ TEST_CASE("join on the pre-join screen lets in with the typed name and password,
   CHECK(rig.app.snapshot()["self"]["name"] == "Ann");
   CHECK(rig.app.snapshot()["prejoin"]["username"] == "Ann");  // the name a rejoin starts with
   CHECK_THAT(refusalOf(rig, R"({"command":"join","name":"Ann"})"), Catch::Contains("not on the pre-join screen"));
-  CHECK_THAT(refusalOf(rig, R"({"command":"nameChanged","name":"Ann"})"),
-             Catch::Contains("not on the pre-join screen"));
+}
+
+TEST_CASE("the fields' drafts: the page's edits reach the canvas, never the state, and a pre-join screen starts afresh",
+          "[app][a11y]") {
+  // The canvas and the page's copy of each screen (library_orbit_a11y.js) show the same drafts.
+  AppRig rig("http://orbit.test/");
+  rig.app.start();
+  rig.http.reply(200, "[]");
+  REQUIRE(rig.platform.draftSource);
+  const int redraws = rig.redraws;
+  REQUIRE_FALSE(rig.platform.commandSink(
+      R"({"command":"draft","roomName":"Hall","roomPassword":"sesame","guestLimit":5,"isPublic":false})"));
+  CHECK(rig.redraws > redraws);  // the canvas's fields take it
+  const Drafts& drafts = rig.app.drafts();
+  CHECK(drafts.roomName == "Hall");
+  CHECK(drafts.roomPassword == "sesame");
+  CHECK(drafts.guestLimit == 5);
+  CHECK_FALSE(drafts.isPublic);
+  CHECK(Json::parse(rig.platform.draftSource())["roomPassword"] == "sesame");
+  // What the embedding page (or an iframe's parent) reads has no password typed.
+  CHECK(rig.platform.stateSource().find("sesame") == std::string::npos);
+
+  // One field of the wrong type: nothing is taken.
+  CHECK(refusalOf(rig, R"({"command":"draft","joinName":"Yard","guestLimit":"5"})") ==
+        "draft: \"guestLimit\" is a whole number");
+  CHECK_THAT(refusalOf(rig, R"({"command":"draft","chatText":1})"), Catch::Contains("\"chatText\" is a string"));
+  CHECK(drafts.joinName.empty());
+  CHECK(drafts.guestLimit == 5);
+
+  // The pre-join screen opens with the name we go by, and no password.
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"draft","name":"Old","password":"old"})"));
+  REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"openRoom","name":"Hall"})"));
+  CHECK(rig.app.screen() == AppController::Screen::PreJoin);
+  CHECK(drafts.name.empty());
+  CHECK(drafts.password.empty());
+  CHECK(drafts.roomName == "Hall");  // the lobby's stay for the way back
+  AppRig named("http://orbit.test/room/standup?name=Ann");
+  named.app.start();
+  CHECK(named.app.drafts().name == "Ann");
+  CHECK(named.preJoinOpenedWith == std::vector<std::string>{"Ann"});
 }
 
 TEST_CASE("waitForPlace and stopWaiting wait for a place in a full room, as the pre-join screen's buttons do",
@@ -896,7 +934,7 @@ TEST_CASE("switchDevice takes the camera or microphone from the device named, as
   rig.app.setHooks({.redraw = [] {},
                     .statsChanged = [] {},
                     .extendSnapshot = [](Json&) {},
-                    .preJoinOpened = [](std::string_view) {},
+                    .preJoinOpened = [] {},
                     .deviceChosen = [&chosen](TrackKind kind, const std::string& id) { chosen.emplace_back(kind, id); }});
   REQUIRE_FALSE(rig.platform.commandSink(R"({"command":"switchDevice","kind":"microphone","deviceId":"mic-2"})"));
   rig.clock.advance(100ms);

@@ -331,24 +331,6 @@ TEST_CASE("an error about the name goes as soon as the name would do", "[prejoin
   CHECK(rig.preJoin.error() == "This room needs a password.");
 }
 
-TEST_CASE("the name field's text is the model's: each edit is told once, and a new room starts again", "[prejoin]") {
-  // The canvas and the page's mirror each have a name field; both show nameField().
-  PreJoinRig rig;
-  rig.preJoin.open(RoomId("vault"), "", "");
-  rig.http.reply(200, described("vault", true, true));
-  CHECK(rig.preJoin.nameField().empty());
-  const int before = rig.changes;
-  rig.preJoin.nameChanged("Zed");
-  CHECK(rig.preJoin.nameField() == "Zed");
-  CHECK(rig.preJoin.snapshot()["nameField"] == "Zed");
-  CHECK(rig.changes == before + 1);
-  rig.preJoin.nameChanged("Zed");  // the other field, taking the same text
-  CHECK(rig.changes == before + 1);
-
-  rig.preJoin.open(RoomId("hall"), "", "Ann");
-  CHECK(rig.preJoin.nameField() == "Ann");
-}
-
 TEST_CASE("the pre-join screen looks the room up and joins an open one without a token", "[prejoin]") {
   PreJoinRig rig;
   rig.preJoin.open(RoomId("standup"));

@@ -126,6 +126,11 @@ function pageFocus(page) {
   });
 }
 
+// What the page's copy of the call's chat field holds.
+function pageChatField(page) {
+  return page.evaluate(() => document.querySelector('.orbit-a11y [data-screen=room] form input').value);
+}
+
 async function pressTab(page, { shift = false } = {}) {
   if (shift) await page.keyboard.down('Shift');
   await pressKey(page, 'Tab');
@@ -152,7 +157,6 @@ test('Tab goes from each of the canvas\'s text fields to the next, and from the 
     assert.equal(await pageFocus(page), 'canvas');
     await page.keyboard.type('xyz');  // the canvas has the keyboard, but no field of it is typed into
     await animationFrames(page, 2);
-    assert.equal((await stateOf(page)).prejoin.nameField, 'Lee');
     await clickItem(page, 'Join');
     await waitForState(page, 'Lee is in the room', (s) => s.screen === 'room' && s.self.name === 'Lee');
 
@@ -162,31 +166,44 @@ test('Tab goes from each of the canvas\'s text fields to the next, and from the 
     await animationFrames(page, 2);
     await pressTab(page);
     assert.equal(await pageFocus(page), 'button Mute');
+    assert.equal(await pageChatField(page), 'half a line');  // the page's chat field has it too
     await clickItem(page, 'Chat input');
     await pressKey(page, 'Enter');
     await waitForState(page, 'the line typed before Tab is sent', (s) => s.messages.some((m) => m.text === 'half a line'));
+    await animationFrames(page, 2);
+    assert.equal(await pageChatField(page), '');  // sent from either, it leaves both
 
     // The lobby's fields, one after the other in the canvas; the last one's Tab leaves it.
     await page.goto(`${shared.server.url}/`);
     await waitForState(page, 'the lobby is up', (s) => s.screen === 'lobby');
     await clickItem(page, 'Room name');
     await page.keyboard.type('Hall');
-    for (const next of ['Room password', 'Guest limit', 'Join name']) {
+    for (const [next, typed] of [['Room password', 'sesame'], ['Guest limit', ''], ['Join name', '']]) {
       await pressTab(page);
       await waitForState(page, `Tab went on to ${next}`, (s, name) => s.ui.focus === name, next);
       assert.equal(await pageFocus(page), 'canvas text field');
+      await page.keyboard.type(typed);
     }
     await pressTab(page, { shift: true });
     await waitForState(page, 'Shift+Tab went back to Guest limit', (s) => s.ui.focus === 'Guest limit');
     await pressTab(page);
     await pressTab(page);
-    assert.equal(await pageFocus(page), 'input Room name: ');
+    // The page's copy of the lobby has what was typed into the canvas.
+    assert.equal(await pageFocus(page), 'input Room name: Hall');
     await screenshot(page, 'keyboard-tab-out-of-the-lobby');
+    await pressTab(page);
+    assert.equal(await pageFocus(page), 'input Room password: sesame');
+    // The other way: a name typed on the page is the canvas's.
+    await pressTab(page, { shift: true });
+    await page.keyboard.type('Yard');  // Tab selected the field's text: typing replaces it
     await pressTab(page, { shift: true });
     assert.equal(await pageFocus(page), 'canvas');
-    // Nothing typed was lost on the way: the room is created under the name typed first.
+    // Nothing typed was lost on the way: the canvas's Create makes the room under the name typed
+    // on the page, with the password typed in the canvas.
     await clickItem(page, 'Create');
-    await waitForState(page, 'the room Hall is created and opened', (s) => s.screen !== 'lobby' && s.prejoin.room === 'hall');
+    await waitForState(page, 'the room Yard is created and opened', (s) => s.screen !== 'lobby' && s.prejoin.room === 'yard');
+    const yard = await (await fetch(`${shared.server.url}/api/rooms/yard`)).json();
+    assert.equal(yard.has_password, true);
     assert.deepEqual(errorsOf(page), []);
   } finally {
     await context.close();

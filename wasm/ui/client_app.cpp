@@ -16,12 +16,13 @@ ClientApp::ClientApp(Platform& platform, std::unique_ptr<Transport> transport, S
       sink_(sink),
       controller_(platform, std::move(transport), scheduler, peers, media, sink, http, std::move(address)),
       shell_(platform, scheduler, &painter, [this] { draw(); }),
-      room_(controller_.manager(), sink,
+      room_(controller_.manager(), controller_.drafts(), sink,
             {.copyText = [this](const std::string& text) { platform_.copyText(text); },
              .leave = [this] { controller_.leave(); }}),
-      lobbyView_(controller_.lobby()),
+      lobbyView_(controller_.lobby(), controller_.drafts()),
       leftView_({.rejoin = [this] { controller_.rejoin(); }, .backToLobby = [this] { controller_.backToLobby(); }}),
-      preJoinView_(controller_.preJoin(), controller_.manager(), media, sink, [this] { controller_.changed(); }) {}
+      preJoinView_(controller_.preJoin(), controller_.drafts(), controller_.manager(), media, sink,
+                   [this] { controller_.changed(); }) {}
 
 std::optional<Error> ClientApp::start(std::function<void(const Error&)> onFailure) {
   onFailure_ = std::move(onFailure);
@@ -39,7 +40,7 @@ std::optional<Error> ClientApp::start(std::function<void(const Error&)> onFailur
             state["framesDrawn"] = shell_.framesDrawn();
             state["fonts"] = {{"own", shell_.ownFonts()}, {"icons", iconsDrawn()}, {"pixels", shell_.fontPixels()}};
           },
-      .preJoinOpened = [this](std::string_view name) { preJoinView_.opened(name); },
+      .preJoinOpened = [this] { preJoinView_.opened(); },
       .deviceChosen = [this](TrackKind kind, const std::string& deviceId) { preJoinView_.chose(kind, deviceId); },
   });
   controller_.start();
@@ -94,6 +95,11 @@ void ClientApp::draw() {
       break;
   }
   if (itemsChanged()) controller_.changed();
+  // What was typed into the canvas's fields, for the page's copies of them.
+  if (controller_.drafts() != draftsTold_) {
+    draftsTold_ = controller_.drafts();
+    platform_.draftsChanged();
+  }
 }
 
 }  // namespace orbit

@@ -62,6 +62,7 @@ class ClientApp {
   LobbyView lobbyView_;
   LeftView leftView_;
   PreJoinView preJoinView_;
+  Drafts draftsTold_;  // the drafts when the page was last told they changed
 };
 
 }  // namespace orbit

@@ -44,16 +44,21 @@ void LobbyView::drawCreate(float width) {
     ImGui::SetNextItemWidth(above ? width : width * 0.6f);
     return std::string(above ? "##" : "") + text;
   };
-  bool submit = textField(label("Name").c_str(), "Team sync", name_.data(), name_.size(),
-                          ImGuiInputTextFlags_EnterReturnsTrue);
+  std::string id = label("Name");
+  takeDraft(id.c_str(), drafts_.roomName, name_.data(), name_.size());
+  bool submit = textField(id.c_str(), "Team sync", name_.data(), name_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemEdited()) drafts_.roomName = name_.data();
   noteItem("Room name");
-  submit |=
-      ImGui::InputTextWithHint(label("Password").c_str(), "none", password_.data(), password_.size(),
-                               ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  id = label("Password");
+  takeDraft(id.c_str(), drafts_.roomPassword, password_.data(), password_.size());
+  submit |= ImGui::InputTextWithHint(id.c_str(), "none", password_.data(), password_.size(),
+                                     ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemEdited()) drafts_.roomPassword = password_.data();
   noteItem("Room password");
-  ImGui::InputInt(label(kLimit).c_str(), &guestLimit_);
+  // Numbers and a tick box: the drafts themselves, which ImGui reads each frame.
+  ImGui::InputInt(label(kLimit).c_str(), &drafts_.guestLimit);
   noteItem("Guest limit");
-  ImGui::Checkbox("Listed in public rooms", &isPublic_);
+  ImGui::Checkbox("Listed in public rooms", &drafts_.isPublic);
   noteItem("Public");
 
   ImGui::BeginDisabled(lobby_.creating());
@@ -65,7 +70,7 @@ void LobbyView::drawCreate(float width) {
   noteItem("Create");
   ImGui::EndDisabled();
   if (submit && !lobby_.creating()) {
-    lobby_.create({name_.data(), password_.data(), isPublic_, guestLimit_});
+    lobby_.create({drafts_.roomName, drafts_.roomPassword, drafts_.isPublic, drafts_.guestLimit});
   }
   if (!lobby_.createError().empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
@@ -77,13 +82,15 @@ void LobbyView::drawCreate(float width) {
 void LobbyView::drawJoinByName(float width) {
   ImGui::TextUnformatted("Join a room by its name");
   ImGui::SetNextItemWidth(width * 0.6f);
+  takeDraft("##joinname", drafts_.joinName, joinName_.data(), joinName_.size());
   bool submit =
       textField("##joinname", "room name", joinName_.data(), joinName_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemEdited()) drafts_.joinName = joinName_.data();
   noteItem("Join name");
   ImGui::SameLine();
   submit |= ImGui::Button("Join##byname");
   noteItem("Join by name");
-  if (submit) lobby_.joinByName(joinName_.data());
+  if (submit) lobby_.joinByName(drafts_.joinName);
   if (!lobby_.joinError().empty()) ImGui::TextColored(kBad, "%s", lobby_.joinError().c_str());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drafts.hpp"
 #include "lobby.hpp"
 
 #include <array>
@@ -7,11 +8,11 @@
 namespace orbit {
 
 // The page at /: a form that creates a room, the public rooms with a Join button each, and a
-// field that joins any room by its name. The Lobby does the work; this draws it and keeps
-// what is being typed.
+// field that joins any room by its name. The Lobby does the work; this draws it, its fields
+// showing and editing `drafts`.
 class LobbyView {
  public:
-  explicit LobbyView(Lobby& lobby) : lobby_(lobby) {}
+  LobbyView(Lobby& lobby, Drafts& drafts) : lobby_(lobby), drafts_(drafts) {}
 
   void draw();
 
@@ -22,10 +23,9 @@ class LobbyView {
   void drawJoinByName(float width);
 
   Lobby& lobby_;
+  Drafts& drafts_;
   std::array<char, 65> name_{};
   std::array<char, 129> password_{};
-  bool isPublic_ = true;
-  int guestLimit_ = 0;
   std::array<char, 65> joinName_{};
   // The cards' heights in the last frame, for their backgrounds.
   float createHeight_ = 0;

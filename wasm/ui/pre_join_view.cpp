@@ -15,9 +15,10 @@ namespace orbit {
 
 using namespace ui;
 
-PreJoinView::PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media, MediaSink& sink,
+PreJoinView::PreJoinView(PreJoin& preJoin, Drafts& drafts, Manager& manager, MediaBackend& media, MediaSink& sink,
                          std::function<void()> changed)
     : preJoin_(preJoin),
+      drafts_(drafts),
       manager_(manager),
       media_(media),
       sink_(sink),
@@ -25,18 +26,7 @@ PreJoinView::PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media
 
 PreJoinView::~PreJoinView() = default;
 
-void PreJoinView::setName(std::string_view name) {
-  std::size_t size = std::min(name.size(), name_.size() - 1);
-  // Cut at a character's start.
-  while (size < name.size() && size > 0 && (static_cast<unsigned char>(name[size]) & 0xC0) == 0x80) --size;
-  name_.fill('\0');
-  std::memcpy(name_.data(), name.data(), size);
-}
-
-void PreJoinView::opened(std::string_view name) {
-  setName(name);
-  nameActive_ = false;
-  password_.fill('\0');
+void PreJoinView::opened() {
   focusName_ = true;
   listDevices();
 }
@@ -94,13 +84,13 @@ void PreJoinView::draw() {
 
     ImGui::TextUnformatted("Your name");
     if (std::exchange(focusName_, false)) ImGui::SetKeyboardFocusHere();
-    // What was typed into the page's name field (library_orbit_a11y.js), unless this one is
-    // being typed into.
-    if (!nameActive_ && preJoin_.nameField() != name_.data()) setName(preJoin_.nameField());
+    takeDraft("##name", drafts_.name, name_.data(), name_.size());
     bool submit =
         textField("##name", "name others see", name_.data(), name_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::IsItemEdited()) preJoin_.nameChanged(name_.data());
-    nameActive_ = ImGui::IsItemActive();
+    if (ImGui::IsItemEdited()) {
+      drafts_.name = name_.data();
+      preJoin_.nameChanged(drafts_.name);
+    }
     noteItem("Your name");
     if (const std::size_t length = utf8Length(name_.data()); length > kMaxUsernameChars) {
       ImGui::TextColored(kBad, "%zu characters: a name has at most %zu", length, kMaxUsernameChars);
@@ -126,9 +116,11 @@ void PreJoinView::draw() {
         break;
       case PreJoin::Access::Password:
         ImGui::TextColored(kWaiting, "This room is protected by a password.");
+        takeDraft("##password", drafts_.password, password_.data(), password_.size());
         submit |= ImGui::InputTextWithHint(
             "##password", "password", password_.data(), password_.size(),
             ImGuiInputTextFlags_Password | ImGuiInputTextFlags_EnterReturnsTrue);
+        if (ImGui::IsItemEdited()) drafts_.password = password_.data();
         noteItem("Password");
         break;
       case PreJoin::Access::Open:

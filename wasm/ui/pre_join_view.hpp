@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drafts.hpp"
 #include "liveness.hpp"
 #include "manager.hpp"
 #include "media_backend.hpp"
@@ -20,15 +21,16 @@ namespace orbit {
 // for a protected room, the password. The PreJoin does the talking to the server.
 class PreJoinView {
  public:
-  // `changed` asks the app to redraw and republish its state.
-  PreJoinView(PreJoin& preJoin, Manager& manager, MediaBackend& media, MediaSink& sink,
+  // `changed` asks the app to redraw and republish its state. The fields show and edit
+  // `drafts` (name, password).
+  PreJoinView(PreJoin& preJoin, Drafts& drafts, Manager& manager, MediaBackend& media, MediaSink& sink,
               std::function<void()> changed);
   ~PreJoinView();
   PreJoinView(const PreJoinView&) = delete;
   PreJoinView& operator=(const PreJoinView&) = delete;
 
-  // The screen opens with `name` in the name field; lists the devices.
-  void opened(std::string_view name);
+  // The screen opens: the keyboard goes to the name field, and the devices are listed.
+  void opened();
   void draw();
 
   // The page's copy of the screen chose a device: it is the one shown as chosen here too.
@@ -38,13 +40,13 @@ class PreJoinView {
 
  private:
   void listDevices();
-  void setName(std::string_view name);  // cut to name_'s size at a character's start
   void drawPreview(float width);
   void drawDeviceCombo(const char* label, const char* item, TrackKind kind,
                        const std::vector<MediaDevice>& devices,
                        const std::optional<LocalTrack>& track, std::string& chosen);
 
   PreJoin& preJoin_;
+  Drafts& drafts_;
   Manager& manager_;
   MediaBackend& media_;
   MediaSink& sink_;
@@ -55,7 +57,6 @@ class PreJoinView {
   // a reason rather than cut short without a word.
   std::array<char, kMaxUsernameChars * 4 * 2 + 1> name_{};
   bool focusName_ = false;  // the next frame puts the keyboard in the name field
-  bool nameActive_ = false;  // the name field was being typed into in the last frame
   std::array<char, 129> password_{};
   std::vector<MediaDevice> cameras_;
   std::vector<MediaDevice> microphones_;

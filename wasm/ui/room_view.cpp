@@ -102,8 +102,8 @@ const char* toString(RoomView::Shortcut action) {
 
 }  // namespace
 
-RoomView::RoomView(Manager& manager, MediaSink& sink, Hooks hooks)
-    : manager_(manager), sink_(sink), hooks_(std::move(hooks)) {}
+RoomView::RoomView(Manager& manager, Drafts& drafts, MediaSink& sink, Hooks hooks)
+    : manager_(manager), drafts_(drafts), sink_(sink), hooks_(std::move(hooks)) {}
 
 void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
                     const std::deque<Notification>& notifications,
@@ -724,8 +724,10 @@ void RoomView::drawChat() {
   }
   ImGui::SetNextItemWidth(-ImGui::CalcTextSize("Send").x - ImGui::GetStyle().FramePadding.x * 2 -
                           ImGui::GetStyle().ItemSpacing.x);
+  takeDraft("##message", drafts_.chatText, chatInput_.data(), chatInput_.size());
   const bool entered =
       textField("##message", "Message", chatInput_.data(), chatInput_.size(), ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsItemEdited()) drafts_.chatText = chatInput_.data();
   noteItem("Chat input");
   ImGui::SameLine();
   const bool clicked = button("Send", "Send");
@@ -750,6 +752,7 @@ void RoomView::sendChat() {
   } else {
     chatError_.clear();
     chatInput_[0] = '\0';
+    drafts_.chatText.clear();
   }
   focusChat_ = true;  // keep typing
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "drafts.hpp"
 #include "manager.hpp"
 #include "media_sink.hpp"
 #include "notification.hpp"
@@ -30,7 +31,8 @@ class RoomView {
     std::function<void()> leave;
   };
 
-  RoomView(Manager& manager, MediaSink& sink, Hooks hooks);
+  // The chat field shows and edits drafts.chatText.
+  RoomView(Manager& manager, Drafts& drafts, MediaSink& sink, Hooks hooks);
 
   // `roomName` heads the page; `inviteUrl` is what "Copy invite link" copies.
   void draw(const std::string& roomName, const std::string& inviteUrl, const std::deque<Notification>& notifications,
@@ -77,6 +79,7 @@ class RoomView {
   void sendChat();
 
   Manager& manager_;
+  Drafts& drafts_;
   MediaSink& sink_;
   Hooks hooks_;
   Panel panel_ = Panel::Chat;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,14 @@ void noteWindow(std::string_view name) {
   const ImVec2 min = ImGui::GetWindowPos();
   const ImVec2 size = ImGui::GetWindowSize();
   noteRect(name, min, ImVec2(min.x + size.x, min.y + size.y));
+}
+
+void takeDraft(const char* label, const std::string& text, char* buffer, std::size_t size) {
+  if (size == 0 || text == buffer || ImGui::GetActiveID() == ImGui::GetID(label)) return;
+  std::size_t length = std::min(text.size(), size - 1);
+  while (length < text.size() && length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) --length;
+  std::memcpy(buffer, text.data(), length);
+  buffer[length] = '\0';
 }
 
 void beginItems(float pixelRatio) {

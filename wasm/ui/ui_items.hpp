@@ -2,6 +2,8 @@
 
 #include "message.hpp"
 
+#include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace orbit {
@@ -25,6 +27,10 @@ struct TextFieldTabs {
   bool operator==(const TextFieldTabs&) const = default;
 };
 TextFieldTabs activeTextFieldTabs();
+// Before the text field `label` is drawn: its buffer takes `text` (Drafts, which the page's copy
+// of the field may have changed) unless the field is being typed into. Cut at a character's
+// start when longer than the buffer.
+void takeDraft(const char* label, const std::string& text, char* buffer, std::size_t size);
 // Starts a frame's map; ImGui draws in device pixels, `pixelRatio` of them per CSS pixel.
 void beginItems(float pixelRatio);
 // {"Join": [x, y, w, h], ..., "focus": "Join"}: "focus" names the control that has the
