@@ -73,6 +73,7 @@ void AppController::enterRoom() {
   // receive-only and says so.
   screen_ = Screen::Room;
   inRoom_ = false;
+  drafts_.chatTo.clear();  // an id of another call, or another connection
   refusalCheck_ = RefusalCheck::NotAsked;
   startMediaOnce();
   if (address_.uplinkKbps > 0) manager_.setUplinkBudget(address_.uplinkKbps);

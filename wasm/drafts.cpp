@@ -15,6 +15,7 @@ void eachText(D& d, F&& f) {
   f("name", d.name);
   f("password", d.password);
   f("chatText", d.chatText);
+  f("chatTo", d.chatTo);
 }
 
 }  // namespace

@@ -22,13 +22,14 @@ struct Drafts {
   // The pre-join screen.
   std::string name;
   std::string password;
-  // The call's chat line.
+  // The call's chat line, and whom it goes to: "" everyone, else a client id.
   std::string chatText;
+  std::string chatTo;
 
   bool operator==(const Drafts&) const = default;
 
   // {"roomName", "roomPassword", "guestLimit", "isPublic", "joinName", "name", "password",
-  //  "chatText"}
+  //  "chatText", "chatTo"}
   Json toJson() const;
   // Takes the fields `json` has (the keys of toJson(), others ignored); refuses all of them if
   // one has the wrong type.

@@ -116,7 +116,7 @@ mergeInto(LibraryManager.library, {
         [parts.create.elements.name, 'roomName'], [parts.create.elements.password, 'roomPassword'],
         [parts.create.elements.limit, 'guestLimit'], [parts.create.elements.public, 'isPublic'],
         [parts.joinByName.elements.name, 'joinName'], [parts.preJoin.elements.name, 'name'],
-        [parts.preJoin.elements.password, 'password'], [parts.input, 'chatText'],
+        [parts.preJoin.elements.password, 'password'], [parts.input, 'chatText'], [parts.recipient, 'chatTo'],
       ];
       parts.drafts.forEach(function(draft) {
         var field = draft[0];
@@ -140,10 +140,7 @@ mergeInto(LibraryManager.library, {
         });
       });
       // The field's name says whom it goes to at once, not at the next change of state.
-      parts.recipient.addEventListener('change', function() {
-        var state = OrbitA11y.read();
-        if (state) OrbitA11y.updateRecipients(state.peers);
-      });
+      parts.recipient.addEventListener('change', function() { OrbitA11y.nameChatField(); });
       submit(chat, function() {
         // A line refused stays in the field, and the log says why.
         var line = { command: 'sendText', text: parts.input.value };
@@ -209,8 +206,10 @@ mergeInto(LibraryManager.library, {
           if (field.checked !== value) field.checked = value;
         } else if (field.value !== String(value)) {
           field.value = String(value);
+          if (field.selectedIndex < 0) field.value = '';  // a choice not listed (yet)
         }
       });
+      OrbitA11y.nameChatField();
     },
 
     // Runs a command; a refusal is said in the log, and returned.
@@ -384,8 +383,9 @@ mergeInto(LibraryManager.library, {
       });
     },
 
-    // Whom the chat field's line goes to: everyone, or one of the people in the call. One who
-    // left is no choice any more, and the line goes to everyone again.
+    // Whom the chat field's line goes to: everyone, or one of the people in the call (the
+    // drafts say which: fillDrafts). One who left is no choice any more, and the line goes to
+    // everyone again.
     updateRecipients: function(peers) {
       var select = OrbitA11y.parts.recipient;
       var chosen = select.value;
@@ -394,9 +394,14 @@ mergeInto(LibraryManager.library, {
         select.value = chosen;
         if (select.selectedIndex < 0) select.value = '';
       }
+    },
+
+    // The chat field's name says whom its line goes to.
+    nameChatField: function() {
+      var parts = OrbitA11y.parts;
+      var select = parts.recipient;
       var to = select.selectedIndex > 0 ? select.selectedOptions[0].textContent : '';
-      OrbitA11y.attribute(OrbitA11y.parts.input, 'aria-label',
-                          to ? 'Private message to ' + to : 'Chat message to everyone');
+      OrbitA11y.attribute(parts.input, 'aria-label', to ? 'Private message to ' + to : 'Chat message to everyone');
     },
 
     // A list's choices, each [text, value]: put in only when they changed, so that a list being
@@ -425,7 +430,6 @@ mergeInto(LibraryManager.library, {
       var said = [];
 
       if (screen === 'lobby') OrbitA11y.updateLobby(state.lobby, said);
-      if (state) OrbitA11y.fillDrafts();
       if (screen === 'prejoin') {
         OrbitA11y.updatePreJoin(state, said);
         OrbitA11y.updateDevices(parts.devices.prejoin, state.media);
@@ -435,6 +439,7 @@ mergeInto(LibraryManager.library, {
         OrbitA11y.updateRecipients(state.peers);
       }
       if (left) OrbitA11y.text(parts.leftSays, 'You left "' + state.prejoin.name + '".');
+      if (state) OrbitA11y.fillDrafts();  // after the lists it chooses from
 
       var media = room ? state.media : {};
       [media.muted, !media.cameraEnabled, media.screen].forEach(function(on, i) {

@@ -860,6 +860,12 @@ TEST_CASE("the fields' drafts: the page's edits reach the canvas, never the stat
   named.app.start();
   CHECK(named.app.drafts().name == "Ann");
   CHECK(named.preJoinOpenedWith == std::vector<std::string>{"Ann"});
+  // A call starts with its lines to everyone: an id chosen before is of another call.
+  REQUIRE_FALSE(named.platform.commandSink(R"({"command":"draft","chatTo":"0123","chatText":"hi"})"));
+  named.http.reply(200, described("standup", true, false));
+  CHECK(named.app.screen() == AppController::Screen::Room);
+  CHECK(named.app.drafts().chatTo.empty());
+  CHECK(named.app.drafts().chatText == "hi");
 }
 
 TEST_CASE("waitForPlace and stopWaiting wait for a place in a full room, as the pre-join screen's buttons do",

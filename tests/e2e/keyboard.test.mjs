@@ -131,6 +131,15 @@ function pageChatField(page) {
   return page.evaluate(() => document.querySelector('.orbit-a11y [data-screen=room] form input').value);
 }
 
+// Whom the page's copy of the chat sends to, and what its field is called.
+function pageRecipient(page) {
+  return page.evaluate(() => {
+    const form = document.querySelector('.orbit-a11y [data-screen=room] form');
+    return { to: form.querySelector('select').selectedOptions[0]?.textContent,
+             field: form.querySelector('input').getAttribute('aria-label') };
+  });
+}
+
 async function pressTab(page, { shift = false } = {}) {
   if (shift) await page.keyboard.down('Shift');
   await pressKey(page, 'Tab');
@@ -172,6 +181,30 @@ test('Tab goes from each of the canvas\'s text fields to the next, and from the 
     await waitForState(page, 'the line typed before Tab is sent', (s) => s.messages.some((m) => m.text === 'half a line'));
     await animationFrames(page, 2);
     assert.equal(await pageChatField(page), '');  // sent from either, it leaves both
+
+    // Whom a line goes to is one choice too. Ann comes in; the canvas's list picks her, and the
+    // page's list and field say so; the page's list picks Everyone, and the canvas's line goes
+    // to everyone.
+    const annContext = await shared.browser.newContext({ viewport: { width: 1000, height: 600 } });
+    try {
+      const ann = await openPage(annContext, `${shared.server.url}/room/tab-out?name=Ann`);
+      await waitForState(ann, 'Ann is in the room', (s) => s.screen === 'room' && s.self.name === 'Ann');
+      await waitForState(page, 'Lee sees Ann in the room', (s) => s.roomInfo?.clients.length === 2);
+      await clickItem(page, 'Chat recipient');
+      await clickItem(page, 'Chat to Ann');
+      await animationFrames(page, 2);
+      assert.deepEqual(await pageRecipient(page), { to: 'Ann', field: 'Private message to Ann' });
+      await page.focus('.orbit-a11y select[aria-label="Send to"]');
+      await pressKey(page, 'ArrowUp');
+      assert.deepEqual(await pageRecipient(page), { to: 'Everyone', field: 'Chat message to everyone' });
+      await clickItem(page, 'Chat input');
+      await page.keyboard.type('to all');
+      await pressKey(page, 'Enter');
+      const got = await waitForState(ann, 'Ann gets the line', (s) => s.messages.some((m) => m.text === 'to all'));
+      assert.ok(!got.messages.find((m) => m.text === 'to all').to, 'the line went to everyone');
+    } finally {
+      await annContext.close();
+    }
 
     // The lobby's fields, one after the other in the canvas; the last one's Tab leaves it.
     await page.goto(`${shared.server.url}/`);

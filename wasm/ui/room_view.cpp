@@ -695,23 +695,23 @@ void RoomView::drawChat() {
 
   // Recipient: the room, or one person. While the server is away nobody is a member; after a
   // reconnect the same person has a new id, found again by name. Never silently Everyone.
-  if (!chatTo_.empty() && !manager_.isMember(chatTo_) && manager_.roomInfo()) {
-    chatTo_ = manager_.memberNamed(chatToName_);
-    if (chatTo_.empty()) chatError_ = nameOr(chatToName_) + " left: lines go to everyone again";
+  // Chosen here or in the page's copy of the chat (Drafts).
+  if (drafts_.chatTo != chatToNamed_) chooseRecipient(manager_.isMember(drafts_.chatTo) ? drafts_.chatTo : "");
+  const std::string& chatTo = drafts_.chatTo;
+  if (!chatTo.empty() && !manager_.isMember(chatTo) && manager_.roomInfo()) {
+    drafts_.chatTo = chatToNamed_ = manager_.memberNamed(chatToName_);
+    if (chatTo.empty()) chatError_ = nameOr(chatToName_) + " left: lines go to everyone again";
   }
-  std::string toName = chatTo_.empty() ? "Everyone" : nameOr(chatToName_);
-  if (!chatTo_.empty() && manager_.isMember(chatTo_)) toName = manager_.displayName(chatTo_);
+  std::string toName = chatTo.empty() ? "Everyone" : nameOr(chatToName_);
+  if (!chatTo.empty() && manager_.isMember(chatTo)) toName = manager_.displayName(chatTo);
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##to", shown("To: " + toName))) {
-    if (ui::listItem("Everyone", chatTo_.empty())) chatTo_.clear();
+    if (ui::listItem("Everyone", chatTo.empty())) chooseRecipient("");
     noteItem("Chat to Everyone");
     for (const std::string& id : manager_.others()) {
       if (!manager_.isMember(id)) continue;
       ImGui::PushID(id.c_str());
-      if (ui::listItem(orNoName(manager_.displayName(id)), chatTo_ == id)) {
-        chatTo_ = id;
-        chatToName_ = manager_.nameOf(id);
-      }
+      if (ui::listItem(orNoName(manager_.displayName(id)), chatTo == id)) chooseRecipient(id);
       ImGui::PopID();
       noteItem("Chat to " + manager_.displayName(id));
     }
@@ -747,7 +747,7 @@ void RoomView::drawChat() {
 
 void RoomView::sendChat() {
   if (chatInput_[0] == '\0') return;
-  if (auto error = manager_.sendText(chatInput_.data(), chatTo_)) {
+  if (auto error = manager_.sendText(chatInput_.data(), drafts_.chatTo)) {
     chatError_ = error->message;
   } else {
     chatError_.clear();
@@ -755,6 +755,11 @@ void RoomView::sendChat() {
     drafts_.chatText.clear();
   }
   focusChat_ = true;  // keep typing
+}
+
+void RoomView::chooseRecipient(std::string id) {
+  chatToName_ = id.empty() ? std::string() : manager_.nameOf(id);
+  drafts_.chatTo = chatToNamed_ = std::move(id);
 }
 
 void RoomView::drawPeople() {
@@ -798,8 +803,7 @@ void RoomView::drawPeople() {
     if (manager_.isMember(id)) {
       ImGui::SameLine();
       if (ui::inlineButton("Message")) {
-        chatTo_ = id;
-        chatToName_ = manager_.nameOf(id);
+        chooseRecipient(id);
         panel_ = Panel::Chat;
         focusChat_ = true;
       }

@@ -31,7 +31,7 @@ class RoomView {
     std::function<void()> leave;
   };
 
-  // The chat field shows and edits drafts.chatText.
+  // The chat field and its recipient show and edit drafts.chatText and drafts.chatTo.
   RoomView(Manager& manager, Drafts& drafts, MediaSink& sink, Hooks hooks);
 
   // `roomName` heads the page; `inviteUrl` is what "Copy invite link" copies.
@@ -77,6 +77,7 @@ class RoomView {
   void drawConnections();
   void drawNotifications(const std::deque<Notification>& notifications, Scheduler::Millis now);
   void sendChat();
+  void chooseRecipient(std::string id);  // "" everyone
 
   Manager& manager_;
   Drafts& drafts_;
@@ -86,8 +87,9 @@ class RoomView {
   Panel tabShown_ = Panel::Chat;  // the tab the tab bar showed in the last frame
   // Room for the protocol's longest line, whatever its script: 4 bytes a code point.
   std::array<char, kMaxTextChars * 4 + 1> chatInput_{};
-  std::string chatTo_;      // empty: everyone
-  std::string chatToName_;  // the name chatTo_ went by, to find them again after a reconnect
+  // The name drafts_.chatTo went by, to find them again after a reconnect, and the id it is for.
+  std::string chatToName_;
+  std::string chatToNamed_;
   bool focusChat_ = false;
   std::string chatError_;
   std::uint64_t chatSeen_ = 0;    // Manager::chatAdded() when the log was last drawn, to scroll to new lines
