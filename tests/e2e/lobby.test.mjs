@@ -89,6 +89,28 @@ async function createRoom(body, server = shared.server) {
   assert.equal(made.status, 201);
 }
 
+test('a room\'s name of 64 Cyrillic letters is typed whole, and a 65th is refused in words', async () => {
+  // 64 characters is the limit (docs/protocol.md): 128 bytes in Cyrillic, 256 in some scripts.
+  const context = await shared.browser.newContext({ viewport: { width: 1100, height: 700 } });
+  try {
+    const name = 'Ежедневная встреча'.padEnd(64, 'я');
+    const page = await openPage(context, `${shared.server.url}/`);
+    await waitForState(page, 'the lobby', (s) => s.screen === 'lobby');
+    await typeInto(page, 'Room name', `${name}я`);
+    await clickItem(page, 'Create');
+    await waitForState(page, 'the 65th letter is refused', (s) => /at most 64/.test(s.lobby.createError));
+    await typeInto(page, 'Room name', '', { erase: 1 });
+    await clickItem(page, 'Create');
+    const created = await waitForState(page, 'the room is made under the whole name', (s) => s.screen === 'prejoin');
+    assert.equal(created.prejoin.room, name.toLowerCase().replace(' ', '-'));
+    const listed = await (await fetch(`${shared.server.url}/api/rooms`)).json();
+    assert.equal(listed.find((room) => room.room_id === created.prejoin.room)?.name, name);
+    assert.deepEqual(unexpectedErrors(page).filter((line) => !/status of 400/.test(line)), []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a taken name is refused in words; private password rooms ask for the password, with ?name= too', async () => {
   const context = await shared.browser.newContext({ viewport: { width: 1100, height: 700 } });
   try {

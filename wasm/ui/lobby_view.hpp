@@ -1,7 +1,9 @@
 #pragma once
 
+#include "api.hpp"
 #include "drafts.hpp"
 #include "lobby.hpp"
+#include "payloads.hpp"
 
 #include <array>
 
@@ -24,9 +26,12 @@ class LobbyView {
 
   Lobby& lobby_;
   Drafts& drafts_;
-  std::array<char, 65> name_{};
-  std::array<char, 129> password_{};
-  std::array<char, 65> joinName_{};
+  // A room's name has a username's limit (docs/protocol.md, "Limits"): 64 characters of up to 4
+  // bytes each. Room for twice that, so that a name typed too long is refused with the server's
+  // reason rather than cut short without a word.
+  std::array<char, kMaxUsernameChars * 4 * 2 + 1> name_{};
+  std::array<char, kMaxPasswordBytes + 1> password_{};
+  std::array<char, kMaxUsernameChars * 4 * 2 + 1> joinName_{};
   // The cards' heights in the last frame, for their backgrounds.
   float createHeight_ = 0;
   float joinHeight_ = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api.hpp"
 #include "drafts.hpp"
 #include "liveness.hpp"
 #include "manager.hpp"
@@ -57,7 +58,7 @@ class PreJoinView {
   // a reason rather than cut short without a word.
   std::array<char, kMaxUsernameChars * 4 * 2 + 1> name_{};
   bool focusName_ = false;  // the next frame puts the keyboard in the name field
-  std::array<char, 129> password_{};
+  std::array<char, kMaxPasswordBytes + 1> password_{};
   std::vector<MediaDevice> cameras_;
   std::vector<MediaDevice> microphones_;
   std::string chosenCamera_;
