@@ -15,9 +15,12 @@ packages=(
   emscripten dpkg-dev brotli
   clang-14 libclang-rt-14-dev
   chromium firefox-esr
-  # Fonts for Devanagari and colour emoji, which the browser tests' Chromium paints with; the
-  # web build subsets the UI's own fonts from Noto Sans and Fork Awesome with pyftsubset.
-  fonts-noto-core fonts-noto-color-emoji fonts-fork-awesome fonttools
+  # Fonts for Devanagari, Chinese and Japanese (Droid Sans Fallback, 2 MB where Noto's CJK fonts
+  # are 56) and colour emoji, which the browser tests' Chromium paints with: without them it
+  # paints boxes, for the browser's own text as for ours, and the tests comparing the two would
+  # pass on boxes. The web build subsets the UI's own fonts from Noto Sans and Fork Awesome with
+  # pyftsubset.
+  fonts-noto-core fonts-droid-fallback fonts-noto-color-emoji fonts-fork-awesome fonttools
   nginx coturn curl sqlite3 systemd janus
 )
 command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

@@ -238,6 +238,39 @@ for (const { room, first, second } of rooms) {
   });
 }
 
+// The lobby's list: a room named in Cyrillic has a Cyrillic id, drawn in its script after the
+// name (ImGui's own font has no Cyrillic: its stand-in is '?').
+test('the lobby lists a room named in Cyrillic under its name and its id, both in their script', async () => {
+  const context = await shared.browser.newContext({ viewport: { width: 1100, height: 620 }, deviceScaleFactor: scale });
+  try {
+    await context.addInitScript(installPixelTools);
+    const response = await fetch(`${shared.server.url}/api/rooms`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Привет команда', public: true }),
+    });
+    assert.equal(response.status, 201);
+    const page = await openPage(context, `${shared.server.url}/`);
+    const id = 'привет-команда';
+    await waitForState(page, 'the room is listed, in the UI\'s own fonts',
+                       (s, key) => s.fonts.own && Array.isArray(s.ui[`Room id ${key}`]), id);
+    await animationFrames(page, 6);  // the glyphs it lacks are painted and drawn over the next frames
+    const { ui } = await stateOf(page);
+    const padded = ([x, y, width, height]) => [x, y - 2, width, height + 4];
+    for (const [key, text] of [[`Room name ${id}`, 'Привет команда'], [`Room id ${id}`, `/${id}`]]) {
+      const drawn = await shot(page, padded(ui[key]));
+      const compared = await page.evaluate(([a, t, pixels]) => window.orbitTestPixels.againstBrowser(a, t, pixels, false),
+                                           [drawn, text, fontPixels]);
+      const close = (a, b) => Math.abs(a - b) <= Math.max(3, b * 0.15);
+      assert.ok(close(compared.drawn[0], compared.browser[0]) && close(compared.drawn[1], compared.browser[1]) &&
+                compared.overlap > 0.5, `${text} is drawn as the browser draws it: ${JSON.stringify(compared)}`);
+    }
+    await screenshot(page, 'scripts-lobby-cyrillic');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});
+
 // A right-to-left paragraph too long for one line wraps as a page wraps it: its first words on
 // the top line, read from the right, and the lines against the log's right edge. The second
 // word is a colour emoji, to be found among the white letters. (ImGui's own wrapping of the

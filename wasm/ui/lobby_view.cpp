@@ -74,7 +74,7 @@ void LobbyView::drawCreate(float width) {
   }
   if (!lobby_.createError().empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextColored(kBad, "%s", lobby_.createError().c_str());
+    ImGui::TextColored(kBad, "%s", shown(lobby_.createError()));
     ImGui::PopTextWrapPos();
   }
 }
@@ -91,14 +91,14 @@ void LobbyView::drawJoinByName(float width) {
   submit |= ImGui::Button("Join##byname");
   noteItem("Join by name");
   if (submit) lobby_.joinByName(drafts_.joinName);
-  if (!lobby_.joinError().empty()) ImGui::TextColored(kBad, "%s", lobby_.joinError().c_str());
+  if (!lobby_.joinError().empty()) ImGui::TextColored(kBad, "%s", shown(lobby_.joinError()));
 }
 
 void LobbyView::drawPublicRooms(float width) {
   ImGui::TextUnformatted("Public rooms");
   if (!lobby_.listError().empty()) {
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + width);
-    ImGui::TextColored(kBad, "%s", lobby_.listError().c_str());
+    ImGui::TextColored(kBad, "%s", shown(lobby_.listError()));
     ImGui::PopTextWrapPos();
   }
   if (!lobby_.listed()) {
@@ -123,8 +123,11 @@ void LobbyView::drawPublicRooms(float width) {
     ImGui::TableNextColumn();
     alignWithInlineButtons();
     ImGui::TextUnformatted(shown(room.name.empty() ? room.roomId.str() : room.name));
+    noteItem("Room name " + room.roomId.str());
     ImGui::SameLine();
-    ImGui::TextColored(kQuiet, "/%s", room.roomId.str().c_str());
+    // The id in its own script too (a Cyrillic name's is Cyrillic), after its slash.
+    ImGui::TextColored(kQuiet, "%s", shown("/" + room.roomId.str(), Paragraph::LeftToRight));
+    noteItem("Room id " + room.roomId.str());
     ImGui::TableNextColumn();
     alignWithInlineButtons();
     if (room.guestLimit > 0) {

@@ -102,10 +102,10 @@ void PreJoinView::draw() {
                     chosenCamera_);
     drawDeviceCombo("Microphone", "Microphone", TrackKind::Audio, microphones_,
                     manager_.microphone(), chosenMicrophone_);
-    if (!devicesError_.empty()) ImGui::TextColored(kBad, "%s", devicesError_.c_str());
+    if (!devicesError_.empty()) ImGui::TextColored(kBad, "%s", shown(devicesError_));
     if (!manager_.mediaError().empty()) {
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
+      ImGui::TextColored(kBad, "%s", shown(manager_.mediaError()));
       ImGui::PopTextWrapPos();
     }
 
@@ -156,7 +156,7 @@ void PreJoinView::draw() {
     }
     if (!preJoin_.waiting() && !preJoin_.error().empty()) {
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(kBad, "%s", preJoin_.error().c_str());
+      ImGui::TextColored(kBad, "%s", shown(preJoin_.error()));
       ImGui::PopTextWrapPos();
       noteItem("Pre-join error");
     }

@@ -206,13 +206,13 @@ void RoomView::drawTopBar(const std::string& roomName, const std::string& invite
     case ConnectionState::Closed:
     case ConnectionState::Failed:
       if (signaler.reconnectPending()) {
-        ImGui::TextColored(kWaiting, "%s", signaler.reason().c_str());
+        ImGui::TextColored(kWaiting, "%s", shown(signaler.reason()));
       } else {
-        ImGui::TextColored(kBad, "%s", signaler.reason().c_str());
+        ImGui::TextColored(kBad, "%s", shown(signaler.reason()));
       }
       break;
     default:
-      ImGui::TextColored(kWaiting, "%s", signaler.reason().empty() ? "connecting..." : signaler.reason().c_str());
+      ImGui::TextColored(kWaiting, "%s", signaler.reason().empty() ? "connecting..." : shown(signaler.reason()));
       break;
   }
   ImGui::PopTextWrapPos();
@@ -487,7 +487,7 @@ void RoomView::drawControls() {
   }
   if (!manager_.mediaError().empty()) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextColored(kBad, "%s", manager_.mediaError().c_str());
+    ImGui::TextColored(kBad, "%s", shown(manager_.mediaError()));
     ImGui::PopTextWrapPos();
   }
 }
@@ -675,7 +675,7 @@ void RoomView::drawChat() {
       ImGui::TextColored(kWaiting, "waiting: goes out once everyone is back");
     } else {
       ImGui::PushTextWrapPos(0.0f);
-      ImGui::TextColored(kBad, "not sent: %s", out.why.c_str());
+      ImGui::TextColored(kBad, "%s", shown("not sent: " + out.why, Paragraph::LeftToRight));
       ImGui::PopTextWrapPos();
       if (ui::inlineButton("Retry")) manager_.retryLine(out.id);
       noteItem("Retry " + n);
@@ -852,7 +852,7 @@ void RoomView::drawConnections() {
     if (peer->iceRestarts() > 0) ImGui::TextColored(kWaiting, "%d ICE restarts", peer->iceRestarts());
     if (!peer->failure().empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, kBad);
-      ImGui::TextWrapped("Could not connect: %s.", peer->failure().c_str());
+      ImGui::TextWrapped("%s", shown("Could not connect: " + peer->failure() + ".", Paragraph::LeftToRight));
       ImGui::PopStyleColor();
     }
     ImGui::Separator();
