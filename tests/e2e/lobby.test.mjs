@@ -105,6 +105,13 @@ test('a room\'s name of 64 Cyrillic letters is typed whole, and a 65th is refuse
     assert.equal(created.prejoin.room, name.toLowerCase().replace(' ', '-'));
     const listed = await (await fetch(`${shared.server.url}/api/rooms`)).json();
     assert.equal(listed.find((room) => room.room_id === created.prejoin.room)?.name, name);
+    // Listed, the name too long for its column ends in "…" within it, and the id after it is left out.
+    const other = await openPage(context, `${shared.server.url}/`);
+    const { ui } = await waitForState(other, 'the lobby lists it', (s, id) => Array.isArray(s.ui[`Room name ${id}`]),
+                                      created.prejoin.room);
+    const [x, , width] = ui[`Room name ${created.prejoin.room}`];
+    assert.ok(x + width < ui[`People in ${created.prejoin.room}`][0], `the name ends before the next column: ${x + width}`);
+    assert.equal(ui[`Room id ${created.prejoin.room}`], undefined);
     assert.deepEqual(unexpectedErrors(page).filter((line) => !/status of 400/.test(line)), []);
   } finally {
     await context.close();

@@ -260,6 +260,25 @@ const char* shown(const std::string& text, Paragraph paragraph) {
   return current ? current->shown(text, paragraph) : text.c_str();
 }
 
+const char* shownWithin(const std::string& text, float width, Paragraph paragraph) {
+  const char* whole = shown(text, paragraph);
+  if (ImGui::CalcTextSize(whole).x <= width) return whole;
+  // The most characters that fit with the ellipsis: the widths grow with the count.
+  const std::u32string chars = decodeUtf8(text);
+  const auto cut = [&](std::size_t count) {
+    std::string out;
+    for (std::size_t i = 0; i < count; ++i) appendUtf8(out, chars[i]);
+    return out + "\u2026";
+  };
+  std::size_t fits = 0;
+  std::size_t over = chars.size();
+  while (over - fits > 1) {
+    const std::size_t mid = (fits + over) / 2;
+    (ImGui::CalcTextSize(shown(cut(mid), paragraph)).x <= width ? fits : over) = mid;
+  }
+  return shown(cut(fits), paragraph);
+}
+
 void needGlyphs(std::string_view text) {
   if (current) current->needGlyphs(text);
 }

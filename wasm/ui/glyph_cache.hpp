@@ -96,6 +96,8 @@ class GlyphCache {
 // glyph), alive until the next frame; needGlyphs(): for a text field's own buffer, which ImGui
 // draws as it is (each character, not reordered).
 const char* shown(const std::string& text, Paragraph paragraph = Paragraph::FromText);
+// shown(), cut to `width` pixels where it is wider: its first characters and "…".
+const char* shownWithin(const std::string& text, float width, Paragraph paragraph = Paragraph::FromText);
 void needGlyphs(std::string_view text);
 // What a person wrote, wrapped to the space left on the line as ImGui::TextWrapped does, but
 // cut into lines before its right-to-left words are reordered, so that every line reads in

@@ -122,12 +122,19 @@ void LobbyView::drawPublicRooms(float width) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
     alignWithInlineButtons();
-    ImGui::TextUnformatted(shown(room.name.empty() ? room.roomId.str() : room.name));
+    // A name too long for its column ends in "…"; the id follows where there is room for it, in
+    // its own script too (a Cyrillic name's is Cyrillic).
+    const float column = ImGui::GetContentRegionAvail().x;
+    const char* id = shown("/" + room.roomId.str(), Paragraph::LeftToRight);
+    const char* name = shownWithin(room.name.empty() ? room.roomId.str() : room.name, column);
+    ImGui::TextUnformatted(name);
     noteItem("Room name " + room.roomId.str());
-    ImGui::SameLine();
-    // The id in its own script too (a Cyrillic name's is Cyrillic), after its slash.
-    ImGui::TextColored(kQuiet, "%s", shown("/" + room.roomId.str(), Paragraph::LeftToRight));
-    noteItem("Room id " + room.roomId.str());
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    if (ImGui::CalcTextSize(name).x + spacing + ImGui::CalcTextSize(id).x <= column) {
+      ImGui::SameLine();
+      ImGui::TextColored(kQuiet, "%s", id);
+      noteItem("Room id " + room.roomId.str());
+    }
     ImGui::TableNextColumn();
     alignWithInlineButtons();
     if (room.guestLimit > 0) {
@@ -135,6 +142,7 @@ void LobbyView::drawPublicRooms(float width) {
     } else {
       ImGui::Text("%zu", room.clients);
     }
+    noteItem("People in " + room.roomId.str());
     ImGui::TableNextColumn();
     alignWithInlineButtons();
     if (room.hasPassword) {
