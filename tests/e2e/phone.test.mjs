@@ -254,3 +254,30 @@ test('on a phone the lobby\'s controls and a public room\'s Join are a fingertip
     await hand.close();
   }
 });
+
+test('on a phone a long room name and a long name give way: the connection status and the tile\'s marks stay in view', async () => {
+  const context = await shared.browser.newContext(phone);
+  try {
+    const room = await createRoom(shared.server.url, { name: 'Ежедневная встреча'.padEnd(64, 'я') });
+    const name = 'Александра Константиновна Преображенская-Римская';
+    const page = await openPage(context, `${shared.server.url}/room/${room}?name=${encodeURIComponent(name)}`);
+    const state = await waitForState(page, 'in the call, with its status on the title\'s line',
+                                     (s) => s.screen === 'room' && s.connection === 'open' && Array.isArray(s.ui['Connection status']));
+    const [titleX, titleY, titleWidth] = state.ui['Room title'];
+    const [statusX, statusY, statusWidth] = state.ui['Connection status'];
+    assert.equal(statusY, titleY, 'the status is on the title\'s line');
+    assert.ok(titleX + titleWidth < statusX && statusX + statusWidth <= 390, `the status is in view: ${state.ui['Connection status']}`);
+    // The tile's label: the name cut short, "(you)" and the mute mark after it, within the tile.
+    await page.keyboard.press('m');
+    await waitForState(page, 'muted', (s) => s.media.muted === true);
+    await animationFrames(page, 3);
+    const [tileX, , tileWidth] = await itemRect(page, `Tile ${name} (you)`);
+    const [labelX, , labelWidth] = await itemRect(page, `Tile label ${name} (you)`);
+    assert.ok(labelX >= tileX && labelX + labelWidth <= tileX + tileWidth,
+              `the label ${labelX}+${labelWidth} is within the tile ${tileX}+${tileWidth}`);
+    await screenshot(page, 'phone-long-names');
+    assert.deepEqual(errorsOf(page), []);
+  } finally {
+    await context.close();
+  }
+});

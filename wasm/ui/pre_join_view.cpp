@@ -70,7 +70,9 @@ void PreJoinView::draw() {
   if (beginPage("PreJoin")) {
     ImGui::TextColored(kAccent, "Orbit");
     ImGui::SameLine();
-    ImGui::Text("- joining \"%s\"", shown(preJoin_.roomName()));
+    // A name too long for the line ends in "…" within its quotes.
+    const float quoted = ImGui::GetContentRegionAvail().x - ImGui::CalcTextSize("- joining \"\"").x;
+    ImGui::Text("- joining \"%s\"", shownWithin(preJoin_.roomName(), quoted));
     ImGui::Separator();
     ImGui::Spacing();
 

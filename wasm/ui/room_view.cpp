@@ -33,7 +33,9 @@ const ImU32 kSpeakingRing = IM_COL32(90, 210, 120, 255);
 
 struct Tile {
   std::string id;  // the member's; empty for ourselves
-  std::string label;
+  // The label: a name (cut short with "…" where the tile is too narrow) and what follows it.
+  std::string name;
+  std::string suffix;
   std::optional<VideoFrame> frame;
   std::optional<VideoFrame> inset;  // the camera in a corner while a shared screen fills the tile
   bool mirror = false;
@@ -193,34 +195,41 @@ void RoomView::draw(const std::string& roomName, const std::string& inviteUrl,
 
 void RoomView::drawTopBar(const std::string& roomName, const std::string& inviteUrl) {
   const Signaler& signaler = manager_.signaler();
-  // On the line of the invite button's words.
-  ImGui::AlignTextToFramePadding();
-  ImGui::TextUnformatted(shown(roomName));
-  noteItem("Room title");
-  ImGui::SameLine();
-  ImGui::PushTextWrapPos(0.0f);
+  const char* status = "connected";
+  ImVec4 statusColor = kGood;
   switch (signaler.state()) {
     case ConnectionState::Open:
-      ImGui::TextColored(kGood, "connected");
       break;
     case ConnectionState::Closed:
     case ConnectionState::Failed:
-      if (signaler.reconnectPending()) {
-        ImGui::TextColored(kWaiting, "%s", shown(signaler.reason()));
-      } else {
-        ImGui::TextColored(kBad, "%s", shown(signaler.reason()));
-      }
+      status = shown(signaler.reason());
+      statusColor = signaler.reconnectPending() ? kWaiting : kBad;
       break;
     default:
-      ImGui::TextColored(kWaiting, "%s", signaler.reason().empty() ? "connecting..." : shown(signaler.reason()));
+      status = signaler.reason().empty() ? "connecting..." : shown(signaler.reason());
+      statusColor = kWaiting;
       break;
   }
-  ImGui::PopTextWrapPos();
-  // At the right end of the line, or on a line of its own when the status leaves no room.
   const std::string copyLabel =
       withIcon(Icon::Link, now_ < copiedUntil_ ? "Copied!###copy" : "Copy invite link###copy");
   const float copyWidth = ImGui::CalcTextSize(withIcon(Icon::Link, "Copy invite link").c_str()).x +
                           ImGui::GetStyle().FramePadding.x * 2;
+  // The title gives way to the status and the invite button after it on the line, down to half
+  // the line: a long name ends in "…" rather than pushing the status out of sight.
+  const float line = ImGui::GetContentRegionAvail().x;
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float statusWidth = std::min(ImGui::CalcTextSize(status).x, line / 2);
+  const float title = std::max(line / 2, line - statusWidth - copyWidth - spacing * 2);
+  // On the line of the invite button's words.
+  ImGui::AlignTextToFramePadding();
+  ImGui::TextUnformatted(shownWithin(roomName, title));
+  noteItem("Room title");
+  ImGui::SameLine();
+  ImGui::PushTextWrapPos(0.0f);
+  ImGui::TextColored(statusColor, "%s", status);
+  noteItem("Connection status");
+  ImGui::PopTextWrapPos();
+  // At the right end of the line, or on a line of its own when the status leaves no room.
   const float right = ImGui::GetWindowContentRegionMax().x;
   if (ImGui::GetItemRectMax().x - ImGui::GetWindowPos().x + ImGui::GetStyle().ItemSpacing.x + copyWidth <= right) {
     ImGui::SameLine(right - copyWidth);
@@ -244,7 +253,8 @@ void RoomView::drawGrid(float width, float height) {
     Tile self;
     const std::string name =
         manager_.selfId().empty() ? manager_.selfName() : manager_.displayName(manager_.selfId().str());
-    self.label = name.empty() ? "You" : name + " (you)";
+    self.name = name.empty() ? "You" : name;
+    if (!name.empty()) self.suffix = " (you)";
     const auto& video = manager_.screen() ? manager_.screen() : manager_.camera();
     if (video && (manager_.screen() || manager_.cameraEnabled())) self.frame = sink_.localFrame(video->id);
     self.mirror = !manager_.screen();  // a self-view reads like a mirror; a shared screen does not
@@ -256,7 +266,7 @@ void RoomView::drawGrid(float width, float height) {
     const MediaIndicators own = manager_.indicators();
     self.muted = own.muted.value_or(false);
     self.cameraOff = own.cameraOff.value_or(false);
-    if (own.sharingScreen.value_or(false)) self.label += "  [sharing screen]";
+    if (own.sharingScreen.value_or(false)) self.suffix += "  [sharing screen]";
     tiles.push_back(std::move(self));
   }
   for (const std::string& id : manager_.others()) {
@@ -264,7 +274,7 @@ void RoomView::drawGrid(float width, float height) {
     const std::vector<RemoteTrack> tracks = manager_.tracksOf(id);
     Tile tile;
     tile.id = id;
-    tile.label = nameOr(manager_.displayName(id));
+    tile.name = nameOr(manager_.displayName(id));
     const std::string video = remoteTrack(tracks, "video");
     const std::string screen = remoteTrack(tracks, "screen");  // through the server, beside the camera
     const std::string audio = remoteTrack(tracks, "audio");
@@ -278,7 +288,7 @@ void RoomView::drawGrid(float width, float height) {
     if (const RoomClient* member = manager_.memberOf(id)) {
       tile.muted = member->indicators.muted.value_or(false);
       tile.cameraOff = member->indicators.cameraOff.value_or(false);
-      if (member->indicators.sharingScreen.value_or(false)) tile.label += "  [sharing screen]";
+      if (member->indicators.sharingScreen.value_or(false)) tile.suffix = "  [sharing screen]";
     }
     const PeerConnectionState state = manager_.connectionOf(id);
     const VideoPeer* peer = manager_.peer(ClientId(id));
@@ -331,12 +341,12 @@ void RoomView::drawGrid(float width, float height) {
     const float left = origin.x + (width - rowWidth) / 2;
     ImGui::SetCursorScreenPos(ImVec2(left + (i % bestColumns) * (tileWidth + gap), top + row * (tileHeight + gap)));
     const Tile& t = tiles[i];
-    drawTile(i, t.label.c_str(), t.frame ? &*t.frame : nullptr, t.inset ? &*t.inset : nullptr, t.mirror, t.level,
+    drawTile(i, t.name, t.suffix, t.frame ? &*t.frame : nullptr, t.inset ? &*t.inset : nullptr, t.mirror, t.level,
              t.muted, t.cameraOff, t.status.c_str(), tileWidth, tileHeight);
   }
 }
 
-void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
+void RoomView::drawTile(int index, const std::string& name, const std::string& suffix, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
                         float level, bool muted, bool cameraOff, const char* status, float width, float height) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 min = ImGui::GetCursorScreenPos();
@@ -367,7 +377,7 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
     const ImVec2 centre((min.x + max.x) / 2, (min.y + max.y) / 2);
     const float radius = std::min(width, height) * 0.18f;
     draw->AddCircleFilled(centre, radius, IM_COL32(70, 90, 130, 255));
-    const std::u32string points = decodeUtf8(label);
+    const std::u32string points = decodeUtf8(name);
     std::string first;
     appendUtf8(first, points.empty() ? U'?' : points.front());
     const char* initial = shown(first);
@@ -380,18 +390,25 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
   }
   if (level > kSpeaking && !muted) draw->AddRect(min, max, kSpeakingRing, rounding, 0, 3.0f * ImGui::GetFontSize() / 13.0f);
 
-  // Name label, with the marks others need to see.
-  std::string marked = label;
-  if (muted) marked += "  [muted]";
-  if (cameraOff) marked += "  [camera off]";
-  const char* caption = shown(marked, Paragraph::LeftToRight);
+  // Name label, with the marks others need to see: a name too long for the tile gives way to them.
+  std::string marks = suffix;
+  if (muted) marks += "  [muted]";
+  if (cameraOff) marks += "  [camera off]";
   const ImVec2 pad = ImGui::GetStyle().FramePadding;
-  const ImVec2 textSize = ImGui::CalcTextSize(caption);
+  const char* after = shown(marks, Paragraph::LeftToRight);
+  const float room = std::max(width - pad.x * 6 - ImGui::CalcTextSize(after).x, ImGui::GetFontSize() * 2);
+  const std::string caption = std::string(shownWithin(name, room, Paragraph::LeftToRight)) + after;
+  const ImVec2 textSize = ImGui::CalcTextSize(caption.c_str());
   const ImVec2 labelMin(min.x + pad.x, max.y - textSize.y - pad.y * 3);
   draw->AddRectFilled(labelMin, ImVec2(labelMin.x + textSize.x + pad.x * 2, labelMin.y + textSize.y + pad.y * 2),
                       kLabelBackground, rounding / 2);
   draw->AddText(ImVec2(labelMin.x + pad.x, labelMin.y + pad.y), muted ? ImGui::GetColorU32(kBad) : IM_COL32_WHITE,
-                caption);
+                caption.c_str());
+  // Where the label is, for tests: an item of its size, the cursor put back for the tile's own.
+  ImGui::SetCursorScreenPos(labelMin);
+  ImGui::Dummy(ImVec2(textSize.x + pad.x * 2, textSize.y + pad.y * 2));
+  noteItem("Tile label " + name + suffix);
+  ImGui::SetCursorScreenPos(min);
   if (status && *status) {
     // Wrapped within the tile: a reason why it cannot connect is a sentence or two.
     draw->AddText(ImGui::GetFont(), ImGui::GetFontSize(), ImVec2(min.x + pad.x, min.y + pad.y),
@@ -401,7 +418,7 @@ void RoomView::drawTile(int index, const char* label, const VideoFrame* frame, c
   ImGui::PushID(index);
   ImGui::InvisibleButton("tile", ImVec2(width, height));
   ImGui::PopID();
-  noteItem(std::string("Tile ") + label);
+  noteItem("Tile " + name + suffix);
 }
 
 RoomView::Shortcut RoomView::shortcut() const {
