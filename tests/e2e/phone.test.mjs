@@ -272,7 +272,7 @@ test('on a phone a long room name and a long name give way: the connection statu
     await waitForState(page, 'muted', (s) => s.media.muted === true);
     await animationFrames(page, 3);
     const [tileX, , tileWidth] = await itemRect(page, `Tile ${name} (you)`);
-    const [labelX, , labelWidth] = await itemRect(page, `Tile label ${name} (you)`);
+    const [labelX, , labelWidth] = await itemRect(page, `Name label ${name} (you)`);
     assert.ok(labelX >= tileX && labelX + labelWidth <= tileX + tileWidth,
               `the label ${labelX}+${labelWidth} is within the tile ${tileX}+${tileWidth}`);
     await screenshot(page, 'phone-long-names');

@@ -407,7 +407,7 @@ void RoomView::drawTile(int index, const std::string& name, const std::string& s
   // Where the label is, for tests: an item of its size, the cursor put back for the tile's own.
   ImGui::SetCursorScreenPos(labelMin);
   ImGui::Dummy(ImVec2(textSize.x + pad.x * 2, textSize.y + pad.y * 2));
-  noteItem("Tile label " + name + suffix);
+  noteItem("Name label " + name + suffix);
   ImGui::SetCursorScreenPos(min);
   if (status && *status) {
     // Wrapped within the tile: a reason why it cannot connect is a sentence or two.
