@@ -346,8 +346,9 @@ void RoomView::drawGrid(float width, float height) {
   }
 }
 
-void RoomView::drawTile(int index, const std::string& name, const std::string& suffix, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
-                        float level, bool muted, bool cameraOff, const char* status, float width, float height) {
+void RoomView::drawTile(int index, const std::string& name, const std::string& suffix, const VideoFrame* frame,
+                        const VideoFrame* inset, bool mirror, float level, bool muted, bool cameraOff,
+                        const char* status, float width, float height) {
   ImDrawList* draw = ImGui::GetWindowDrawList();
   const ImVec2 min = ImGui::GetCursorScreenPos();
   const ImVec2 max(min.x + width, min.y + height);

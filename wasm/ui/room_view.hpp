@@ -62,8 +62,9 @@ class RoomView {
   void drawGrid(float width, float height);
   // A tile: its video (or the initial without one), `inset` small in a corner, the speaking
   // ring, and the name with the marks others need to see.
-  void drawTile(int index, const std::string& name, const std::string& suffix, const VideoFrame* frame, const VideoFrame* inset, bool mirror,
-                float level, bool muted, bool cameraOff, const char* status, float width, float height);
+  void drawTile(int index, const std::string& name, const std::string& suffix, const VideoFrame* frame,
+                const VideoFrame* inset, bool mirror, float level, bool muted, bool cameraOff, const char* status,
+                float width, float height);
   void drawControls();
   // The buttons that open the drawer at a panel, or close it.
   void drawDrawerButtons();
