@@ -163,6 +163,13 @@ std::size_t utf8Length(std::string_view s) {
   return n;
 }
 
+std::string_view utf8Prefix(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t end = limit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 Result<std::string> normalizeUsername(std::string_view name, std::string_view what) {
   const std::string w(what);
   auto isSpace = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };

@@ -129,6 +129,9 @@ Result<std::string> normalizeUsername(std::string_view name, std::string_view wh
 // Code points in valid UTF-8 text (the JSON parser has already rejected invalid UTF-8).
 std::size_t utf8Length(std::string_view s);
 
+// The longest prefix of at most `limit` bytes that does not split a UTF-8 character.
+std::string_view utf8Prefix(std::string_view text, std::size_t limit);
+
 // Bytes in the well-formed UTF-8 sequence at the start of `s`, or 0 when it is ill-formed
 // (RFC 3629, table 3-7 of the Unicode standard).
 std::size_t utf8SequenceLength(std::string_view s);

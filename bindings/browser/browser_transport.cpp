@@ -1,6 +1,7 @@
 #include "browser_transport.hpp"
 
 #include "handshake.hpp"
+#include "payloads.hpp"
 
 #include <emscripten/websocket.h>
 
@@ -8,17 +9,6 @@
 #include <utility>
 
 namespace orbit {
-namespace {
-
-// The longest prefix of at most `limit` bytes that does not split a UTF-8 character.
-std::string_view utf8Prefix(std::string_view text, std::size_t limit) {
-  if (text.size() <= limit) return text;
-  std::size_t end = limit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end);
-}
-
-}  // namespace
 
 // Each trampoline copies the handler before calling it, because a handler may destroy the
 // transport (and with it the handler) while it runs.

@@ -379,6 +379,14 @@ TEST_CASE("normalizeUsername refuses invalid UTF-8 given to it directly", "[payl
   }
 }
 
+TEST_CASE("utf8Prefix keeps whole characters within the limit", "[payloads]") {
+  CHECK(orbit::utf8Prefix("abc", 5) == "abc");
+  CHECK(orbit::utf8Prefix("abc", 2) == "ab");
+  CHECK(orbit::utf8Prefix("a\xD0\x96", 2) == "a");  // not half of Ж
+  CHECK(orbit::utf8Prefix("a\xD0\x96", 3) == "a\xD0\x96");
+  CHECK(orbit::utf8Prefix("\xF0\xA0\x80\x80z", 3).empty());
+}
+
 TEST_CASE("utf8Length counts code points not bytes", "[payloads]") {
   CHECK(orbit::utf8Length("") == 0);
   CHECK(orbit::utf8Length("abc") == 3);

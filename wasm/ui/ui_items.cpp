@@ -1,5 +1,7 @@
 #include "ui/ui_items.hpp"
 
+#include "payloads.hpp"
+
 #include <imgui.h>
 #include <imgui_internal.h>
 
@@ -93,10 +95,9 @@ void noteWindow(std::string_view name) {
 
 void takeDraft(const char* label, const std::string& text, char* buffer, std::size_t size) {
   if (size == 0 || text == buffer || ImGui::GetActiveID() == ImGui::GetID(label)) return;
-  std::size_t length = std::min(text.size(), size - 1);
-  while (length < text.size() && length > 0 && (static_cast<unsigned char>(text[length]) & 0xC0) == 0x80) --length;
-  std::memcpy(buffer, text.data(), length);
-  buffer[length] = '\0';
+  const std::string_view kept = utf8Prefix(text, size - 1);
+  std::memcpy(buffer, kept.data(), kept.size());
+  buffer[kept.size()] = '\0';
 }
 
 void beginItems(float pixelRatio) {
